@@ -1,0 +1,2 @@
+//! The `butie` command line.
+fn main() {}

@@ -1,0 +1,87 @@
+//! Calendar dates (`YYYY-MM-DD`), the policy window arithmetic and credit look-back windows.
+
+pub use time::Date;
+use time::Month;
+
+/// Parses an ISO date `YYYY-MM-DD`; `None` when malformed or not a real calendar day.
+pub fn parse_date(s: &str) -> Option<Date> {
+    let b = s.as_bytes();
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return None;
+    }
+    let num = |r: std::ops::Range<usize>| -> Option<u32> {
+        let part = s.get(r)?;
+        if part.bytes().all(|c| c.is_ascii_digit()) {
+            part.parse().ok()
+        } else {
+            None
+        }
+    };
+    let y = i32::try_from(num(0..4)?).ok()?;
+    let m = Month::try_from(u8::try_from(num(5..7)?).ok()?).ok()?;
+    let d = u8::try_from(num(8..10)?).ok()?;
+    if y < 1900 {
+        return None;
+    }
+    Date::from_calendar_date(y, m, d).ok()
+}
+
+/// Formats a date as `YYYY-MM-DD`.
+pub fn fmt_date(d: Date) -> String {
+    format!("{:04}-{:02}-{:02}", d.year(), u8::from(d.month()), d.day())
+}
+
+/// The same calendar day `years` earlier (29 Feb falls back to 28 Feb).
+pub fn years_before(d: Date, years: i32) -> Date {
+    let y = d.year() - years;
+    Date::from_calendar_date(y, d.month(), d.day())
+        .or_else(|_| Date::from_calendar_date(y, d.month(), d.day() - 1))
+        .unwrap_or(d)
+}
+
+/// Serde helpers: dates as `YYYY-MM-DD` strings.
+pub mod serde_iso {
+    use super::*;
+    use serde::Serializer;
+
+    /// Serializes a date as `YYYY-MM-DD`.
+    pub fn serialize<S: Serializer>(d: &Date, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(&format_args!(
+            "{:04}-{:02}-{:02}",
+            d.year(),
+            u8::from(d.month()),
+            d.day()
+        ))
+    }
+
+    /// Serializes an optional date as `YYYY-MM-DD` or null.
+    pub fn option<S: Serializer>(d: &Option<Date>, s: S) -> Result<S::Ok, S::Error> {
+        match d {
+            Some(d) => serialize(d, s),
+            None => s.serialize_none(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_and_rejects() {
+        assert_eq!(fmt_date(parse_date("2024-02-29").unwrap()), "2024-02-29");
+        assert!(parse_date("2023-02-29").is_none());
+        assert!(parse_date("2023-2-1").is_none());
+        assert!(parse_date("2023-13-01").is_none());
+        assert!(parse_date("+023-01-01").is_none());
+        assert!(parse_date("２０２３-01-01").is_none());
+    }
+
+    #[test]
+    fn look_back() {
+        let d = parse_date("2024-02-29").unwrap();
+        assert_eq!(fmt_date(years_before(d, 3)), "2021-02-28");
+        let d = parse_date("2026-11-21").unwrap();
+        assert_eq!(fmt_date(years_before(d, 3)), "2023-11-21");
+    }
+}

@@ -1,0 +1,336 @@
+//! Near misses: the smallest change in the inputs that would unlock or raise a clause's money.
+//!
+//! Candidate changes come from the data itself: thresholds in unmet conditions and tiers,
+//! the base that would reach a rate ceiling, one more unit under a per-unit ceiling. Each
+//! candidate is tried by re-evaluating the clause; only changes that add money are kept.
+
+use super::EvalError;
+use super::clause::{Detail, eval_clause};
+use super::env::{Env, ItemCtx, Missing, Override, Truth};
+use crate::catalogue::FactKind;
+use crate::expr::{Cmp, Cond, Lit, Operand, Sign, Term};
+use crate::policy::{Check, Clause, Formula, Node, Policy};
+use crate::profile::Value;
+use crate::report::{Amount, Change, ClauseResult, Hint, Status, ValueRef, Yuan};
+use rust_decimal::Decimal;
+use smallvec::SmallVec;
+
+/// At most this many hints per clause.
+pub const MAX_HINTS: usize = 3;
+
+type Lever = (Operand, Option<usize>, Value);
+
+fn value_of(r: &ClauseResult) -> Decimal {
+    if r.status_if_in_force.counts() {
+        r.amount.value_or_zero()
+    } else {
+        Decimal::ZERO
+    }
+}
+
+/// Values that would make `c` hold, one per operand it compares.
+fn levers_of(c: &Cond, env: &Env, item: ItemCtx, out: &mut Vec<Lever>) {
+    let idx = |op: Operand| match op {
+        Operand::Field(..) => item.map(|(_, i)| i),
+        Operand::Fact(_) => None,
+    };
+    match c {
+        Cond::Truthy(o) => out.push((*o, idx(*o), Value::Bool(true))),
+        Cond::Not(inner) => {
+            if let Cond::Truthy(o) = inner.as_ref() {
+                out.push((*o, idx(*o), Value::Bool(false)));
+            }
+        }
+        Cond::And(cs) | Cond::Or(cs) => cs.iter().for_each(|c| levers_of(c, env, item, out)),
+        Cond::InSet { left, set } if set.len() == 1 => {
+            if let Lit::Enum(e) = set[0] {
+                out.push((*left, idx(*left), Value::Enum(e)));
+            }
+        }
+        Cond::Compare { left, op, right } => {
+            let (expr, lit, op) = match (left.first.clone(), right.as_lit()) {
+                (Term::Ref(_), Some(l)) => (left, l, *op),
+                _ => match (right.first.clone(), left.as_lit()) {
+                    (Term::Ref(_), Some(l)) => (right, l, mirror(*op)),
+                    _ => return,
+                },
+            };
+            let Term::Ref(target) = expr.first else {
+                return;
+            };
+            // Solve `target ± rest op lit` for target, reading the rest as they are.
+            let mut others = Decimal::ZERO;
+            for (sign, t) in &expr.rest {
+                let v = match t {
+                    Term::Lit(Lit::Num(n)) => *n,
+                    Term::Ref(o) => match env.get(*o, item) {
+                        Some(Value::Money(d)) => *d,
+                        Some(Value::Int(i)) => Decimal::from(*i),
+                        _ => return,
+                    },
+                    _ => return,
+                };
+                others += if *sign == Sign::Plus { v } else { -v };
+            }
+            let def = env.cat.operand_def(target);
+            let value = match (def.kind, lit) {
+                (FactKind::Enum, Lit::Enum(e)) => match op {
+                    Cmp::Eq | Cmp::Ge => Some(*e),
+                    Cmp::Gt => Some(*e + 1).filter(|v| (*v as usize) < def.values.len()),
+                    _ => None,
+                }
+                .map(Value::Enum),
+                (FactKind::Bool, Lit::Bool(b)) => match op {
+                    Cmp::Eq => Some(Value::Bool(*b)),
+                    Cmp::Ne => Some(Value::Bool(!*b)),
+                    _ => None,
+                },
+                (FactKind::Money | FactKind::Integer, Lit::Num(n)) => {
+                    let step = if def.kind == FactKind::Money {
+                        Decimal::new(1, 2)
+                    } else {
+                        Decimal::ONE
+                    };
+                    let goal = n - others;
+                    let v = match op {
+                        Cmp::Eq | Cmp::Ge | Cmp::Le => Some(goal),
+                        Cmp::Gt => Some(goal + step),
+                        Cmp::Lt => Some(goal - step),
+                        Cmp::Ne => None,
+                    };
+                    v.filter(|v| !v.is_sign_negative()).and_then(|v| {
+                        if def.kind == FactKind::Money {
+                            Some(Value::Money(v))
+                        } else {
+                            i64::try_from(v.ceil().mantissa()).ok().map(Value::Int)
+                        }
+                    })
+                }
+                _ => None,
+            };
+            if let Some(v) = value {
+                out.push((target, idx(target), v));
+            }
+        }
+        _ => {}
+    }
+}
+
+fn mirror(op: Cmp) -> Cmp {
+    match op {
+        Cmp::Gt => Cmp::Lt,
+        Cmp::Ge => Cmp::Le,
+        Cmp::Lt => Cmp::Gt,
+        Cmp::Le => Cmp::Ge,
+        o => o,
+    }
+}
+
+/// Levers from a formula: unmet tier conditions, the base reaching a rate ceiling, one more unit.
+fn formula_levers(f: &Formula, env: &Env, item: ItemCtx, out: &mut Vec<Lever>) {
+    if let Some(w) = &f.when
+        && let Check::Expr(c) = &w.check
+        && env.truth(c, item, &mut Missing::new()) == Truth::False
+    {
+        levers_of(c, env, item, out);
+    }
+    let idx = |op: Operand| match op {
+        Operand::Field(..) => item.map(|(_, i)| i),
+        Operand::Fact(_) => None,
+    };
+    match &f.node {
+        Node::Best(opts) => opts.iter().for_each(|o| formula_levers(o, env, item, out)),
+        Node::Sum(parts) => parts.iter().for_each(|o| formula_levers(o, env, item, out)),
+        Node::Rate { base, rate, .. } => {
+            if let (Some(op), Some(cap), false) = (base.as_operand(), f.cap, rate.is_zero()) {
+                let need = (cap / rate)
+                    .round_dp_with_strategy(2, rust_decimal::RoundingStrategy::AwayFromZero);
+                let cur = match env.get(op, item) {
+                    Some(Value::Money(d)) => *d,
+                    _ => Decimal::ZERO,
+                };
+                if cur < need && env.cat.operand_def(op).kind == FactKind::Money {
+                    out.push((op, idx(op), Value::Money(need)));
+                }
+            }
+        }
+        Node::PerUnit { count, .. } => {
+            if let Some(Value::Int(n)) = env.get(*count, item) {
+                out.push((*count, idx(*count), Value::Int(n + 1)));
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Distance of a change, to prefer the smallest one.
+fn distance(from: Option<&Value>, to: &Value) -> Decimal {
+    match (from, to) {
+        (Some(Value::Enum(a)), Value::Enum(b)) => Decimal::from((*b as i64 - *a as i64).abs()),
+        (Some(Value::Money(a)), Value::Money(b)) => (b - a).abs(),
+        (Some(Value::Int(a)), Value::Int(b)) => Decimal::from((b - a).abs()),
+        (None, Value::Enum(b)) => Decimal::from(*b),
+        (None, Value::Money(b)) => *b,
+        (None, Value::Int(b)) => Decimal::from(*b),
+        _ => Decimal::ZERO,
+    }
+}
+
+fn with_levers<'p>(env: &Env<'p>, levers: &[Lever]) -> Env<'p> {
+    let mut e = env.clone();
+    for (op, idx, v) in levers {
+        e.overrides.retain(|o| !(o.op == *op && o.item == *idx));
+        e.overrides.push(Override {
+            op: *op,
+            item: *idx,
+            value: v.clone(),
+        });
+        // A certificate obtained now is dated inside the window.
+        if let Operand::Fact(f) = op
+            && let Some(Some(date_fact)) = env.cat.companion.get(*f as usize)
+        {
+            let d = match (env.window.from, env.window.to) {
+                (Some(from), Some(to)) => env.as_of.clamp(from, to),
+                _ => env.as_of,
+            };
+            let dop = Operand::Fact(*date_fact);
+            e.overrides.retain(|o| o.op != dop);
+            e.overrides.push(Override {
+                op: dop,
+                item: None,
+                value: Value::Date(d),
+            });
+        }
+    }
+    e
+}
+
+/// Computes the hints for one clause.
+pub(crate) fn hints<'p>(
+    pol: &'p Policy,
+    clause: &'p Clause,
+    env: &Env<'p>,
+    applicant_of: &dyn Fn(&Env<'p>) -> Vec<Truth>,
+    current: &ClauseResult<'p>,
+) -> Result<Vec<Hint<'p>>, EvalError> {
+    let base = value_of(current);
+    let mut levers: Vec<Lever> = Vec::new();
+    let mut blocking: Vec<Vec<Lever>> = Vec::new();
+    let mut collect = |c: &Cond, item: ItemCtx, levers: &mut Vec<Lever>| {
+        if env.truth(c, item, &mut Missing::new()) == Truth::False {
+            let mut l = Vec::new();
+            levers_of(c, env, item, &mut l);
+            blocking.push(l.clone());
+            levers.extend(l);
+        }
+    };
+    let applicant_conds = clause
+        .applicant
+        .iter()
+        .flat_map(|&i| pol.rules[i].conditions.iter());
+    for c in applicant_conds.chain(clause.conditions.iter().filter(|c| !c.item_level)) {
+        if let Check::Expr(e) = &c.check {
+            collect(e, None, &mut levers);
+        }
+    }
+    match clause.for_each {
+        None => formula_levers(&clause.award, env, None, &mut levers),
+        Some(list) => {
+            for it in &current.items {
+                let ctx = Some((list, it.index));
+                for c in clause.conditions.iter().filter(|c| c.item_level) {
+                    if let Check::Expr(e) = &c.check {
+                        collect(e, ctx, &mut levers);
+                    }
+                }
+                formula_levers(&clause.award, env, ctx, &mut levers);
+            }
+        }
+    }
+    levers.retain(|(op, _, _)| env.cat.operand_def(*op).lever);
+    let mut best: Vec<(Lever, Decimal, Decimal, ClauseResult<'p>)> = Vec::new();
+    for lever in levers {
+        let from = env.get(lever.0, lever.1.map(|i| (list_of(lever.0), i)));
+        if from == Some(&lever.2) {
+            continue;
+        }
+        let dist = distance(from, &lever.2);
+        let e2 = with_levers(env, std::slice::from_ref(&lever));
+        let r = eval_clause(pol, clause, &e2, &applicant_of(&e2), Detail::Outcome)?;
+        let gain = value_of(&r) - base;
+        if gain <= Decimal::ZERO {
+            continue;
+        }
+        match best
+            .iter_mut()
+            .find(|(l, ..)| l.0 == lever.0 && l.1 == lever.1)
+        {
+            Some(slot) if dist < slot.2 => *slot = (lever, gain, dist, r),
+            Some(_) => {}
+            None => best.push((lever, gain, dist, r)),
+        }
+    }
+    let mut out: Vec<Hint<'p>> = best
+        .into_iter()
+        .map(|(l, gain, _, r)| hint(env, &[l], gain, &r))
+        .collect();
+    if out.is_empty() && current.status_if_in_force == Status::NotEligible && blocking.len() > 1 {
+        let combo: Vec<Lever> = blocking
+            .iter()
+            .filter_map(|ls| {
+                ls.iter()
+                    .find(|(op, ..)| env.cat.operand_def(*op).lever)
+                    .cloned()
+            })
+            .collect();
+        if combo.len() == blocking.len() {
+            let e2 = with_levers(env, &combo);
+            let r = eval_clause(pol, clause, &e2, &applicant_of(&e2), Detail::Outcome)?;
+            let gain = value_of(&r) - base;
+            if gain > Decimal::ZERO {
+                out.push(hint(env, &combo, gain, &r));
+            }
+        }
+    }
+    out.sort_by_key(|h| std::cmp::Reverse(h.adds));
+    out.truncate(MAX_HINTS);
+    Ok(out)
+}
+
+fn list_of(op: Operand) -> crate::catalogue::ListId {
+    match op {
+        Operand::Field(l, _) => l,
+        Operand::Fact(_) => 0,
+    }
+}
+
+fn hint<'p>(env: &Env<'p>, levers: &[Lever], gain: Decimal, r: &ClauseResult<'p>) -> Hint<'p> {
+    let changes: SmallVec<[Change<'p>; 2]> = levers
+        .iter()
+        .map(|(op, idx, v)| {
+            let list = match op {
+                Operand::Field(l, _) => Some(env.cat.lists[*l as usize].id.as_str()),
+                Operand::Fact(_) => None,
+            };
+            Change {
+                fact: env.cat.operand_def(*op),
+                list,
+                item: *idx,
+                from: env
+                    .get(*op, idx.map(|i| (list_of(*op), i)))
+                    .map(|v| ValueRef::Owned(v.clone())),
+                to: v.clone(),
+            }
+        })
+        .collect();
+    Hint {
+        changes,
+        adds: Yuan(gain),
+        new_amount: if r.amount.value.is_some() {
+            r.amount
+        } else {
+            Amount::NONE
+        },
+        new_status: r.status_if_in_force,
+    }
+}

@@ -1,0 +1,327 @@
+//! The engine: evaluates a profile against every policy as of a date. No district-specific code.
+
+mod clause;
+mod env;
+mod formula;
+mod hints;
+
+use crate::date::Date;
+use crate::expr::Operand;
+use crate::policy::{DocStatus, Meta, Policy, RuleKind};
+use crate::profile::{Profile, Value};
+use crate::report::*;
+use crate::set::PolicySet;
+use clause::{Detail, eval_clause};
+use env::{Env, Override, Truth, Window};
+use smallvec::SmallVec;
+
+pub use hints::MAX_HINTS;
+
+/// How to evaluate.
+#[derive(Debug, Clone)]
+pub struct EvalOptions {
+    /// The date the question is asked on (default: today).
+    pub as_of: Date,
+    /// Only these districts (ids such as `putuo`); `None` = all.
+    pub districts: Option<Vec<String>>,
+    /// Evaluate each district as if the enterprise were registered there.
+    pub compare_all: bool,
+    /// Compute near-miss hints (costs extra evaluations).
+    pub hints: bool,
+    /// Build conditions, inputs and arithmetic (off for fast batch totals).
+    pub explain: bool,
+}
+
+impl EvalOptions {
+    /// Full explanation with hints, as of `as_of`.
+    pub fn new(as_of: Date) -> Self {
+        EvalOptions {
+            as_of,
+            districts: None,
+            compare_all: false,
+            hints: true,
+            explain: true,
+        }
+    }
+}
+
+/// Errors that stop an evaluation (inputs never cause them; see the profile checks).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum EvalError {
+    #[error("arithmetic overflow: {0}")]
+    Overflow(String),
+    #[error("unknown district `{0}`")]
+    UnknownDistrict(String),
+}
+
+/// A policy's state on a date.
+pub fn policy_state(meta: &Meta, as_of: Date) -> PolicyState {
+    match (meta.status, meta.effective_from, meta.effective_to) {
+        (DocStatus::Draft, _, _) => PolicyState::Draft,
+        (_, Some(f), _) if as_of < f => PolicyState::NotYetInForce,
+        (_, _, Some(t)) if as_of > t => PolicyState::Expired,
+        (_, Some(_), _) => PolicyState::InForce,
+        _ => PolicyState::Draft,
+    }
+}
+
+fn applicant_truths(pol: &Policy, env: &Env) -> Vec<Truth> {
+    pol.rules
+        .iter()
+        .map(|r| {
+            r.conditions
+                .iter()
+                .map(|c| clause::truth_of(c, env, None, &mut Vec::new()))
+                .min()
+                .unwrap_or(Truth::True)
+        })
+        .collect()
+}
+
+/// Evaluates a profile.
+pub fn evaluate<'a>(
+    set: &'a PolicySet,
+    profile: &'a Profile,
+    opts: &EvalOptions,
+) -> Result<Report<'a>, EvalError> {
+    if let Some(ds) = &opts.districts {
+        for d in ds {
+            if !set.policies.iter().any(|p| &p.meta.district == d) {
+                return Err(EvalError::UnknownDistrict(d.clone()));
+            }
+        }
+    }
+    let mut districts = Vec::new();
+    let mut available = Totals::default();
+    for pol in &set.policies {
+        if let Some(ds) = &opts.districts
+            && !ds.iter().any(|d| d == &pol.meta.district)
+        {
+            continue;
+        }
+        let r = evaluate_policy(set, pol, profile, opts)?;
+        if r.payable_now {
+            add_totals(&mut available, &r.totals);
+        }
+        districts.push(r);
+    }
+    Ok(Report {
+        schema_version: RESULT_SCHEMA_VERSION,
+        engine_version: crate::VERSION,
+        as_of: opts.as_of,
+        profile_name: profile.name.as_deref(),
+        mode: if opts.compare_all {
+            Mode::CompareAll
+        } else {
+            Mode::Registered
+        },
+        rounding_rule: crate::money::ROUNDING_RULE,
+        available_now: available,
+        districts,
+    })
+}
+
+fn add_totals(a: &mut Totals, b: &Totals) {
+    a.definite.0 += b.definite.0;
+    a.up_to.0 += b.up_to.0;
+    a.eligible += b.eligible;
+    a.eligible_subject_to_review += b.eligible_subject_to_review;
+    a.needs_information += b.needs_information;
+    a.not_eligible += b.not_eligible;
+    a.not_quantified += b.not_quantified;
+}
+
+/// Counts clauses by status and adds up the counted money.
+fn totals_of(clauses: &[ClauseResult]) -> Totals {
+    let mut t = Totals::default();
+    for c in clauses {
+        match c.status {
+            Status::Eligible => t.eligible += 1,
+            Status::EligibleSubjectToReview => t.eligible_subject_to_review += 1,
+            Status::NeedsInformation => t.needs_information += 1,
+            Status::NotEligible => t.not_eligible += 1,
+            Status::PolicyNotInForce => {}
+        }
+        if !c.counted || !c.status.counts() {
+            continue;
+        }
+        match c.amount.kind {
+            AmountKind::NotQuantified => t.not_quantified += 1,
+            AmountKind::Definite | AmountKind::UpTo => {
+                let v = c.amount.value_or_zero();
+                t.up_to.0 += v;
+                if c.status == Status::Eligible && c.amount.kind == AmountKind::Definite {
+                    t.definite.0 += v;
+                }
+            }
+            AmountKind::None => {}
+        }
+    }
+    t
+}
+
+fn evaluate_policy<'a>(
+    set: &'a PolicySet,
+    pol: &'a Policy,
+    profile: &'a Profile,
+    opts: &EvalOptions,
+) -> Result<DistrictResult<'a>, EvalError> {
+    let cat = &set.catalogue;
+    let mut overrides: SmallVec<[Override; 4]> = SmallVec::new();
+    if opts.compare_all {
+        for (i, f) in cat.facts.iter().enumerate().filter(|(_, f)| f.location) {
+            if let Some(v) = f.values.iter().position(|v| v.id == pol.meta.district) {
+                overrides.push(Override {
+                    op: Operand::Fact(i as u16),
+                    item: None,
+                    value: Value::Enum(v as u16),
+                });
+            }
+        }
+    }
+    let env = Env {
+        cat,
+        profile,
+        overrides,
+        window: Window {
+            from: pol.meta.effective_from,
+            to: pol.meta.effective_to,
+        },
+        as_of: opts.as_of,
+    };
+    let detail = if opts.explain {
+        Detail::Full
+    } else {
+        Detail::Outcome
+    };
+    let truths = applicant_truths(pol, &env);
+    let mut applicant = Vec::new();
+    if opts.explain {
+        for r in pol.rules.iter().filter(|r| r.kind == RuleKind::Applicant) {
+            for c in &r.conditions {
+                let t = clause::truth_of(c, &env, None, &mut Vec::new());
+                applicant.push(ConditionResult {
+                    label: &c.label,
+                    state: clause::state_of(t),
+                    test: &c.source,
+                    rule: Some(&r.id),
+                    inputs: clause::inputs(c, &env, None),
+                });
+            }
+        }
+    }
+    let mut clauses = Vec::with_capacity(pol.clauses.len());
+    for c in &pol.clauses {
+        let mut r = eval_clause(pol, c, &env, &truths, detail)?;
+        if opts.hints {
+            let applicant_of = |e: &Env<'a>| applicant_truths(pol, e);
+            r.hints = hints::hints(pol, c, &env, &applicant_of, &r)?;
+        }
+        clauses.push(r);
+    }
+    if pol.one_award_per_project.is_some() {
+        one_award_per_project(pol, &mut clauses, opts.explain);
+    }
+    let if_in_force = totals_of(&clauses);
+    let state = policy_state(&pol.meta, opts.as_of);
+    let payable_now = state == PolicyState::InForce;
+    if !payable_now {
+        for c in &mut clauses {
+            c.status = Status::PolicyNotInForce;
+            c.counted = false;
+            for it in &mut c.items {
+                it.counted = false;
+            }
+        }
+    }
+    let totals = if payable_now {
+        if_in_force.clone()
+    } else {
+        Totals::default()
+    };
+    let m = &pol.meta;
+    Ok(DistrictResult {
+        district: &m.district,
+        district_name: &m.district_name,
+        policy: PolicyInfo {
+            id: &m.id,
+            title: &m.title,
+            doc_no: m.doc_no.as_deref(),
+            issuers: &m.issuers,
+            issued_on: m.issued_on,
+            status: m.status,
+            effective_from: m.effective_from,
+            effective_to: m.effective_to,
+            source_file: &m.source_file,
+            data_file: &pol.file,
+            window_article: &m.window_article,
+            window_quote: &m.window_quote,
+            window_notes: &m.window_notes,
+            reprints: &m.reprints,
+        },
+        state,
+        payable_now,
+        totals,
+        if_in_force,
+        applicant,
+        rules: pol
+            .rules
+            .iter()
+            .map(|r| RuleInfo {
+                id: &r.id,
+                article: &r.article,
+                kind: r.kind,
+                title: &r.title,
+                quote: &r.quote,
+                notes: &r.notes,
+                interpretation: &r.interpretation,
+            })
+            .collect(),
+        clauses,
+    })
+}
+
+/// 从高不重复 within a policy: each project is paid once, under the clause that pays most.
+fn one_award_per_project<'a>(pol: &'a Policy, clauses: &mut [ClauseResult<'a>], explain: bool) {
+    // (clause index, item position, list, item index, value)
+    let mut cands: Vec<(usize, usize, &'a str, usize, rust_decimal::Decimal)> = Vec::new();
+    for (ci, c) in clauses.iter().enumerate() {
+        for (ii, it) in c.items.iter().enumerate() {
+            if it.counted && it.status.counts() {
+                cands.push((ci, ii, it.list, it.index, it.amount.value_or_zero()));
+            }
+        }
+    }
+    let mut touched = Vec::new();
+    for &(ci, ii, list, idx, _) in &cands {
+        let winner = cands
+            .iter()
+            .filter(|c| c.2 == list && c.3 == idx)
+            .max_by(|a, b| a.4.cmp(&b.4).then(b.0.cmp(&a.0)))
+            .map(|w| w.0);
+        if let Some(w) = winner
+            && w != ci
+        {
+            let win_id = clauses[w].id;
+            let it = &mut clauses[ci].items[ii];
+            it.counted = false;
+            it.superseded_by = Some(win_id);
+            touched.push(ci);
+        }
+    }
+    touched.dedup();
+    for ci in touched {
+        let clause = &pol.clauses.iter().find(|c| c.id == clauses[ci].id);
+        let Some(clause) = clause else { continue };
+        let c = &mut clauses[ci];
+        if explain {
+            c.computation.clear();
+        }
+        let (status, amount) =
+            clause::aggregate_items(clause, &c.items, explain.then_some(&mut c.computation));
+        c.status = status;
+        c.status_if_in_force = status;
+        c.amount = amount;
+        c.counted = status.counts() && c.items.iter().any(|i| i.counted);
+    }
+}

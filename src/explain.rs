@@ -1,0 +1,286 @@
+//! Renders arithmetic steps and hints as sentences in Chinese and English.
+
+use crate::format::{money, rate};
+use crate::policy::{Bound, OffsetKind};
+use crate::profile::{Value, value_to_string};
+use crate::report::{CapScope, Hint, StepOp};
+use crate::text::{Lang, Text};
+
+fn both(f: impl Fn(Lang) -> String) -> Text {
+    Text::new(f(Lang::Zh), f(Lang::En))
+}
+
+fn bound_word(b: Bound, lang: Lang) -> &'static str {
+    match (b, lang) {
+        (Bound::Definite, _) => "",
+        (Bound::UpTo, Lang::Zh) => "（上限）",
+        (Bound::UpTo, Lang::En) => " (ceiling)",
+    }
+}
+
+/// The sentence for one step.
+pub fn step_text(op: &StepOp) -> Text {
+    both(|l| {
+        let zh = l == Lang::Zh;
+        match op {
+            StepOp::Fixed {
+                label,
+                amount,
+                bound,
+            } => {
+                let what = label.map(|t| t.get(l).to_string());
+                match (zh, bound, what) {
+                    (true, Bound::Definite, Some(w)) => format!("{w}：{}", money(amount.0, l)),
+                    (true, Bound::Definite, None) => format!("定额 {}", money(amount.0, l)),
+                    (true, Bound::UpTo, Some(w)) => format!("{w}：最高 {}", money(amount.0, l)),
+                    (true, Bound::UpTo, None) => format!("最高 {}", money(amount.0, l)),
+                    (false, Bound::Definite, Some(w)) => format!("{w}: {}", money(amount.0, l)),
+                    (false, Bound::Definite, None) => {
+                        format!("fixed amount {}", money(amount.0, l))
+                    }
+                    (false, Bound::UpTo, Some(w)) => format!("{w}: up to {}", money(amount.0, l)),
+                    (false, Bound::UpTo, None) => format!("up to {}", money(amount.0, l)),
+                }
+            }
+            StepOp::Rate {
+                base_label,
+                base,
+                rate: r,
+                result,
+                bound,
+            } => {
+                let rate_s = match (bound, zh) {
+                    (Bound::UpTo, true) => format!("不超过 {}", rate(*r)),
+                    (Bound::UpTo, false) => format!("at most {}", rate(*r)),
+                    (Bound::Definite, _) => rate(*r),
+                };
+                format!(
+                    "{} {} × {} = {}{}",
+                    base_label.get(l),
+                    money(base.0, l),
+                    rate_s,
+                    money(result.0, l),
+                    bound_word(*bound, l)
+                )
+            }
+            StepOp::PerUnit {
+                count,
+                unit,
+                result,
+                bound,
+            } => {
+                if zh {
+                    format!(
+                        "{count} × 每项{}{} = {}",
+                        if *bound == Bound::UpTo { "最高 " } else { "" },
+                        money(unit.0, l),
+                        money(result.0, l)
+                    )
+                } else {
+                    format!(
+                        "{count} × {}{} each = {}",
+                        if *bound == Bound::UpTo { "up to " } else { "" },
+                        money(unit.0, l),
+                        money(result.0, l)
+                    )
+                }
+            }
+            StepOp::Cap {
+                label,
+                cap,
+                before,
+                after,
+                scope,
+            } => {
+                let what =
+                    label
+                        .map(|t| t.get(l).to_string())
+                        .unwrap_or_else(|| match (scope, zh) {
+                            (CapScope::Award, true) => "单项上限".into(),
+                            (CapScope::Total, true) => "总额上限".into(),
+                            (CapScope::Items, true) => "合计上限".into(),
+                            (CapScope::Award, false) => "ceiling".into(),
+                            (CapScope::Total, false) => "overall ceiling".into(),
+                            (CapScope::Items, false) => "combined ceiling".into(),
+                        });
+                let applied = after < before;
+                match (zh, applied) {
+                    (true, true) => format!(
+                        "{what} {}：{} → {}",
+                        money(cap.0, l),
+                        money(before.0, l),
+                        money(after.0, l)
+                    ),
+                    (true, false) => format!("{what} {}：未触及", money(cap.0, l)),
+                    (false, true) => format!(
+                        "{what} {}: {} → {}",
+                        money(cap.0, l),
+                        money(before.0, l),
+                        money(after.0, l)
+                    ),
+                    (false, false) => format!("{what} {}: not reached", money(cap.0, l)),
+                }
+            }
+            StepOp::Years {
+                annual,
+                years,
+                result,
+            } => {
+                if zh {
+                    format!(
+                        "每年 {} × {years} 年 = {}",
+                        money(annual.0, l),
+                        money(result.0, l)
+                    )
+                } else {
+                    format!(
+                        "{} a year × {years} years = {}",
+                        money(annual.0, l),
+                        money(result.0, l)
+                    )
+                }
+            }
+            StepOp::Chosen {
+                label,
+                value,
+                applicable,
+            } => {
+                if zh {
+                    format!(
+                        "适用档次/方式：{}（{}；按达到的档次计，不累加）{}",
+                        label.get(l),
+                        money(value.0, l),
+                        if *applicable > 1 { "，取其高" } else { "" }
+                    )
+                } else {
+                    format!(
+                        "tier/option reached: {} ({}; the tier reached pays, tiers do not add up){}",
+                        label.get(l),
+                        money(value.0, l),
+                        if *applicable > 1 {
+                            ", highest taken"
+                        } else {
+                            ""
+                        }
+                    )
+                }
+            }
+            StepOp::Sum { parts, result } => {
+                if zh {
+                    format!("{parts} 项合计 {}", money(result.0, l))
+                } else {
+                    format!("{parts} parts add up to {}", money(result.0, l))
+                }
+            }
+            StepOp::Offset {
+                kind,
+                label,
+                value,
+                before,
+                after,
+            } => {
+                let how = match (kind, zh) {
+                    (OffsetKind::Subtract, true) => "扣减",
+                    (OffsetKind::CombinedCap, true) => "与上级资助合计不超过上限",
+                    (OffsetKind::AtLeast, true) => "就高执行",
+                    (OffsetKind::Subtract, false) => "minus",
+                    (OffsetKind::CombinedCap, false) => {
+                        "together with the higher-level grant within the ceiling"
+                    }
+                    (OffsetKind::AtLeast, false) => "the higher amount applies",
+                };
+                if zh {
+                    format!(
+                        "{}（{how} {}）：{} → {}",
+                        label.get(l),
+                        money(value.0, l),
+                        money(before.0, l),
+                        money(after.0, l)
+                    )
+                } else {
+                    format!(
+                        "{} ({how} {}): {} → {}",
+                        label.get(l),
+                        money(value.0, l),
+                        money(before.0, l),
+                        money(after.0, l)
+                    )
+                }
+            }
+            StepOp::NotQuantified => {
+                if zh {
+                    "条文未规定具体金额或比例".into()
+                } else {
+                    "the text names no amount or rate".into()
+                }
+            }
+        }
+    })
+}
+
+fn show(def: &crate::catalogue::FactDef, v: &Value, l: Lang) -> String {
+    match v {
+        Value::Enum(i) => def
+            .values
+            .get(*i as usize)
+            .map(|e| e.get(l).to_string())
+            .unwrap_or_default(),
+        Value::Money(d) => money(*d, l),
+        Value::Bool(true) => if l == Lang::Zh { "是" } else { "yes" }.into(),
+        Value::Bool(false) => if l == Lang::Zh { "否" } else { "no" }.into(),
+        other => value_to_string(def, other),
+    }
+}
+
+/// The sentence for a hint, e.g. "CMMI 等级：3级 → 4级，可再增 30万元".
+pub fn hint_text(h: &Hint) -> Text {
+    both(|l| {
+        let zh = l == Lang::Zh;
+        let changes: Vec<String> = h
+            .changes
+            .iter()
+            .map(|c| {
+                let name = c.fact.label.get(l);
+                let item = c
+                    .item
+                    .map(|i| {
+                        if zh {
+                            format!("第{}项", i + 1)
+                        } else {
+                            format!("item {}: ", i + 1)
+                        }
+                    })
+                    .unwrap_or_default();
+                let to = show(c.fact, &c.to, l);
+                match &c.from {
+                    Some(f) => format!("{item}{name}：{} → {to}", show(c.fact, f.get(), l)),
+                    None if zh => format!("{item}{name}：{to}"),
+                    None => format!("{item}{name}: {to}"),
+                }
+            })
+            .collect();
+        if zh {
+            format!(
+                "{}，可再增{} {}",
+                changes.join("；"),
+                if h.new_amount.kind == crate::report::AmountKind::UpTo {
+                    "最高"
+                } else {
+                    ""
+                },
+                money(h.adds.0, l)
+            )
+        } else {
+            format!(
+                "{}: {}{} more",
+                changes.join("; "),
+                if h.new_amount.kind == crate::report::AmountKind::UpTo {
+                    "up to "
+                } else {
+                    ""
+                },
+                money(h.adds.0, l)
+            )
+        }
+    })
+}

@@ -1,0 +1,30 @@
+//! butie rule core: Shanghai district subsidy policies as data, evaluated exactly.
+//!
+//! Pure: no UI, no IO, no wasm. Policies and the fact catalogue are data (`policies/`);
+//! money is `rust_decimal` end to end; every amount cites its sentence.
+
+pub mod batch;
+pub mod catalogue;
+pub mod date;
+pub mod error;
+pub mod eval;
+pub mod explain;
+pub mod expr;
+pub mod format;
+pub mod money;
+pub mod policy;
+pub mod profile;
+pub mod report;
+pub mod schema;
+pub mod set;
+pub mod text;
+
+pub use error::{LoadError, LoadErrors};
+pub use eval::{EvalError, EvalOptions, evaluate, policy_state};
+pub use profile::{FieldError, Profile, Value};
+pub use report::Report;
+pub use set::{Entry, PolicySet};
+pub use text::{Lang, Text};
+
+/// The crate version, shown in reports.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");

@@ -1,0 +1,171 @@
+//! Exact money in yuan: parsing (元, 万, 亿, %), the fen rounding rule, checked arithmetic.
+
+use rust_decimal::{Decimal, RoundingStrategy};
+use std::fmt;
+
+/// The one rounding rule used on the money path: half away from zero, to the fen (0.01 元).
+pub const ROUNDING_RULE: &str =
+    "round half away from zero to the fen (0.01 yuan) after every multiplication";
+
+/// Largest amount accepted as input (1 万亿元). Anything above is rejected as absurd.
+pub const MAX_INPUT_YUAN: Decimal = Decimal::from_parts(3_567_587_328, 232, 0, false, 0); // 1e12
+
+/// Why a money or rate literal could not be read.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum MoneyError {
+    #[error("not a number: {0:?}")]
+    NotANumber(String),
+    #[error("negative amounts are not allowed")]
+    Negative,
+    #[error("more than two decimal places (amounts are in yuan, exact to the fen)")]
+    TooPrecise,
+    #[error("amount above 1 万亿元 (1,000,000,000,000 yuan) is not plausible")]
+    TooLarge,
+    #[error("a rate must be written as a percentage between 0% and 100%, e.g. \"30%\"")]
+    BadRate,
+    #[error("arithmetic overflow")]
+    Overflow,
+}
+
+/// Rounds to the fen with [`ROUNDING_RULE`].
+pub fn round_fen(d: Decimal) -> Decimal {
+    d.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero)
+}
+
+/// Parses an amount written in data files: `1000`, `1000.50`, `30万`, `2.5万`, `5亿`.
+pub fn parse_amount(s: &str) -> Result<Decimal, MoneyError> {
+    let t = s.trim();
+    let (num, mult) = if let Some(n) = t.strip_suffix('亿') {
+        (n, Decimal::from(100_000_000u32))
+    } else if let Some(n) = t.strip_suffix('万') {
+        (n, Decimal::from(10_000u32))
+    } else {
+        (t.strip_suffix('元').unwrap_or(t), Decimal::ONE)
+    };
+    let d = parse_plain_decimal(num.trim())?;
+    let v = d.checked_mul(mult).ok_or(MoneyError::Overflow)?;
+    check_input(v)
+}
+
+/// Parses a yuan amount from user input (JSON string or integer): plain decimal, at most two places.
+pub fn parse_yuan(s: &str) -> Result<Decimal, MoneyError> {
+    check_input(parse_plain_decimal(s.trim())?)
+}
+
+/// Parses a rate such as `30%` or `80%` into a fraction (0.30, 0.80).
+pub fn parse_rate(s: &str) -> Result<Decimal, MoneyError> {
+    let n = s.trim().strip_suffix('%').ok_or(MoneyError::BadRate)?;
+    let d = parse_plain_decimal(n.trim()).map_err(|_| MoneyError::BadRate)?;
+    if d.is_sign_negative() || d > Decimal::ONE_HUNDRED {
+        return Err(MoneyError::BadRate);
+    }
+    Ok(d / Decimal::ONE_HUNDRED)
+}
+
+fn parse_plain_decimal(s: &str) -> Result<Decimal, MoneyError> {
+    let ok = !s.is_empty()
+        && s.bytes()
+            .all(|b| b.is_ascii_digit() || b == b'.' || b == b'-')
+        && s.bytes().filter(|&b| b == b'.').count() <= 1
+        && !s.ends_with('.')
+        && !s.starts_with('.')
+        && s.rfind('-').is_none_or(|i| i == 0);
+    if !ok {
+        return Err(MoneyError::NotANumber(s.to_string()));
+    }
+    if s.len() > 40 {
+        return Err(MoneyError::TooLarge);
+    }
+    s.parse::<Decimal>()
+        .map_err(|_| MoneyError::NotANumber(s.to_string()))
+}
+
+fn check_input(d: Decimal) -> Result<Decimal, MoneyError> {
+    if d.is_sign_negative() && !d.is_zero() {
+        return Err(MoneyError::Negative);
+    }
+    if d.scale() > 2 && d.normalize().scale() > 2 {
+        return Err(MoneyError::TooPrecise);
+    }
+    if d > MAX_INPUT_YUAN {
+        return Err(MoneyError::TooLarge);
+    }
+    Ok(d.normalize())
+}
+
+/// `a + b`, or an overflow error.
+pub fn add(a: Decimal, b: Decimal) -> Result<Decimal, MoneyError> {
+    a.checked_add(b).ok_or(MoneyError::Overflow)
+}
+
+/// `a - b`, or an overflow error.
+pub fn sub(a: Decimal, b: Decimal) -> Result<Decimal, MoneyError> {
+    a.checked_sub(b).ok_or(MoneyError::Overflow)
+}
+
+/// `a × b` rounded to the fen, or an overflow error.
+pub fn mul_fen(a: Decimal, b: Decimal) -> Result<Decimal, MoneyError> {
+    a.checked_mul(b).map(round_fen).ok_or(MoneyError::Overflow)
+}
+
+/// A yuan amount printed with exactly two decimals, e.g. `300000.00` (the JSON form).
+pub fn to_fixed2(d: Decimal) -> String {
+    let mut r = round_fen(d);
+    r.rescale(2);
+    r.to_string()
+}
+
+/// Wrapper that displays a yuan amount with two decimals.
+pub struct Fixed2(pub Decimal);
+
+impl fmt::Display for Fixed2 {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&to_fixed2(self.0))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> Decimal {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn parses_chinese_units() {
+        assert_eq!(parse_amount("30万").unwrap(), d("300000"));
+        assert_eq!(parse_amount("2.5万").unwrap(), d("25000"));
+        assert_eq!(parse_amount("5亿").unwrap(), d("500000000"));
+        assert_eq!(parse_amount("1000").unwrap(), d("1000"));
+        assert_eq!(parse_amount("1000元").unwrap(), d("1000"));
+    }
+
+    #[test]
+    fn rejects_bad_input() {
+        assert!(matches!(parse_yuan("-1"), Err(MoneyError::Negative)));
+        assert!(matches!(parse_yuan("1.234"), Err(MoneyError::TooPrecise)));
+        assert!(matches!(parse_yuan("1e5"), Err(MoneyError::NotANumber(_))));
+        assert!(matches!(parse_yuan(""), Err(MoneyError::NotANumber(_))));
+        assert!(matches!(
+            parse_yuan("1000000000001"),
+            Err(MoneyError::TooLarge)
+        ));
+        assert!(matches!(
+            parse_yuan(&"9".repeat(60)),
+            Err(MoneyError::TooLarge)
+        ));
+        assert_eq!(parse_yuan("1.50").unwrap(), d("1.5"));
+        assert_eq!(parse_yuan("1000000000000").unwrap(), MAX_INPUT_YUAN);
+    }
+
+    #[test]
+    fn rates_and_rounding() {
+        assert_eq!(parse_rate("30%").unwrap(), d("0.3"));
+        assert!(parse_rate("130%").is_err());
+        assert!(parse_rate("30").is_err());
+        assert_eq!(mul_fen(d("333.335"), Decimal::ONE).unwrap(), d("333.34"));
+        assert_eq!(mul_fen(d("0.005"), Decimal::ONE).unwrap(), d("0.01"));
+        assert_eq!(to_fixed2(d("300000")), "300000.00");
+    }
+}

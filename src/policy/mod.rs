@@ -1,0 +1,267 @@
+//! Policy documents as data: metadata, rules and money clauses, compiled and validated.
+
+mod compile;
+pub(crate) mod file;
+
+pub use compile::compile_policy;
+
+use crate::catalogue::ListId;
+use crate::date::Date;
+use crate::expr::{Cond, Operand, ValueExpr};
+use crate::text::Text;
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+/// Whether the document is in force law or a draft.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum DocStatus {
+    Official,
+    Draft,
+}
+
+/// How money under a clause is granted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Basis {
+    /// Paid when the conditions are met (经审核符合要求的; a formal check only).
+    Entitlement,
+    /// Needs recognition by the authority (经认定).
+    Recognition,
+    /// Competitive: expert review and public notice (经评审、公示).
+    Competitive,
+}
+
+/// Whether an amount is what will be paid or only its ceiling.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Bound {
+    /// "一次性拨付30万元", "按…的80%予以补助".
+    Definite,
+    /// "最高不超过…", "不超过…%".
+    UpTo,
+}
+
+/// What a rule does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum RuleKind {
+    /// Conditions every applicant must meet (scope, exclusions, credit look-back).
+    Applicant,
+    /// 从高不重复 within the policy: one project, one award, the highest.
+    OneAwardPerProject,
+    /// Other policy-wide provisions (window, precedence, interpretation) shown for reference.
+    Info,
+}
+
+/// The kinds of award formula.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FormulaKind {
+    Fixed,
+    Rate,
+    PerUnit,
+    Best,
+    Sum,
+    NotQuantified,
+}
+
+/// How an offset changes an amount.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum OffsetKind {
+    /// Subtract the value (从高不重复 against support already received elsewhere).
+    Subtract,
+    /// The value plus this award may not exceed the formula's ceiling.
+    CombinedCap,
+    /// At least the value (就高执行).
+    AtLeast,
+}
+
+/// A loaded policy document.
+#[derive(Debug, Clone)]
+pub struct Policy {
+    /// The data file it came from.
+    pub file: String,
+    pub meta: Meta,
+    pub rules: Vec<Rule>,
+    pub clauses: Vec<Clause>,
+    /// Index of the rule that makes one award per project (从高不重复), if any.
+    pub one_award_per_project: Option<usize>,
+}
+
+/// Document metadata.
+#[derive(Debug, Clone)]
+pub struct Meta {
+    pub id: String,
+    pub district: String,
+    pub district_name: Text,
+    pub title: Text,
+    pub doc_no: Option<String>,
+    pub issuers: Vec<String>,
+    pub issued_on: Option<Date>,
+    pub status: DocStatus,
+    pub effective_from: Option<Date>,
+    pub effective_to: Option<Date>,
+    pub source_file: String,
+    pub window_article: String,
+    pub window_quote: String,
+    pub window_notes: Vec<Text>,
+    pub reprints: Vec<Reprint>,
+}
+
+/// A reprint of the document elsewhere, with its textual variants.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct Reprint {
+    pub source_file: String,
+    pub description: Text,
+    pub variants: Vec<Variant>,
+}
+
+/// A place where a reprint's wording differs from the official text.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct Variant {
+    pub article: String,
+    pub official_quote: String,
+    pub reprint_quote: String,
+    pub note: Text,
+}
+
+/// A condition with its label and what it reads.
+#[derive(Debug, Clone)]
+pub struct Condition {
+    /// As written in the file (or the review text).
+    pub source: String,
+    pub label: Text,
+    pub check: Check,
+    /// Operands read, for reporting inputs.
+    pub reads: Vec<Operand>,
+    /// True when it reads the current list item.
+    pub item_level: bool,
+}
+
+/// What a condition checks.
+#[derive(Debug, Clone)]
+pub enum Check {
+    Expr(Cond),
+    /// Judged by the authority on review (经认定/经评审); never decided by the calculator.
+    Review,
+}
+
+/// A policy-wide rule.
+#[derive(Debug, Clone)]
+pub struct Rule {
+    pub id: String,
+    pub article: String,
+    pub kind: RuleKind,
+    pub title: Text,
+    pub quote: String,
+    pub extra_quotes: Vec<String>,
+    pub conditions: Vec<Condition>,
+    pub notes: Vec<Text>,
+    pub interpretation: Vec<Text>,
+}
+
+/// A clause that grants (or mentions) money.
+#[derive(Debug, Clone)]
+pub struct Clause {
+    pub id: String,
+    pub article: String,
+    pub title: Text,
+    pub quote: String,
+    pub extra_quotes: Vec<String>,
+    pub basis: Basis,
+    /// Indexes of the applicant rules that apply.
+    pub applicant: Vec<usize>,
+    /// Evaluated once per item of this list.
+    pub for_each: Option<ListId>,
+    /// Which items the clause is about (e.g. project kind).
+    pub select: Option<Condition>,
+    pub conditions: Vec<Condition>,
+    pub award: Formula,
+    /// Ceiling over the sum of all items (per year or per enterprise).
+    pub items_cap: Option<Decimal>,
+    pub items_cap_label: Option<Text>,
+    pub offsets: Vec<Offset>,
+    pub notes: Vec<Text>,
+    pub interpretation: Vec<Text>,
+}
+
+/// An award formula node with its common modifiers.
+#[derive(Debug, Clone)]
+pub struct Formula {
+    pub label: Option<Text>,
+    /// The option or part applies only when this holds.
+    pub when: Option<Condition>,
+    pub node: Node,
+    /// Ceiling on the node's value (per item, per year).
+    pub cap: Option<Decimal>,
+    pub cap_label: Option<Text>,
+    /// The capped value is paid for this many years.
+    pub years: Option<u32>,
+    /// Ceiling after multiplying by years.
+    pub total_cap: Option<Decimal>,
+    pub schedule: Option<Schedule>,
+}
+
+/// The computation of a formula node.
+#[derive(Debug, Clone)]
+pub enum Node {
+    Fixed {
+        amount: Decimal,
+        bound: Bound,
+    },
+    Rate {
+        base: ValueExpr,
+        base_label: Text,
+        rate: Decimal,
+        bound: Bound,
+    },
+    PerUnit {
+        count: Operand,
+        unit: Decimal,
+        bound: Bound,
+    },
+    /// Tiers and alternatives: the highest applicable option, never the sum.
+    Best(Vec<Formula>),
+    /// Separate parts added up.
+    Sum(Vec<Formula>),
+    /// The text names no computable amount.
+    NotQuantified,
+}
+
+/// How a multi-year payment is split.
+#[derive(Debug, Clone)]
+pub struct Schedule {
+    pub years: u32,
+    /// Share per year; empty when the text does not say.
+    pub shares: Vec<Decimal>,
+    pub note: Option<Text>,
+}
+
+/// An adjustment against support received elsewhere.
+#[derive(Debug, Clone)]
+pub struct Offset {
+    pub kind: OffsetKind,
+    pub value: ValueExpr,
+    pub when: Option<Condition>,
+    pub label: Text,
+    /// The sentence that authorises it.
+    pub quote: String,
+    /// The rule it comes from, if it is a policy-wide rule.
+    pub rule: Option<String>,
+}
+
+impl Clause {
+    /// Whether the clause names a computable amount.
+    pub fn quantified(&self) -> bool {
+        !matches!(self.award.node, Node::NotQuantified)
+    }
+}

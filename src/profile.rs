@@ -1,0 +1,461 @@
+//! An enterprise profile: typed fact values checked against the catalogue.
+//!
+//! JSON form (schema_version 1): `{"schema_version": 1, "name": "…", "<group>": {fact: value},
+//! "<list>": [{field: value}]}`. Money is a decimal string in yuan (`"2000000.00"`) or an
+//! integer; dates are `"YYYY-MM-DD"`; enums are value ids; `null` or absent means unknown.
+
+use crate::catalogue::{Catalogue, FactDef, FactId, FactKind, ListId};
+use crate::date::{Date, fmt_date, parse_date};
+use crate::money::{MoneyError, parse_yuan, to_fixed2};
+use crate::text::Text;
+use rust_decimal::Decimal;
+use serde_json::{Map, Value as Json};
+
+/// The profile format version this build reads and writes.
+pub const PROFILE_SCHEMA_VERSION: u64 = 1;
+/// Longest accepted text value (names).
+pub const MAX_TEXT_CHARS: usize = 200;
+/// Most dates accepted in one date list.
+pub const MAX_DATES: usize = 100;
+
+/// A typed fact value.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    Bool(bool),
+    Int(i64),
+    Money(Decimal),
+    Date(Date),
+    Dates(Vec<Date>),
+    /// Index into the enum's values.
+    Enum(u16),
+    Text(String),
+}
+
+/// One list item: field values by field index.
+pub type Item = Vec<Option<Value>>;
+
+/// A parsed profile.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Profile {
+    pub name: Option<String>,
+    /// Fact values by fact index; `None` = unknown.
+    pub facts: Vec<Option<Value>>,
+    /// Items of each list, by list index.
+    pub lists: Vec<Vec<Item>>,
+}
+
+/// Why a single value was rejected.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ValueError {
+    Money(MoneyError),
+    NotInteger,
+    OutOfRange { min: i64, max: i64 },
+    BadDate,
+    NotYesNo,
+    UnknownValue { allowed: Vec<String> },
+    Floating,
+    WrongJsonType { expected: &'static str },
+    TooLong,
+    TooMany { max: usize },
+    UnknownField,
+    WrongGroup { group: String },
+    BadSchemaVersion,
+}
+
+impl ValueError {
+    /// The message in both languages.
+    pub fn text(&self) -> Text {
+        use ValueError::*;
+        match self {
+            Money(MoneyError::Negative) => Text::new("金额不能为负数", "must not be negative"),
+            Money(MoneyError::TooPrecise) => Text::new(
+                "金额最多保留两位小数（分）",
+                "at most two decimal places (fen)",
+            ),
+            Money(MoneyError::TooLarge) => Text::new(
+                "金额过大（上限 1 万亿元）",
+                "too large (limit 1,000,000,000,000 yuan)",
+            ),
+            Money(_) => Text::new(
+                "请输入数字金额（元），如 2000000 或 2000000.50",
+                "enter an amount in yuan, e.g. 2000000 or 2000000.50",
+            ),
+            NotInteger => Text::new("请输入整数", "enter a whole number"),
+            OutOfRange { min, max } => Text::new(
+                format!("应在 {min} 到 {max} 之间"),
+                format!("must be between {min} and {max}"),
+            ),
+            BadDate => Text::new(
+                "日期格式应为 YYYY-MM-DD，且为有效日期",
+                "use a real date as YYYY-MM-DD",
+            ),
+            NotYesNo => Text::new("应为 是/否（true/false）", "must be yes/no (true/false)"),
+            UnknownValue { allowed } => Text::new(
+                format!("无效选项；可选：{}", allowed.join("、")),
+                format!("not a valid option; one of: {}", allowed.join(", ")),
+            ),
+            Floating => Text::new(
+                "金额请写成字符串（如 \"1234.56\"），避免浮点误差",
+                "write money as a decimal string (\"1234.56\"), not a floating-point number",
+            ),
+            WrongJsonType { expected } => Text::new(
+                format!("类型错误，应为 {expected}"),
+                format!("wrong type, expected {expected}"),
+            ),
+            TooLong => Text::new(
+                format!("文字过长（最多 {MAX_TEXT_CHARS} 字）"),
+                format!("too long (at most {MAX_TEXT_CHARS} characters)"),
+            ),
+            TooMany { max } => Text::new(
+                format!("条目过多（最多 {max} 项）"),
+                format!("too many entries (at most {max})"),
+            ),
+            UnknownField => Text::new("未知字段", "unknown field"),
+            WrongGroup { group } => Text::new(
+                format!("此字段应放在 {group} 下"),
+                format!("this field belongs under `{group}`"),
+            ),
+            BadSchemaVersion => Text::new(
+                "不支持的 schema_version（应为 1）",
+                "unsupported schema_version (expected 1)",
+            ),
+        }
+    }
+}
+
+/// A rejected value and where it was.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{path}: {}", .error.text().en)]
+pub struct FieldError {
+    /// `certifications.cmmi_level`, `projects[2].total_investment`.
+    pub path: String,
+    pub error: ValueError,
+}
+
+/// Parses a value typed by a user (form field, CSV cell). Empty text means unknown.
+pub fn parse_value_str(def: &FactDef, raw: &str) -> Result<Option<Value>, ValueError> {
+    let s = raw.trim();
+    if s.is_empty() {
+        return Ok(None);
+    }
+    let v = match def.kind {
+        FactKind::Bool => match s.to_ascii_lowercase().as_str() {
+            "true" | "yes" | "y" | "1" | "是" => Value::Bool(true),
+            "false" | "no" | "n" | "0" | "否" => Value::Bool(false),
+            _ => return Err(ValueError::NotYesNo),
+        },
+        FactKind::Integer => {
+            let n: i64 = s.parse().map_err(|_| ValueError::NotInteger)?;
+            check_range(def, n)?
+        }
+        FactKind::Money => Value::Money(parse_yuan(s).map_err(ValueError::Money)?),
+        FactKind::Date => Value::Date(parse_date(s).ok_or(ValueError::BadDate)?),
+        FactKind::Dates => {
+            let mut out = Vec::new();
+            for part in s
+                .split([';', ',', ' ', '；', '，'])
+                .filter(|p| !p.is_empty())
+            {
+                out.push(parse_date(part).ok_or(ValueError::BadDate)?);
+            }
+            dates(out)?
+        }
+        FactKind::Enum => match def.values.iter().position(|v| v.id == s) {
+            Some(i) => Value::Enum(i as u16),
+            None => {
+                return Err(ValueError::UnknownValue {
+                    allowed: def.values.iter().map(|v| v.id.clone()).collect(),
+                });
+            }
+        },
+        FactKind::Text => text(s)?,
+    };
+    Ok(Some(v))
+}
+
+/// Parses a JSON value for a fact. `null` means unknown.
+pub fn parse_value_json(def: &FactDef, j: &Json) -> Result<Option<Value>, ValueError> {
+    match (def.kind, j) {
+        (_, Json::Null) => Ok(None),
+        (FactKind::Bool, Json::Bool(b)) => Ok(Some(Value::Bool(*b))),
+        (FactKind::Integer, Json::Number(n)) => match n.as_i64() {
+            Some(i) => check_range(def, i).map(Some),
+            None => Err(ValueError::NotInteger),
+        },
+        (FactKind::Money, Json::Number(n)) => match n.as_u64() {
+            Some(u) => parse_value_str(def, &u.to_string()),
+            None if n.as_i64().is_some() => Err(ValueError::Money(MoneyError::Negative)),
+            None => Err(ValueError::Floating),
+        },
+        (FactKind::Enum, Json::Number(n)) => parse_value_str(def, &n.to_string()),
+        (FactKind::Dates, Json::Array(a)) => {
+            let mut out = Vec::with_capacity(a.len().min(MAX_DATES));
+            for d in a {
+                match d.as_str().and_then(parse_date) {
+                    Some(d) => out.push(d),
+                    None => return Err(ValueError::BadDate),
+                }
+            }
+            dates(out).map(Some)
+        }
+        (FactKind::Text, Json::String(s)) => text(s).map(Some),
+        (FactKind::Bool, _) => Err(ValueError::NotYesNo),
+        (FactKind::Dates, Json::String(s)) => parse_value_str(def, s),
+        (FactKind::Dates, _) => Err(ValueError::WrongJsonType {
+            expected: "array of dates",
+        }),
+        (_, Json::String(s)) if !s.trim().is_empty() => parse_value_str(def, s),
+        (_, Json::String(_)) => Ok(None),
+        (FactKind::Integer, _) => Err(ValueError::NotInteger),
+        (FactKind::Money, _) => Err(ValueError::WrongJsonType {
+            expected: "decimal string",
+        }),
+        (FactKind::Date, _) => Err(ValueError::BadDate),
+        (FactKind::Enum, _) | (FactKind::Text, _) => {
+            Err(ValueError::WrongJsonType { expected: "string" })
+        }
+    }
+}
+
+fn check_range(def: &FactDef, n: i64) -> Result<Value, ValueError> {
+    let (min, max) = (def.min.unwrap_or(0), def.max.unwrap_or(1_000_000_000_000));
+    if n < min || n > max {
+        return Err(ValueError::OutOfRange { min, max });
+    }
+    Ok(Value::Int(n))
+}
+
+fn dates(mut v: Vec<Date>) -> Result<Value, ValueError> {
+    if v.len() > MAX_DATES {
+        return Err(ValueError::TooMany { max: MAX_DATES });
+    }
+    v.sort();
+    Ok(Value::Dates(v))
+}
+
+fn text(s: &str) -> Result<Value, ValueError> {
+    if s.chars().count() > MAX_TEXT_CHARS {
+        return Err(ValueError::TooLong);
+    }
+    Ok(Value::Text(s.to_string()))
+}
+
+/// A value in its canonical JSON form.
+pub fn value_to_json(def: &FactDef, v: &Value) -> Json {
+    match v {
+        Value::Bool(b) => Json::Bool(*b),
+        Value::Int(i) => Json::from(*i),
+        Value::Money(d) => Json::String(to_fixed2(*d)),
+        Value::Date(d) => Json::String(fmt_date(*d)),
+        Value::Dates(ds) => Json::Array(ds.iter().map(|d| Json::String(fmt_date(*d))).collect()),
+        Value::Enum(i) => Json::String(
+            def.values
+                .get(*i as usize)
+                .map(|v| v.id.clone())
+                .unwrap_or_default(),
+        ),
+        Value::Text(s) => Json::String(s.clone()),
+    }
+}
+
+/// A value as a user would type it (form fields, CSV cells).
+pub fn value_to_string(def: &FactDef, v: &Value) -> String {
+    match v {
+        Value::Bool(b) => b.to_string(),
+        Value::Int(i) => i.to_string(),
+        Value::Money(d) => d.normalize().to_string(),
+        Value::Date(d) => fmt_date(*d),
+        Value::Dates(ds) => ds
+            .iter()
+            .map(|d| fmt_date(*d))
+            .collect::<Vec<_>>()
+            .join(";"),
+        Value::Enum(i) => def
+            .values
+            .get(*i as usize)
+            .map(|v| v.id.clone())
+            .unwrap_or_default(),
+        Value::Text(s) => s.clone(),
+    }
+}
+
+impl Profile {
+    /// An empty profile (everything unknown) shaped for `cat`.
+    pub fn empty(cat: &Catalogue) -> Profile {
+        Profile {
+            name: None,
+            facts: vec![None; cat.facts.len()],
+            lists: vec![Vec::new(); cat.lists.len()],
+        }
+    }
+
+    /// Reads the JSON form, collecting every field error.
+    pub fn from_json(cat: &Catalogue, j: &Json) -> Result<Profile, Vec<FieldError>> {
+        let mut p = Profile::empty(cat);
+        let mut errs = Vec::new();
+        let Some(obj) = j.as_object() else {
+            return Err(vec![FieldError {
+                path: "(root)".into(),
+                error: ValueError::WrongJsonType { expected: "object" },
+            }]);
+        };
+        for (key, val) in obj {
+            let err = |errs: &mut Vec<FieldError>, path: String, error| {
+                errs.push(FieldError { path, error })
+            };
+            match key.as_str() {
+                "schema_version" => {
+                    let ok =
+                        val.as_u64() == Some(PROFILE_SCHEMA_VERSION) || val.as_str() == Some("1");
+                    if !ok {
+                        err(&mut errs, key.clone(), ValueError::BadSchemaVersion);
+                    }
+                }
+                "name" => match val {
+                    Json::Null => {}
+                    Json::String(s) => match text(s) {
+                        Ok(_) => p.name = Some(s.clone()),
+                        Err(e) => err(&mut errs, key.clone(), e),
+                    },
+                    _ => err(
+                        &mut errs,
+                        key.clone(),
+                        ValueError::WrongJsonType { expected: "string" },
+                    ),
+                },
+                k if cat.groups.iter().any(|g| g.id == k) => {
+                    let Some(facts) = val.as_object() else {
+                        err(
+                            &mut errs,
+                            key.clone(),
+                            ValueError::WrongJsonType { expected: "object" },
+                        );
+                        continue;
+                    };
+                    for (fk, fv) in facts {
+                        let path = format!("{k}.{fk}");
+                        match cat.fact_id(fk) {
+                            None => err(&mut errs, path, ValueError::UnknownField),
+                            Some(id) => {
+                                let def = &cat.facts[id as usize];
+                                if def.group != k {
+                                    err(
+                                        &mut errs,
+                                        path,
+                                        ValueError::WrongGroup {
+                                            group: def.group.clone(),
+                                        },
+                                    );
+                                    continue;
+                                }
+                                match parse_value_json(def, fv) {
+                                    Ok(v) => p.facts[id as usize] = v,
+                                    Err(e) => err(&mut errs, path, e),
+                                }
+                            }
+                        }
+                    }
+                }
+                k => match cat.list_id(k) {
+                    Some(l) => p.read_list(cat, l, val, &mut errs),
+                    None => err(&mut errs, key.clone(), ValueError::UnknownField),
+                },
+            }
+        }
+        if errs.is_empty() { Ok(p) } else { Err(errs) }
+    }
+
+    fn read_list(&mut self, cat: &Catalogue, l: ListId, val: &Json, errs: &mut Vec<FieldError>) {
+        let def = &cat.lists[l as usize];
+        let Some(arr) = val.as_array() else {
+            if !val.is_null() {
+                errs.push(FieldError {
+                    path: def.id.clone(),
+                    error: ValueError::WrongJsonType { expected: "array" },
+                });
+            }
+            return;
+        };
+        if arr.len() > def.max_items as usize {
+            errs.push(FieldError {
+                path: def.id.clone(),
+                error: ValueError::TooMany {
+                    max: def.max_items as usize,
+                },
+            });
+            return;
+        }
+        for (i, it) in arr.iter().enumerate() {
+            let Some(obj) = it.as_object() else {
+                errs.push(FieldError {
+                    path: format!("{}[{i}]", def.id),
+                    error: ValueError::WrongJsonType { expected: "object" },
+                });
+                continue;
+            };
+            let mut item: Item = vec![None; def.fields.len()];
+            for (fk, fv) in obj {
+                let path = format!("{}[{i}].{fk}", def.id);
+                match cat.field_id(l, fk) {
+                    None => errs.push(FieldError {
+                        path,
+                        error: ValueError::UnknownField,
+                    }),
+                    Some(f) => match parse_value_json(&def.fields[f as usize], fv) {
+                        Ok(v) => item[f as usize] = v,
+                        Err(error) => errs.push(FieldError { path, error }),
+                    },
+                }
+            }
+            self.lists[l as usize].push(item);
+        }
+    }
+
+    /// The canonical JSON form (unknown values omitted).
+    pub fn to_json(&self, cat: &Catalogue) -> Json {
+        let mut root = Map::new();
+        root.insert("schema_version".into(), Json::from(PROFILE_SCHEMA_VERSION));
+        if let Some(n) = &self.name {
+            root.insert("name".into(), Json::String(n.clone()));
+        }
+        for g in &cat.groups {
+            let mut m = Map::new();
+            for (id, def) in cat.facts_in_group(&g.id) {
+                if let Some(Some(v)) = self.facts.get(id as usize) {
+                    m.insert(def.id.clone(), value_to_json(def, v));
+                }
+            }
+            if !m.is_empty() {
+                root.insert(g.id.clone(), Json::Object(m));
+            }
+        }
+        for (l, def) in cat.lists.iter().enumerate() {
+            let items = &self.lists[l];
+            if items.is_empty() {
+                continue;
+            }
+            let arr = items
+                .iter()
+                .map(|it| {
+                    let mut m = Map::new();
+                    for (f, v) in it.iter().enumerate() {
+                        if let Some(v) = v {
+                            let fd = &def.fields[f];
+                            m.insert(fd.id.clone(), value_to_json(fd, v));
+                        }
+                    }
+                    Json::Object(m)
+                })
+                .collect();
+            root.insert(def.id.clone(), Json::Array(arr));
+        }
+        Json::Object(root)
+    }
+
+    /// Sets a fact by id (tests and tools).
+    pub fn set(&mut self, id: FactId, v: Option<Value>) {
+        if let Some(slot) = self.facts.get_mut(id as usize) {
+            *slot = v;
+        }
+    }
+}
