@@ -251,7 +251,11 @@ pub fn hint_text(h: &Hint) -> Text {
                         }
                     })
                     .unwrap_or_default();
-                let to = show(c.fact, &c.to, l);
+                let to = match (c.above, zh) {
+                    (Some(t), true) => format!("超过{}", money(t, l)),
+                    (Some(t), false) => format!("above {}", money(t, l)),
+                    (None, _) => show(c.fact, &c.to, l),
+                };
                 match &c.from {
                     Some(f) => format!("{item}{name}：{} → {to}", show(c.fact, f.get(), l)),
                     None if zh => format!("{item}{name}：{to}"),

@@ -510,6 +510,8 @@ pub struct Change<'a> {
     pub item: Option<usize>,
     pub from: Option<ValueRef<'a>>,
     pub to: Value,
+    /// When the change passes a strict threshold ("超过 X"), X.
+    pub above: Option<Decimal>,
 }
 
 impl Serialize for Hint<'_> {
@@ -525,6 +527,7 @@ impl Serialize for Hint<'_> {
                     "item": c.item,
                     "from": c.from.as_ref().map(|v| crate::profile::value_to_json(c.fact, v.get())),
                     "to": crate::profile::value_to_json(c.fact, &c.to),
+                    "above": c.above.map(crate::money::to_fixed2),
                 })
             })
             .collect();
@@ -561,7 +564,8 @@ impl schemars::JsonSchema for Hint<'_> {
                             "list": {"type": ["string", "null"]},
                             "item": {"type": ["integer", "null"]},
                             "from": {},
-                            "to": {}
+                            "to": {},
+                            "above": {"type": ["string", "null"], "description": "the strict threshold passed (超过), yuan"}
                         }
                     }
                 },

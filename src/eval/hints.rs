@@ -18,7 +18,24 @@ use smallvec::SmallVec;
 /// At most this many hints per clause.
 pub const MAX_HINTS: usize = 3;
 
-type Lever = (Operand, Option<usize>, Value);
+/// A candidate change: operand, item index, new value, and the strict threshold it passes.
+#[derive(Debug, Clone)]
+struct Lever {
+    op: Operand,
+    item: Option<usize>,
+    value: Value,
+    /// Set when the change passes a strict threshold ("超过 X"): X.
+    above: Option<Decimal>,
+}
+
+fn lever(op: Operand, item: Option<usize>, value: Value) -> Lever {
+    Lever {
+        op,
+        item,
+        value,
+        above: None,
+    }
+}
 
 fn value_of(r: &ClauseResult) -> Decimal {
     if r.status_if_in_force.counts() {
@@ -35,16 +52,16 @@ fn levers_of(c: &Cond, env: &Env, item: ItemCtx, out: &mut Vec<Lever>) {
         Operand::Fact(_) => None,
     };
     match c {
-        Cond::Truthy(o) => out.push((*o, idx(*o), Value::Bool(true))),
+        Cond::Truthy(o) => out.push(lever(*o, idx(*o), Value::Bool(true))),
         Cond::Not(inner) => {
             if let Cond::Truthy(o) = inner.as_ref() {
-                out.push((*o, idx(*o), Value::Bool(false)));
+                out.push(lever(*o, idx(*o), Value::Bool(false)));
             }
         }
         Cond::And(cs) | Cond::Or(cs) => cs.iter().for_each(|c| levers_of(c, env, item, out)),
         Cond::InSet { left, set } if set.len() == 1 => {
             if let Lit::Enum(e) = set[0] {
-                out.push((*left, idx(*left), Value::Enum(e)));
+                out.push(lever(*left, idx(*left), Value::Enum(e)));
             }
         }
         Cond::Compare { left, op, right } => {
@@ -109,7 +126,16 @@ fn levers_of(c: &Cond, env: &Env, item: ItemCtx, out: &mut Vec<Lever>) {
                 _ => None,
             };
             if let Some(v) = value {
-                out.push((target, idx(target), v));
+                let above = match (op, lit) {
+                    (Cmp::Gt, Lit::Num(n)) => Some(n - others),
+                    _ => None,
+                };
+                out.push(Lever {
+                    op: target,
+                    item: idx(target),
+                    value: v,
+                    above,
+                });
             }
         }
         _ => {}
@@ -150,13 +176,13 @@ fn formula_levers(f: &Formula, env: &Env, item: ItemCtx, out: &mut Vec<Lever>) {
                     _ => Decimal::ZERO,
                 };
                 if cur < need && env.cat.operand_def(op).kind == FactKind::Money {
-                    out.push((op, idx(op), Value::Money(need)));
+                    out.push(lever(op, idx(op), Value::Money(need)));
                 }
             }
         }
         Node::PerUnit { count, .. } => {
             if let Some(Value::Int(n)) = env.get(*count, item) {
-                out.push((*count, idx(*count), Value::Int(n + 1)));
+                out.push(lever(*count, idx(*count), Value::Int(n + 1)));
             }
         }
         _ => {}
@@ -178,7 +204,13 @@ fn distance(from: Option<&Value>, to: &Value) -> Decimal {
 
 fn with_levers<'p>(env: &Env<'p>, levers: &[Lever]) -> Env<'p> {
     let mut e = env.clone();
-    for (op, idx, v) in levers {
+    for Lever {
+        op,
+        item: idx,
+        value: v,
+        ..
+    } in levers
+    {
         e.overrides.retain(|o| !(o.op == *op && o.item == *idx));
         e.overrides.push(Override {
             op: *op,
@@ -247,14 +279,14 @@ pub(crate) fn hints<'p>(
             }
         }
     }
-    levers.retain(|(op, _, _)| env.cat.operand_def(*op).lever);
+    levers.retain(|l| env.cat.operand_def(l.op).lever);
     let mut best: Vec<(Lever, Decimal, Decimal, ClauseResult<'p>)> = Vec::new();
     for lever in levers {
-        let from = env.get(lever.0, lever.1.map(|i| (list_of(lever.0), i)));
-        if from == Some(&lever.2) {
+        let from = env.get(lever.op, lever.item.map(|i| (list_of(lever.op), i)));
+        if from == Some(&lever.value) {
             continue;
         }
-        let dist = distance(from, &lever.2);
+        let dist = distance(from, &lever.value);
         let e2 = with_levers(env, std::slice::from_ref(&lever));
         let r = eval_clause(pol, clause, &e2, &applicant_of(&e2), Detail::Outcome)?;
         let gain = value_of(&r) - base;
@@ -263,7 +295,7 @@ pub(crate) fn hints<'p>(
         }
         match best
             .iter_mut()
-            .find(|(l, ..)| l.0 == lever.0 && l.1 == lever.1)
+            .find(|(l, ..)| l.op == lever.op && l.item == lever.item)
         {
             Some(slot) if dist < slot.2 => *slot = (lever, gain, dist, r),
             Some(_) => {}
@@ -277,11 +309,7 @@ pub(crate) fn hints<'p>(
     if out.is_empty() && current.status_if_in_force == Status::NotEligible && blocking.len() > 1 {
         let combo: Vec<Lever> = blocking
             .iter()
-            .filter_map(|ls| {
-                ls.iter()
-                    .find(|(op, ..)| env.cat.operand_def(*op).lever)
-                    .cloned()
-            })
+            .filter_map(|ls| ls.iter().find(|l| env.cat.operand_def(l.op).lever).cloned())
             .collect();
         if combo.len() == blocking.len() {
             let e2 = with_levers(env, &combo);
@@ -307,19 +335,20 @@ fn list_of(op: Operand) -> crate::catalogue::ListId {
 fn hint<'p>(env: &Env<'p>, levers: &[Lever], gain: Decimal, r: &ClauseResult<'p>) -> Hint<'p> {
     let changes: SmallVec<[Change<'p>; 2]> = levers
         .iter()
-        .map(|(op, idx, v)| {
-            let list = match op {
-                Operand::Field(l, _) => Some(env.cat.lists[*l as usize].id.as_str()),
+        .map(|l| {
+            let list = match l.op {
+                Operand::Field(li, _) => Some(env.cat.lists[li as usize].id.as_str()),
                 Operand::Fact(_) => None,
             };
             Change {
-                fact: env.cat.operand_def(*op),
+                fact: env.cat.operand_def(l.op),
                 list,
-                item: *idx,
+                item: l.item,
                 from: env
-                    .get(*op, idx.map(|i| (list_of(*op), i)))
+                    .get(l.op, l.item.map(|i| (list_of(l.op), i)))
                     .map(|v| ValueRef::Owned(v.clone())),
-                to: v.clone(),
+                to: l.value.clone(),
+                above: l.above,
             }
         })
         .collect();

@@ -325,3 +325,47 @@ fn one_award_per_project<'a>(pol: &'a Policy, clauses: &mut [ClauseResult<'a>], 
         c.counted = status.counts() && c.items.iter().any(|i| i.counted);
     }
 }
+
+/// Whether a fact's form field should be shown (its `show_if` holds; unknown hides it).
+pub fn fact_visible(
+    set: &PolicySet,
+    profile: &Profile,
+    fact: crate::catalogue::FactId,
+    as_of: Date,
+) -> bool {
+    match set.catalogue.fact_show_if(fact) {
+        None => true,
+        Some(c) => form_env(set, profile, as_of).truth(c, None, &mut Vec::new()) >= Truth::Review,
+    }
+}
+
+/// Whether a list item's field should be shown (its `show_if` holds; unknown hides it).
+pub fn field_visible(
+    set: &PolicySet,
+    profile: &Profile,
+    list: crate::catalogue::ListId,
+    item: usize,
+    field: crate::catalogue::FieldId,
+    as_of: Date,
+) -> bool {
+    match set.catalogue.field_show_if(list, field) {
+        None => true,
+        Some(c) => {
+            form_env(set, profile, as_of).truth(c, Some((list, item)), &mut Vec::new())
+                >= Truth::Review
+        }
+    }
+}
+
+fn form_env<'a>(set: &'a PolicySet, profile: &'a Profile, as_of: Date) -> Env<'a> {
+    Env {
+        cat: &set.catalogue,
+        profile,
+        overrides: SmallVec::new(),
+        window: Window {
+            from: None,
+            to: None,
+        },
+        as_of,
+    }
+}

@@ -1,0 +1,308 @@
+//! `cargo xtask dist`: build the web front end into `dist/`.
+//!
+//! Steps: build `butie-www` for `wasm32-unknown-unknown` in release mode, run
+//! wasm-bindgen (as a library, `web` target, no name/producers sections),
+//! then fill the page template `index.html` at the workspace root. The
+//! template must contain the marker [`MARKER`] exactly once; it is replaced
+//! by the script that loads the app.
+//!
+//! Output:
+//! - `dist/index.html`, `dist/butie.js`, `dist/butie_bg.wasm`: the usual
+//!   multi-file page (the module script fetches `butie_bg.wasm`).
+//! - `dist/butie.html`: one self-contained file. The ES-module glue is
+//!   inlined in a `<script type="module">` and the wasm is embedded as base64
+//!   and instantiated asynchronously from bytes, so it works from `file://`
+//!   and a browser's "Save page as" yields a working offline copy.
+
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::Stdio;
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result, bail, ensure};
+use base64::Engine as _;
+use flate2::Compression;
+use flate2::write::GzEncoder;
+use wasm_bindgen_cli_support::Bindgen;
+
+use crate::util;
+
+/// The comment in `index.html` replaced by the app's loader script.
+pub const MARKER: &str = "<!-- butie:script -->";
+/// Cargo package of the front end.
+const PACKAGE: &str = "butie-www";
+/// Cargo target (library) name of the front end.
+const LIB_NAME: &str = "butie_www";
+/// Base name of the generated files: `butie.js`, `butie_bg.wasm`, `butie.html`.
+const STEM: &str = "butie";
+/// Name of the init function in wasm-bindgen's `web` glue (its default export).
+const INIT_FN: &str = "__wbg_init";
+
+/// Paths of what `dist` produced.
+pub struct Dist {
+    /// The `dist/` directory.
+    pub dir: PathBuf,
+    /// The self-contained page, `dist/butie.html`.
+    pub single_file: PathBuf,
+}
+
+/// Builds everything into `dist/` and prints sizes and timings.
+pub fn dist() -> Result<Dist> {
+    let root = util::root();
+    let template_path = root.join("index.html");
+    let template = std::fs::read_to_string(&template_path)
+        .with_context(|| format!("cannot read the page template {}", template_path.display()))?;
+
+    let started = Instant::now();
+    let wasm_path = build_wasm()?;
+    let build_time = started.elapsed();
+
+    let started = Instant::now();
+    let scratch = wasm_path.with_file_name("xtask-bindgen");
+    let (glue, wasm) = bindgen(&wasm_path, &scratch)?;
+    let bindgen_time = started.elapsed();
+
+    let wasm_file = format!("{STEM}_bg.wasm");
+    let js_file = format!("{STEM}.js");
+    let index = inject(&template, &multi_file_script(&js_file, &wasm_file))
+        .with_context(|| format!("in {}", template_path.display()))?;
+    let single = inject(&template, &single_file_script(&glue, &wasm)?)
+        .with_context(|| format!("in {}", template_path.display()))?;
+
+    let dir = root.join("dist");
+    if dir.exists() {
+        std::fs::remove_dir_all(&dir)
+            .with_context(|| format!("cannot remove the old {}", dir.display()))?;
+    }
+    std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    let single_file = dir.join(format!("{STEM}.html"));
+    for (path, bytes) in [
+        (dir.join("index.html"), index.as_bytes()),
+        (dir.join(&js_file), glue.as_bytes()),
+        (dir.join(&wasm_file), wasm.as_slice()),
+        (single_file.clone(), single.as_bytes()),
+    ] {
+        std::fs::write(&path, bytes).with_context(|| format!("cannot write {}", path.display()))?;
+    }
+
+    println!();
+    println!("dist: {}", dir.display());
+    println!(
+        "  cargo build {}, wasm-bindgen {}",
+        seconds(build_time),
+        seconds(bindgen_time)
+    );
+    for (name, bytes) in [
+        (wasm_file.as_str(), wasm.as_slice()),
+        (js_file.as_str(), glue.as_bytes()),
+        ("index.html", index.as_bytes()),
+        ("butie.html", single.as_bytes()),
+    ] {
+        println!(
+            "  {name:<14} {}   gzip {}",
+            size(bytes.len()),
+            size(gzipped_len(bytes)?)
+        );
+    }
+    Ok(Dist { dir, single_file })
+}
+
+/// Runs `cargo build` for the front end and returns the `.wasm` it wrote.
+fn build_wasm() -> Result<PathBuf> {
+    let mut command = util::cargo();
+    command.args([
+        "build",
+        "--package",
+        PACKAGE,
+        "--release",
+        "--target",
+        "wasm32-unknown-unknown",
+        "--message-format=json-render-diagnostics",
+    ]);
+    let shown = util::display(&command);
+    println!("$ {shown}");
+    let output = command
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .output()
+        .with_context(|| format!("could not start `{shown}`"))?;
+    if !output.status.success() {
+        bail!(
+            "`{shown}` failed ({}); is the target installed? \
+             (rustup target add wasm32-unknown-unknown)",
+            output.status
+        );
+    }
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    find_wasm_artifact(&stdout)
+        .with_context(|| format!("`{shown}` reported no .wasm file for {PACKAGE}"))
+}
+
+/// Finds the `.wasm` produced for [`LIB_NAME`] in cargo's JSON messages.
+fn find_wasm_artifact(messages: &str) -> Option<PathBuf> {
+    messages
+        .lines()
+        .filter_map(|line| serde_json::from_str::<serde_json::Value>(line).ok())
+        .filter(|message| {
+            message["reason"] == "compiler-artifact" && message["target"]["name"] == LIB_NAME
+        })
+        .flat_map(|message| match &message["filenames"] {
+            serde_json::Value::Array(names) => names.clone(),
+            _ => Vec::new(),
+        })
+        .filter_map(|name| name.as_str().map(PathBuf::from))
+        .find(|path| path.extension().is_some_and(|ext| ext == "wasm"))
+}
+
+/// Runs wasm-bindgen into `scratch` and returns the JS glue and final wasm.
+fn bindgen(wasm_path: &Path, scratch: &Path) -> Result<(String, Vec<u8>)> {
+    let mut bindgen = Bindgen::new();
+    bindgen
+        .web(true)?
+        .input_path(wasm_path)
+        .out_name(STEM)
+        .typescript(false)
+        .keep_debug(false)
+        .demangle(false)
+        .remove_name_section(true)
+        .remove_producers_section(true);
+    let mut output = bindgen
+        .generate_output()
+        .with_context(|| format!("wasm-bindgen failed on {}", wasm_path.display()))?;
+    let has_snippets = output.snippets().values().any(|list| !list.is_empty());
+    ensure!(
+        !has_snippets && output.local_modules().is_empty(),
+        "the front end uses JS snippets (`#[wasm_bindgen(module = ...)]` or `inline_js`), \
+         which dist/butie.html cannot inline yet"
+    );
+    if scratch.exists() {
+        std::fs::remove_dir_all(scratch)
+            .with_context(|| format!("cannot clean {}", scratch.display()))?;
+    }
+    output
+        .emit(scratch)
+        .with_context(|| format!("wasm-bindgen could not write to {}", scratch.display()))?;
+    let js_path = scratch.join(format!("{STEM}.js"));
+    let glue = std::fs::read_to_string(&js_path)
+        .with_context(|| format!("cannot read {}", js_path.display()))?;
+    let wasm_path = scratch.join(format!("{STEM}_bg.wasm"));
+    let wasm = std::fs::read(&wasm_path)
+        .with_context(|| format!("cannot read {}", wasm_path.display()))?;
+    Ok((glue, wasm))
+}
+
+/// Replaces the single [`MARKER`] in `template` with `script`.
+fn inject(template: &str, script: &str) -> Result<String> {
+    match template.matches(MARKER).count() {
+        1 => Ok(template.replacen(MARKER, script, 1)),
+        0 => bail!("the page template has no `{MARKER}` marker where the script goes"),
+        n => bail!("the page template has the `{MARKER}` marker {n} times; it needs exactly one"),
+    }
+}
+
+/// The loader for the multi-file page. A classic script starts the wasm
+/// download while the page is still parsing (in parallel with the glue, and
+/// before the load event); the module script then instantiates it.
+fn multi_file_script(js_file: &str, wasm_file: &str) -> String {
+    format!(
+        "<script>globalThis.butieWasm = fetch(\"./{wasm_file}\");</script>\n\
+         <script type=\"module\">\n\
+         import init from \"./{js_file}\";\n\
+         await init({{ module_or_path: globalThis.butieWasm }});\n\
+         </script>"
+    )
+}
+
+/// The loader for the self-contained page: the glue inlined, the wasm as base64.
+fn single_file_script(glue: &str, wasm: &[u8]) -> Result<String> {
+    let lower = glue.to_ascii_lowercase();
+    ensure!(
+        !lower.contains("</script") && !lower.contains("<!--"),
+        "the wasm-bindgen glue contains `</script` or `<!--` and cannot be inlined in HTML"
+    );
+    ensure!(
+        glue.contains(INIT_FN),
+        "the wasm-bindgen glue has no `{INIT_FN}` function; did the wasm-bindgen version change?"
+    );
+    let encoded = base64::engine::general_purpose::STANDARD.encode(wasm);
+    Ok(format!(
+        "<script type=\"module\">\n\
+         {glue}\n\
+         // butie: the wasm module, embedded so this page needs no other file.\n\
+         const butieWasmBase64 = \"{encoded}\";\n\
+         const butieWasmBinary = atob(butieWasmBase64);\n\
+         const butieWasmBytes = new Uint8Array(butieWasmBinary.length);\n\
+         for (let i = 0; i < butieWasmBinary.length; i++) butieWasmBytes[i] = butieWasmBinary.charCodeAt(i);\n\
+         await {INIT_FN}({{ module_or_path: butieWasmBytes }});\n\
+         </script>"
+    ))
+}
+
+/// Length of `bytes` after gzip at the best compression level.
+fn gzipped_len(bytes: &[u8]) -> Result<usize> {
+    let mut encoder = GzEncoder::new(Vec::new(), Compression::best());
+    encoder.write_all(bytes).context("gzip failed")?;
+    Ok(encoder.finish().context("gzip failed")?.len())
+}
+
+fn size(bytes: usize) -> String {
+    format!("{bytes:>9} B = {:>7.1} KiB", kib(bytes))
+}
+
+/// Bytes to KiB, for display only (the cast's precision loss is irrelevant).
+fn kib(bytes: usize) -> f64 {
+    bytes as f64 / 1024.0
+}
+
+fn seconds(duration: Duration) -> String {
+    format!("{:.1} s", duration.as_secs_f64())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn inject_needs_exactly_one_marker() {
+        let page = inject(
+            "<body>\n<!-- butie:script -->\n</body>",
+            "<script></script>",
+        )
+        .unwrap();
+        assert_eq!(page, "<body>\n<script></script>\n</body>");
+        assert!(inject("<body></body>", "x").is_err());
+        assert!(inject("<!-- butie:script --><!-- butie:script -->", "x").is_err());
+    }
+
+    #[test]
+    fn template_has_the_marker() {
+        let template = std::fs::read_to_string(util::root().join("index.html")).unwrap();
+        assert!(inject(&template, "x").is_ok());
+    }
+
+    #[test]
+    fn single_file_script_embeds_and_inits() {
+        let script = single_file_script("async function __wbg_init() {}", b"\0asm").unwrap();
+        assert!(script.contains("\"AGFzbQ==\""));
+        assert!(script.contains("await __wbg_init({ module_or_path: butieWasmBytes });"));
+        assert!(single_file_script("let s = '</script>'; __wbg_init", b"").is_err());
+        assert!(single_file_script("no init here", b"").is_err());
+    }
+
+    #[test]
+    fn finds_the_wasm_artifact() {
+        let messages = concat!(
+            "{\"reason\":\"compiler-artifact\",\"target\":{\"name\":\"butie\"},",
+            "\"filenames\":[\"/t/libbutie.rlib\"]}\n",
+            "not json\n",
+            "{\"reason\":\"compiler-artifact\",\"target\":{\"name\":\"butie_www\"},",
+            "\"filenames\":[\"/t/butie_www.wasm\",\"/t/libbutie_www.rlib\"]}\n",
+            "{\"reason\":\"build-finished\",\"success\":true}\n",
+        );
+        assert_eq!(
+            find_wasm_artifact(messages),
+            Some(PathBuf::from("/t/butie_www.wasm"))
+        );
+        assert_eq!(find_wasm_artifact(""), None);
+    }
+}

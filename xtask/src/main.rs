@@ -1,0 +1,119 @@
+//! Project automation for butie, run as `cargo xtask <command>`.
+//!
+//! Commands:
+//! - `dist`: build the web front end into `dist/` (multi-file page and the
+//!   self-contained `dist/butie.html`).
+//! - `serve [--port N]`: `dist`, then serve `dist/` on 127.0.0.1.
+//! - `test`: native tests, then `dist` and the headless-Chromium tests.
+//! - `ci`: format check, clippy, then everything `test` does.
+
+mod checks;
+mod dist;
+mod serve;
+mod util;
+
+use std::process::ExitCode;
+
+use anyhow::{Context, Result, bail};
+
+const USAGE: &str = "\
+usage: cargo xtask <command>
+
+commands:
+  dist               build dist/index.html, dist/butie.js, dist/butie_bg.wasm
+                     and the self-contained dist/butie.html
+  serve [--port N]   run dist, then serve dist/ on http://127.0.0.1:N/ (default 8080)
+  test               cargo test --workspace, then dist and the browser tests
+  ci                 cargo fmt --check, cargo clippy -D warnings, then test
+
+environment:
+  BUTIE_CHROMIUM     Chromium binary for the browser tests (default /usr/bin/chromium)
+  CI=true            a missing Chromium fails `test`/`ci` instead of skipping";
+
+fn main() -> ExitCode {
+    match run(std::env::args().skip(1).collect()) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("xtask: error: {error:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(args: Vec<String>) -> Result<()> {
+    let Some((command, rest)) = args.split_first() else {
+        println!("{USAGE}");
+        bail!("no command given");
+    };
+    match command.as_str() {
+        "dist" => {
+            no_more_args(command, rest)?;
+            dist::dist().map(|_| ())
+        }
+        "serve" => serve::serve(parse_port(rest)?),
+        "test" => {
+            no_more_args(command, rest)?;
+            checks::test()
+        }
+        "ci" => {
+            no_more_args(command, rest)?;
+            checks::ci()
+        }
+        "help" | "-h" | "--help" => {
+            println!("{USAGE}");
+            Ok(())
+        }
+        other => {
+            eprintln!("{USAGE}");
+            bail!("unknown command `{other}`")
+        }
+    }
+}
+
+fn no_more_args(command: &str, rest: &[String]) -> Result<()> {
+    match rest.first() {
+        None => Ok(()),
+        Some(arg) => bail!("`{command}` takes no arguments, got `{arg}`"),
+    }
+}
+
+/// Parses `[--port N]` / `[--port=N]` for `serve`.
+fn parse_port(args: &[String]) -> Result<u16> {
+    let mut port = serve::DEFAULT_PORT;
+    let mut args = args.iter();
+    while let Some(arg) = args.next() {
+        let value = match arg.strip_prefix("--port=") {
+            Some(value) => value,
+            None if arg == "--port" => args.next().context("`--port` needs a value")?,
+            None => bail!("unknown argument `{arg}` for `serve` (expected `--port N`)"),
+        };
+        port = value
+            .parse()
+            .with_context(|| format!("`--port {value}` is not a port number (0-65535)"))?;
+    }
+    Ok(port)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_port;
+
+    fn args(list: &[&str]) -> Vec<String> {
+        list.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn port_defaults_and_parses() {
+        assert_eq!(parse_port(&[]).unwrap(), 8080);
+        assert_eq!(parse_port(&args(&["--port", "9000"])).unwrap(), 9000);
+        assert_eq!(parse_port(&args(&["--port=0"])).unwrap(), 0);
+    }
+
+    #[test]
+    fn port_rejects_bad_input() {
+        assert!(parse_port(&args(&["--port"])).is_err());
+        assert!(parse_port(&args(&["--port", "x"])).is_err());
+        assert!(parse_port(&args(&["--port", "70000"])).is_err());
+        assert!(parse_port(&args(&["--verbose"])).is_err());
+    }
+}
