@@ -247,7 +247,7 @@ pub fn hint_text(h: &Hint) -> Text {
                         if zh {
                             format!("第{}项", i + 1)
                         } else {
-                            format!("item {}: ", i + 1)
+                            format!("item {}, ", i + 1)
                         }
                     })
                     .unwrap_or_default();
@@ -256,10 +256,10 @@ pub fn hint_text(h: &Hint) -> Text {
                     (Some(t), false) => format!("above {}", money(t, l)),
                     (None, _) => show(c.fact, &c.to, l),
                 };
+                let colon = if zh { "：" } else { ": " };
                 match &c.from {
-                    Some(f) => format!("{item}{name}：{} → {to}", show(c.fact, f.get(), l)),
-                    None if zh => format!("{item}{name}：{to}"),
-                    None => format!("{item}{name}: {to}"),
+                    Some(f) => format!("{item}{name}{colon}{} → {to}", show(c.fact, f.get(), l)),
+                    None => format!("{item}{name}{colon}{to}"),
                 }
             })
             .collect();

@@ -17,6 +17,8 @@ pub const PROFILE_SCHEMA_VERSION: u64 = 1;
 pub const MAX_TEXT_CHARS: usize = 200;
 /// Most dates accepted in one date list.
 pub const MAX_DATES: usize = 100;
+/// Typed values that mean "an empty list" for a date list (an empty field is unknown).
+pub const EMPTY_LIST_WORDS: [&str; 5] = ["无", "none", "None", "[]", "-"];
 
 /// A typed fact value.
 #[derive(Debug, Clone, PartialEq)]
@@ -150,6 +152,7 @@ pub fn parse_value_str(def: &FactDef, raw: &str) -> Result<Option<Value>, ValueE
         }
         FactKind::Money => Value::Money(parse_yuan(s).map_err(ValueError::Money)?),
         FactKind::Date => Value::Date(parse_date(s).ok_or(ValueError::BadDate)?),
+        FactKind::Dates if EMPTY_LIST_WORDS.contains(&s) => Value::Dates(Vec::new()),
         FactKind::Dates => {
             let mut out = Vec::new();
             for part in s

@@ -485,7 +485,7 @@ impl Serialize for StepText<'_> {
 #[cfg(feature = "schema")]
 impl schemars::JsonSchema for StepText<'_> {
     fn schema_name() -> std::borrow::Cow<'static, str> {
-        "Text".into()
+        "StepText".into()
     }
     fn json_schema(g: &mut schemars::SchemaGenerator) -> schemars::Schema {
         Text::json_schema(g)

@@ -1,2 +1,173 @@
-//! The `butie` command line.
-fn main() {}
+//! The `butie` command line: evaluate a profile, batch a client list, list policies, explain a clause.
+//!
+//! Exit codes: 0 success, 2 bad input (every problem listed), 1 anything else.
+
+mod batch;
+mod error;
+mod evaluate;
+mod explain;
+mod input;
+mod policies;
+mod text;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use error::CliError;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// Shanghai district subsidy calculator (补贴): policies as data, exact money, citations.
+#[derive(Debug, Parser)]
+#[command(name = "butie", version, about, max_term_width = 100)]
+struct Cli {
+    /// Load facts.toml and the policy *.toml files from this directory instead of the embedded data.
+    #[arg(long, global = true, value_name = "DIR")]
+    policies: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Evaluate one profile (JSON file, or - for stdin) against every district's policy.
+    Evaluate(EvaluateArgs),
+    /// Evaluate a client list (CSV or JSONL) into one CSV row per client and district.
+    Batch(BatchArgs),
+    /// List the policy documents with their window and their state on a date.
+    Policies(PoliciesArgs),
+    /// Show a clause or rule: quotes, conditions, the formula written out, offsets, notes.
+    Explain(ExplainArgs),
+    /// Print a JSON Schema: the profile input or the evaluation result.
+    Schema {
+        #[arg(value_enum)]
+        which: SchemaKind,
+    },
+}
+
+/// Options shared by `evaluate` and `batch`.
+#[derive(Debug, Args)]
+struct EvalArgs {
+    /// Evaluation date, YYYY-MM-DD (default: today in Shanghai, UTC+8).
+    #[arg(long, value_name = "DATE")]
+    as_of: Option<String>,
+    /// Only this district (repeatable), e.g. --district putuo.
+    #[arg(long = "district", value_name = "ID")]
+    districts: Vec<String>,
+    /// Evaluate every district as if the enterprise were registered there.
+    #[arg(long)]
+    compare: bool,
+}
+
+#[derive(Debug, Args)]
+struct EvaluateArgs {
+    /// Profile JSON file, or - for standard input.
+    file: String,
+    #[command(flatten)]
+    eval: EvalArgs,
+    /// Print the full result as JSON instead of the table.
+    #[arg(long)]
+    json: bool,
+    /// Language of the table.
+    #[arg(long, value_enum, default_value = "zh")]
+    lang: LangArg,
+    /// List every clause, also in districts whose applicant conditions are unmet.
+    #[arg(long)]
+    all: bool,
+}
+
+#[derive(Debug, Args)]
+struct BatchArgs {
+    /// Client list: .csv or .jsonl (or - for standard input).
+    file: String,
+    /// Where to write the result CSV (- for standard output).
+    #[arg(long, short, value_name = "FILE", default_value = "-")]
+    out: String,
+    /// Input format (default: guessed from the file name, then the contents).
+    #[arg(long, value_enum)]
+    format: Option<FormatArg>,
+    #[command(flatten)]
+    eval: EvalArgs,
+    /// No UTF-8 byte-order mark in the output file (written by default for files, never to stdout;
+    /// Excel needs it to read Chinese).
+    #[arg(long)]
+    no_bom: bool,
+}
+
+#[derive(Debug, Args)]
+struct PoliciesArgs {
+    /// Date for the state column, YYYY-MM-DD (default: today in Shanghai).
+    #[arg(long, value_name = "DATE")]
+    as_of: Option<String>,
+    /// Print JSON instead of the table.
+    #[arg(long)]
+    json: bool,
+    /// Language of the table.
+    #[arg(long, value_enum, default_value = "zh")]
+    lang: LangArg,
+}
+
+#[derive(Debug, Args)]
+struct ExplainArgs {
+    /// A clause or rule id, e.g. jinshan.8 or putuo.5.2.
+    id: String,
+    /// Print JSON instead of text.
+    #[arg(long)]
+    json: bool,
+    /// Language of the text.
+    #[arg(long, value_enum, default_value = "zh")]
+    lang: LangArg,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum LangArg {
+    Zh,
+    En,
+}
+
+impl From<LangArg> for butie::Lang {
+    fn from(l: LangArg) -> Self {
+        match l {
+            LangArg::Zh => butie::Lang::Zh,
+            LangArg::En => butie::Lang::En,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum FormatArg {
+    Csv,
+    Jsonl,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum SchemaKind {
+    Profile,
+    Result,
+}
+
+fn run(cli: Cli) -> Result<(), CliError> {
+    let set = input::load_set(cli.policies.as_deref())?;
+    match cli.command {
+        Command::Evaluate(a) => evaluate::run(&set, &a),
+        Command::Batch(a) => batch::run(&set, &a),
+        Command::Policies(a) => policies::run(&set, &a),
+        Command::Explain(a) => explain::run(&set, &a),
+        Command::Schema { which } => {
+            let schema = match which {
+                SchemaKind::Profile => butie::schema::profile_schema(&set.catalogue),
+                SchemaKind::Result => butie::schema::result_schema(),
+            };
+            input::print_json(&schema)
+        }
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("{e}");
+            ExitCode::from(e.code())
+        }
+    }
+}

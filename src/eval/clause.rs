@@ -296,6 +296,16 @@ pub(crate) fn eval_clause<'p>(
         .min()
         .unwrap_or(Truth::True);
     let mut truth = applicant_truth;
+    if full && applicant_truth == Truth::Unknown {
+        // List the applicant inputs that are missing, too.
+        for &i in &clause.applicant {
+            if applicant[i] == Truth::Unknown {
+                for c in &pol.rules[i].conditions {
+                    truth_of(c, env, None, &mut missing);
+                }
+            }
+        }
+    }
     let mut conditions = Vec::new();
     for c in clause.conditions.iter().filter(|c| !c.item_level) {
         let t = truth_of(c, env, None, &mut missing);

@@ -148,12 +148,13 @@ pub(crate) fn eval<'p>(
         Node::Best(options) => {
             let mut best: Option<(usize, Money)> = None;
             let mut applicable = 0u32;
-            let mut any_unknown = false;
+            let mut unknown: Vec<&Formula> = Vec::new();
             let mut any_nq = false;
+            let mark = missing.len();
             for (i, o) in options.iter().enumerate() {
                 match eval(o, env, item, None, missing)? {
                     Out::Skip => {}
-                    Out::Unknown => any_unknown = true,
+                    Out::Unknown => unknown.push(o),
                     Out::NotQuantified => any_nq = true,
                     Out::Money(m) => {
                         applicable += 1;
@@ -163,8 +164,16 @@ pub(crate) fn eval<'p>(
                     }
                 }
             }
-            if any_unknown {
-                return Ok(Out::Unknown);
+            if !unknown.is_empty() {
+                // An unknown option matters only if it could pay more than the best known one.
+                let settled = best.is_some_and(|(_, b)| {
+                    f.cap.is_some_and(|c| b.value >= c)
+                        || unknown.iter().all(|o| o.ceiling().is_some_and(|c| c <= b.value))
+                });
+                if !settled {
+                    return Ok(Out::Unknown);
+                }
+                missing.truncate(mark);
             }
             let Some((i, mut m)) = best else {
                 return Ok(if any_nq {

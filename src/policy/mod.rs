@@ -259,6 +259,38 @@ pub struct Offset {
     pub rule: Option<String>,
 }
 
+impl Formula {
+    /// The most this formula can ever give; `None` when unbounded (a rate without a ceiling).
+    pub fn ceiling(&self) -> Option<Decimal> {
+        let node = match &self.node {
+            Node::Fixed { amount, .. } => Some(*amount),
+            Node::Rate { .. } | Node::PerUnit { .. } => None,
+            Node::NotQuantified => Some(Decimal::ZERO),
+            Node::Best(opts) => opts
+                .iter()
+                .map(Formula::ceiling)
+                .try_fold(Decimal::ZERO, |acc, c| c.map(|c| acc.max(c))),
+            Node::Sum(parts) => parts
+                .iter()
+                .map(Formula::ceiling)
+                .try_fold(Decimal::ZERO, |acc, c| c.and_then(|c| acc.checked_add(c))),
+        };
+        let capped = min_opt(node, self.cap);
+        match self.years {
+            None => capped,
+            Some(y) => min_opt(capped.and_then(|c| c.checked_mul(Decimal::from(y))), self.total_cap),
+        }
+    }
+}
+
+fn min_opt(a: Option<Decimal>, b: Option<Decimal>) -> Option<Decimal> {
+    match (a, b) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, None) => a,
+        (None, b) => b,
+    }
+}
+
 impl Clause {
     /// Whether the clause names a computable amount.
     pub fn quantified(&self) -> bool {

@@ -1,0 +1,300 @@
+//! `butie evaluate`: one profile against every policy, as a readable table or the Report JSON.
+
+use crate::EvaluateArgs;
+use crate::error::CliError;
+use crate::input;
+use crate::text::{amount, pad, state_badge, status, total};
+use butie::date::fmt_date;
+use butie::report::{
+    ClauseResult, CondState, DistrictResult, ItemResult, Mode, PolicyState, Report, Status, Totals,
+};
+use butie::{Lang, PolicySet, evaluate};
+use std::fmt::Write;
+
+/// Width of the amount column.
+fn amount_w(l: Lang) -> usize {
+    if zh(l) { 16 } else { 22 }
+}
+
+/// Width of the status column.
+fn status_w(l: Lang) -> usize {
+    if zh(l) { 12 } else { 19 }
+}
+
+/// Runs the command.
+pub fn run(set: &PolicySet, a: &EvaluateArgs) -> Result<(), CliError> {
+    let opts = input::eval_options(set, &a.eval)?;
+    let source = if a.file == "-" { "stdin" } else { &a.file };
+    let text = input::read_text(&a.file)?;
+    let profile = input::parse_profile(set, &text, source)?;
+    let report = evaluate(set, &profile, &opts)?;
+    if a.json {
+        input::print_json(&report)
+    } else {
+        input::write_text("-", &table(&report, a.lang.into(), a.all))
+    }
+}
+
+/// The whole table.
+/// The whole table. Unless `all`, a district whose applicant conditions are unmet (so every
+/// clause is not eligible) gets one summary line instead of its clauses.
+pub fn table(r: &Report, l: Lang, all: bool) -> String {
+    let mut s = String::new();
+    header(&mut s, r, l);
+    for d in &r.districts {
+        s.push('\n');
+        district(&mut s, d, l, all);
+    }
+    s
+}
+
+fn zh(l: Lang) -> bool {
+    l == Lang::Zh
+}
+
+fn header(s: &mut String, r: &Report, l: Lang) {
+    let mode = match (r.mode, zh(l)) {
+        (Mode::Registered, true) => "按注册地评估",
+        (Mode::CompareAll, true) => "比较模式：假设在各区注册",
+        (Mode::Registered, false) => "as registered",
+        (Mode::CompareAll, false) => "compare mode: as if registered in each district",
+    };
+    let name = r.profile_name.unwrap_or(if zh(l) {
+        "（未命名）"
+    } else {
+        "(unnamed)"
+    });
+    let (date, who) = if zh(l) {
+        ("评估日期", "企业")
+    } else {
+        ("as of", "profile")
+    };
+    let _ = writeln!(
+        s,
+        "butie {} · {date} {} · {mode} · {who}: {name}",
+        r.engine_version,
+        fmt_date(r.as_of)
+    );
+    let t = &r.available_now;
+    let _ = if zh(l) {
+        writeln!(
+            s,
+            "当前可得（仅计有效政策）：确定 {}；最高 {}",
+            total(t.definite, l),
+            total(t.up_to, l)
+        )
+    } else {
+        writeln!(
+            s,
+            "Available now (policies in force only): definite {}; up to {}",
+            total(t.definite, l),
+            total(t.up_to, l)
+        )
+    };
+}
+
+fn district(s: &mut String, d: &DistrictResult, l: Lang, all: bool) {
+    let p = &d.policy;
+    let doc = p.doc_no.unwrap_or(if zh(l) {
+        "（无文号）"
+    } else {
+        "(no number)"
+    });
+    let _ = if zh(l) {
+        writeln!(
+            s,
+            "{} {} {doc}《{}》",
+            d.district_name.zh,
+            state_badge(d.state, l),
+            p.title.zh
+        )
+    } else {
+        writeln!(
+            s,
+            "{} {} {doc} “{}”",
+            d.district_name.en,
+            state_badge(d.state, l),
+            p.title.en
+        )
+    };
+    let _ = writeln!(s, "  {}", window_line(d, l));
+    let _ = writeln!(s, "  {}", totals_line(d, l));
+    applicant_lines(s, d, l);
+    if !all && blocked(d) {
+        let _ = if zh(l) {
+            writeln!(
+                s,
+                "  全部 {} 条不符合（申报主体条件不满足；--all 逐条显示）",
+                d.clauses.len()
+            )
+        } else {
+            writeln!(
+                s,
+                "  all {} clauses not eligible (applicant conditions unmet; --all lists them)",
+                d.clauses.len()
+            )
+        };
+        return;
+    }
+    let _ = writeln!(
+        s,
+        "  {}{}{}",
+        pad(if zh(l) { "状态" } else { "status" }, status_w(l)),
+        pad(if zh(l) { "金额" } else { "amount" }, amount_w(l)),
+        if zh(l) { "条款" } else { "clause" }
+    );
+    for c in &d.clauses {
+        clause(s, c, d.payable_now, l);
+    }
+}
+
+/// Applicant conditions unmet and nothing else to show.
+fn blocked(d: &DistrictResult) -> bool {
+    d.applicant.iter().any(|c| c.state == CondState::Unmet)
+        && d.clauses
+            .iter()
+            .all(|c| c.status_if_in_force == Status::NotEligible && c.hints.is_empty())
+}
+
+fn window_line(d: &DistrictResult, l: Lang) -> String {
+    let p = &d.policy;
+    let when = match (p.effective_from, p.effective_to, zh(l)) {
+        (Some(f), Some(t), true) => format!("有效期 {} 至 {}", fmt_date(f), fmt_date(t)),
+        (Some(f), None, true) => format!("自 {} 起施行", fmt_date(f)),
+        (Some(f), Some(t), false) => format!("in force {} to {}", fmt_date(f), fmt_date(t)),
+        (Some(f), None, false) => format!("in force from {}", fmt_date(f)),
+        (None, _, true) => "草案，未定施行日期".to_string(),
+        (None, _, false) => "draft, no effective date".to_string(),
+    };
+    match (d.state, zh(l)) {
+        (PolicyState::InForce, _) => when,
+        (_, true) => format!("{when} · 以下为“若有效”的结果，不计入当前可得"),
+        (_, false) => format!("{when} · below: what it would pay if in force; not available now"),
+    }
+}
+
+fn totals_line(d: &DistrictResult, l: Lang) -> String {
+    let t: &Totals = &d.if_in_force;
+    let money = if zh(l) {
+        let pre = if d.payable_now { "" } else { "若有效：" };
+        format!(
+            "{pre}确定 {} · 最高 {}",
+            total(t.definite, l),
+            total(t.up_to, l)
+        )
+    } else {
+        let pre = if d.payable_now { "" } else { "if in force: " };
+        format!(
+            "{pre}definite {} · up to {}",
+            total(t.definite, l),
+            total(t.up_to, l)
+        )
+    };
+    let counts = [
+        ("符合", "eligible", t.eligible),
+        ("待审核", "subject to review", t.eligible_subject_to_review),
+        ("需补充信息", "needs information", t.needs_information),
+        ("不符合", "not eligible", t.not_eligible),
+    ]
+    .iter()
+    .map(|(z, e, n)| format!("{} {n}", if zh(l) { z } else { e }))
+    .collect::<Vec<_>>()
+    .join(" · ");
+    format!("{money}  ({counts})")
+}
+
+/// Applicant conditions that are unmet or unknown: why everything below is blocked.
+fn applicant_lines(s: &mut String, d: &DistrictResult, l: Lang) {
+    for (state, zh_w, en_w) in [
+        (
+            CondState::Unmet,
+            "申报主体条件不满足",
+            "applicant condition not met",
+        ),
+        (
+            CondState::Unknown,
+            "申报主体条件需补充",
+            "applicant condition unknown",
+        ),
+    ] {
+        let labels: Vec<&str> = d
+            .applicant
+            .iter()
+            .filter(|c| c.state == state)
+            .map(|c| c.label.get(l))
+            .collect();
+        if !labels.is_empty() {
+            let w = if zh(l) { zh_w } else { en_w };
+            let _ = writeln!(s, "  {w}: {}", labels.join(if zh(l) { "；" } else { "; " }));
+        }
+    }
+}
+
+fn clause(s: &mut String, c: &ClauseResult, payable: bool, l: Lang) {
+    let st = if payable {
+        c.status
+    } else {
+        c.status_if_in_force
+    };
+    let _ = writeln!(
+        s,
+        "  {}{}{} {}  [{}]",
+        pad(status(st, l), status_w(l)),
+        pad(&amount(&c.amount, l), amount_w(l)),
+        c.article,
+        c.title.get(l),
+        c.id
+    );
+    let indent = " ".repeat(2 + status_w(l) + amount_w(l));
+    for it in &c.items {
+        let _ = writeln!(s, "{indent}· {}", item_line(it, l));
+    }
+    let unmet: Vec<&str> = c
+        .conditions
+        .iter()
+        .filter(|x| x.state == CondState::Unmet)
+        .map(|x| x.label.get(l))
+        .collect();
+    if st == Status::NotEligible && !unmet.is_empty() {
+        let (w, sep) = if zh(l) {
+            ("未满足", "；")
+        } else {
+            ("not met", "; ")
+        };
+        let _ = writeln!(s, "{indent}{w}: {}", unmet.join(sep));
+    }
+    let mut missing: Vec<&str> = c.missing.iter().map(|m| m.label.get(l)).collect();
+    missing.dedup();
+    if st == Status::NeedsInformation && !missing.is_empty() {
+        let (w, sep) = if zh(l) {
+            ("需补充", "、")
+        } else {
+            ("missing", ", ")
+        };
+        let _ = writeln!(s, "{indent}{w}: {}", missing.join(sep));
+    }
+    for h in &c.hints {
+        let w = if zh(l) { "提示" } else { "hint" };
+        let _ = writeln!(s, "{indent}{w}: {}", butie::explain::hint_text(h).get(l));
+    }
+}
+
+fn item_line(it: &ItemResult, l: Lang) -> String {
+    let n = it.index + 1;
+    let name = it.name.map(|x| format!(" {x}")).unwrap_or_default();
+    let head = if zh(l) {
+        format!("第{n}项{name}")
+    } else {
+        format!("item {n}{name}")
+    };
+    let sup = match (it.superseded_by, zh(l)) {
+        (Some(w), true) => format!("（从高不重复：按 {w} 计）"),
+        (Some(w), false) => format!(" (paid once, under {w})"),
+        (None, _) => String::new(),
+    };
+    format!(
+        "{head}: {} {}{sup}",
+        status(it.status, l),
+        amount(&it.amount, l)
+    )
+}

@@ -1,0 +1,152 @@
+//! Reading what the user gives: policy directories, input files or stdin, dates, districts, profiles.
+
+use crate::EvalArgs;
+use crate::error::CliError;
+use butie::date::{Date, fmt_date, parse_date};
+use butie::set::CATALOGUE_FILE;
+use butie::{EvalOptions, PolicySet, Profile};
+use std::io::{Read, Write};
+use std::path::Path;
+
+/// The embedded policy set, or the one in `dir` (facts.toml + every other *.toml).
+pub fn load_set(dir: Option<&Path>) -> Result<PolicySet, CliError> {
+    let Some(dir) = dir else {
+        return PolicySet::embedded()
+            .map_err(|e| CliError::failure(format!("embedded policy data is invalid:\n{e}")));
+    };
+    let read = |p: &Path| {
+        std::fs::read_to_string(p)
+            .map_err(|e| CliError::bad(format!("cannot read {}: {e}", p.display())))
+    };
+    let catalogue = read(&dir.join(CATALOGUE_FILE))?;
+    let entries = std::fs::read_dir(dir)
+        .map_err(|e| CliError::bad(format!("cannot read directory {}: {e}", dir.display())))?;
+    let mut files: Vec<_> = entries
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+        .filter(|p| p.file_name().is_some_and(|n| n != CATALOGUE_FILE))
+        .collect();
+    files.sort();
+    let mut policies = Vec::with_capacity(files.len());
+    for p in files {
+        let name = p.file_name().map(|n| n.to_string_lossy().into_owned());
+        policies.push((name.unwrap_or_default(), read(&p)?));
+    }
+    PolicySet::from_toml(&catalogue, &policies).map_err(|e| {
+        CliError::bad_with(
+            format!("the policy files in {} are invalid", dir.display()),
+            e.0.iter().map(ToString::to_string).collect(),
+        )
+    })
+}
+
+/// Reads a file, or standard input for `-`, as UTF-8 text.
+pub fn read_text(path: &str) -> Result<String, CliError> {
+    let mut bytes = Vec::new();
+    if path == "-" {
+        std::io::stdin()
+            .read_to_end(&mut bytes)
+            .map_err(|e| CliError::failure(format!("cannot read standard input: {e}")))?;
+    } else {
+        bytes =
+            std::fs::read(path).map_err(|e| CliError::bad(format!("cannot read {path}: {e}")))?;
+    }
+    let shown = if path == "-" { "stdin" } else { path };
+    String::from_utf8(bytes).map_err(|e| {
+        CliError::bad(format!(
+            "{shown} is not UTF-8 text (byte {}); in Excel use “CSV UTF-8” when saving",
+            e.utf8_error().valid_up_to()
+        ))
+    })
+}
+
+/// Writes text to a file, or standard output for `-`.
+pub fn write_text(path: &str, text: &str) -> Result<(), CliError> {
+    let res = if path == "-" {
+        let mut out = std::io::stdout().lock();
+        out.write_all(text.as_bytes()).and_then(|()| out.flush())
+    } else {
+        std::fs::write(path, text)
+    };
+    match res {
+        // `butie … | head`: the reader has gone; nothing left to say.
+        Err(e) if path == "-" && e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        r => r.map_err(|e| CliError::failure(format!("cannot write {path}: {e}"))),
+    }
+}
+
+/// Pretty JSON on standard output.
+pub fn print_json(v: &impl serde::Serialize) -> Result<(), CliError> {
+    let s = serde_json::to_string_pretty(v)
+        .map_err(|e| CliError::failure(format!("cannot serialize JSON: {e}")))?;
+    write_text("-", &(s + "\n"))
+}
+
+/// Today's date in Shanghai (UTC+8), from the system clock.
+pub fn today_shanghai() -> Date {
+    let now = time::OffsetDateTime::now_utc();
+    now.checked_add(time::Duration::hours(8))
+        .unwrap_or(now)
+        .date()
+}
+
+/// `--as-of`, or today in Shanghai.
+pub fn as_of(arg: Option<&str>) -> Result<Date, CliError> {
+    match arg {
+        None => Ok(today_shanghai()),
+        Some(s) => parse_date(s.trim()).ok_or_else(|| {
+            CliError::bad(format!(
+                "--as-of `{s}` is not a date: use YYYY-MM-DD, e.g. {}",
+                fmt_date(today_shanghai())
+            ))
+        }),
+    }
+}
+
+/// Evaluation options from the shared flags; unknown districts are bad input.
+pub fn eval_options(set: &PolicySet, a: &EvalArgs) -> Result<EvalOptions, CliError> {
+    let mut opts = EvalOptions::new(as_of(a.as_of.as_deref())?);
+    opts.compare_all = a.compare;
+    if !a.districts.is_empty() {
+        let known: Vec<&str> = set
+            .policies
+            .iter()
+            .map(|p| p.meta.district.as_str())
+            .collect();
+        let bad: Vec<String> = a
+            .districts
+            .iter()
+            .filter(|d| !known.contains(&d.as_str()))
+            .map(|d| {
+                format!(
+                    "`{d}` is not a district with a policy; known: {}",
+                    known.join(", ")
+                )
+            })
+            .collect();
+        if !bad.is_empty() {
+            return Err(CliError::bad_with("unknown --district", bad));
+        }
+        opts.districts = Some(a.districts.clone());
+    }
+    Ok(opts)
+}
+
+/// Parses a profile JSON text, listing every field error.
+pub fn parse_profile(set: &PolicySet, text: &str, source: &str) -> Result<Profile, CliError> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let json: serde_json::Value = serde_json::from_str(text)
+        .map_err(|e| CliError::bad(format!("{source} is not valid JSON: {e}")))?;
+    Profile::from_json(&set.catalogue, &json).map_err(|errs| {
+        CliError::bad_with(
+            format!("{source}: {} field(s) rejected", errs.len()),
+            errs.iter()
+                .map(|e| {
+                    let t = e.error.text();
+                    format!("{}: {} / {}", e.path, t.en, t.zh)
+                })
+                .collect(),
+        )
+    })
+}

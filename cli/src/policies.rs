@@ -1,0 +1,128 @@
+//! `butie policies`: every document with its number, window and state on a date.
+
+use crate::error::CliError;
+use crate::text::{pad, state_badge, width};
+use crate::{PoliciesArgs, input};
+use butie::batch::state_id;
+use butie::date::{Date, fmt_date};
+use butie::policy::{DocStatus, Policy};
+use butie::{Lang, PolicySet, policy_state};
+use serde_json::{Value as Json, json};
+use std::fmt::Write;
+
+/// Runs the command.
+pub fn run(set: &PolicySet, a: &PoliciesArgs) -> Result<(), CliError> {
+    let as_of = input::as_of(a.as_of.as_deref())?;
+    if a.json {
+        let docs: Vec<Json> = set.policies.iter().map(|p| to_json(p, as_of)).collect();
+        input::print_json(&json!({ "as_of": fmt_date(as_of), "policies": docs }))
+    } else {
+        input::write_text("-", &table(set, as_of, a.lang.into()))
+    }
+}
+
+fn status_id(s: DocStatus) -> &'static str {
+    match s {
+        DocStatus::Official => "official",
+        DocStatus::Draft => "draft",
+    }
+}
+
+fn window(p: &Policy, l: Lang) -> String {
+    let d = |x: Option<Date>| x.map(fmt_date).unwrap_or_else(|| "?".into());
+    match (p.meta.effective_from, l) {
+        (None, Lang::Zh) => "未定施行日期".into(),
+        (None, Lang::En) => "no effective date".into(),
+        (Some(_), _) => format!("{} – {}", d(p.meta.effective_from), d(p.meta.effective_to)),
+    }
+}
+
+fn to_json(p: &Policy, as_of: Date) -> Json {
+    let m = &p.meta;
+    let date = |d: Option<Date>| d.map(fmt_date);
+    json!({
+        "district": m.district,
+        "district_name": m.district_name,
+        "policy_id": m.id,
+        "doc_no": m.doc_no,
+        "title": m.title,
+        "status": status_id(m.status),
+        "issued_on": date(m.issued_on),
+        "effective_from": date(m.effective_from),
+        "effective_to": date(m.effective_to),
+        "state": state_id(policy_state(m, as_of)),
+        "clauses": p.clauses.len(),
+        "rules": p.rules.len(),
+        "data_file": p.file,
+        "source_file": m.source_file,
+        "window_article": m.window_article,
+        "window_quote": m.window_quote,
+    })
+}
+
+fn table(set: &PolicySet, as_of: Date, l: Lang) -> String {
+    let zh = l == Lang::Zh;
+    let mut s = String::new();
+    let _ = if zh {
+        writeln!(s, "政策文件（状态按 {} 计）", fmt_date(as_of))
+    } else {
+        writeln!(s, "Policy documents (state as of {})", fmt_date(as_of))
+    };
+    let heads: [&str; 6] = if zh {
+        ["区", "状态", "文号", "性质", "有效期", "条款"]
+    } else {
+        [
+            "district", "state", "doc no.", "status", "window", "clauses",
+        ]
+    };
+    let rows: Vec<[String; 6]> = set
+        .policies
+        .iter()
+        .map(|p| {
+            let m = &p.meta;
+            let status = match (m.status, zh) {
+                (DocStatus::Official, true) => "正式".to_string(),
+                (DocStatus::Draft, true) => "草案".to_string(),
+                (st, false) => status_id(st).to_string(),
+            };
+            [
+                format!("{} {}", m.district_name.get(l), m.district),
+                state_badge(policy_state(m, as_of), l).to_string(),
+                m.doc_no.clone().unwrap_or_else(|| "—".into()),
+                status,
+                window(p, l),
+                p.clauses.len().to_string(),
+            ]
+        })
+        .collect();
+    let widths: Vec<usize> = (0..6)
+        .map(|i| {
+            rows.iter()
+                .map(|r| width(&r[i]))
+                .chain([width(heads[i])])
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    let line = |cells: &[&str]| {
+        let padded: Vec<String> = cells.iter().zip(&widths).map(|(c, w)| pad(c, *w)).collect();
+        padded.join("  ").trim_end().to_string()
+    };
+    let _ = writeln!(s, "{}", line(&heads));
+    for (p, r) in set.policies.iter().zip(&rows) {
+        let cells: Vec<&str> = r.iter().map(String::as_str).collect();
+        let _ = writeln!(s, "{}", line(&cells));
+        let (t, d, src) = if zh {
+            ("标题", "数据", "原文")
+        } else {
+            ("title", "data", "source")
+        };
+        let _ = writeln!(s, "    {t}: {}", p.meta.title.get(l));
+        let _ = writeln!(
+            s,
+            "    {d}: policies/{} · {src}: policies/sources/{}",
+            p.file, p.meta.source_file
+        );
+    }
+    s
+}

@@ -1,0 +1,88 @@
+//! Table text: display widths for CJK, padding, and the words for statuses, states and amounts.
+
+use butie::Lang;
+use butie::format::money;
+use butie::report::{Amount, AmountKind, PolicyState, Status, Yuan};
+
+/// Columns a character takes in a terminal (East Asian wide and fullwidth: 2).
+fn char_width(c: char) -> usize {
+    let u = c as u32;
+    let wide = matches!(u,
+        0x1100..=0x115F | 0x2E80..=0x303E | 0x3041..=0x33FF | 0x3400..=0x4DBF
+        | 0x4E00..=0x9FFF | 0xA000..=0xA4CF | 0xAC00..=0xD7A3 | 0xF900..=0xFAFF
+        | 0xFE30..=0xFE4F | 0xFF00..=0xFF60 | 0xFFE0..=0xFFE6 | 0x20000..=0x3FFFD);
+    if wide { 2 } else { 1 }
+}
+
+/// Columns a string takes.
+pub fn width(s: &str) -> usize {
+    s.chars().map(char_width).sum()
+}
+
+/// `s` padded with spaces to `w` columns.
+pub fn pad(s: &str, w: usize) -> String {
+    let mut out = s.to_string();
+    out.extend(std::iter::repeat_n(' ', w.saturating_sub(width(s))));
+    out
+}
+
+/// A clause status in words.
+pub fn status(s: Status, l: Lang) -> &'static str {
+    match (s, l) {
+        (Status::Eligible, Lang::Zh) => "符合",
+        (Status::EligibleSubjectToReview, Lang::Zh) => "待审核",
+        (Status::NeedsInformation, Lang::Zh) => "需补充信息",
+        (Status::NotEligible, Lang::Zh) => "不符合",
+        (Status::PolicyNotInForce, Lang::Zh) => "政策未生效",
+        (Status::Eligible, Lang::En) => "eligible",
+        (Status::EligibleSubjectToReview, Lang::En) => "subject to review",
+        (Status::NeedsInformation, Lang::En) => "needs information",
+        (Status::NotEligible, Lang::En) => "not eligible",
+        (Status::PolicyNotInForce, Lang::En) => "not in force",
+    }
+}
+
+/// A policy state as a badge.
+pub fn state_badge(s: PolicyState, l: Lang) -> &'static str {
+    match (s, l) {
+        (PolicyState::InForce, Lang::Zh) => "【有效】",
+        (PolicyState::Expired, Lang::Zh) => "【已失效】",
+        (PolicyState::Draft, Lang::Zh) => "【草案】",
+        (PolicyState::NotYetInForce, Lang::Zh) => "【尚未施行】",
+        (PolicyState::InForce, Lang::En) => "[IN FORCE]",
+        (PolicyState::Expired, Lang::En) => "[EXPIRED]",
+        (PolicyState::Draft, Lang::En) => "[DRAFT]",
+        (PolicyState::NotYetInForce, Lang::En) => "[NOT YET IN FORCE]",
+    }
+}
+
+/// An amount: `30万元` (definite), `最高 100万元` (a ceiling), `未定额`, `—`.
+pub fn amount(a: &Amount, l: Lang) -> String {
+    let v = a.value_or_zero();
+    match (a.kind, l) {
+        (AmountKind::Definite, _) => money(v, l),
+        (AmountKind::UpTo, Lang::Zh) => format!("最高 {}", money(v, l)),
+        (AmountKind::UpTo, Lang::En) => format!("up to {}", money(v, l)),
+        (AmountKind::NotQuantified, Lang::Zh) => "未定额".into(),
+        (AmountKind::NotQuantified, Lang::En) => "not quantified".into(),
+        (AmountKind::None, _) => "—".into(),
+    }
+}
+
+/// Money in 万元 (zh) or CNY (en) for totals.
+pub fn total(v: Yuan, l: Lang) -> String {
+    money(v.0, l)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn widths() {
+        assert_eq!(width("普陀区"), 6);
+        assert_eq!(width("CMMI 3级"), 8);
+        assert_eq!(pad("区", 4), "区  ");
+        assert_eq!(state_badge(PolicyState::Expired, Lang::Zh), "【已失效】");
+    }
+}

@@ -1,0 +1,385 @@
+//! Runs the built `butie` binary on the docs' example profiles and client list.
+
+use serde_json::Value;
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::{Command, Output, Stdio};
+
+const AS_OF: &str = "2026-11-21";
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("workspace root")
+        .to_path_buf()
+}
+
+fn example(name: &str) -> String {
+    root()
+        .join("docs/examples")
+        .join(name)
+        .to_string_lossy()
+        .into_owned()
+}
+
+fn butie(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_butie"))
+        .args(args)
+        .output()
+        .expect("run butie")
+}
+
+fn butie_stdin(args: &[&str], input: &[u8]) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_butie"))
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn butie");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(input)
+        .expect("write stdin");
+    child.wait_with_output().expect("wait")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8(o.stdout.clone()).expect("utf-8 stdout")
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8(o.stderr.clone()).expect("utf-8 stderr")
+}
+
+fn ok(o: &Output) -> String {
+    assert!(o.status.success(), "failed: {}", stderr(o));
+    stdout(o)
+}
+
+fn json(o: &Output) -> Value {
+    serde_json::from_str(&ok(o)).expect("JSON output")
+}
+
+fn district<'v>(report: &'v Value, id: &str) -> &'v Value {
+    report["districts"]
+        .as_array()
+        .and_then(|ds| ds.iter().find(|d| d["district"] == id))
+        .expect("district in report")
+}
+
+#[test]
+fn evaluate_table() {
+    let f = example("software-firm-putuo.json");
+    let out = ok(&butie(&["evaluate", &f, "--as-of", AS_OF]));
+    for want in [
+        "评估日期 2026-11-21",
+        "当前可得（仅计有效政策）：确定 0元；最高 220万元",
+        "普陀区 【有效】 普科合规范〔2024〕3号",
+        "最高 100万元",
+        "[putuo.3.3]",
+        "提示: 第1项",
+        "金山区 【已失效】",
+        "松江区 【草案】",
+        "全部 13 条不符合",
+    ] {
+        assert!(out.contains(want), "missing {want:?} in\n{out}");
+    }
+    let en = ok(&butie(&[
+        "evaluate", &f, "--as-of", AS_OF, "--lang", "en", "--all",
+    ]));
+    assert!(en.contains("Putuo [IN FORCE]"), "{en}");
+    assert!(en.contains("up to CNY 1,000,000"), "{en}");
+    assert!(
+        en.contains("[jinshan.8]"),
+        "--all lists blocked districts: {en}"
+    );
+}
+
+#[test]
+fn evaluate_json_and_district_filter() {
+    let f = example("software-firm-putuo.json");
+    let r = json(&butie(&["evaluate", &f, "--as-of", AS_OF, "--json"]));
+    assert_eq!(r["as_of"], AS_OF);
+    assert_eq!(r["available_now"]["up_to"], "2200000.00");
+    assert_eq!(r["districts"].as_array().map(Vec::len), Some(4));
+    let only = json(&butie(&[
+        "evaluate",
+        &f,
+        "--as-of",
+        AS_OF,
+        "--json",
+        "--district",
+        "putuo",
+        "--district",
+        "jinshan",
+    ]));
+    assert_eq!(only["districts"].as_array().map(Vec::len), Some(2));
+    let bad = butie(&["evaluate", &f, "--district", "pudong"]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(stderr(&bad).contains("`pudong` is not a district"));
+}
+
+/// The hand-checked figures of docs/cli.md.
+#[test]
+fn docs_example_figures() {
+    let cases = [
+        ("software-firm-putuo.json", "putuo", "0.00", "2200000.00"),
+        (
+            "manufacturer-jiading.json",
+            "jiading",
+            "200000.00",
+            "4200000.00",
+        ),
+        (
+            "platform-songjiang.json",
+            "songjiang",
+            "200000.00",
+            "2936000.00",
+        ),
+        (
+            "software-jinshan.json",
+            "jinshan",
+            "500000.00",
+            "1521000.00",
+        ),
+    ];
+    for (file, d, definite, up_to) in cases {
+        let r = json(&butie(&[
+            "evaluate",
+            &example(file),
+            "--as-of",
+            AS_OF,
+            "--json",
+        ]));
+        let t = &district(&r, d)["if_in_force"];
+        assert_eq!(
+            (t["definite"].as_str(), t["up_to"].as_str()),
+            (Some(definite), Some(up_to)),
+            "{file}"
+        );
+    }
+    let r = json(&butie(&[
+        "evaluate",
+        &example("software-jinshan.json"),
+        "--as-of",
+        "2024-06-01",
+        "--json",
+    ]));
+    assert_eq!(r["available_now"]["definite"], "500000.00");
+    assert_eq!(r["available_now"]["up_to"], "1521000.00");
+}
+
+#[test]
+fn evaluate_reads_stdin() {
+    let text = std::fs::read(example("software-jinshan.json")).expect("example");
+    let o = butie_stdin(&["evaluate", "-", "--as-of", "2024-06-01", "--json"], &text);
+    let r: Value = serde_json::from_str(&ok(&o)).expect("json");
+    assert_eq!(district(&r, "jinshan")["state"], "in_force");
+    assert_eq!(r["available_now"]["definite"], "500000.00");
+}
+
+#[test]
+fn bad_profile_exits_2_naming_every_field() {
+    let o = butie_stdin(
+        &["evaluate", "-"],
+        br#"{"certifications": {"cmmi_level": "7"}, "projects": [{"kind": "rd_project", "actual_investment": 1.5}], "foo": 1}"#,
+    );
+    assert_eq!(o.status.code(), Some(2));
+    let e = stderr(&o);
+    for want in [
+        "certifications.cmmi_level: not a valid option",
+        "projects[0].actual_investment: write money as a decimal string",
+        "foo: unknown field",
+    ] {
+        assert!(e.contains(want), "missing {want:?} in {e}");
+    }
+    let syntax = butie_stdin(&["evaluate", "-"], b"{\"name\": ");
+    assert_eq!(syntax.status.code(), Some(2));
+    assert!(stderr(&syntax).contains("not valid JSON"));
+    let binary = butie_stdin(&["evaluate", "-"], b"\xff\xfe{}");
+    assert_eq!(binary.status.code(), Some(2));
+    let missing = butie(&["evaluate", "/nonexistent/profile.json"]);
+    assert_eq!(missing.status.code(), Some(2));
+    let date = butie(&[
+        "evaluate",
+        &example("software-jinshan.json"),
+        "--as-of",
+        "2026-02-30",
+    ]);
+    assert_eq!(date.status.code(), Some(2));
+    assert!(stderr(&date).contains("--as-of"));
+}
+
+#[test]
+fn policies_as_of_date() {
+    let r = json(&butie(&["policies", "--as-of", AS_OF, "--json"]));
+    let state = |d: &str| {
+        r["policies"]
+            .as_array()
+            .and_then(|ps| ps.iter().find(|p| p["district"] == d))
+            .map(|p| p["state"].clone())
+            .expect("policy")
+    };
+    assert_eq!(state("putuo"), "in_force");
+    assert_eq!(state("jinshan"), "expired");
+    assert_eq!(state("jiading"), "expired");
+    assert_eq!(state("songjiang"), "draft");
+    let t = ok(&butie(&["policies", "--as-of", AS_OF]));
+    for want in [
+        "普陀区 putuo",
+        "【有效】",
+        "【已失效】",
+        "【草案】",
+        "普科合规范〔2024〕3号",
+        "policies/sources/003_3a0c1c87790dcedb.txt",
+    ] {
+        assert!(t.contains(want), "missing {want:?} in\n{t}");
+    }
+}
+
+#[test]
+fn explain_clause_rule_and_unknown() {
+    let t = ok(&butie(&["explain", "jinshan.8"]));
+    for want in [
+        "jinshan.8 · 第八条",
+        "CMM/CMMI3级认证一次性拨付30万元资金奖励",
+        "取达到的最高一档（不累加）",
+        "CMM/CMMI5级 [当 cmmi_level >= 5]: 定额 90万元",
+        "[in_window(cmmi_issued_on)]",
+        "jinshan.2.1",
+    ] {
+        assert!(t.contains(want), "missing {want:?} in\n{t}");
+    }
+    let j = json(&butie(&["explain", "jinshan.8", "--json"]));
+    assert_eq!(j["basis"], "entitlement");
+    assert_eq!(j["award"]["type"], "best");
+    assert_eq!(j["award"]["options"][2]["amount"], "300000");
+    let offsets = json(&butie(&["explain", "jiading.2.5", "--json"]));
+    assert_eq!(offsets["offsets"][0]["kind"], "combined_cap");
+    let rule = ok(&butie(&["explain", "putuo.5.2", "--lang", "en"]));
+    assert!(
+        rule.contains("none_within_years(serious_violation_dates, 3)"),
+        "{rule}"
+    );
+    let bad = butie(&["explain", "jinshan.88"]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(
+        stderr(&bad).contains("close matches: jinshan.8"),
+        "{}",
+        stderr(&bad)
+    );
+}
+
+#[test]
+fn batch_with_a_bad_row() {
+    let dir = std::env::temp_dir().join(format!("butie-cli-test-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("tmp dir");
+    let out = dir.join("results.csv");
+    let out_s = out.to_string_lossy().into_owned();
+    let o = butie(&[
+        "batch",
+        &example("clients.csv"),
+        "--out",
+        &out_s,
+        "--as-of",
+        AS_OF,
+    ]);
+    let err = stderr(&o);
+    assert!(o.status.success(), "{err}");
+    assert!(
+        err.contains("6 client(s)") && err.contains("1 bad"),
+        "{err}"
+    );
+    assert!(err.contains("row 5 (上海宝研信息技术有限公司)"), "{err}");
+    assert!(err.contains("cmmi_level: 无效选项"), "{err}");
+    let csv = std::fs::read_to_string(&out).expect("results");
+    assert!(csv.starts_with('\u{feff}'), "BOM for Excel");
+    let mut lines = csv.trim_start_matches('\u{feff}').lines();
+    assert_eq!(
+        lines.next().map(|h| h.split(',').count()),
+        Some(butie::batch::CSV_COLUMNS.len())
+    );
+    assert_eq!(lines.clone().count(), 5 * 4 + 1);
+    let bad = lines
+        .clone()
+        .find(|l| l.starts_with("5,"))
+        .expect("bad row");
+    assert!(bad.contains("annual_revenue:"), "{bad}");
+    assert!(
+        csv.contains("1,C-001,上海云栈智能软件有限公司,putuo,普陀区,putuo-2024-3,普科合规范〔2024〕3号,in_force,true,0.00,2200000.00,0,220,"),
+        "{csv}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn batch_stdin_jsonl_to_stdout() {
+    let profile = std::fs::read_to_string(example("software-jinshan.json")).expect("example");
+    let line: Value = serde_json::from_str(&profile).expect("json");
+    let jsonl =
+        format!("{line}\n\n{{\"name\": \"坏\", \"certifications\": {{\"cmmi_level\": \"x\"}}}}\n");
+    let o = butie_stdin(
+        &[
+            "batch",
+            "-",
+            "--as-of",
+            "2024-06-01",
+            "--district",
+            "jinshan",
+        ],
+        jsonl.as_bytes(),
+    );
+    let out = ok(&o);
+    assert!(!out.starts_with('\u{feff}'), "no BOM on stdout");
+    let rows: Vec<&str> = out.lines().collect();
+    assert_eq!(rows.len(), 3, "{out}");
+    assert!(
+        rows[1].contains(",jinshan,金山区,") && rows[1].contains(",500000.00,1521000.00,50,152.1,"),
+        "{out}"
+    );
+    assert!(
+        rows[2].starts_with("3,,坏,"),
+        "line numbers count blank lines: {out}"
+    );
+    assert!(rows[2].contains("certifications.cmmi_level"), "{out}");
+}
+
+#[test]
+fn batch_unknown_column_exits_2() {
+    let o = butie_stdin(
+        &["batch", "-", "--format", "csv"],
+        "name,cmmi_levle\nA,3\n".as_bytes(),
+    );
+    assert_eq!(o.status.code(), Some(2));
+    let e = stderr(&o);
+    assert!(
+        e.contains("`cmmi_levle`") && e.contains("cmmi_level"),
+        "{e}"
+    );
+}
+
+#[test]
+fn schemas_and_policy_dir() {
+    let p = json(&butie(&["schema", "profile"]));
+    assert!(p["properties"]["certifications"]["properties"]["cmmi_level"].is_object());
+    let r = json(&butie(&["schema", "result"]));
+    assert!(r["$defs"]["ClauseResult"].is_object(), "{r}");
+    let dir = root().join("policies").to_string_lossy().into_owned();
+    let f = example("software-firm-putuo.json");
+    let from_dir = json(&butie(&[
+        "--policies",
+        &dir,
+        "evaluate",
+        &f,
+        "--as-of",
+        AS_OF,
+        "--json",
+    ]));
+    let embedded = json(&butie(&["evaluate", &f, "--as-of", AS_OF, "--json"]));
+    assert_eq!(from_dir, embedded);
+    let missing = butie(&["--policies", "/nonexistent", "policies"]);
+    assert_eq!(missing.status.code(), Some(2));
+}
