@@ -383,3 +383,19 @@ fn schemas_and_policy_dir() {
     let missing = butie(&["--policies", "/nonexistent", "policies"]);
     assert_eq!(missing.status.code(), Some(2));
 }
+
+/// The JSON Schemas committed in docs/schema/ are the ones the code generates today.
+#[test]
+fn committed_schemas_are_current() {
+    for which in ["profile", "result"] {
+        let generated = ok(&butie(&["schema", which]));
+        let path = root().join(format!("docs/schema/{which}.schema.json"));
+        let committed = std::fs::read_to_string(&path).unwrap_or_default();
+        assert_eq!(
+            generated.trim(),
+            committed.trim(),
+            "{} is stale: run `cargo run -p butie-cli -- schema {which} > docs/schema/{which}.schema.json`",
+            path.display()
+        );
+    }
+}
