@@ -3,9 +3,12 @@
 //! It is data (`policies/facts.toml`); the UI generates its form from it and the policy
 //! compiler resolves every name in a condition or formula against it.
 
+#[cfg(feature = "loader")]
 use crate::error::{LoadError, Located};
-use crate::expr::{Cond, Operand, Scope, parse_cond};
-use crate::profile::{Value, parse_value_json};
+use crate::expr::{Cond, Operand};
+#[cfg(feature = "loader")]
+use crate::expr::{Scope, parse_cond};
+use crate::profile::{Value, parse_value_str};
 use crate::text::{Lang, Text};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
@@ -63,22 +66,22 @@ fn yes() -> bool {
 pub struct FactDef {
     pub id: String,
     /// Form group (absent for list fields).
-    #[serde(default, skip_serializing_if = "String::is_empty")]
+    #[serde(default)]
     pub group: String,
     #[serde(rename = "type")]
     pub kind: FactKind,
     pub label: Text,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub help: Option<Text>,
     /// Enum values, ordered from lowest to highest.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(default)]
     pub values: Vec<EnumValue>,
     /// Unit for counts (张, 条, 次).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub unit_label: Option<Text>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub min: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub max: Option<i64>,
     /// Whether hints may suggest changing it (false for district, entity type, history).
     #[serde(default = "yes")]
@@ -90,13 +93,13 @@ pub struct FactDef {
     #[serde(default)]
     pub basic: bool,
     /// The certificate date that goes with this level (set together in hints).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub companion_date: Option<String>,
-    /// Form default (the engine never assumes it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub default: Option<serde_json::Value>,
+    /// Form default, as a user would type it (the engine never assumes it).
+    #[serde(default)]
+    pub default: Option<String>,
     /// Show the field only when this condition holds (form logic).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub show_if: Option<String>,
     /// Required in every list item.
     #[serde(default)]
@@ -109,7 +112,7 @@ pub struct FactDef {
 pub struct GroupDef {
     pub id: String,
     pub label: Text,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub help: Option<Text>,
 }
 
@@ -122,12 +125,13 @@ pub struct ListDef {
     pub label: Text,
     /// What one item is called ("项目" / "project").
     pub item_label: Text,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub help: Option<Text>,
     pub max_items: u32,
     pub fields: Vec<FactDef>,
 }
 
+#[cfg(feature = "loader")]
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct CatalogueFile {
@@ -139,7 +143,7 @@ struct CatalogueFile {
 }
 
 /// The validated catalogue with name indexes.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Catalogue {
     pub schema_version: u32,
     pub groups: Vec<GroupDef>,
@@ -151,14 +155,12 @@ pub struct Catalogue {
     list_index: HashMap<String, ListId>,
     #[serde(skip)]
     field_index: Vec<HashMap<String, FieldId>>,
-    #[serde(skip)]
     pub(crate) companion: Vec<Option<FactId>>,
-    #[serde(skip)]
     fact_show_if: Vec<Option<Cond>>,
-    #[serde(skip)]
     field_show_if: Vec<Vec<Option<Cond>>>,
 }
 
+#[cfg(feature = "loader")]
 const RESERVED: &[&str] = &[
     "item",
     "and",
@@ -174,8 +176,10 @@ const RESERVED: &[&str] = &[
 ];
 
 /// Top-level keys of the profile JSON that facts, groups and lists may not take.
+#[cfg(feature = "loader")]
 const PROFILE_KEYS: &[&str] = &["name", "schema_version"];
 
+#[cfg(feature = "loader")]
 fn valid_id(s: &str) -> bool {
     let mut it = s.chars();
     it.next().is_some_and(|c| c.is_ascii_lowercase())
@@ -183,10 +187,12 @@ fn valid_id(s: &str) -> bool {
         && !RESERVED.contains(&s)
 }
 
+#[cfg(feature = "loader")]
 fn valid_top_id(s: &str) -> bool {
     valid_id(s) && !PROFILE_KEYS.contains(&s)
 }
 
+#[cfg(feature = "loader")]
 impl Catalogue {
     /// Validates a catalogue document (already parsed from TOML or JSON).
     pub fn from_json(file: &str, doc: serde_json::Value) -> Result<Catalogue, Vec<LoadError>> {
@@ -289,6 +295,35 @@ impl Catalogue {
         cat.field_show_if = field_show_if;
         errs.finish(cat)
     }
+}
+
+impl Catalogue {
+    /// Rebuilds the name indexes (after reading a compiled bundle).
+    pub(crate) fn reindex(&mut self) {
+        self.fact_index = self
+            .facts
+            .iter()
+            .enumerate()
+            .map(|(i, f)| (f.id.clone(), i as FactId))
+            .collect();
+        self.list_index = self
+            .lists
+            .iter()
+            .enumerate()
+            .map(|(i, l)| (l.id.clone(), i as ListId))
+            .collect();
+        self.field_index = self
+            .lists
+            .iter()
+            .map(|l| {
+                l.fields
+                    .iter()
+                    .enumerate()
+                    .map(|(i, f)| (f.id.clone(), i as FieldId))
+                    .collect()
+            })
+            .collect();
+    }
 
     /// The fact with this id.
     pub fn fact_id(&self, name: &str) -> Option<FactId> {
@@ -353,10 +388,11 @@ impl Catalogue {
     pub fn default_value(&self, def: &FactDef) -> Option<Value> {
         def.default
             .as_ref()
-            .and_then(|d| parse_value_json(def, d).ok().flatten())
+            .and_then(|d| parse_value_str(def, d).ok().flatten())
     }
 }
 
+#[cfg(feature = "loader")]
 fn check_def(f: &FactDef, p: &str, top: bool, errs: &mut Located) {
     if !(if top {
         valid_top_id(&f.id)
@@ -405,6 +441,7 @@ fn check_def(f: &FactDef, p: &str, top: bool, errs: &mut Located) {
     }
 }
 
+#[cfg(feature = "loader")]
 fn compile_show_if(
     cat: &Catalogue,
     f: &FactDef,
@@ -428,9 +465,10 @@ fn compile_show_if(
     }
 }
 
+#[cfg(feature = "loader")]
 fn check_default(_cat: &Catalogue, f: &FactDef, p: &str, errs: &mut Located) {
     if let Some(d) = &f.default
-        && let Err(e) = parse_value_json(f, d)
+        && let Err(e) = parse_value_str(f, d)
     {
         errs.push(format!("{p}.default"), e.text().en);
     }

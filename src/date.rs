@@ -39,6 +39,42 @@ pub fn years_before(d: Date, years: i32) -> Date {
         .unwrap_or(d)
 }
 
+/// Serde helpers for compact bundles: a date as its Julian day number.
+pub mod serde_jd {
+    use super::Date;
+    use serde::{Deserialize, Deserializer, Serializer, de::Error};
+
+    /// Serializes a date as its Julian day.
+    pub fn serialize<S: Serializer>(d: &Date, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_i32(d.to_julian_day())
+    }
+
+    /// Reads a date from its Julian day.
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Date, D::Error> {
+        Date::from_julian_day(i32::deserialize(d)?).map_err(D::Error::custom)
+    }
+
+    /// The same for `Option<Date>`.
+    pub mod option {
+        use super::*;
+
+        /// Serializes an optional date as an optional Julian day.
+        pub fn serialize<S: Serializer>(d: &Option<Date>, s: S) -> Result<S::Ok, S::Error> {
+            match d {
+                Some(d) => s.serialize_some(&d.to_julian_day()),
+                None => s.serialize_none(),
+            }
+        }
+
+        /// Reads an optional date from an optional Julian day.
+        pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Date>, D::Error> {
+            Option::<i32>::deserialize(d)?
+                .map(|j| Date::from_julian_day(j).map_err(D::Error::custom))
+                .transpose()
+        }
+    }
+}
+
 /// Serde helpers: dates as `YYYY-MM-DD` strings.
 pub mod serde_iso {
     use super::*;

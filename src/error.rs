@@ -1,5 +1,6 @@
 //! Load errors that name the file and the path inside it (`clauses[3].award.cap`).
 
+#[cfg(feature = "loader")]
 use serde::de::DeserializeOwned;
 use std::fmt;
 
@@ -33,6 +34,7 @@ impl fmt::Display for LoadErrors {
 impl std::error::Error for LoadErrors {}
 
 /// Deserializes a document, reporting the path of the first structural error.
+#[cfg(feature = "loader")]
 pub(crate) fn deserialize<T: DeserializeOwned>(
     file: &str,
     doc: serde_json::Value,
@@ -48,11 +50,13 @@ pub(crate) fn deserialize<T: DeserializeOwned>(
 }
 
 /// Collects errors for one file.
+#[cfg(feature = "loader")]
 pub(crate) struct Located {
     file: String,
     errs: Vec<LoadError>,
 }
 
+#[cfg(feature = "loader")]
 impl Located {
     pub fn new(file: &str) -> Self {
         Located {

@@ -268,6 +268,7 @@ pub fn value_to_string(def: &FactDef, v: &Value) -> String {
         Value::Int(i) => i.to_string(),
         Value::Money(d) => d.normalize().to_string(),
         Value::Date(d) => fmt_date(*d),
+        Value::Dates(ds) if ds.is_empty() => EMPTY_LIST_WORDS[0].to_string(),
         Value::Dates(ds) => ds
             .iter()
             .map(|d| fmt_date(*d))

@@ -305,7 +305,7 @@ pub struct ClauseResult<'a> {
     /// Whether the amount counts toward today's totals.
     pub counted: bool,
     /// Applicant rules that apply, and their combined state.
-    pub applicant_rules: Vec<&'a str>,
+    pub applicant_rules: SmallVec<[&'a str; 2]>,
     pub applicant_state: CondState,
     pub conditions: Vec<ConditionResult<'a>>,
     pub computation: Vec<Step<'a>>,

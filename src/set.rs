@@ -2,14 +2,20 @@
 
 use crate::catalogue::Catalogue;
 use crate::error::{LoadError, LoadErrors};
-use crate::policy::{Clause, Policy, Rule, compile_policy};
-use serde::Deserialize;
+#[cfg(feature = "loader")]
+use crate::policy::compile_policy;
+use crate::policy::{Clause, Policy, Rule};
+use serde::{Deserialize, Serialize};
+
+/// Header of a compiled bundle: format name and engine version (bundles are not portable
+/// between engine versions).
+const BUNDLE_MAGIC: &str = concat!("butie-bundle-1/", env!("CARGO_PKG_VERSION"));
 
 /// The file name the catalogue is loaded from.
 pub const CATALOGUE_FILE: &str = "facts.toml";
 
 /// The catalogue and the policies.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct PolicySet {
     pub catalogue: Catalogue,
     pub policies: Vec<Policy>,
@@ -22,12 +28,14 @@ pub enum Entry<'a> {
     Rule(&'a Policy, &'a Rule),
 }
 
+#[cfg(feature = "loader")]
 #[derive(Deserialize)]
 struct Bundle {
     catalogue: BundleFile,
     policies: Vec<BundleFile>,
 }
 
+#[cfg(feature = "loader")]
 #[derive(Deserialize)]
 struct BundleFile {
     file: String,
@@ -35,8 +43,10 @@ struct BundleFile {
 }
 
 /// The default data, bundled at build time from `policies/*.toml`.
+#[cfg(feature = "loader")]
 pub const EMBEDDED_BUNDLE: &str = include_str!(concat!(env!("OUT_DIR"), "/policies.json"));
 
+#[cfg(feature = "loader")]
 impl PolicySet {
     /// Validates a catalogue and policies given as parsed documents `(file name, document)`.
     pub fn from_docs(
@@ -59,20 +69,29 @@ impl PolicySet {
                             message: format!("policy id or district repeats `{}`", prev.file),
                         });
                     }
-                    for id in p
+                    let entries = p
                         .clauses
                         .iter()
-                        .map(|c| &c.id)
-                        .chain(p.rules.iter().map(|r| &r.id))
-                    {
-                        if out.iter().any(|q| {
+                        .enumerate()
+                        .map(|(i, c)| (format!("clauses[{i}].id"), &c.id))
+                        .chain(
+                            p.rules
+                                .iter()
+                                .enumerate()
+                                .map(|(i, r)| (format!("rules[{i}].id"), &r.id)),
+                        );
+                    for (path, id) in entries {
+                        if let Some(q) = out.iter().find(|q| {
                             q.clauses.iter().any(|c| &c.id == id)
                                 || q.rules.iter().any(|r| &r.id == id)
                         }) {
                             errs.push(LoadError {
                                 file: file.clone(),
-                                path: "clauses".into(),
-                                message: format!("duplicate id `{id}` across files"),
+                                path,
+                                message: format!(
+                                    "duplicate id `{id}` across files (also in `{}`)",
+                                    q.file
+                                ),
                             });
                         }
                     }
@@ -137,6 +156,33 @@ impl PolicySet {
             return Err(LoadErrors(errs));
         }
         Self::from_docs((CATALOGUE_FILE, cat), docs)
+    }
+}
+
+impl PolicySet {
+    /// The compiled set as a compact bundle (read back with [`PolicySet::from_bytes`]).
+    pub fn to_bytes(&self) -> Vec<u8> {
+        postcard::to_allocvec(&(BUNDLE_MAGIC, self)).unwrap_or_default()
+    }
+
+    /// Reads a bundle written by [`PolicySet::to_bytes`] with the same engine version.
+    pub fn from_bytes(bytes: &[u8]) -> Result<PolicySet, LoadErrors> {
+        let err = |message: String| {
+            LoadErrors(vec![LoadError {
+                file: "(compiled bundle)".into(),
+                path: "(root)".into(),
+                message,
+            }])
+        };
+        let (magic, mut set): (&str, PolicySet) =
+            postcard::from_bytes(bytes).map_err(|e| err(format!("unreadable bundle: {e}")))?;
+        if magic != BUNDLE_MAGIC {
+            return Err(err(format!(
+                "bundle `{magic}` does not match this engine (`{BUNDLE_MAGIC}`)"
+            )));
+        }
+        set.catalogue.reindex();
+        Ok(set)
     }
 
     /// Finds a clause or rule by id.

@@ -335,12 +335,21 @@ pub(crate) fn eval_clause<'p>(
         }
         Some(list) => {
             let n = env.profile.lists.get(list as usize).map_or(0, Vec::len);
-            let name_field = env.cat.field_id(list, "name");
+            // A linear scan of the list's few fields: cheaper than hashing "name" per clause.
+            let name_field = env.cat.lists[list as usize]
+                .fields
+                .iter()
+                .position(|f| f.id == "name");
             for i in 0..n {
                 let ctx = Some((list, i));
-                let selected = match &clause.select {
-                    None => Truth::True,
-                    Some(s) => truth_of(s, env, ctx, &mut missing),
+                let selected = match (&clause.select_enum, &clause.select) {
+                    (Some((f, values)), Some(s)) => match env.get(Operand::Field(list, *f), ctx) {
+                        Some(crate::profile::Value::Enum(v)) if values.contains(v) => Truth::True,
+                        Some(_) => Truth::False,
+                        None => truth_of(s, env, ctx, &mut missing),
+                    },
+                    (_, None) => Truth::True,
+                    (None, Some(s)) => truth_of(s, env, ctx, &mut missing),
                 };
                 if selected == Truth::False {
                     continue;
@@ -369,12 +378,11 @@ pub(crate) fn eval_clause<'p>(
                     full.then_some(&mut steps),
                     &mut missing,
                 )?;
-                let name = name_field.and_then(|f| {
-                    match env.profile.lists[list as usize][i].get(f as usize) {
+                let name =
+                    name_field.and_then(|f| match env.profile.lists[list as usize][i].get(f) {
                         Some(Some(crate::profile::Value::Text(s))) => Some(s.as_str()),
                         _ => None,
-                    }
-                });
+                    });
                 items.push(ItemResult {
                     list: &env.cat.lists[list as usize].id,
                     index: i,
@@ -462,25 +470,20 @@ pub(crate) fn aggregate_items<'p>(
             _ => 1,
         })
         .unwrap_or(Status::NotEligible);
-    let counted: Vec<&ItemResult> = items
-        .iter()
-        .filter(|i| i.counted && i.status.counts())
-        .collect();
-    let money: Vec<&ItemResult> = counted
-        .iter()
-        .copied()
-        .filter(|i| i.amount.value.is_some())
-        .collect();
-    if money.is_empty() {
-        let amount = if counted.is_empty() {
+    // Counted items, and those of them with money (two passes; no temporary vectors).
+    let counted = || items.iter().filter(|i| i.counted && i.status.counts());
+    let money = || counted().filter(|i| i.amount.value.is_some());
+    let parts = money().count();
+    if parts == 0 {
+        let amount = if counted().next().is_none() {
             Amount::NONE
         } else {
             Amount::NOT_QUANTIFIED
         };
         return (status, amount);
     }
-    let sum: Decimal = money.iter().map(|i| i.amount.value_or_zero()).sum();
-    let bound = if money.iter().any(|i| i.amount.kind == AmountKind::UpTo) {
+    let sum: Decimal = money().map(|i| i.amount.value_or_zero()).sum();
+    let bound = if money().any(|i| i.amount.kind == AmountKind::UpTo) {
         Bound::UpTo
     } else {
         Bound::Definite
@@ -490,10 +493,10 @@ pub(crate) fn aggregate_items<'p>(
         total = sum.min(cap);
     }
     if let Some(s) = steps {
-        if money.len() > 1 {
+        if parts > 1 {
             s.push(
                 StepOp::Sum {
-                    parts: money.len() as u32,
+                    parts: parts as u32,
                     result: Yuan(sum),
                 }
                 .into(),

@@ -168,7 +168,9 @@ pub(crate) fn eval<'p>(
                 // An unknown option matters only if it could pay more than the best known one.
                 let settled = best.is_some_and(|(_, b)| {
                     f.cap.is_some_and(|c| b.value >= c)
-                        || unknown.iter().all(|o| o.ceiling().is_some_and(|c| c <= b.value))
+                        || unknown
+                            .iter()
+                            .all(|o| o.ceiling().is_some_and(|c| c <= b.value))
                 });
                 if !settled {
                     return Ok(Out::Unknown);

@@ -3,26 +3,27 @@
 use crate::catalogue::{FactId, FieldId, ListId};
 use crate::date::Date;
 use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
 
 /// A value read from the profile: an enterprise fact or a field of the current list item.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum Operand {
     Fact(FactId),
     Field(ListId, FieldId),
 }
 
 /// A literal after type resolution.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum Lit {
     Bool(bool),
     Num(Decimal),
     /// Index into the enum's ordered values.
     Enum(u16),
-    Date(Date),
+    Date(#[serde(with = "crate::date::serde_jd")] Date),
 }
 
 /// Comparison operator.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Cmp {
     Eq,
     Ne,
@@ -60,21 +61,21 @@ impl Cmp {
 }
 
 /// `+` or `-` between terms.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Sign {
     Plus,
     Minus,
 }
 
 /// One term of a value expression.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum Term {
     Ref(Operand),
     Lit(Lit),
 }
 
 /// `term (± term)*`; sums only over numbers.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ValueExpr {
     pub first: Term,
     pub rest: Vec<(Sign, Term)>,
@@ -109,7 +110,7 @@ impl ValueExpr {
 }
 
 /// A condition.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum Cond {
     /// A yes/no fact is true.
     Truthy(Operand),

@@ -16,14 +16,20 @@
 //! so `cmmi_level >= 3` means "level 3 or better".
 
 mod ast;
+#[cfg(feature = "loader")]
 mod describe;
+#[cfg(feature = "loader")]
 mod lexer;
+#[cfg(feature = "loader")]
 mod parser;
 
 pub use ast::{Cmp, Cond, Lit, Operand, Sign, Term, ValueExpr};
+#[cfg(feature = "loader")]
 pub use describe::{describe, describe_value};
+#[cfg(feature = "loader")]
 pub use parser::{Scope, Ty, parse_cond, parse_value_expr};
 
+#[cfg(feature = "loader")]
 /// A condition-language error with the column (1-based, in characters) where it was found.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{message} (at column {column} of `{source_text}`)")]

@@ -317,6 +317,7 @@ impl Compiler<'_> {
             basis: d.basis,
             applicant,
             for_each,
+            select_enum: select.as_ref().and_then(enum_select),
             select,
             conditions,
             award,
@@ -607,5 +608,35 @@ impl Compiler<'_> {
 
     fn expr_label(&self, v: &crate::expr::ValueExpr) -> Text {
         crate::expr::describe_value(v, self.cat)
+    }
+}
+
+/// Recognises `item.f == 'v'` and `item.f in ['v', …]` on an enum field (the common `select`).
+fn enum_select(c: &Condition) -> Option<(crate::catalogue::FieldId, Vec<u16>)> {
+    use crate::expr::{Cmp, Cond, Lit, Operand, Term};
+    let Check::Expr(cond) = &c.check else {
+        return None;
+    };
+    match cond {
+        Cond::Compare {
+            left,
+            op: Cmp::Eq,
+            right,
+        } => match (&left.first, left.rest.is_empty(), right.as_lit()) {
+            (Term::Ref(Operand::Field(_, f)), true, Some(Lit::Enum(e))) => Some((*f, vec![*e])),
+            _ => None,
+        },
+        Cond::InSet {
+            left: Operand::Field(_, f),
+            set,
+        } => set
+            .iter()
+            .map(|l| match l {
+                Lit::Enum(e) => Some(*e),
+                _ => None,
+            })
+            .collect::<Option<Vec<u16>>>()
+            .map(|v| (*f, v)),
+        _ => None,
     }
 }

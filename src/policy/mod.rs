@@ -1,8 +1,11 @@
 //! Policy documents as data: metadata, rules and money clauses, compiled and validated.
 
+#[cfg(feature = "loader")]
 mod compile;
+#[cfg(feature = "loader")]
 pub(crate) mod file;
 
+#[cfg(feature = "loader")]
 pub use compile::compile_policy;
 
 use crate::catalogue::ListId;
@@ -84,7 +87,7 @@ pub enum OffsetKind {
 }
 
 /// A loaded policy document.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Policy {
     /// The data file it came from.
     pub file: String,
@@ -96,7 +99,7 @@ pub struct Policy {
 }
 
 /// Document metadata.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Meta {
     pub id: String,
     pub district: String,
@@ -104,9 +107,12 @@ pub struct Meta {
     pub title: Text,
     pub doc_no: Option<String>,
     pub issuers: Vec<String>,
+    #[serde(with = "crate::date::serde_jd::option")]
     pub issued_on: Option<Date>,
     pub status: DocStatus,
+    #[serde(with = "crate::date::serde_jd::option")]
     pub effective_from: Option<Date>,
+    #[serde(with = "crate::date::serde_jd::option")]
     pub effective_to: Option<Date>,
     pub source_file: String,
     pub window_article: String,
@@ -116,7 +122,7 @@ pub struct Meta {
 }
 
 /// A reprint of the document elsewhere, with its textual variants.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Reprint {
     pub source_file: String,
@@ -125,7 +131,7 @@ pub struct Reprint {
 }
 
 /// A place where a reprint's wording differs from the official text.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Variant {
     pub article: String,
@@ -135,7 +141,7 @@ pub struct Variant {
 }
 
 /// A condition with its label and what it reads.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Condition {
     /// As written in the file (or the review text).
     pub source: String,
@@ -148,7 +154,7 @@ pub struct Condition {
 }
 
 /// What a condition checks.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub enum Check {
     Expr(Cond),
     /// Judged by the authority on review (经认定/经评审); never decided by the calculator.
@@ -156,7 +162,7 @@ pub enum Check {
 }
 
 /// A policy-wide rule.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Rule {
     pub id: String,
     pub article: String,
@@ -170,7 +176,7 @@ pub struct Rule {
 }
 
 /// A clause that grants (or mentions) money.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Clause {
     pub id: String,
     pub article: String,
@@ -184,6 +190,8 @@ pub struct Clause {
     pub for_each: Option<ListId>,
     /// Which items the clause is about (e.g. project kind).
     pub select: Option<Condition>,
+    /// Fast path for the common `select`: `item.<enum field> == 'v'` or `in [...]`.
+    pub select_enum: Option<(crate::catalogue::FieldId, Vec<u16>)>,
     pub conditions: Vec<Condition>,
     pub award: Formula,
     /// Ceiling over the sum of all items (per year or per enterprise).
@@ -195,7 +203,7 @@ pub struct Clause {
 }
 
 /// An award formula node with its common modifiers.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Formula {
     pub label: Option<Text>,
     /// The option or part applies only when this holds.
@@ -212,7 +220,7 @@ pub struct Formula {
 }
 
 /// The computation of a formula node.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub enum Node {
     Fixed {
         amount: Decimal,
@@ -238,7 +246,7 @@ pub enum Node {
 }
 
 /// How a multi-year payment is split.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Schedule {
     pub years: u32,
     /// Share per year; empty when the text does not say.
@@ -247,7 +255,7 @@ pub struct Schedule {
 }
 
 /// An adjustment against support received elsewhere.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Offset {
     pub kind: OffsetKind,
     pub value: ValueExpr,
@@ -278,7 +286,10 @@ impl Formula {
         let capped = min_opt(node, self.cap);
         match self.years {
             None => capped,
-            Some(y) => min_opt(capped.and_then(|c| c.checked_mul(Decimal::from(y))), self.total_cap),
+            Some(y) => min_opt(
+                capped.and_then(|c| c.checked_mul(Decimal::from(y))),
+                self.total_cap,
+            ),
         }
     }
 }

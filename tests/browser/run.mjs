@@ -6,10 +6,20 @@
 //   BUTIE_CHROMIUM  Chromium binary (default /usr/bin/chromium); no browser is ever downloaded
 //   BUTIE_DIST      directory with the built pages (default <repo>/dist)
 //
+// What is covered: the single file from file:// with the network blocked, the
+// multi-file and hosted pages making no requests after load (every test also fails
+// on any off-machine request or console error), a realistic profile filled through
+// the form with hand-checked amounts (policies/sources/003_*.txt), compare-all with
+// expired and draft policies labelled, please-add links, share link round trip and
+// damaged links, persistence and reset, language switch, field errors, exports and
+// import, keyboard and labels, the print stylesheet (PDF) and screenshots at 1280 px
+// and 375 px.
+//
 // To add a test: call `test("name", async () => { ... })` below; use `withPage`
 // for a fresh browser, `serveDist` for an http server on 127.0.0.1, `distFileUrl`
-// for file:// URLs and `assert` from node:assert/strict. Screenshots go to
-// tests/browser/artifacts/ (gitignored).
+// for file:// URLs, `fillRealistic` for the standard profile and `assert` from
+// node:assert/strict. Screenshots and the PDF go to tests/browser/artifacts/
+// (gitignored).
 
 import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
@@ -165,23 +175,138 @@ async function gotoRecording(page, url) {
   };
 }
 
-/** Checks the placeholder app rendered, then types 21 and expects 42. */
-async function expectDoubler(page) {
+/** Polls `check` (async, truthy when done) until it holds or `ms` pass; fails with `what`. */
+async function until(check, what, ms = 10_000) {
+  const deadline = Date.now() + ms;
+  let last;
+  for (;;) {
+    try {
+      last = await check();
+      if (last) return last;
+    } catch (error) {
+      last = error;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what} (last: ${last})`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/** Waits until `locator`'s trimmed text equals `expected`. */
+async function expectText(locator, expected, what = String(expected)) {
+  let seen;
+  await until(async () => {
+    seen = (await locator.first().textContent())?.trim();
+    return seen === expected;
+  }, `${what}: expected "${expected}", saw "${seen}"`);
+}
+
+/** Checks the calculator rendered: its heading, results and version. */
+async function expectApp(page) {
   await page.getByRole("heading", { level: 1 }).filter({ hasText: TITLE }).waitFor();
   assert.equal(await page.locator("h1").count(), 1, "exactly one heading");
+  await page.getByTestId("available-now").waitFor();
   const version = await page.getByTestId("version").textContent();
   assert.match(version ?? "", /\d+\.\d+\.\d+/, "version is shown");
-  await page.getByTestId("number").fill("21");
-  await page.getByTestId("doubled").filter({ hasText: /^42$/ }).waitFor();
 }
+
+const AS_OF = "2026-11-21";
+
+/** Today in Shanghai (UTC+8), as the app computes its default as-of date. */
+function todayInShanghai() {
+  return new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
+}
+
+/**
+ * Fills the realistic profile through the form, as a person would: a software firm
+ * registered in 普陀, CMMI 3 issued 2025-05-10, an ICP licence, one licensed game operating
+ * with revenue, one R&D project with 200万元 actually invested; as of 2026-11-21.
+ */
+async function fillRealistic(page) {
+  await page.getByTestId("as-of").fill(AS_OF);
+  await page.getByLabel("工商注册区", { exact: true }).selectOption("putuo");
+  await page.getByLabel("属于软件和信息服务业企业", { exact: true }).selectOption("true");
+  await page.getByLabel("CMM/CMMI 等级", { exact: true }).selectOption("3");
+  await page.getByLabel("CMMI 证书颁发日期", { exact: true }).fill("2025-05-10");
+  const certifications = page.locator('[data-group="certifications"]');
+  await certifications.getByRole("button", { name: /更多字段/ }).click();
+  await certifications.getByLabel("ICP 许可证", { exact: true }).selectOption("true");
+  await page.getByTestId("add-game_products").click();
+  const game = page.getByTestId("game_products-0");
+  await game.getByLabel("游戏名称", { exact: true }).fill("示例游戏");
+  await game.getByLabel("已获得游戏版号", { exact: true }).selectOption("true");
+  await game.getByLabel("已上线实际运营并取得营业收入", { exact: true }).selectOption("true");
+  await page.getByTestId("add-projects").click();
+  const project = page.getByTestId("projects-0");
+  await project.getByLabel("项目名称", { exact: true }).fill("智能软件研发");
+  await project.getByLabel(/^项目类型/).selectOption("rd_project");
+  await project.getByLabel("实际已投入金额").fill("200");
+}
+
+/** A clause's row in a district card. */
+function clause(page, district, id) {
+  return page.getByTestId(`district-${district}`).getByTestId(`clause-${id}`);
+}
+
+/** Asserts the realistic profile's Putuo figures (hand-checked against 003_*.txt). */
+async function expectPutuoFigures(page) {
+  // 三（三）: 50% × 200万 = 100万, within the 300万 ceiling; 经认定 → subject to review.
+  await expectText(clause(page, "putuo", "putuo.3.3").getByTestId("amount"), "最高 100万元", "三（三）");
+  await expectText(clause(page, "putuo", "putuo.3.3").getByTestId("status"), "需审核认定", "三（三） status");
+  // 三（四）: CMMI 3 and ICP qualify; one award per enterprise, up to 20万.
+  await expectText(clause(page, "putuo", "putuo.3.4.qualifications").getByTestId("amount"), "最高 20万元", "三（四）资质");
+  // 三（四）: the licensed game operating with revenue, up to 100万 per game.
+  await expectText(clause(page, "putuo", "putuo.3.4.games").getByTestId("amount"), "最高 100万元", "三（四）游戏");
+  const card = page.getByTestId("district-putuo");
+  await expectText(card.getByTestId("policy-state"), "在施行", "Putuo state badge");
+  await expectText(card.getByTestId("up-to"), "最高 220万元", "Putuo up-to total");
+  await expectText(card.getByTestId("definite"), "确定 0元", "Putuo definite total");
+  // The total is the sum of every counted clause: these three and nothing else.
+  const counted = await card.locator('[data-counted="true"]').evaluateAll((rows) =>
+    rows.map((row) => [row.dataset.clause, Number(row.dataset.amountYuan)]),
+  );
+  const total = Number(await card.getByTestId("totals").getAttribute("data-up-to-yuan"));
+  assert.equal(total, counted.reduce((sum, [, yuan]) => sum + yuan, 0), `total = sum of ${JSON.stringify(counted)}`);
+  assert.deepEqual(
+    counted.map(([id]) => id).sort(),
+    ["putuo.3.3", "putuo.3.4.games", "putuo.3.4.qualifications"],
+    "the counted clauses",
+  );
+  assert.equal(total, 2_200_000);
+  await expectText(page.getByTestId("available-up-to"), "最高 220万元", "available now");
+}
+
+/** Values of the realistic profile's fields, read back from the form. */
+async function readRealistic(page) {
+  return {
+    asOf: await page.getByTestId("as-of").inputValue(),
+    district: await page.getByLabel("工商注册区", { exact: true }).inputValue(),
+    cmmi: await page.getByLabel("CMM/CMMI 等级", { exact: true }).inputValue(),
+    cmmiDate: await page.getByLabel("CMMI 证书颁发日期", { exact: true }).inputValue(),
+    icp: await page.getByLabel("ICP 许可证", { exact: true }).inputValue(),
+    invested: await page.getByTestId("projects-0").getByLabel("实际已投入金额").inputValue(),
+    game: await page.getByTestId("game_products-0").getByLabel("游戏名称", { exact: true }).inputValue(),
+  };
+}
+
+const REALISTIC_VALUES = {
+  asOf: AS_OF,
+  district: "putuo",
+  cmmi: "3",
+  cmmiDate: "2025-05-10",
+  icp: "true",
+  invested: "200",
+  game: "示例游戏",
+};
 
 // ---------------------------------------------------------------- tests
 
 test("single file works from file:// with the network blocked", async () => {
   await withPage({}, async ({ page }) => {
     const requests = await gotoRecording(page, distFileUrl("butie.html"));
-    await expectDoubler(page);
+    await expectApp(page);
     assert.deepEqual(requests.all(), [distFileUrl("butie.html")], "only the page itself is loaded");
+    const marks = await page.evaluate(() => performance.getEntriesByName("butie:first-results").length);
+    assert.equal(marks, 1, "the first-results mark is set once");
   });
 });
 
@@ -190,7 +315,7 @@ test("multi-file page over http makes no requests after load", async () => {
   try {
     await withPage({ allowOrigins: [server.origin] }, async ({ page }) => {
       const requests = await gotoRecording(page, `${server.origin}/index.html`);
-      await expectDoubler(page);
+      await expectApp(page);
       await page.waitForTimeout(1_000);
       assert.deepEqual(requests.sinceLoad(), [], "no requests after the load event");
       assert.deepEqual(
@@ -204,13 +329,20 @@ test("multi-file page over http makes no requests after load", async () => {
   }
 });
 
-test("hosted single file (/) makes no requests besides the page", async () => {
+test("hosted single file (/) makes no requests while it is used", async () => {
   const server = await serveDist();
   try {
     await withPage({ allowOrigins: [server.origin] }, async ({ page }) => {
       const requests = await gotoRecording(page, `${server.origin}/`);
-      await expectDoubler(page);
-      await page.waitForTimeout(1_000);
+      await expectApp(page);
+      // Use it: fill, compare, switch language, print layout, share; still nothing goes out.
+      await fillRealistic(page);
+      await expectPutuoFigures(page);
+      await page.getByTestId("butie-mode-compare").check();
+      await page.getByTestId("lang").click();
+      await page.getByTestId("share").click();
+      await page.getByTestId("share-link").waitFor();
+      await page.waitForTimeout(500);
       assert.deepEqual(requests.sinceLoad(), [], "no requests after the load event");
       assert.deepEqual(requests.all(), [`${server.origin}/`], "only the page itself is loaded");
     });
@@ -224,18 +356,356 @@ test("a saved copy of the rendered page mounts once, offline", async () => {
   try {
     await withPage({}, async ({ page }) => {
       await page.goto(distFileUrl("butie.html"));
-      await expectDoubler(page);
+      await expectApp(page);
       // What "Save page as… (complete)" stores: the live DOM, scripts included.
       const html = `<!DOCTYPE html>\n${await page.evaluate(() => document.documentElement.outerHTML)}`;
       const saved = path.join(dir, "saved.html");
       await fs.writeFile(saved, html);
       await page.goto(pathToFileURL(saved).href);
-      await expectDoubler(page);
+      await expectApp(page);
       assert.equal(await page.locator("#app > *").count(), 1, "#app holds one fresh render");
     });
   } finally {
     await fs.rm(dir, { recursive: true, force: true });
   }
+});
+
+test("with no district chosen, each district shows a summary that opens", async () => {
+  await withPage({}, async ({ page }) => {
+    await page.goto(distFileUrl("butie.html"));
+    await expectApp(page);
+    await page.getByTestId("pick-district").waitFor();
+    assert.equal(await page.locator("[data-district]").count(), 4, "every encoded district");
+    await expectText(page.getByTestId("available-up-to"), "最高 0元");
+    const putuo = page.getByTestId("district-putuo");
+    await expectText(putuo.getByTestId("policy-state"), "在施行");
+    const toggle = putuo.getByRole("button", { name: /^全部条款/ });
+    assert.equal(await toggle.getAttribute("aria-expanded"), "false");
+    await toggle.click();
+    assert.equal(await toggle.getAttribute("aria-expanded"), "true");
+    await putuo.locator(".clause").first().waitFor();
+    // A district with no policy encoded says so.
+    await page.getByLabel("工商注册区", { exact: true }).selectOption("xuhui");
+    await page.getByTestId("not-encoded").waitFor();
+    assert.match(await page.getByTestId("not-encoded").textContent(), /徐汇区：本工具尚未收录该区的政策/);
+    assert.equal(await page.locator("[data-district]").count(), 0, "no card");
+    // Choosing an encoded district lists its clauses straight away.
+    await page.getByLabel("工商注册区", { exact: true }).selectOption("jinshan");
+    const jinshan = page.getByTestId("district-jinshan");
+    await jinshan.locator(".clause").first().waitFor();
+    assert.equal(await page.locator("[data-district]").count(), 1);
+    assert.equal(await jinshan.getByRole("button", { name: /^全部条款/ }).count(), 0, "no summary toggle");
+  });
+});
+
+test("a realistic profile gives the hand-checked amounts; compare all labels expired policies", async () => {
+  await withPage({}, async ({ page }) => {
+    await page.goto(distFileUrl("butie.html"));
+    await expectApp(page);
+    await fillRealistic(page);
+    await expectPutuoFigures(page);
+    // Registered in Putuo: only Putuo's card.
+    assert.equal(await page.locator("[data-district]").count(), 1, "one card when registered");
+
+    // Expanding a clause shows conditions, arithmetic, the verbatim quote with 文号, hints.
+    const rd = clause(page, "putuo", "putuo.3.3");
+    await rd.locator(".clause-head").click();
+    assert.equal(await rd.locator(".clause-head").getAttribute("aria-expanded"), "true");
+    const body = rd.locator(".clause-body");
+    await body.waitFor({ state: "visible" });
+    const text = await body.textContent();
+    assert.match(text, /实际已投入金额 200万元 × 不超过 50% = 100万元/, "the arithmetic");
+    assert.match(text, /普科合规范〔2024〕3号 三（三）/, "文号 and article");
+    assert.match(
+      await body.getByTestId("quote").textContent(),
+      /^对符合产业导向的技术研发项目，取得一定成果的，经认定，可按项目实际投入资金总额的50%以内比例，给予最高不超过300万元的资助。$/,
+      "the verbatim quote",
+    );
+    assert.match(text, /可再增最高 200万元/, "the near-miss hint");
+    assert.match(text, /待认定/, "the review condition");
+
+    // Compare all districts: four cards; 金山 expired, 松江 a draft.
+    await page.getByTestId("butie-mode-compare").check();
+    await page.getByTestId("district-jinshan").waitFor();
+    assert.equal(await page.locator("[data-district]").count(), 4, "four cards");
+    await expectText(page.getByTestId("district-jinshan").getByTestId("policy-state"), "已失效");
+    await expectText(page.getByTestId("district-songjiang").getByTestId("policy-state"), "草案");
+    await expectText(page.getByTestId("district-jiading").getByTestId("policy-state"), "已失效");
+    // CMMI issued 2025-05-10 is outside 金山's window (2020-09-01 – 2024-08-31): not met even if in force.
+    const jinshan8 = clause(page, "jinshan", "jinshan.8");
+    assert.equal(await jinshan8.getAttribute("data-status-if-in-force"), "not_eligible");
+    // With a certificate issued inside the window, 第八条 pays 30万 — labelled, not counted.
+    await page.getByLabel("CMMI 证书颁发日期", { exact: true }).fill("2023-05-10");
+    await expectText(jinshan8.getByTestId("amount"), "若仍有效 30万元", "金山 第八条");
+    await expectText(jinshan8.getByTestId("status"), "政策未在施行期", "金山 第八条 status");
+    assert.equal(await jinshan8.getAttribute("data-status-if-in-force"), "eligible");
+    assert.equal(await jinshan8.getAttribute("data-counted"), "false");
+    assert.match(await jinshan8.textContent(), /若有效：可申请/);
+    const jinshan = page.getByTestId("district-jinshan").getByTestId("totals");
+    assert.match(await jinshan.textContent(), /若仍有效：确定 30万元 · 最高 30万元（不计入当前可得）/);
+    assert.equal(await jinshan.getAttribute("data-up-to-yuan"), "0.00", "nothing payable now");
+    // Available now still counts Putuo only.
+    await expectText(page.getByTestId("available-up-to"), "最高 220万元", "available now");
+    // Full yuan on request.
+    await page.getByTestId("full-yuan").click();
+    await expectText(jinshan8.getByTestId("amount"), "若仍有效 300,000.00元", "full yuan");
+  });
+});
+
+test("a please-add link opens and focuses the missing field", async () => {
+  await withPage({}, async ({ page }) => {
+    await page.goto(distFileUrl("butie.html"));
+    await expectApp(page);
+    await fillRealistic(page);
+    const missing = clause(page, "putuo", "putuo.3.1").getByTestId("missing");
+    await missing.getByRole("button", { name: "在本区新设立或迁入日期" }).click();
+    const field = page.getByLabel("在本区新设立或迁入日期", { exact: true });
+    await field.waitFor();
+    await until(() => field.evaluate((el) => el === document.activeElement), "the field has focus");
+    await page.keyboard.type("2025-03-01");
+    await expectText(clause(page, "putuo", "putuo.3.1").getByTestId("status"), "需审核认定", "三（一） now on review");
+  });
+});
+
+test("share link round trip through the URL fragment; a damaged link says so", async () => {
+  let link;
+  await withPage({}, async ({ page }) => {
+    await page.goto(distFileUrl("butie.html"));
+    await expectApp(page);
+    await fillRealistic(page);
+    await expectPutuoFigures(page);
+    await page.getByTestId("share").click();
+    link = await page.getByTestId("share-link").inputValue();
+  });
+  const url = new URL(link);
+  assert.equal(url.href.split("#")[0], distFileUrl("butie.html"), "the link is this page");
+  assert.match(url.hash, /^#profile=[A-Za-z0-9_-]+(&as_of=2026-11-21)?$/, "the profile is in the fragment only");
+  assert.equal(url.search, "", "nothing in the query string (which would reach a server)");
+  // A fresh browser profile: nothing stored, only the link.
+  await withPage({}, async ({ page }) => {
+    await page.goto(link);
+    await expectApp(page);
+    await expectText(page.getByTestId("notice").locator("p").first(), "已从分享链接载入企业信息。");
+    await expectPutuoFigures(page);
+    assert.deepEqual(await readRealistic(page), REALISTIC_VALUES, "the form is restored");
+    assert.equal(new URL(page.url()).hash, "", "the fragment is cleared once read");
+  });
+  // Damaged: truncated base64, then not JSON at all. The app still works and says why.
+  for (const [hash, reason] of [
+    [url.hash.slice(0, 40), /分享链接已损坏/],
+    ["#profile=bm90IGpzb24", /不是有效的 JSON/],
+  ]) {
+    await withPage({}, async ({ page }) => {
+      await page.goto(distFileUrl("butie.html") + hash);
+      await expectApp(page);
+      const notice = page.getByTestId("notice");
+      await notice.waitFor();
+      assert.match(await notice.textContent(), /分享链接已损坏/);
+      assert.match(await notice.textContent(), reason);
+      assert.equal(await notice.getAttribute("role"), "alert");
+      // Results are there and the form works.
+      await fillRealistic(page);
+      await expectPutuoFigures(page);
+    });
+  }
+});
+
+test("inputs persist across reloads; reset clears them", async () => {
+  await withPage({}, async ({ page }) => {
+    await page.goto(distFileUrl("butie.html"));
+    await expectApp(page);
+    await fillRealistic(page);
+    await expectPutuoFigures(page);
+    await page.reload();
+    await expectApp(page);
+    await expectPutuoFigures(page);
+    assert.deepEqual(await readRealistic(page), REALISTIC_VALUES, "the form is restored");
+    await page.getByTestId("reset").click();
+    await expectText(page.getByLabel("CMM/CMMI 等级", { exact: true }).locator("option:checked"), "无");
+    assert.equal(await page.getByTestId("as-of").inputValue(), todayInShanghai(), "as-of back to today");
+    assert.equal(await page.getByTestId("projects-0").count(), 0, "no projects");
+    await until(
+      () => page.evaluate(() => localStorage.getItem("butie:v1") === null),
+      "the stored inputs are deleted",
+    );
+    await page.reload();
+    await expectApp(page);
+    assert.equal(await page.getByLabel("工商注册区", { exact: true }).inputValue(), "", "still reset after a reload");
+  });
+});
+
+test("language switch: English labels, amounts and back", async () => {
+  await withPage({}, async ({ page }) => {
+    await page.goto(distFileUrl("butie.html"));
+    await expectApp(page);
+    await fillRealistic(page);
+    await expectPutuoFigures(page);
+    await page.getByTestId("lang").click();
+    await page.getByRole("heading", { level: 1 }).filter({ hasText: "butie subsidy calculator" }).waitFor();
+    assert.equal(await page.evaluate(() => document.documentElement.lang), "en");
+    assert.equal(await page.title(), "butie subsidy calculator");
+    assert.equal(await page.getByLabel("Registered district", { exact: true }).inputValue(), "putuo");
+    await expectText(clause(page, "putuo", "putuo.3.3").getByTestId("amount"), "up to CNY 1,000,000");
+    await expectText(clause(page, "putuo", "putuo.3.3").getByTestId("status"), "Subject to review");
+    await expectText(page.getByTestId("district-putuo").getByTestId("policy-state"), "In force");
+    await expectText(page.getByTestId("available-up-to"), "Up to CNY 2,200,000");
+    // The language is remembered.
+    await page.reload();
+    await page.getByRole("heading", { level: 1 }).filter({ hasText: "butie subsidy calculator" }).waitFor();
+    await page.getByTestId("lang").click();
+    await page.getByRole("heading", { level: 1 }).filter({ hasText: TITLE }).waitFor();
+    assert.equal(await page.evaluate(() => document.documentElement.lang), "zh-CN");
+    await expectPutuoFigures(page);
+  });
+});
+
+test("bad values show their field's error; other results stay", async () => {
+  await withPage({}, async ({ page }) => {
+    await page.goto(distFileUrl("butie.html"));
+    await expectApp(page);
+    await fillRealistic(page);
+    await expectPutuoFigures(page);
+    const project = page.getByTestId("projects-0");
+    const invested = project.getByLabel("实际已投入金额");
+    const fieldError = (locator) => locator.locator("xpath=ancestor::div[contains(@class,'field')][1]").getByTestId("field-error");
+    for (const [value, message] of [
+      ["-5", "金额不能为负数"],
+      ["abc", "请输入数字金额（万元），如 200 或 12.5"],
+      ["200000000", "金额过大（上限 1 万亿元）"],
+      ["1.0000001", "万元最多保留六位小数（精确到分）"],
+    ]) {
+      await invested.fill(value);
+      await expectText(fieldError(invested), message, `error for ${value}`);
+      assert.equal(await invested.getAttribute("aria-invalid"), "true");
+      // The bad field counts as unknown: 三（三） needs it, the other clauses stay.
+      await expectText(clause(page, "putuo", "putuo.3.3").getByTestId("status"), "需补充信息");
+      await expectText(clause(page, "putuo", "putuo.3.4.games").getByTestId("amount"), "最高 100万元");
+      await expectText(clause(page, "putuo", "putuo.3.4.qualifications").getByTestId("amount"), "最高 20万元");
+      await expectText(page.getByTestId("error-summary"), "1 个字段有误，按“未填写”处理，其余结果照常显示。");
+    }
+    // A malformed date.
+    const issued = page.getByLabel("CMMI 证书颁发日期", { exact: true });
+    await issued.fill("2025-13-40");
+    await expectText(fieldError(issued), "日期格式应为 YYYY-MM-DD，且为有效日期");
+    await expectText(page.getByTestId("error-summary"), "2 个字段有误，按“未填写”处理，其余结果照常显示。");
+    // Fixed again: everything back, exact conversion shown.
+    await invested.fill("200");
+    await issued.fill("2025/5/10");
+    await expectPutuoFigures(page);
+    assert.equal(await page.getByTestId("error-summary").count(), 0);
+    await expectText(project.getByTestId("converted"), "= 2,000,000.00元");
+  });
+});
+
+test("profile JSON export/import and results CSV/JSON export", async () => {
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), "butie-export-"));
+  try {
+    const files = {};
+    await withPage({}, async ({ page }) => {
+      await page.goto(distFileUrl("butie.html"));
+      await expectApp(page);
+      await fillRealistic(page);
+      await expectPutuoFigures(page);
+      for (const [id, name] of [
+        ["export-profile", "profile.json"],
+        ["export-csv", "results.csv"],
+        ["export-json", "results.json"],
+      ]) {
+        const [download] = await Promise.all([page.waitForEvent("download"), page.getByTestId(id).click()]);
+        assert.equal(download.suggestedFilename(), name.replace(".", `-${AS_OF}.`).replace(/^/, "butie-"));
+        files[name] = path.join(dir, name);
+        await download.saveAs(files[name]);
+      }
+    });
+    const profile = JSON.parse(await fs.readFile(files["profile.json"], "utf8"));
+    assert.equal(profile.schema_version, 1);
+    assert.equal(profile.enterprise.registered_district, "putuo");
+    assert.equal(profile.certifications.cmmi_level, "3");
+    assert.equal(profile.projects[0].actual_investment, "2000000.00", "money exported in yuan");
+    const results = JSON.parse(await fs.readFile(files["results.json"], "utf8"));
+    assert.equal(results.as_of, AS_OF);
+    assert.equal(results.available_now.up_to, "2200000.00");
+    const putuo = results.districts.find((d) => d.district === "putuo");
+    assert.equal(putuo.clauses.find((c) => c.id === "putuo.3.3").amount.value, "1000000.00");
+    const csv = await fs.readFile(files["results.csv"], "utf8");
+    assert.ok(csv.startsWith("\ufeffas_of,mode,district"), "CSV with a BOM and a header");
+    assert.match(csv, /putuo\.3\.4\.games,三（四）,网络游戏产品（获得版号并上线运营）,[^\n]*eligible_subject_to_review,eligible_subject_to_review,up_to,1000000\.00,100,true/);
+    // Import into a fresh browser.
+    await withPage({}, async ({ page }) => {
+      await page.goto(distFileUrl("butie.html"));
+      await expectApp(page);
+      await page.getByTestId("import").setInputFiles(files["profile.json"]);
+      await expectText(page.getByTestId("notice").locator("p").first(), "已导入企业信息。");
+      await page.getByTestId("as-of").fill(AS_OF);
+      await expectPutuoFigures(page);
+      // A broken file is refused with a message.
+      const broken = path.join(dir, "broken.json");
+      await fs.writeFile(broken, "{ not json");
+      await page.getByTestId("import").setInputFiles(broken);
+      await until(async () => /导入失败/.test(await page.getByTestId("notice").textContent()), "import error");
+      await expectPutuoFigures(page);
+    });
+  } finally {
+    await fs.rm(dir, { recursive: true, force: true });
+  }
+});
+
+test("keyboard use: every control is labelled, clauses open with Enter", async () => {
+  await withPage({}, async ({ page }) => {
+    await page.goto(distFileUrl("butie.html"));
+    await expectApp(page);
+    await fillRealistic(page);
+    await page.getByTestId("butie-mode-compare").check();
+    await page.getByTestId("district-jinshan").waitFor();
+    const unlabelled = await page.evaluate(() =>
+      [...document.querySelectorAll("#app input, #app select, #app button, #app textarea")]
+        .filter((el) => {
+          const labels = [...(el.labels ?? [])].map((l) => l.textContent.trim()).join(" ");
+          const name = labels || el.getAttribute("aria-label") || (el.tagName === "BUTTON" ? el.textContent.trim() : "");
+          return !name;
+        })
+        .map((el) => el.outerHTML.slice(0, 160)),
+    );
+    assert.deepEqual(unlabelled, [], "controls without a label");
+    // Tab reaches the first control; Enter toggles a clause.
+    await page.keyboard.press("Tab");
+    assert.notEqual(await page.evaluate(() => document.activeElement?.tagName), "BODY");
+    const head = clause(page, "putuo", "putuo.3.4.games").locator(".clause-head");
+    await head.focus();
+    await page.keyboard.press("Enter");
+    assert.equal(await head.getAttribute("aria-expanded"), "true");
+    await page.keyboard.press("Enter");
+    assert.equal(await head.getAttribute("aria-expanded"), "false");
+  });
+});
+
+test("print stylesheet: a clean report with the profile and every derivation (PDF artifact)", async () => {
+  await withPage({}, async ({ page }) => {
+    await page.goto(distFileUrl("butie.html"));
+    await expectApp(page);
+    await fillRealistic(page);
+    await expectPutuoFigures(page);
+    await page.emulateMedia({ media: "print" });
+    const header = page.locator(".print-header");
+    assert.ok(await header.isVisible(), "the report header prints");
+    const text = await header.textContent();
+    assert.match(text, /补贴测算报告/);
+    assert.match(text, /评估日期 2026-11-21/);
+    assert.match(text, /普科合规范〔2024〕3号/, "policy versions");
+    assert.match(text, /实际已投入金额：200万元/, "the profile as entered");
+    assert.ok(!(await page.locator(".form").isVisible()), "the form does not print");
+    assert.ok(!(await page.locator(".toolbar").isVisible()), "the toolbar does not print");
+    // Every clause body prints, expanded or not.
+    const bodies = page.locator(".clause-body");
+    const count = await bodies.count();
+    assert.ok(count >= 10, `${count} clause bodies`);
+    for (let i = 0; i < count; i++) assert.ok(await bodies.nth(i).isVisible(), `clause body ${i} prints`);
+    await fs.mkdir(ARTIFACTS, { recursive: true });
+    const pdf = path.join(ARTIFACTS, "report.pdf");
+    await page.pdf({ path: pdf, format: "A4", printBackground: false });
+    const head = await fs.readFile(pdf);
+    assert.equal(head.subarray(0, 5).toString(), "%PDF-");
+  });
 });
 
 for (const { width, height, name } of [
@@ -245,11 +715,22 @@ for (const { width, height, name } of [
   test(`screenshot at ${width}px fits the width`, async () => {
     await withPage({ viewport: { width, height } }, async ({ page }) => {
       await page.goto(distFileUrl("butie.html"));
-      await expectDoubler(page);
+      await expectApp(page);
+      await fillRealistic(page);
+      await expectPutuoFigures(page);
+      await clause(page, "putuo", "putuo.3.3").locator(".clause-head").click();
       await fs.mkdir(ARTIFACTS, { recursive: true });
       await page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: true });
-      const scrollWidth = await page.evaluate(() => document.documentElement.scrollWidth);
-      assert.ok(scrollWidth <= width, `no horizontal scrolling (scrollWidth ${scrollWidth})`);
+      const fits = () => page.evaluate(() => document.documentElement.scrollWidth);
+      assert.ok((await fits()) <= width, `no horizontal scrolling (scrollWidth ${await fits()})`);
+      await page.getByTestId("butie-mode-compare").check();
+      await page.getByTestId("district-jinshan").waitFor();
+      await page.screenshot({ path: path.join(ARTIFACTS, `${name}-compare.png`), fullPage: true });
+      assert.ok((await fits()) <= width, `no horizontal scrolling when comparing (scrollWidth ${await fits()})`);
+      await page.getByTestId("lang").click();
+      await page.getByRole("heading", { level: 1 }).filter({ hasText: "butie subsidy calculator" }).waitFor();
+      await page.screenshot({ path: path.join(ARTIFACTS, `${name}-compare-en.png`), fullPage: true });
+      assert.ok((await fits()) <= width, `no horizontal scrolling in English (scrollWidth ${await fits()})`);
     });
   });
 }

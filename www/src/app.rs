@@ -1,66 +1,283 @@
-//! Placeholder root component: title, version and a number doubler.
-//!
-//! It exists so the build and browser-test pipeline has something to
-//! exercise; the real calculator replaces it.
+//! The root component: holds the state, parses the form, evaluates on every change and lays
+//! out toolbar, form and results. Configured by [`AppConfig`] so the same app can run as the
+//! page or, later, embedded in a host page (no storage, no URL fragment).
 
-use web_sys::HtmlInputElement;
+use std::rc::Rc;
+
+use butie::Lang;
+use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
-/// Doubles the number typed by the user, or `None` if it is not a number.
-pub fn doubled(input: &str) -> Option<f64> {
-    let value: f64 = input.trim().parse().ok()?;
-    value.is_finite().then_some(value * 2.0)
+use crate::calc::{self, Query};
+use crate::form::Form;
+use crate::i18n::{self, html_lang};
+use crate::results::Results;
+use crate::state::AppState;
+use crate::toolbar::Toolbar;
+use crate::{data, dates, draft};
+
+/// The app's stylesheet, rendered inside the app root (so it also works in a shadow root).
+pub const STYLE: &str = include_str!("../style.css");
+
+/// Options of the app; the defaults are the stand-alone page.
+#[derive(Properties, Clone, PartialEq, Default)]
+pub struct AppConfig {
+    /// Initial language (a saved choice wins in page mode).
+    #[prop_or_default]
+    pub lang: Lang,
+    /// Only these districts (ids such as `putuo`); `None`: all.
+    #[prop_or_default]
+    pub districts: Option<Vec<String>>,
+    /// A fixed initial as-of date (`YYYY-MM-DD`); default today in Shanghai.
+    #[prop_or_default]
+    pub as_of: Option<String>,
+    /// Narrow layout without help texts.
+    #[prop_or_default]
+    pub compact: bool,
+    /// Embedded in a host page: no localStorage, no URL fragment, no document title.
+    #[prop_or_default]
+    pub embedded: bool,
+    /// Called with the result JSON (the contract) after every evaluation.
+    #[prop_or_default]
+    pub on_result: Option<Callback<Rc<str>>>,
 }
 
-/// The placeholder application.
+/// The calculator.
 #[function_component(App)]
-pub fn app() -> Html {
-    let input = use_state(String::new);
-    let oninput = {
-        let input = input.clone();
-        Callback::from(move |event: InputEvent| {
-            let element: HtmlInputElement = event.target_unchecked_into();
-            input.set(element.value());
+pub fn app(config: &AppConfig) -> Html {
+    match data::policy_set() {
+        Ok(_) => html! { <Calculator ..config.clone() /> },
+        Err(error) => {
+            gloo::console::error!(format!("butie: policy data: {error}"));
+            html! {
+                <div class="butie">
+                    <style>{ STYLE }</style>
+                    <p class="notice error" role="alert">
+                        { i18n::ERROR_POLICIES.get(config.lang) }{ " " }{ error }
+                    </p>
+                </div>
+            }
+        }
+    }
+}
+
+/// The calculator once the policy data has loaded.
+#[function_component(Calculator)]
+fn calculator(config: &AppConfig) -> Html {
+    // `App` only renders this when the data loaded; an empty set keeps hooks unconditional.
+    let set = data::policy_set().ok();
+    let state = {
+        let (lang, as_of, embedded) = (config.lang, config.as_of.clone(), config.embedded);
+        use_reducer(move || match set {
+            Some(set) => AppState::init(set, lang, as_of.as_deref(), embedded),
+            None => AppState::init_empty(lang),
         })
     };
-    let result = match doubled(&input) {
-        Some(value) => value.to_string(),
-        None => "—".to_owned(),
+    let root = use_node_ref();
+    let lang = state.lang;
+    // The clauses' details are rendered once the first results are on screen (Results
+    // reports it): the first screen comes sooner, and print still gets every detail.
+    let settled = use_state(|| false);
+    let on_first_results = {
+        let settled = settled.clone();
+        Callback::from(move |()| settled.set(true))
     };
+
+    let as_of_date = dates::parse_typed_date(&state.as_of);
+    let as_of_error = as_of_date.is_none();
+    let as_of_date = as_of_date
+        .or_else(|| butie::date::parse_date(&state.today))
+        .unwrap_or(butie::date::Date::MIN);
+
+    let parsed = use_memo(
+        (state.draft.clone(), as_of_date),
+        move |(d, as_of)| match set {
+            Some(set) => draft::parse(set, d, *as_of),
+            None => draft::Parsed::default(),
+        },
+    );
+    let query = Query {
+        as_of: as_of_date,
+        compare_all: state.compare_all,
+        allowed: config.districts.clone(),
+    };
+    let outcome = use_memo((parsed.clone(), query), move |(parsed, query)| match set {
+        Some(set) => calc::run(set, &parsed.profile, query),
+        None => calc::Outcome::empty(query.clone()),
+    });
+
+    // Keep the inputs across reloads (page mode only).
+    {
+        let embedded = config.embedded;
+        let default_lang = config.lang;
+        use_effect_with(state.clone(), move |state| {
+            if !embedded && let Some(set) = set {
+                match state.stored(&set.catalogue, default_lang) {
+                    Some(stored) => crate::storage::save(&stored),
+                    None => crate::storage::clear(),
+                }
+            }
+        });
+    }
+    // Page language and title follow the chosen language.
+    {
+        let embedded = config.embedded;
+        use_effect_with(lang, move |lang| {
+            if !embedded && let Some(document) = web_sys::window().and_then(|w| w.document()) {
+                if let Some(html) = document.document_element() {
+                    let _ = html.set_attribute("lang", html_lang(*lang));
+                }
+                document.set_title(i18n::TITLE.get(*lang));
+            }
+        });
+    }
+    // Hand the result JSON to the host, if it asked.
+    {
+        let on_result = config.on_result.clone();
+        let parsed = parsed.clone();
+        use_effect_with(outcome.clone(), move |outcome| {
+            if let (Some(callback), Some(set)) = (on_result, set) {
+                match calc::report_json(set, &parsed.profile, &outcome.query, false) {
+                    Ok(json) => callback.emit(Rc::from(json)),
+                    Err(e) => gloo::console::error!(format!("butie: result JSON: {e}")),
+                }
+            }
+        });
+    }
+    // Focus a field asked for by a "please add" link.
+    {
+        let root = root.clone();
+        use_effect_with(state.focus, move |focus| {
+            if let Some((target, _)) = focus {
+                focus_field(&root, &target.dom_id());
+            }
+        });
+    }
+
+    let dispatch = state.dispatcher();
     html! {
-        <main>
-            <h1>{ "butie 补贴计算器" }</h1>
-            <p class="version" data-testid="version">{ format!("butie {}", butie::VERSION) }</p>
-            <label>
-                { "数字 " }
-                <input
-                    type="number"
-                    inputmode="decimal"
-                    data-testid="number"
-                    value={(*input).clone()}
-                    {oninput}
+        <div class={classes!("butie", config.compact.then_some("compact"))} lang={html_lang(lang)} ref={root}>
+            <style>{ STYLE }</style>
+            <a class="skip" href="#butie-results">{ i18n::SKIP_TO_RESULTS.get(lang) }</a>
+            <header class="masthead">
+                <div class="brand">
+                    <h1>{ i18n::TITLE.get(lang) }</h1>
+                    <p class="tagline">{ i18n::TAGLINE.get(lang) }</p>
+                </div>
+                <Toolbar
+                    lang={lang}
+                    full_yuan={state.full_yuan}
+                    embedded={config.embedded}
+                    parsed={parsed.clone()}
+                    outcome={outcome.clone()}
+                    share_link={state.share_link.clone()}
+                    today={state.today.clone()}
+                    dispatch={dispatch.clone()}
                 />
-            </label>
-            <p>{ "× 2 = " }<output data-testid="doubled">{ result }</output></p>
-        </main>
+            </header>
+            if let Some(notice) = &state.notice {
+                <NoticeBar notice={notice.clone()} lang={lang} dispatch={dispatch.clone()} />
+            }
+            <div class="layout">
+                <Form
+                    draft={state.draft.clone()}
+                    parsed={parsed.clone()}
+                    lang={lang}
+                    expanded={state.expanded}
+                    as_of={state.as_of.clone()}
+                    as_of_error={as_of_error}
+                    today={state.today.clone()}
+                    compare_all={state.compare_all}
+                    compact={config.compact}
+                    embedded={config.embedded}
+                    dispatch={dispatch.clone()}
+                />
+                <Results
+                    outcome={outcome.clone()}
+                    parsed={parsed.clone()}
+                    lang={lang}
+                    full_yuan={state.full_yuan}
+                    details={*settled}
+                    on_first_results={on_first_results}
+                    dispatch={dispatch.clone()}
+                />
+            </div>
+            if !config.embedded && !config.compact {
+                <crate::summary_bar::SummaryBar outcome={outcome.clone()} lang={lang} full_yuan={state.full_yuan} />
+            }
+            <footer class="footer">
+                <p>{ i18n::FOOTER.get(lang) }</p>
+                <p class="version" data-testid="version">{ format!("butie {}", butie::VERSION) }</p>
+            </footer>
+        </div>
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::doubled;
-
-    #[test]
-    fn doubles_numbers() {
-        assert_eq!(doubled("21"), Some(42.0));
-        assert_eq!(doubled(" 1.5 "), Some(3.0));
-        assert_eq!(doubled("-4"), Some(-8.0));
+/// Runs `f` after the next frame has been painted (an animation frame, then a task).
+pub fn after_paint(f: impl FnOnce() + 'static) {
+    let Some(window) = web_sys::window() else {
+        return f();
+    };
+    let frame = wasm_bindgen::closure::Closure::once_into_js(move || match web_sys::window() {
+        Some(w) => {
+            let task = wasm_bindgen::closure::Closure::once_into_js(f);
+            if let Err(e) =
+                w.set_timeout_with_callback_and_timeout_and_arguments_0(task.unchecked_ref(), 0)
+            {
+                gloo::console::error!(format!(
+                    "butie: setTimeout: {}",
+                    crate::export::js_error(&e)
+                ));
+            }
+        }
+        None => f(),
+    });
+    if let Err(e) = window.request_animation_frame(frame.unchecked_ref()) {
+        gloo::console::error!(format!(
+            "butie: requestAnimationFrame: {}",
+            crate::export::js_error(&e)
+        ));
     }
+}
 
-    #[test]
-    fn rejects_non_numbers() {
-        assert_eq!(doubled(""), None);
-        assert_eq!(doubled("abc"), None);
-        assert_eq!(doubled("inf"), None);
+/// Focuses the control with `id` inside the app root and scrolls it into view.
+fn focus_field(root: &NodeRef, id: &str) {
+    let Some(root) = root.cast::<web_sys::Element>() else {
+        return;
+    };
+    let Ok(Some(element)) = root.query_selector(&format!("#{id}")) else {
+        return;
+    };
+    if let Ok(element) = element.dyn_into::<web_sys::HtmlElement>() {
+        let options = web_sys::ScrollIntoViewOptions::new();
+        options.set_block(web_sys::ScrollLogicalPosition::Center);
+        element.scroll_into_view_with_scroll_into_view_options(&options);
+        let _ = element.focus();
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct NoticeProps {
+    notice: crate::state::Notice,
+    lang: Lang,
+    dispatch: UseReducerDispatcher<AppState>,
+}
+
+/// A dismissible message (share link loaded or damaged, import, reset).
+#[function_component(NoticeBar)]
+fn notice_bar(props: &NoticeProps) -> Html {
+    let onclick = {
+        let dispatch = props.dispatch.clone();
+        Callback::from(move |_| dispatch.dispatch(crate::state::Action::Notify(None)))
+    };
+    let n = &props.notice;
+    html! {
+        <div class={classes!("notice", n.error.then_some("error"))} role={if n.error { "alert" } else { "status" }} data-testid="notice">
+            <p>{ n.text.get(props.lang) }</p>
+            if !n.details.is_empty() {
+                <ul>{ for n.details.iter().map(|d| html! { <li>{ d }</li> }) }</ul>
+            }
+            <button type="button" class="link" {onclick}>{ i18n::DISMISS.get(props.lang) }</button>
+        </div>
     }
 }

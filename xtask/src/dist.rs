@@ -10,9 +10,19 @@
 //! - `dist/index.html`, `dist/butie.js`, `dist/butie_bg.wasm`: the usual
 //!   multi-file page (the module script fetches `butie_bg.wasm`).
 //! - `dist/butie.html`: one self-contained file. The ES-module glue is
-//!   inlined in a `<script type="module">` and the wasm is embedded as base64
-//!   and instantiated asynchronously from bytes, so it works from `file://`
-//!   and a browser's "Save page as" yields a working offline copy.
+//!   inlined in a `<script type="module">` and the wasm is embedded
+//!   deflate-compressed and base64-encoded, inflated with the browser's
+//!   `DecompressionStream` and instantiated asynchronously from bytes, so it
+//!   works from `file://` and a browser's "Save page as" yields a working
+//!   offline copy. (Compressing before base64 keeps the page small even when
+//!   served gzipped: gzip cannot undo base64's expansion of raw wasm well.)
+//!
+//! Both pages expose the wasm exports listed in [`PAGE_EXPORTS`] (the in-page
+//! benchmark) as `globalThis.butie`, for `cargo xtask measure`.
+//!
+//! The wasm is built with `opt-level = "z"` (through the environment, so the
+//! native release profile is untouched): it is smaller than `"s"` and the rule
+//! core stays well within its time budget (see docs/performance.md).
 
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
@@ -37,6 +47,10 @@ const LIB_NAME: &str = "butie_www";
 const STEM: &str = "butie";
 /// Name of the init function in wasm-bindgen's `web` glue (its default export).
 const INIT_FN: &str = "__wbg_init";
+/// Wasm exports the pages put on `globalThis.butie` (used by `cargo xtask measure`).
+pub const PAGE_EXPORTS: &[&str] = &["bench_evaluate"];
+/// Optimisation level of the wasm build (smallest code).
+const WASM_OPT_LEVEL: &str = "z";
 
 /// Paths of what `dist` produced.
 pub struct Dist {
@@ -44,6 +58,8 @@ pub struct Dist {
     pub dir: PathBuf,
     /// The self-contained page, `dist/butie.html`.
     pub single_file: PathBuf,
+    /// The wasm cargo built, before wasm-bindgen (it still has its name section).
+    pub cargo_wasm: PathBuf,
 }
 
 /// Builds everything into `dist/` and prints sizes and timings.
@@ -64,7 +80,7 @@ pub fn dist() -> Result<Dist> {
 
     let wasm_file = format!("{STEM}_bg.wasm");
     let js_file = format!("{STEM}.js");
-    let index = inject(&template, &multi_file_script(&js_file, &wasm_file))
+    let index = inject(&template, &multi_file_script(&js_file, &wasm_file, &glue)?)
         .with_context(|| format!("in {}", template_path.display()))?;
     let single = inject(&template, &single_file_script(&glue, &wasm)?)
         .with_context(|| format!("in {}", template_path.display()))?;
@@ -104,7 +120,11 @@ pub fn dist() -> Result<Dist> {
             size(gzipped_len(bytes)?)
         );
     }
-    Ok(Dist { dir, single_file })
+    Ok(Dist {
+        dir,
+        single_file,
+        cargo_wasm: wasm_path,
+    })
 }
 
 /// Runs `cargo build` for the front end and returns the `.wasm` it wrote.
@@ -119,6 +139,7 @@ fn build_wasm() -> Result<PathBuf> {
         "wasm32-unknown-unknown",
         "--message-format=json-render-diagnostics",
     ]);
+    command.env("CARGO_PROFILE_RELEASE_OPT_LEVEL", WASM_OPT_LEVEL);
     let shown = util::display(&command);
     println!("$ {shown}");
     let output = command
@@ -203,17 +224,43 @@ fn inject(template: &str, script: &str) -> Result<String> {
 /// The loader for the multi-file page. A classic script starts the wasm
 /// download while the page is still parsing (in parallel with the glue, and
 /// before the load event); the module script then instantiates it.
-fn multi_file_script(js_file: &str, wasm_file: &str) -> String {
-    format!(
+fn multi_file_script(js_file: &str, wasm_file: &str, glue: &str) -> Result<String> {
+    let exports = page_exports(glue)?;
+    let names = exports.join(", ");
+    let import = if exports.is_empty() {
+        String::new()
+    } else {
+        format!(", {{ {names} }}")
+    };
+    Ok(format!(
         "<script>globalThis.butieWasm = fetch(\"./{wasm_file}\");</script>\n\
          <script type=\"module\">\n\
-         import init from \"./{js_file}\";\n\
+         import init{import} from \"./{js_file}\";\n\
          await init({{ module_or_path: globalThis.butieWasm }});\n\
+         globalThis.butie = {{ {names} }};\n\
          </script>"
-    )
+    ))
 }
 
-/// The loader for the self-contained page: the glue inlined, the wasm as base64.
+/// The [`PAGE_EXPORTS`] the glue really exports (checked, so a renamed export fails the build).
+fn page_exports(glue: &str) -> Result<Vec<&'static str>> {
+    for name in PAGE_EXPORTS {
+        ensure!(
+            glue.contains(&format!("export function {name}(")),
+            "the wasm-bindgen glue does not export `{name}`; update PAGE_EXPORTS in xtask/src/dist.rs"
+        );
+    }
+    Ok(PAGE_EXPORTS.to_vec())
+}
+
+/// Raw deflate at the best level miniz offers, as `DecompressionStream("deflate-raw")` reads it.
+fn deflate(bytes: &[u8]) -> Result<Vec<u8>> {
+    let mut encoder = flate2::write::DeflateEncoder::new(Vec::new(), Compression::new(10));
+    encoder.write_all(bytes).context("deflate failed")?;
+    encoder.finish().context("deflate failed")
+}
+
+/// The loader for the self-contained page: the glue inlined, the wasm deflated and base64.
 fn single_file_script(glue: &str, wasm: &[u8]) -> Result<String> {
     let lower = glue.to_ascii_lowercase();
     ensure!(
@@ -224,16 +271,23 @@ fn single_file_script(glue: &str, wasm: &[u8]) -> Result<String> {
         glue.contains(INIT_FN),
         "the wasm-bindgen glue has no `{INIT_FN}` function; did the wasm-bindgen version change?"
     );
-    let encoded = base64::engine::general_purpose::STANDARD.encode(wasm);
+    let names = page_exports(glue)?.join(", ");
+    let encoded = base64::engine::general_purpose::STANDARD.encode(deflate(wasm)?);
     Ok(format!(
         "<script type=\"module\">\n\
          {glue}\n\
-         // butie: the wasm module, embedded so this page needs no other file.\n\
+         // butie: the wasm module, deflated and embedded so this page needs no other file.\n\
          const butieWasmBase64 = \"{encoded}\";\n\
-         const butieWasmBinary = atob(butieWasmBase64);\n\
-         const butieWasmBytes = new Uint8Array(butieWasmBinary.length);\n\
-         for (let i = 0; i < butieWasmBinary.length; i++) butieWasmBytes[i] = butieWasmBinary.charCodeAt(i);\n\
-         await {INIT_FN}({{ module_or_path: butieWasmBytes }});\n\
+         const butieWasmPacked = typeof Uint8Array.fromBase64 === \"function\"\n\
+         \x20 ? Uint8Array.fromBase64(butieWasmBase64)\n\
+         \x20 : Uint8Array.from(atob(butieWasmBase64), (c) => c.charCodeAt(0));\n\
+         // Inflated while it compiles: a Response with the wasm MIME type streams into the compiler.\n\
+         const butieWasm = new Response(\n\
+         \x20 new Blob([butieWasmPacked]).stream().pipeThrough(new DecompressionStream(\"deflate-raw\")),\n\
+         \x20 {{ headers: {{ \"Content-Type\": \"application/wasm\" }} }},\n\
+         );\n\
+         await {INIT_FN}({{ module_or_path: butieWasm }});\n\
+         globalThis.butie = {{ {names} }};\n\
          </script>"
     ))
 }
@@ -282,11 +336,34 @@ mod tests {
 
     #[test]
     fn single_file_script_embeds_and_inits() {
-        let script = single_file_script("async function __wbg_init() {}", b"\0asm").unwrap();
-        assert!(script.contains("\"AGFzbQ==\""));
-        assert!(script.contains("await __wbg_init({ module_or_path: butieWasmBytes });"));
+        let glue = "async function __wbg_init() {}\nexport function bench_evaluate(a) {}";
+        let script = single_file_script(glue, b"\0asm").unwrap();
+        let packed = base64::engine::general_purpose::STANDARD.encode(deflate(b"\0asm").unwrap());
+        assert!(script.contains(&format!("\"{packed}\"")));
+        let mut inflated = Vec::new();
+        use std::io::Read as _;
+        flate2::read::DeflateDecoder::new(deflate(b"\0asm").unwrap().as_slice())
+            .read_to_end(&mut inflated)
+            .unwrap();
+        assert_eq!(inflated, b"\0asm");
+        assert!(script.contains("new DecompressionStream(\"deflate-raw\")"));
+        assert!(script.contains("await __wbg_init({ module_or_path: butieWasm });"));
+        assert!(script.contains("\"Content-Type\": \"application/wasm\""));
+        assert!(script.contains("globalThis.butie = { bench_evaluate };"));
         assert!(single_file_script("let s = '</script>'; __wbg_init", b"").is_err());
         assert!(single_file_script("no init here", b"").is_err());
+        assert!(
+            single_file_script("async function __wbg_init() {}", b"").is_err(),
+            "export missing"
+        );
+    }
+
+    #[test]
+    fn multi_file_script_imports_the_exports() {
+        let glue = "export function bench_evaluate(a) {}";
+        let script = multi_file_script("butie.js", "butie_bg.wasm", glue).unwrap();
+        assert!(script.contains("import init, { bench_evaluate } from \"./butie.js\";"));
+        assert!(script.contains("globalThis.butie = { bench_evaluate };"));
     }
 
     #[test]

@@ -6,9 +6,12 @@
 //! - `serve [--port N]`: `dist`, then serve `dist/` on 127.0.0.1.
 //! - `test`: native tests, then `dist` and the headless-Chromium tests.
 //! - `ci`: format check, clippy, then everything `test` does.
+//! - `measure`: the budgets — single-file size, time to first results and
+//!   evaluation time in headless Chromium (see docs/performance.md).
 
 mod checks;
 mod dist;
+mod measure;
 mod serve;
 mod util;
 
@@ -25,6 +28,10 @@ commands:
   serve [--port N]   run dist, then serve dist/ on http://127.0.0.1:N/ (default 8080)
   test               cargo test --workspace, then dist and the browser tests
   ci                 cargo fmt --check, cargo clippy -D warnings, then test
+  measure [--runs N] [--iterations N] [--top N] [--no-browser] [--check]
+                     dist, then the budgets: gzipped size of dist/butie.html and
+                     a wasm size breakdown; in headless Chromium, time to first
+                     results (file://) and evaluation time of one full profile
 
 environment:
   BUTIE_CHROMIUM     Chromium binary for the browser tests (default /usr/bin/chromium)
@@ -59,6 +66,7 @@ fn run(args: Vec<String>) -> Result<()> {
             no_more_args(command, rest)?;
             checks::ci()
         }
+        "measure" => measure::measure(rest),
         "help" | "-h" | "--help" => {
             println!("{USAGE}");
             Ok(())

@@ -1,0 +1,127 @@
+//! Running the rule core for the current inputs: which districts, which mode, as of when.
+
+use std::rc::Rc;
+
+use butie::date::Date;
+use butie::{EvalOptions, PolicySet, Profile, Text};
+
+use crate::view::{self, ReportView};
+
+/// What to evaluate (besides the profile).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Query {
+    pub as_of: Date,
+    pub compare_all: bool,
+    /// Districts the host allows (`None`: all).
+    pub allowed: Option<Vec<String>>,
+}
+
+/// How the registered district bears on the results (registered mode).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Registered {
+    /// Compare mode, or the district is encoded: nothing to say.
+    Fine,
+    /// The registered district is not given.
+    Unknown,
+    /// The registered district has no policy encoded.
+    NotEncoded(Text),
+}
+
+/// The evaluation of the current inputs.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Outcome {
+    pub query: Query,
+    /// The districts evaluated.
+    pub districts: Option<Vec<String>>,
+    pub registered: Registered,
+    pub view: Result<Rc<ReportView>, String>,
+}
+
+impl Outcome {
+    /// No evaluation (the policy data did not load).
+    pub fn empty(query: Query) -> Outcome {
+        Outcome {
+            query,
+            districts: None,
+            registered: Registered::Fine,
+            view: Err(String::new()),
+        }
+    }
+}
+
+/// The options the core gets for a query and profile.
+pub fn options(set: &PolicySet, profile: &Profile, query: &Query) -> (EvalOptions, Registered) {
+    let allowed: Option<Vec<String>> = query.allowed.as_ref().map(|list| {
+        list.iter()
+            .filter(|d| set.district(d).is_some())
+            .cloned()
+            .collect()
+    });
+    let mut registered = Registered::Fine;
+    let mut districts = allowed.clone();
+    if !query.compare_all {
+        let cat = &set.catalogue;
+        let value = cat.fact_id("registered_district").and_then(|id| {
+            let def = cat.facts.get(usize::from(id))?;
+            match profile.facts.get(usize::from(id))? {
+                Some(butie::Value::Enum(i)) => def.values.get(usize::from(*i)),
+                _ => None,
+            }
+        });
+        match value {
+            None => registered = Registered::Unknown,
+            Some(v) if set.district(&v.id).is_some() => {
+                let allowed_here = allowed.as_ref().is_none_or(|a| a.contains(&v.id));
+                districts = Some(if allowed_here {
+                    vec![v.id.clone()]
+                } else {
+                    Vec::new()
+                });
+            }
+            Some(v) => {
+                registered = Registered::NotEncoded(butie::Text::new(v.zh.clone(), v.en.clone()));
+                districts = Some(Vec::new());
+            }
+        }
+    }
+    let opts = EvalOptions {
+        as_of: query.as_of,
+        districts,
+        compare_all: query.compare_all,
+        hints: true,
+        explain: true,
+    };
+    (opts, registered)
+}
+
+/// Evaluates and builds the view.
+pub fn run(set: &PolicySet, profile: &Profile, query: &Query) -> Outcome {
+    let (opts, registered) = options(set, profile, query);
+    let view = match butie::evaluate(set, profile, &opts) {
+        Ok(report) => Ok(Rc::new(view::build(set, &report))),
+        Err(e) => Err(e.to_string()),
+    };
+    Outcome {
+        query: query.clone(),
+        districts: opts.districts,
+        registered,
+        view,
+    }
+}
+
+/// The result JSON (the contract), for downloads and the host's callback.
+pub fn report_json(
+    set: &PolicySet,
+    profile: &Profile,
+    query: &Query,
+    pretty: bool,
+) -> Result<String, String> {
+    let (opts, _) = options(set, profile, query);
+    let report = butie::evaluate(set, profile, &opts).map_err(|e| e.to_string())?;
+    if pretty {
+        serde_json::to_string_pretty(&report)
+    } else {
+        serde_json::to_string(&report)
+    }
+    .map_err(|e| e.to_string())
+}

@@ -1,0 +1,118 @@
+//! Dates in the form: today in Shanghai (UTC+8) from the browser clock, and lenient typing
+//! (`2025/5/10`, `2025.05.10`, `20250510` → `2025-05-10`).
+
+use butie::date::{Date, parse_date};
+
+const MS_PER_DAY: f64 = 86_400_000.0;
+const SHANGHAI_OFFSET_MS: f64 = 8.0 * 3_600_000.0;
+
+/// Today's date in Shanghai as `YYYY-MM-DD`.
+#[cfg(target_arch = "wasm32")]
+pub fn today_shanghai() -> String {
+    date_from_unix_ms(js_sys::Date::now())
+}
+
+/// Today's date in Shanghai as `YYYY-MM-DD` (native builds: the system clock).
+#[cfg(not(target_arch = "wasm32"))]
+pub fn today_shanghai() -> String {
+    let ms = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_millis() as f64)
+        .unwrap_or(0.0);
+    date_from_unix_ms(ms)
+}
+
+/// The Shanghai calendar date of a Unix time in milliseconds.
+pub fn date_from_unix_ms(ms: f64) -> String {
+    let days = ((ms + SHANGHAI_OFFSET_MS) / MS_PER_DAY).floor();
+    // Outside ±100 000 years the clock is broken; fall back to the epoch.
+    let days = if days.is_finite() && days.abs() < 36_500_000.0 {
+        days as i64
+    } else {
+        0
+    };
+    let (y, m, d) = civil_from_days(days);
+    format!("{y:04}-{m:02}-{d:02}")
+}
+
+/// Days since 1970-01-01 to (year, month, day) in the proleptic Gregorian calendar
+/// (H. Hinnant's algorithm).
+fn civil_from_days(days: i64) -> (i64, u32, u32) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    (y, m, d)
+}
+
+/// Rewrites common ways of typing a date into `YYYY-MM-DD`; anything else is returned
+/// trimmed and unchanged (the parser then reports it as malformed).
+pub fn normalize_date(raw: &str) -> String {
+    let s = raw.trim();
+    if s.len() == 8 && s.bytes().all(|b| b.is_ascii_digit()) {
+        return format!("{}-{}-{}", &s[0..4], &s[4..6], &s[6..8]);
+    }
+    let unified: String = s
+        .chars()
+        .filter(|c| *c != '日')
+        .map(|c| match c {
+            '/' | '.' | '年' | '月' => '-',
+            other => other,
+        })
+        .collect();
+    let parts: Vec<&str> = unified.split('-').collect();
+    match parts.as_slice() {
+        [y, m, d]
+            if y.len() == 4
+                && (1..=2).contains(&m.len())
+                && (1..=2).contains(&d.len())
+                && [y, m, d]
+                    .iter()
+                    .all(|p| p.bytes().all(|b| b.is_ascii_digit())) =>
+        {
+            format!("{y}-{m:0>2}-{d:0>2}")
+        }
+        _ => s.to_string(),
+    }
+}
+
+/// Parses a typed date leniently (see [`normalize_date`]).
+pub fn parse_typed_date(raw: &str) -> Option<Date> {
+    parse_date(&normalize_date(raw))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shanghai_midnight() {
+        // 2026-11-20T16:00:00Z is midnight in Shanghai on the 21st.
+        assert_eq!(date_from_unix_ms(1_795_190_400_000.0), "2026-11-21");
+        assert_eq!(date_from_unix_ms(1_795_190_399_999.0), "2026-11-20");
+        assert_eq!(date_from_unix_ms(0.0), "1970-01-01");
+        assert_eq!(
+            date_from_unix_ms(951_782_400_000.0 - 8.0 * 3_600_000.0),
+            "2000-02-29"
+        );
+        assert_eq!(date_from_unix_ms(f64::NAN), "1970-01-01");
+    }
+
+    #[test]
+    fn lenient_dates() {
+        assert_eq!(normalize_date(" 2025/5/10 "), "2025-05-10");
+        assert_eq!(normalize_date("2025.05.10"), "2025-05-10");
+        assert_eq!(normalize_date("20250510"), "2025-05-10");
+        assert_eq!(normalize_date("2025年5月10日"), "2025-05-10");
+        assert_eq!(normalize_date("2025-13-40"), "2025-13-40");
+        assert_eq!(normalize_date("abc"), "abc");
+        assert!(parse_typed_date("2025-13-40").is_none());
+        assert!(parse_typed_date("2025/2/29").is_none());
+        assert!(parse_typed_date("2024/2/29").is_some());
+    }
+}

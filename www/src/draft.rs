@@ -1,0 +1,696 @@
+//! The form draft: exactly what the user typed, per fact and per list-item field, and how
+//! it becomes a [`Profile`] (each field parsed on its own; a bad field is reported and
+//! counts as unknown, the others still count).
+//!
+//! Raw encodings: money in the draft's unit (万元 by default, converted exactly to yuan);
+//! yes/no as `true`/`false`; enums as value ids; dates as typed (`2025/5/10` is accepted);
+//! date lists as `""` (unknown), `none` (no dates) or `dates:<typed list>`.
+
+use butie::catalogue::{Catalogue, FactDef, FactKind};
+use butie::date::Date;
+use butie::profile::{Value, parse_value_str, value_to_string};
+use butie::{PolicySet, Profile, Text};
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+use crate::dates::normalize_date;
+use crate::i18n::{self, Tr};
+
+/// The unit money is typed in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum MoneyUnit {
+    /// 万元 (10 000 yuan), the way Chinese policies and firms count.
+    #[default]
+    Wan,
+    /// Plain yuan.
+    Yuan,
+}
+
+/// A field of the form: a top-level fact or a field of one list item.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum FieldRef {
+    Fact(u16),
+    Field { list: u16, item: usize, field: u16 },
+}
+
+impl FieldRef {
+    /// The id of the field's control in the page (unique within the app root).
+    pub fn dom_id(self) -> String {
+        match self {
+            FieldRef::Fact(f) => format!("butie-f{f}"),
+            FieldRef::Field { list, item, field } => format!("butie-l{list}-{item}-{field}"),
+        }
+    }
+}
+
+/// Raw marker of a date list the user says is empty.
+pub const DATES_NONE: &str = "none";
+/// Raw prefix of a date list with dates.
+pub const DATES_PREFIX: &str = "dates:";
+
+const TEN_THOUSAND: Decimal = Decimal::from_parts(10_000, 0, 0, false, 0);
+/// The largest money input, 1 万亿元 (as in the core).
+const MAX_YUAN: Decimal = butie::money::MAX_INPUT_YUAN;
+
+/// What the user typed.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Draft {
+    pub name: String,
+    pub unit: MoneyUnit,
+    /// By fact index.
+    pub facts: Vec<String>,
+    /// By list index → items → field index.
+    pub lists: Vec<Vec<Vec<String>>>,
+}
+
+/// `(id, raw text)` pairs (a list rather than a map keeps the wasm smaller).
+pub type Pairs = Vec<(String, String)>;
+
+/// The draft as stored (localStorage): keyed by ids, so a changed catalogue still loads.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct StoredDraft {
+    pub name: String,
+    pub unit: MoneyUnit,
+    pub facts: Pairs,
+    /// `(list id, items)`.
+    pub lists: Vec<(String, Vec<Pairs>)>,
+}
+
+/// The raw text stored for `id`.
+fn lookup<'a>(pairs: &'a [(String, String)], id: &str) -> Option<&'a String> {
+    pairs.iter().find(|(k, _)| k == id).map(|(_, v)| v)
+}
+
+impl Draft {
+    /// The form as first shown: the catalogue's defaults.
+    pub fn defaults(cat: &Catalogue) -> Draft {
+        let unit = MoneyUnit::Wan;
+        Draft {
+            name: String::new(),
+            unit,
+            facts: cat
+                .facts
+                .iter()
+                .map(|def| default_raw(cat, def, unit))
+                .collect(),
+            lists: vec![Vec::new(); cat.lists.len()],
+        }
+    }
+
+    /// A new list item with its fields' defaults.
+    pub fn new_item(cat: &Catalogue, list: u16, unit: MoneyUnit) -> Vec<String> {
+        cat.lists
+            .get(usize::from(list))
+            .map(|l| {
+                l.fields
+                    .iter()
+                    .map(|def| default_raw(cat, def, unit))
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    /// The draft of a parsed profile (import, share link): unknown values stay empty.
+    pub fn from_profile(cat: &Catalogue, profile: &Profile, unit: MoneyUnit) -> Draft {
+        let facts = cat
+            .facts
+            .iter()
+            .enumerate()
+            .map(|(i, def)| match profile.facts.get(i) {
+                Some(Some(v)) => raw_of(def, v, unit),
+                _ => String::new(),
+            })
+            .collect();
+        let lists = cat
+            .lists
+            .iter()
+            .enumerate()
+            .map(|(l, def)| {
+                profile
+                    .lists
+                    .get(l)
+                    .map(|items| {
+                        items
+                            .iter()
+                            .map(|item| {
+                                def.fields
+                                    .iter()
+                                    .enumerate()
+                                    .map(|(f, fd)| match item.get(f) {
+                                        Some(Some(v)) => raw_of(fd, v, unit),
+                                        _ => String::new(),
+                                    })
+                                    .collect()
+                            })
+                            .collect()
+                    })
+                    .unwrap_or_default()
+            })
+            .collect();
+        Draft {
+            name: profile.name.clone().unwrap_or_default(),
+            unit,
+            facts,
+            lists,
+        }
+    }
+
+    /// The raw text of a field ("" when absent).
+    pub fn raw(&self, at: FieldRef) -> &str {
+        match at {
+            FieldRef::Fact(f) => self.facts.get(usize::from(f)),
+            FieldRef::Field { list, item, field } => self
+                .lists
+                .get(usize::from(list))
+                .and_then(|items| items.get(item))
+                .and_then(|fields| fields.get(usize::from(field))),
+        }
+        .map_or("", String::as_str)
+    }
+
+    /// Sets the raw text of a field (ignored when the field does not exist).
+    pub fn set(&mut self, at: FieldRef, raw: String) {
+        let slot = match at {
+            FieldRef::Fact(f) => self.facts.get_mut(usize::from(f)),
+            FieldRef::Field { list, item, field } => self
+                .lists
+                .get_mut(usize::from(list))
+                .and_then(|items| items.get_mut(item))
+                .and_then(|fields| fields.get_mut(usize::from(field))),
+        };
+        if let Some(slot) = slot {
+            *slot = raw;
+        }
+    }
+
+    /// Switches the money unit, converting every money field that parses.
+    pub fn set_unit(&mut self, cat: &Catalogue, unit: MoneyUnit) {
+        if unit == self.unit {
+            return;
+        }
+        let from = self.unit;
+        let convert = |def: &FactDef, raw: &mut String| {
+            if def.kind == FactKind::Money
+                && let Ok(Some(Value::Money(yuan))) = parse_raw(def, raw, from)
+            {
+                *raw = money_raw(yuan, unit);
+            }
+        };
+        for (def, raw) in cat.facts.iter().zip(self.facts.iter_mut()) {
+            convert(def, raw);
+        }
+        for (def, items) in cat.lists.iter().zip(self.lists.iter_mut()) {
+            for item in items.iter_mut() {
+                for (fd, raw) in def.fields.iter().zip(item.iter_mut()) {
+                    convert(fd, raw);
+                }
+            }
+        }
+        self.unit = unit;
+    }
+
+    /// The storable form.
+    pub fn to_stored(&self, cat: &Catalogue) -> StoredDraft {
+        let facts = cat
+            .facts
+            .iter()
+            .zip(&self.facts)
+            .map(|(def, raw)| (def.id.clone(), raw.clone()))
+            .collect();
+        let lists = cat
+            .lists
+            .iter()
+            .zip(&self.lists)
+            .filter(|(_, items)| !items.is_empty())
+            .map(|(def, items)| {
+                let items = items
+                    .iter()
+                    .map(|item| {
+                        def.fields
+                            .iter()
+                            .zip(item)
+                            .map(|(fd, raw)| (fd.id.clone(), raw.clone()))
+                            .collect()
+                    })
+                    .collect();
+                (def.id.clone(), items)
+            })
+            .collect();
+        StoredDraft {
+            name: self.name.clone(),
+            unit: self.unit,
+            facts,
+            lists,
+        }
+    }
+
+    /// Reads the stored form; facts it does not mention get their defaults.
+    pub fn from_stored(cat: &Catalogue, stored: &StoredDraft) -> Draft {
+        let unit = stored.unit;
+        let facts = cat
+            .facts
+            .iter()
+            .map(|def| match lookup(&stored.facts, &def.id) {
+                Some(raw) => raw.clone(),
+                None => default_raw(cat, def, unit),
+            })
+            .collect();
+        let lists = cat
+            .lists
+            .iter()
+            .map(|def| {
+                stored
+                    .lists
+                    .iter()
+                    .find(|(id, _)| *id == def.id)
+                    .map(|(_, items)| {
+                        items
+                            .iter()
+                            .take(def.max_items as usize)
+                            .map(|item| {
+                                def.fields
+                                    .iter()
+                                    .map(|fd| match lookup(item, &fd.id) {
+                                        Some(raw) => raw.clone(),
+                                        None => default_raw(cat, fd, unit),
+                                    })
+                                    .collect()
+                            })
+                            .collect()
+                    })
+                    .unwrap_or_default()
+            })
+            .collect();
+        Draft {
+            name: stored.name.clone(),
+            unit,
+            facts,
+            lists,
+        }
+    }
+}
+
+/// The raw text of a catalogue default.
+pub fn default_raw(cat: &Catalogue, def: &FactDef, unit: MoneyUnit) -> String {
+    cat.default_value(def)
+        .map(|v| raw_of(def, &v, unit))
+        .unwrap_or_default()
+}
+
+/// A value as the form shows it.
+pub fn raw_of(def: &FactDef, v: &Value, unit: MoneyUnit) -> String {
+    match v {
+        Value::Money(d) => money_raw(*d, unit),
+        Value::Dates(ds) if ds.is_empty() => DATES_NONE.to_string(),
+        Value::Dates(_) => format!(
+            "{DATES_PREFIX}{}",
+            value_to_string(def, v).replace(';', "; ")
+        ),
+        other => value_to_string(def, other),
+    }
+}
+
+/// A yuan amount written in `unit`, exactly.
+pub fn money_raw(yuan: Decimal, unit: MoneyUnit) -> String {
+    match unit {
+        MoneyUnit::Yuan => yuan.normalize().to_string(),
+        MoneyUnit::Wan => (yuan / TEN_THOUSAND).normalize().to_string(),
+    }
+}
+
+/// Full-width digits and separators to ASCII; thousands separators and spaces dropped.
+fn normalize_number(raw: &str) -> String {
+    raw.trim()
+        .chars()
+        .filter_map(|c| match c {
+            '０'..='９' => char::from_u32(u32::from(c) - u32::from('０') + u32::from('0')),
+            '．' | '。' => Some('.'),
+            '－' | '−' => Some('-'),
+            ',' | '，' | ' ' | '_' | '\u{3000}' => None,
+            other => Some(other),
+        })
+        .collect()
+}
+
+/// 万元 typed by the user → yuan, exactly (at most six decimals: the fen).
+pub fn wan_to_yuan(raw: &str) -> Result<Decimal, Tr> {
+    let s = normalize_number(raw);
+    let s = s
+        .strip_suffix("万元")
+        .or_else(|| s.strip_suffix('万'))
+        .unwrap_or(&s);
+    let (negative, digits) = match s.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, s),
+    };
+    let well_formed = !digits.is_empty()
+        && digits.len() <= 30
+        && digits.bytes().all(|b| b.is_ascii_digit() || b == b'.')
+        && digits.bytes().filter(|&b| b == b'.').count() <= 1
+        && !digits.starts_with('.')
+        && !digits.ends_with('.');
+    if !well_formed {
+        return Err(i18n::ERR_NOT_NUMBER_WAN);
+    }
+    let d: Decimal = digits.parse().map_err(|_| i18n::ERR_TOO_LARGE)?;
+    if negative && !d.is_zero() {
+        return Err(i18n::ERR_NEGATIVE);
+    }
+    if d.normalize().scale() > 6 {
+        return Err(i18n::ERR_TOO_PRECISE_WAN);
+    }
+    let yuan = d.checked_mul(TEN_THOUSAND).ok_or(i18n::ERR_TOO_LARGE)?;
+    if yuan > MAX_YUAN {
+        return Err(i18n::ERR_TOO_LARGE);
+    }
+    Ok(yuan.normalize())
+}
+
+fn tr_text(t: Tr) -> Text {
+    Text::new(t.0, t.1)
+}
+
+/// Parses one field's raw text. `Ok(None)` is unknown (empty).
+pub fn parse_raw(def: &FactDef, raw: &str, unit: MoneyUnit) -> Result<Option<Value>, Text> {
+    if raw.trim().is_empty() {
+        return Ok(None);
+    }
+    let core = |s: &str| parse_value_str(def, s).map_err(|e| e.text());
+    match def.kind {
+        FactKind::Money => match unit {
+            MoneyUnit::Wan => {
+                let yuan = wan_to_yuan(raw).map_err(tr_text)?;
+                core(&yuan.to_string())
+            }
+            MoneyUnit::Yuan => core(&normalize_number(raw)),
+        },
+        FactKind::Integer => core(&normalize_number(raw)),
+        FactKind::Date => core(&normalize_date(raw)),
+        FactKind::Dates => {
+            if raw == DATES_NONE {
+                return Ok(Some(Value::Dates(Vec::new())));
+            }
+            let list = raw.strip_prefix(DATES_PREFIX).unwrap_or(raw);
+            if list.trim().is_empty() {
+                return Err(tr_text(i18n::ERR_DATES_EMPTY));
+            }
+            let normalized: Vec<String> = list
+                .split([';', ',', ' ', '；', '，', '、'])
+                .filter(|p| !p.trim().is_empty())
+                .map(normalize_date)
+                .collect();
+            core(&normalized.join(";"))
+        }
+        FactKind::Bool | FactKind::Enum | FactKind::Text => core(raw),
+    }
+}
+
+/// The draft parsed: a profile, per-field errors and which fields the form shows.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Parsed {
+    pub profile: Profile,
+    /// By fact index.
+    pub fact_errors: Vec<Option<Text>>,
+    /// By list → item → field.
+    pub field_errors: Vec<Vec<Vec<Option<Text>>>>,
+    /// Whether each fact's `show_if` holds.
+    pub fact_visible: Vec<bool>,
+    /// Whether each item field's `show_if` holds.
+    pub field_visible: Vec<Vec<Vec<bool>>>,
+    /// Errors among shown fields.
+    pub error_count: usize,
+}
+
+impl Parsed {
+    /// The error of a field, if any.
+    pub fn error(&self, at: FieldRef) -> Option<&Text> {
+        match at {
+            FieldRef::Fact(f) => self.fact_errors.get(usize::from(f))?.as_ref(),
+            FieldRef::Field { list, item, field } => self
+                .field_errors
+                .get(usize::from(list))?
+                .get(item)?
+                .get(usize::from(field))?
+                .as_ref(),
+        }
+    }
+
+    /// Whether a field's `show_if` holds.
+    pub fn visible(&self, at: FieldRef) -> bool {
+        match at {
+            FieldRef::Fact(f) => self.fact_visible.get(usize::from(f)).copied(),
+            FieldRef::Field { list, item, field } => self
+                .field_visible
+                .get(usize::from(list))
+                .and_then(|items| items.get(item))
+                .and_then(|fields| fields.get(usize::from(field)))
+                .copied(),
+        }
+        .unwrap_or(false)
+    }
+}
+
+/// Parses the whole draft. Fields hidden by `show_if` do not count (what is shown is what
+/// is evaluated), and neither do their errors.
+pub fn parse(set: &PolicySet, draft: &Draft, as_of: Date) -> Parsed {
+    let cat = &set.catalogue;
+    let mut profile = Profile::empty(cat);
+    let name = draft.name.trim();
+    profile.name = (!name.is_empty()).then(|| name.chars().take(200).collect());
+    let mut fact_errors = vec![None; cat.facts.len()];
+    for (i, def) in cat.facts.iter().enumerate() {
+        let raw = draft.facts.get(i).map_or("", String::as_str);
+        match parse_raw(def, raw, draft.unit) {
+            Ok(v) => profile.set(i as u16, v),
+            Err(e) => {
+                if let Some(slot) = fact_errors.get_mut(i) {
+                    *slot = Some(e);
+                }
+            }
+        }
+    }
+    let mut field_errors = Vec::with_capacity(cat.lists.len());
+    for (l, def) in cat.lists.iter().enumerate() {
+        let items = draft.lists.get(l).map(Vec::as_slice).unwrap_or_default();
+        let mut list_errors = Vec::with_capacity(items.len());
+        for raw_item in items.iter().take(def.max_items as usize) {
+            let mut item = Vec::with_capacity(def.fields.len());
+            let mut errors = Vec::with_capacity(def.fields.len());
+            for (f, fd) in def.fields.iter().enumerate() {
+                let raw = raw_item.get(f).map_or("", String::as_str);
+                match parse_raw(fd, raw, draft.unit) {
+                    Ok(v) => {
+                        let missing = v.is_none() && fd.required;
+                        item.push(v);
+                        errors.push(missing.then(|| tr_text(i18n::REQUIRED)));
+                    }
+                    Err(e) => {
+                        item.push(None);
+                        errors.push(Some(e));
+                    }
+                }
+            }
+            if let Some(list) = profile.lists.get_mut(l) {
+                list.push(item);
+            }
+            list_errors.push(errors);
+        }
+        field_errors.push(list_errors);
+    }
+
+    // Visibility is decided on the profile as typed, then hidden fields are dropped.
+    let fact_visible: Vec<bool> = (0..cat.facts.len())
+        .map(|f| butie::eval::fact_visible(set, &profile, f as u16, as_of))
+        .collect();
+    let field_visible: Vec<Vec<Vec<bool>>> = cat
+        .lists
+        .iter()
+        .enumerate()
+        .map(|(l, def)| {
+            let n = profile.lists.get(l).map_or(0, Vec::len);
+            (0..n)
+                .map(|item| {
+                    (0..def.fields.len())
+                        .map(|f| {
+                            butie::eval::field_visible(
+                                set, &profile, l as u16, item, f as u16, as_of,
+                            )
+                        })
+                        .collect()
+                })
+                .collect()
+        })
+        .collect();
+    for (f, shown) in fact_visible.iter().enumerate() {
+        if !shown {
+            profile.set(f as u16, None);
+            if let Some(e) = fact_errors.get_mut(f) {
+                *e = None;
+            }
+        }
+    }
+    for (l, items) in field_visible.iter().enumerate() {
+        for (item, fields) in items.iter().enumerate() {
+            for (f, shown) in fields.iter().enumerate() {
+                if *shown {
+                    continue;
+                }
+                if let Some(slot) = profile
+                    .lists
+                    .get_mut(l)
+                    .and_then(|items| items.get_mut(item))
+                    .and_then(|fields| fields.get_mut(f))
+                {
+                    *slot = None;
+                }
+                if let Some(e) = field_errors
+                    .get_mut(l)
+                    .and_then(|items: &mut Vec<Vec<Option<Text>>>| items.get_mut(item))
+                    .and_then(|fields| fields.get_mut(f))
+                {
+                    *e = None;
+                }
+            }
+        }
+    }
+    let error_count = fact_errors.iter().flatten().count()
+        + field_errors.iter().flatten().flatten().flatten().count();
+    Parsed {
+        profile,
+        fact_errors,
+        field_errors,
+        fact_visible,
+        field_visible,
+        error_count,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn set() -> PolicySet {
+        crate::data::policy_set().unwrap().clone()
+    }
+
+    fn d(s: &str) -> Decimal {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn wan_converts_exactly() {
+        assert_eq!(wan_to_yuan("200"), Ok(d("2000000")));
+        assert_eq!(wan_to_yuan(" 12.5 万"), Ok(d("125000")));
+        assert_eq!(wan_to_yuan("0.000001"), Ok(d("0.01")));
+        assert_eq!(wan_to_yuan("１,２００"), Ok(d("12000000")));
+        assert_eq!(wan_to_yuan("0.0000001"), Err(i18n::ERR_TOO_PRECISE_WAN));
+        assert_eq!(wan_to_yuan("-5"), Err(i18n::ERR_NEGATIVE));
+        assert_eq!(wan_to_yuan("abc"), Err(i18n::ERR_NOT_NUMBER_WAN));
+        assert_eq!(wan_to_yuan("1e5"), Err(i18n::ERR_NOT_NUMBER_WAN));
+        assert_eq!(wan_to_yuan("1.2.3"), Err(i18n::ERR_NOT_NUMBER_WAN));
+        assert_eq!(wan_to_yuan("100000000"), Ok(d("1000000000000")));
+        assert_eq!(wan_to_yuan("100000000.01"), Err(i18n::ERR_TOO_LARGE));
+        assert_eq!(
+            wan_to_yuan("99999999999999999999999999999"),
+            Err(i18n::ERR_TOO_LARGE)
+        );
+    }
+
+    #[test]
+    fn money_raw_round_trips() {
+        assert_eq!(money_raw(d("2000000.00"), MoneyUnit::Wan), "200");
+        assert_eq!(money_raw(d("123.45"), MoneyUnit::Wan), "0.012345");
+        assert_eq!(money_raw(d("2000000.50"), MoneyUnit::Yuan), "2000000.5");
+        assert_eq!(
+            wan_to_yuan(&money_raw(d("123.45"), MoneyUnit::Wan)),
+            Ok(d("123.45"))
+        );
+    }
+
+    #[test]
+    fn defaults_parse_cleanly_and_bad_fields_count_as_unknown() {
+        let set = set();
+        let cat = &set.catalogue;
+        let mut draft = Draft::defaults(cat);
+        let as_of = butie::date::parse_date("2026-11-21").unwrap();
+        let parsed = parse(&set, &draft, as_of);
+        assert_eq!(parsed.error_count, 0);
+        let violations = cat.fact_id("serious_violation_dates").unwrap();
+        assert_eq!(draft.facts[violations as usize], DATES_NONE);
+        assert_eq!(
+            parsed.profile.facts[violations as usize],
+            Some(Value::Dates(vec![]))
+        );
+
+        let revenue = cat.fact_id("annual_revenue").unwrap();
+        draft.set(FieldRef::Fact(revenue), "-5".into());
+        let cmmi = cat.fact_id("cmmi_level").unwrap();
+        draft.set(FieldRef::Fact(cmmi), "3".into());
+        let parsed = parse(&set, &draft, as_of);
+        assert_eq!(parsed.error_count, 1);
+        assert_eq!(
+            parsed.error(FieldRef::Fact(revenue)).unwrap().zh,
+            "金额不能为负数"
+        );
+        assert_eq!(parsed.profile.facts[revenue as usize], None);
+        assert_eq!(parsed.profile.facts[cmmi as usize], Some(Value::Enum(2)));
+    }
+
+    #[test]
+    fn hidden_fields_do_not_count() {
+        let set = set();
+        let cat = &set.catalogue;
+        let mut draft = Draft::defaults(cat);
+        let as_of = butie::date::parse_date("2026-11-21").unwrap();
+        let issued = cat.fact_id("cmmi_issued_on").unwrap();
+        draft.set(FieldRef::Fact(issued), "not a date".into());
+        let parsed = parse(&set, &draft, as_of);
+        assert!(!parsed.visible(FieldRef::Fact(issued)));
+        assert_eq!(parsed.error_count, 0, "hidden (cmmi_level none)");
+        let cmmi = cat.fact_id("cmmi_level").unwrap();
+        draft.set(FieldRef::Fact(cmmi), "3".into());
+        let parsed = parse(&set, &draft, as_of);
+        assert!(parsed.visible(FieldRef::Fact(issued)));
+        assert_eq!(parsed.error_count, 1);
+        assert_eq!(
+            parsed.error(FieldRef::Fact(issued)).unwrap().en,
+            "use a real date as YYYY-MM-DD"
+        );
+    }
+
+    #[test]
+    fn items_and_units() {
+        let set = set();
+        let cat = &set.catalogue;
+        let mut draft = Draft::defaults(cat);
+        let projects = cat.list_id("projects").unwrap();
+        let item = Draft::new_item(cat, projects, draft.unit);
+        draft.lists[projects as usize].push(item);
+        let kind = cat.field_id(projects, "kind").unwrap();
+        let invested = cat.field_id(projects, "actual_investment").unwrap();
+        let at = |field| FieldRef::Field {
+            list: projects,
+            item: 0,
+            field,
+        };
+        let as_of = butie::date::parse_date("2026-11-21").unwrap();
+        let parsed = parse(&set, &draft, as_of);
+        assert_eq!(parsed.error(at(kind)).unwrap().zh, "必填");
+        draft.set(at(kind), "rd_project".into());
+        draft.set(at(invested), "200".into());
+        let parsed = parse(&set, &draft, as_of);
+        assert_eq!(parsed.error_count, 0);
+        assert_eq!(
+            parsed.profile.lists[projects as usize][0][invested as usize],
+            Some(Value::Money(d("2000000")))
+        );
+        draft.set_unit(cat, MoneyUnit::Yuan);
+        assert_eq!(draft.raw(at(invested)), "2000000");
+        let stored = draft.to_stored(cat);
+        assert_eq!(Draft::from_stored(cat, &stored), draft);
+        let again = Draft::from_profile(cat, &parsed.profile, MoneyUnit::Wan);
+        assert_eq!(again.raw(at(invested)), "200");
+    }
+}

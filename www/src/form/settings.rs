@@ -1,0 +1,79 @@
+//! Evaluation settings: the as-of date and the mode (by registered district or compare all).
+
+use butie::Lang;
+use web_sys::HtmlInputElement;
+use yew::prelude::*;
+
+use crate::i18n;
+use crate::state::{Action, AppState};
+
+#[derive(Properties, PartialEq)]
+pub struct SettingsProps {
+    pub lang: Lang,
+    pub as_of: String,
+    pub as_of_error: bool,
+    pub today: String,
+    pub compare_all: bool,
+    pub dispatch: UseReducerDispatcher<AppState>,
+}
+
+/// The settings fieldset.
+#[function_component(Settings)]
+pub fn settings(props: &SettingsProps) -> Html {
+    let lang = props.lang;
+    let on_as_of = {
+        let dispatch = props.dispatch.clone();
+        Callback::from(move |e: InputEvent| {
+            let input: HtmlInputElement = e.target_unchecked_into();
+            dispatch.dispatch(Action::SetAsOf(input.value()));
+        })
+    };
+    let on_today = {
+        let dispatch = props.dispatch.clone();
+        let today = props.today.clone();
+        Callback::from(move |_| dispatch.dispatch(Action::SetAsOf(today.clone())))
+    };
+    let mode = |compare: bool, label: i18n::Tr, id: &'static str| {
+        let dispatch = props.dispatch.clone();
+        let onchange =
+            Callback::from(move |_: Event| dispatch.dispatch(Action::SetCompareAll(compare)));
+        html! {
+            <label class="radio" for={id}>
+                <input type="radio" id={id} name="butie-mode" checked={props.compare_all == compare}
+                    {onchange} data-testid={id} />
+                { label.get(lang) }
+            </label>
+        }
+    };
+    let described = if props.as_of_error {
+        "butie-as-of-help butie-as-of-error"
+    } else {
+        "butie-as-of-help"
+    };
+    html! {
+        <fieldset class="settings">
+            <legend>{ i18n::SETTINGS.get(lang) }</legend>
+            <div class={classes!("field", props.as_of_error.then_some("invalid"))}>
+                <label for="butie-as-of">{ i18n::AS_OF.get(lang) }</label>
+                <div class="control">
+                    <input id="butie-as-of" type="text" inputmode="numeric" autocomplete="off"
+                        placeholder={i18n::DATE_PLACEHOLDER} value={props.as_of.clone()} oninput={on_as_of}
+                        aria-invalid={props.as_of_error.to_string()} aria-describedby={described}
+                        data-testid="as-of" />
+                    <button type="button" onclick={on_today}
+                        disabled={props.as_of == props.today}>{ i18n::TODAY.get(lang) }</button>
+                </div>
+                <p class="help" id="butie-as-of-help">{ i18n::AS_OF_HELP.get(lang) }</p>
+                if props.as_of_error {
+                    <p class="error" id="butie-as-of-error">{ i18n::ERR_AS_OF.get(lang) }</p>
+                }
+            </div>
+            <fieldset class="mode">
+                <legend>{ i18n::MODE.get(lang) }</legend>
+                { mode(false, i18n::MODE_REGISTERED, "butie-mode-registered") }
+                { mode(true, i18n::MODE_COMPARE, "butie-mode-compare") }
+                <p class="help">{ i18n::MODE_COMPARE_HELP.get(lang) }</p>
+            </fieldset>
+        </fieldset>
+    }
+}

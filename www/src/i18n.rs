@@ -1,0 +1,466 @@
+//! Every user-interface string, in Chinese and English, in one place.
+//!
+//! Policy texts (labels, quotes, notes) come from the policy data; this module holds only
+//! the calculator's own words and the formatting of amounts, statuses and states.
+
+use butie::Lang;
+use butie::format::{money, money_full};
+use butie::report::{AmountKind, CondState, PolicyState, Status};
+use rust_decimal::Decimal;
+
+/// A fixed UI string in both languages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Tr(pub &'static str, pub &'static str);
+
+impl Tr {
+    /// The string in `lang`.
+    pub const fn get(self, lang: Lang) -> &'static str {
+        match lang {
+            Lang::Zh => self.0,
+            Lang::En => self.1,
+        }
+    }
+}
+
+/// The other language (for the switch).
+pub fn other(lang: Lang) -> Lang {
+    match lang {
+        Lang::Zh => Lang::En,
+        Lang::En => Lang::Zh,
+    }
+}
+
+/// The `lang` attribute value.
+pub fn html_lang(lang: Lang) -> &'static str {
+    match lang {
+        Lang::Zh => "zh-CN",
+        Lang::En => "en",
+    }
+}
+
+// ------------------------------------------------------------------ page and toolbar
+pub const TITLE: Tr = Tr("butie 补贴计算器", "butie subsidy calculator");
+pub const TAGLINE: Tr = Tr(
+    "上海各区产业扶持政策：哪些条款适用、可得多少、依据哪一句原文。全部在本机计算，不上传任何信息。",
+    "Shanghai district subsidy policies: which clauses apply, how much, and the sentence behind each figure. Everything is computed on this device; nothing is uploaded.",
+);
+pub const SKIP_TO_RESULTS: Tr = Tr("跳到结果", "Skip to results");
+pub const TOOLBAR: Tr = Tr("工具栏", "Toolbar");
+pub const SWITCH_LANG: Tr = Tr("English", "中文");
+pub const SWITCH_LANG_LABEL: Tr = Tr("切换到英文", "Switch to Chinese");
+pub const AMOUNTS_IN_FULL: Tr = Tr("金额显示到元", "Amounts in full yuan");
+pub const PRINT: Tr = Tr("打印 / 存为 PDF", "Print / save as PDF");
+pub const SHARE: Tr = Tr("生成分享链接", "Make a share link");
+pub const SHARE_LINK_LABEL: Tr = Tr(
+    "分享链接（企业信息只在 # 之后，不会发送到任何服务器）",
+    "Share link (the profile is only after the #, never sent to a server)",
+);
+pub const COPY: Tr = Tr("复制", "Copy");
+pub const COPIED: Tr = Tr("已复制", "Copied");
+pub const COPY_FAILED: Tr = Tr(
+    "无法自动复制，请手动复制",
+    "Could not copy; copy it by hand",
+);
+pub const EXPORT_PROFILE: Tr = Tr("导出企业信息（JSON）", "Export profile (JSON)");
+pub const IMPORT_PROFILE: Tr = Tr("导入企业信息（JSON）", "Import profile (JSON)");
+pub const EXPORT_CSV: Tr = Tr("导出结果（CSV）", "Export results (CSV)");
+pub const EXPORT_JSON: Tr = Tr("导出结果（JSON）", "Export results (JSON)");
+pub const RESET: Tr = Tr("清空重填", "Reset");
+pub const RESET_DONE: Tr = Tr(
+    "已清空，恢复为默认值；本机保存的输入也已删除。",
+    "Reset to the defaults; the inputs saved on this device were deleted.",
+);
+pub const SAVED_NOTE: Tr = Tr(
+    "输入会自动保存在本浏览器中（仅本机）。",
+    "Inputs are saved in this browser automatically (this device only).",
+);
+pub const DISMISS: Tr = Tr("关闭", "Dismiss");
+pub const FOOTER: Tr = Tr(
+    "本工具依据政策原文计算，仅供参考；实际金额以主管部门审核认定为准。",
+    "Computed from the policy texts for guidance only; the authorities' review decides the actual amounts.",
+);
+
+// ------------------------------------------------------------------ settings
+pub const SETTINGS: Tr = Tr("评估设置", "Evaluation");
+pub const AS_OF: Tr = Tr("评估日期", "As of");
+pub const AS_OF_HELP: Tr = Tr(
+    "按此日期判断政策是否在施行期内（默认今天，上海时间）。",
+    "Decides which policies are in force (default: today, Shanghai time).",
+);
+pub const TODAY: Tr = Tr("今天", "Today");
+pub const MODE: Tr = Tr("评估方式", "Mode");
+pub const MODE_REGISTERED: Tr = Tr("按工商注册区", "By registered district");
+pub const MODE_COMPARE: Tr = Tr("比较全部区", "Compare all districts");
+pub const MODE_COMPARE_HELP: Tr = Tr(
+    "假设企业分别在各区注册，逐区计算。",
+    "As if the enterprise were registered in each district in turn.",
+);
+
+// ------------------------------------------------------------------ form
+pub const FORM: Tr = Tr("企业信息", "Enterprise profile");
+pub const PROFILE_NAME: Tr = Tr(
+    "企业名称（可选，仅用于报告）",
+    "Enterprise name (optional, for the report)",
+);
+pub const MORE_FIELDS: Tr = Tr("更多字段", "More fields");
+pub const FEWER_FIELDS: Tr = Tr("收起更多字段", "Fewer fields");
+pub const NOT_GIVEN: Tr = Tr("未填写", "Not given");
+pub const YES: Tr = Tr("是", "Yes");
+pub const NO: Tr = Tr("否", "No");
+pub const DATES_NONE: Tr = Tr("无", "None");
+pub const DATES_SOME: Tr = Tr("有（填写日期）", "Yes (enter dates)");
+pub const DATES_LIST: Tr = Tr("日期（多个用分号分隔）", "Dates (separate with ;)");
+pub const DATE_PLACEHOLDER: &str = "YYYY-MM-DD";
+pub const ADD_ITEM: Tr = Tr("添加", "Add a");
+pub const REMOVE_ITEM: Tr = Tr("删除", "Remove");
+pub const NO_ITEMS: Tr = Tr("尚未添加。", "None added.");
+pub const MAX_ITEMS: Tr = Tr("已达上限", "Limit reached");
+pub const UNIT_WAN: Tr = Tr("万元", "×10,000 CNY");
+pub const UNIT_YUAN: Tr = Tr("元", "CNY");
+pub const MONEY_UNIT: Tr = Tr("金额单位", "Money unit");
+pub const MONEY_UNIT_WAN: Tr = Tr("按万元填写", "Enter in 万元 (10,000 yuan)");
+pub const MONEY_UNIT_YUAN: Tr = Tr("按元填写", "Enter in yuan");
+pub const REQUIRED: Tr = Tr("必填", "required");
+
+// ------------------------------------------------------------------ field errors of the form
+pub const ERR_NOT_NUMBER_WAN: Tr = Tr(
+    "请输入数字金额（万元），如 200 或 12.5",
+    "enter an amount in 万元 (10,000 yuan), e.g. 200 or 12.5",
+);
+pub const ERR_NEGATIVE: Tr = Tr("金额不能为负数", "must not be negative");
+pub const ERR_TOO_PRECISE_WAN: Tr = Tr(
+    "万元最多保留六位小数（精确到分）",
+    "at most six decimal places in 万元 (exact to the fen)",
+);
+pub const ERR_TOO_LARGE: Tr = Tr(
+    "金额过大（上限 1 万亿元）",
+    "too large (limit 1,000,000,000,000 yuan)",
+);
+pub const ERR_DATES_EMPTY: Tr = Tr(
+    "请填写日期（YYYY-MM-DD），或选择“无”",
+    "enter the dates (YYYY-MM-DD), or choose “None”",
+);
+pub const ERR_AS_OF: Tr = Tr(
+    "日期格式应为 YYYY-MM-DD，且为有效日期；暂按今天计算",
+    "use a real date as YYYY-MM-DD; today is used meanwhile",
+);
+pub const ERRORS_SUMMARY: Tr = Tr(
+    "个字段有误，按“未填写”处理，其余结果照常显示。",
+    "field(s) have errors and count as not given; the other results stay as they are.",
+);
+
+// ------------------------------------------------------------------ results
+pub const RESULTS: Tr = Tr("结果", "Results");
+pub const SEE_RESULTS: Tr = Tr("查看结果 ↓", "See the results ↓");
+pub const AVAILABLE_NOW: Tr = Tr(
+    "当前可申请合计（仅计施行中的政策）",
+    "Available now (policies in force only)",
+);
+pub const DEFINITE: Tr = Tr("确定", "Definite");
+pub const UP_TO: Tr = Tr("最高", "Up to");
+pub const IF_IN_FORCE: Tr = Tr("若仍有效", "If in force");
+pub const NOT_COUNTED: Tr = Tr("不计入当前可得", "not counted in what is available now");
+pub const AS_OF_LINE: Tr = Tr("评估日期", "As of");
+pub const MODE_LINE_REGISTERED: Tr = Tr("按工商注册区评估", "Evaluated by registered district");
+pub const MODE_LINE_COMPARE: Tr = Tr(
+    "比较模式：假设在各区注册",
+    "Comparison: as if registered in each district",
+);
+pub const PICK_DISTRICT: Tr = Tr(
+    "请先选择工商注册区（“企业基本情况”中），或改用“比较全部区”。注册区未知时，各区只显示概况。",
+    "Choose the registered district (under Enterprise), or compare all districts. Until then each district shows a summary only.",
+);
+pub const NO_POLICY_FOR: Tr = Tr(
+    "本工具尚未收录该区的政策。可改用“比较全部区”查看已收录各区的结果：",
+    "No policy of this district is encoded yet. Compare all districts to see the ones that are:",
+);
+pub const SHOW_COMPARE: Tr = Tr("比较全部区", "Compare all districts");
+pub const OTHER_DISTRICTS: Tr = Tr(
+    "其他已收录的区（按注册地不适用）：",
+    "Other districts encoded (not applicable by registration):",
+);
+pub const WINDOW: Tr = Tr("施行期", "In force");
+pub const NO_WINDOW: Tr = Tr("草案，未定施行日期", "Draft: no effective date");
+pub const DRAFT_NO_DOC_NO: Tr = Tr("（无文号）", "(no document number)");
+pub const APPLICANT: Tr = Tr(
+    "申报主体条件（本区各条款共用）",
+    "Applicant conditions (all clauses of this district)",
+);
+pub const ALL_CLAUSES: Tr = Tr("全部条款", "All clauses");
+pub const NOT_ELIGIBLE_CLAUSES: Tr = Tr("不符合的条款", "Clauses not met");
+pub const SHOW: Tr = Tr("展开", "Show");
+pub const HIDE: Tr = Tr("收起", "Hide");
+pub const CONDITIONS: Tr = Tr("条件", "Conditions");
+pub const NO_CONDITIONS: Tr = Tr("本条款无其他条件。", "No further conditions.");
+pub const ARITHMETIC: Tr = Tr("计算过程", "Arithmetic");
+pub const ITEMS: Tr = Tr("逐项结果", "Per item");
+pub const SUPERSEDED_BY: Tr = Tr(
+    "从高不重复：按另一条款计",
+    "Paid once, under another clause:",
+);
+pub const SCHEDULE: Tr = Tr("拨付安排", "Payment schedule");
+pub const SCHEDULE_YEAR: Tr = Tr("第{n}年", "Year {n}");
+pub const SCHEDULE_UNSPLIT: Tr = Tr("比例未规定", "split not stated");
+pub const CITATION: Tr = Tr("政策原文", "Policy text");
+pub const INTERPRETATION: Tr = Tr("解读", "Reading");
+pub const NOTES: Tr = Tr("说明", "Notes");
+pub const HINTS: Tr = Tr("还可以争取", "Could unlock more");
+pub const HINTS_IF_IN_FORCE: Tr = Tr(
+    "若政策仍有效，还可以争取",
+    "Could unlock more, if the policy were in force",
+);
+pub const MISSING: Tr = Tr("请补充：", "Please add:");
+pub const BASIS_ENTITLEMENT: Tr = Tr("经审核即可拨付", "Paid on a formal check");
+pub const BASIS_RECOGNITION: Tr = Tr("需主管部门认定", "Needs recognition by the authority");
+pub const BASIS_COMPETITIVE: Tr = Tr(
+    "需评审、公示",
+    "Competitive: expert review and public notice",
+);
+pub const SOURCE: Tr = Tr("数据文件", "Data file");
+pub const ERROR_POLICIES: Tr = Tr("政策数据无法载入：", "The policy data could not be loaded:");
+pub const ERROR_EVALUATE: Tr = Tr("计算出错：", "The evaluation failed:");
+pub const IF_IN_FORCE_STATUS: Tr = Tr("若有效：", "If in force:");
+
+// ------------------------------------------------------------------ print
+pub const PRINT_REPORT: Tr = Tr("补贴测算报告", "Subsidy eligibility report");
+pub const PRINT_PROFILE: Tr = Tr("企业信息（所填内容）", "Profile (as entered)");
+pub const PRINT_POLICIES: Tr = Tr("政策版本", "Policy versions");
+pub const PRINT_ENGINE: Tr = Tr("计算引擎", "Engine");
+pub const PRINTED_ON: Tr = Tr("打印日期", "Printed on");
+pub const PRINT_NOTHING: Tr = Tr("（未填写任何信息）", "(nothing entered)");
+
+// ------------------------------------------------------------------ notices
+pub const SHARE_LOADED: Tr = Tr(
+    "已从分享链接载入企业信息。",
+    "The profile was loaded from the share link.",
+);
+pub const SHARE_CORRUPT: Tr = Tr(
+    "分享链接已损坏，无法读取企业信息（保留了您原来的输入）：",
+    "The share link is damaged and its profile could not be read (your previous inputs are kept):",
+);
+pub const SHARE_PARTIAL: Tr = Tr(
+    "分享链接中有字段无法读取，已忽略：",
+    "Some fields of the share link could not be read and were ignored:",
+);
+pub const IMPORT_DONE: Tr = Tr("已导入企业信息。", "Profile imported.");
+pub const IMPORT_FAILED: Tr = Tr("导入失败：", "Import failed:");
+pub const IMPORT_PARTIAL: Tr = Tr(
+    "导入的文件中有字段无法读取，已忽略：",
+    "Some fields of the imported file could not be read and were ignored:",
+);
+pub const STORAGE_FAILED: Tr = Tr(
+    "无法读取本机保存的输入，已使用默认值。",
+    "The inputs saved on this device could not be read; the defaults are used.",
+);
+pub const EXPORT_FAILED: Tr = Tr("导出失败：", "Export failed:");
+pub const BAD_BASE64: Tr = Tr("编码无效", "not valid base64url");
+pub const BAD_UTF8: Tr = Tr("内容不是 UTF-8 文本", "not UTF-8 text");
+pub const BAD_JSON: Tr = Tr("不是有效的 JSON", "not valid JSON");
+pub const NO_PROFILE: Tr = Tr("链接中没有企业信息", "the link holds no profile");
+pub const NOT_A_PROFILE: Tr = Tr("不是企业信息（profile）JSON", "not a profile JSON");
+
+/// A colon: "：" / ": ".
+pub fn colon(lang: Lang) -> &'static str {
+    Tr("：", ": ").get(lang)
+}
+
+/// Words in parentheses: "（…）" / " (…)".
+pub fn paren(inner: &str, lang: Lang) -> String {
+    match lang {
+        Lang::Zh => format!("（{inner}）"),
+        Lang::En => format!(" ({inner})"),
+    }
+}
+
+/// The separator of a list of names: "、" / ", ".
+pub fn list_sep(lang: Lang) -> &'static str {
+    Tr("、", ", ").get(lang)
+}
+
+/// The separator of a list of clauses: "；" / "; ".
+pub fn semi(lang: Lang) -> &'static str {
+    Tr("；", "; ").get(lang)
+}
+
+/// A status badge text.
+pub fn status(s: Status, lang: Lang) -> &'static str {
+    match s {
+        Status::Eligible => Tr("可申请", "Eligible"),
+        Status::EligibleSubjectToReview => Tr("需审核认定", "Subject to review"),
+        Status::NeedsInformation => Tr("需补充信息", "Needs information"),
+        Status::NotEligible => Tr("不符合", "Not eligible"),
+        Status::PolicyNotInForce => Tr("政策未在施行期", "Policy not in force"),
+    }
+    .get(lang)
+}
+
+/// A CSS class for a status.
+pub fn status_class(s: Status) -> &'static str {
+    match s {
+        Status::Eligible => "st-eligible",
+        Status::EligibleSubjectToReview => "st-review",
+        Status::NeedsInformation => "st-info",
+        Status::NotEligible => "st-no",
+        Status::PolicyNotInForce => "st-off",
+    }
+}
+
+/// The machine name of a status (CSV, JSON, test hooks).
+pub fn status_id(s: Status) -> &'static str {
+    match s {
+        Status::Eligible => "eligible",
+        Status::EligibleSubjectToReview => "eligible_subject_to_review",
+        Status::NeedsInformation => "needs_information",
+        Status::NotEligible => "not_eligible",
+        Status::PolicyNotInForce => "policy_not_in_force",
+    }
+}
+
+/// A policy state badge text.
+pub fn policy_state(s: PolicyState, lang: Lang) -> &'static str {
+    match s {
+        PolicyState::InForce => Tr("在施行", "In force"),
+        PolicyState::Expired => Tr("已失效", "Expired"),
+        PolicyState::Draft => Tr("草案", "Draft"),
+        PolicyState::NotYetInForce => Tr("尚未施行", "Not yet in force"),
+    }
+    .get(lang)
+}
+
+/// The machine name of a policy state.
+pub fn policy_state_id(s: PolicyState) -> &'static str {
+    match s {
+        PolicyState::InForce => "in_force",
+        PolicyState::Expired => "expired",
+        PolicyState::Draft => "draft",
+        PolicyState::NotYetInForce => "not_yet_in_force",
+    }
+}
+
+/// A condition state word.
+pub fn cond_state(s: CondState, lang: Lang) -> &'static str {
+    match s {
+        CondState::Met => Tr("满足", "met"),
+        CondState::Unmet => Tr("不满足", "not met"),
+        CondState::Unknown => Tr("未知", "unknown"),
+        CondState::OnReview => Tr("待认定", "on review"),
+    }
+    .get(lang)
+}
+
+/// A condition state's symbol (also announced through the word).
+pub fn cond_icon(s: CondState) -> &'static str {
+    match s {
+        CondState::Met => "✓",
+        CondState::Unmet => "✗",
+        CondState::Unknown => "?",
+        CondState::OnReview => "◐",
+    }
+}
+
+/// A CSS class for a condition state.
+pub fn cond_class(s: CondState) -> &'static str {
+    match s {
+        CondState::Met => "c-met",
+        CondState::Unmet => "c-unmet",
+        CondState::Unknown => "c-unknown",
+        CondState::OnReview => "c-review",
+    }
+}
+
+/// Money, short (万元) or in full yuan.
+pub fn money_in(d: Decimal, lang: Lang, full: bool) -> String {
+    if full {
+        money_full(d, lang)
+    } else {
+        money(d, lang)
+    }
+}
+
+/// An amount: "30万元", "最高 100万元" / "up to CNY 1,000,000", "未定额", "—".
+pub fn amount(kind: AmountKind, value: Option<Decimal>, lang: Lang, full: bool) -> String {
+    match (kind, value) {
+        (AmountKind::Definite, Some(v)) => money_in(v, lang, full),
+        (AmountKind::UpTo, Some(v)) => match lang {
+            Lang::Zh => format!("最高 {}", money_in(v, lang, full)),
+            Lang::En => format!("up to {}", money_in(v, lang, full)),
+        },
+        (AmountKind::NotQuantified, _) => Tr("未定额", "amount not stated").get(lang).to_string(),
+        _ => "—".to_string(),
+    }
+}
+
+/// "3 eligible · 2 on review …" for a card.
+pub fn counts(eligible: u32, review: u32, info: u32, no: u32, lang: Lang) -> String {
+    match lang {
+        Lang::Zh => {
+            format!("可申请 {eligible} · 需审核认定 {review} · 需补充信息 {info} · 不符合 {no}")
+        }
+        Lang::En => format!(
+            "{eligible} eligible · {review} subject to review · {info} need information · {no} not eligible"
+        ),
+    }
+}
+
+/// "项目 1" / "project 1".
+pub fn item_name(item_label: &str, index: usize, lang: Lang) -> String {
+    match lang {
+        Lang::Zh => format!("{item_label} {}", index + 1),
+        Lang::En => format!("{item_label} {}", index + 1),
+    }
+}
+
+/// "更多字段（3）" / "More fields (3)".
+pub fn more_fields(n: usize, lang: Lang) -> String {
+    match lang {
+        Lang::Zh => format!("{}（{n}）", MORE_FIELDS.0),
+        Lang::En => format!("{} ({n})", MORE_FIELDS.1),
+    }
+}
+
+/// The number of field errors, as a sentence start.
+pub fn error_count(n: usize, lang: Lang) -> String {
+    format!("{n} {}", ERRORS_SUMMARY.get(lang))
+}
+
+/// "第1年" / "Year 1".
+pub fn schedule_year(year: u32, lang: Lang) -> String {
+    SCHEDULE_YEAR.get(lang).replace("{n}", &year.to_string())
+}
+
+/// A window "2025-01-01 至 2026-12-31".
+pub fn window(from: &str, to: &str, lang: Lang) -> String {
+    match lang {
+        Lang::Zh => format!("{from} 至 {to}"),
+        Lang::En => format!("{from} to {to}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn amounts_read_the_chinese_way() {
+        let v = Some(Decimal::from(1_000_000));
+        assert_eq!(amount(AmountKind::UpTo, v, Lang::Zh, false), "最高 100万元");
+        assert_eq!(
+            amount(
+                AmountKind::Definite,
+                Some(Decimal::from(300_000)),
+                Lang::Zh,
+                false
+            ),
+            "30万元"
+        );
+        assert_eq!(
+            amount(AmountKind::UpTo, v, Lang::En, false),
+            "up to CNY 1,000,000"
+        );
+        assert_eq!(
+            amount(AmountKind::UpTo, v, Lang::Zh, true),
+            "最高 1,000,000.00元"
+        );
+        assert_eq!(amount(AmountKind::None, None, Lang::Zh, false), "—");
+    }
+}

@@ -1,0 +1,153 @@
+//! The results column: mode and date, what is available now, and one card per district.
+
+use std::cell::Cell;
+use std::rc::Rc;
+
+use butie::Lang;
+use yew::prelude::*;
+
+use super::district_card::DistrictCard;
+use super::print_header::PrintHeader;
+use crate::calc::{Outcome, Registered};
+use crate::data;
+use crate::draft::Parsed;
+use crate::i18n;
+use crate::state::{Action, AppState};
+
+/// The Performance API mark set once the first results are in the page.
+pub const FIRST_RESULTS_MARK: &str = "butie:first-results";
+
+thread_local! {
+    static MARKED: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Marks [`FIRST_RESULTS_MARK`] once per page.
+fn mark_first_results() {
+    if MARKED.with(|m| m.replace(true)) {
+        return;
+    }
+    if let Some(performance) = web_sys::window().and_then(|w| w.performance())
+        && let Err(e) = performance.mark(FIRST_RESULTS_MARK)
+    {
+        gloo::console::warn!(format!(
+            "butie: performance.mark: {}",
+            crate::export::js_error(&e)
+        ));
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct ResultsProps {
+    pub outcome: Rc<Outcome>,
+    pub parsed: Rc<Parsed>,
+    pub lang: Lang,
+    pub full_yuan: bool,
+    /// Render every clause's details (hidden until opened; printed).
+    pub details: bool,
+    /// Called once the first results are on screen.
+    pub on_first_results: Callback<()>,
+    pub dispatch: UseReducerDispatcher<AppState>,
+}
+
+/// The results.
+#[function_component(Results)]
+pub fn results(props: &ResultsProps) -> Html {
+    let lang = props.lang;
+    let full = props.full_yuan;
+    let has_view = props.outcome.view.is_ok();
+    {
+        let done = props.on_first_results.clone();
+        use_effect_with(has_view, move |has_view| {
+            if *has_view {
+                mark_first_results();
+                crate::app::after_paint(move || done.emit(()));
+            }
+        });
+    }
+    let compare = {
+        let dispatch = props.dispatch.clone();
+        Callback::from(move |_| dispatch.dispatch(Action::SetCompareAll(true)))
+    };
+    let view = match &props.outcome.view {
+        Ok(view) => view.clone(),
+        Err(e) => {
+            return html! {
+                <section class="results" id="butie-results">
+                    <p class="notice error" role="alert">{ i18n::ERROR_EVALUATE.get(lang) }{ " " }{ e }</p>
+                </section>
+            };
+        }
+    };
+    let encoded: Vec<&butie::Text> = data::policy_set()
+        .map(|set| set.policies.iter().map(|p| &p.meta.district_name).collect())
+        .unwrap_or_default();
+    let names = |list: &[&butie::Text]| {
+        list.iter()
+            .map(|t| t.get(lang))
+            .collect::<Vec<_>>()
+            .join(i18n::list_sep(lang))
+    };
+    let registered_note = match &props.outcome.registered {
+        Registered::Fine if !view.compare_all => {
+            let shown: Vec<&str> = view.districts.iter().map(|d| d.district.as_str()).collect();
+            let others: Vec<&butie::Text> = data::policy_set()
+                .map(|set| {
+                    set.policies
+                        .iter()
+                        .filter(|p| !shown.contains(&p.meta.district.as_str()))
+                        .map(|p| &p.meta.district_name)
+                        .collect()
+                })
+                .unwrap_or_default();
+            (!others.is_empty()).then(|| html! {
+                <p class="note no-print">
+                    { i18n::OTHER_DISTRICTS.get(lang) }{ names(&others) }{ " " }
+                    <button type="button" class="link" onclick={compare.clone()}>{ i18n::SHOW_COMPARE.get(lang) }</button>
+                </p>
+            })
+        }
+        Registered::Fine => None,
+        Registered::Unknown => Some(html! {
+            <p class="notice" role="status" data-testid="pick-district">{ i18n::PICK_DISTRICT.get(lang) }</p>
+        }),
+        Registered::NotEncoded(name) => Some(html! {
+            <p class="notice" role="status" data-testid="not-encoded">
+                { format!("{}{}", name.get(lang), i18n::colon(lang)) }{ i18n::NO_POLICY_FOR.get(lang) }{ names(&encoded) }{ " " }
+                <button type="button" class="link" onclick={compare.clone()}>{ i18n::SHOW_COMPARE.get(lang) }</button>
+            </p>
+        }),
+    };
+    let now = view.available_now;
+    html! {
+        <section class="results" id="butie-results" aria-labelledby="butie-results-title">
+            <PrintHeader view={view.clone()} parsed={props.parsed.clone()} lang={lang} />
+            <h2 id="butie-results-title">{ i18n::RESULTS.get(lang) }</h2>
+            <p class="meta">
+                { format!("{} {} · ", i18n::AS_OF_LINE.get(lang), view.as_of) }
+                { if view.compare_all { i18n::MODE_LINE_COMPARE.get(lang) } else { i18n::MODE_LINE_REGISTERED.get(lang) } }
+            </p>
+            { registered_note.unwrap_or_default() }
+            <div class="available" data-testid="available-now" role="status">
+                <span class="label">{ i18n::AVAILABLE_NOW.get(lang) }</span>
+                <span class="figures">
+                    <span class="definite">{ format!("{} {}", i18n::DEFINITE.get(lang), i18n::money_in(now.definite, lang, full)) }</span>
+                    <span class="sep" aria-hidden="true">{ " · " }</span>
+                    <strong class="up-to" data-testid="available-up-to">{ format!("{} {}", i18n::UP_TO.get(lang), i18n::money_in(now.up_to, lang, full)) }</strong>
+                </span>
+            </div>
+            <div class="cards">
+                { for view.districts.iter().map(|d| html! {
+                    <DistrictCard
+                        key={d.district.clone()}
+                        district={d.clone()}
+                        lang={lang}
+                        full_yuan={full}
+                        details={props.details}
+                        summary={props.outcome.registered == Registered::Unknown}
+                        dispatch={props.dispatch.clone()}
+                    />
+                }) }
+            </div>
+        </section>
+    }
+}

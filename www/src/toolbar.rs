@@ -1,0 +1,253 @@
+//! The toolbar: language, amount format, print, share link, profile export/import, results
+//! export and reset.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use butie::{Lang, Text};
+use gloo::file::callbacks::FileReader;
+use wasm_bindgen::closure::Closure;
+use web_sys::HtmlInputElement;
+use yew::prelude::*;
+
+use crate::calc::Outcome;
+use crate::draft::{Draft, Parsed};
+use crate::i18n::{self, Tr};
+use crate::state::{Action, AppState, Notice};
+use crate::{data, export, share};
+
+#[derive(Properties, PartialEq)]
+pub struct ToolbarProps {
+    pub lang: Lang,
+    pub full_yuan: bool,
+    pub embedded: bool,
+    pub parsed: Rc<Parsed>,
+    pub outcome: Rc<Outcome>,
+    pub share_link: Option<String>,
+    pub today: String,
+    pub dispatch: UseReducerDispatcher<AppState>,
+}
+
+fn failed(dispatch: &UseReducerDispatcher<AppState>, what: Tr, reason: String) {
+    gloo::console::error!(format!("butie: {}{reason}", what.1));
+    dispatch.dispatch(Action::Notify(Some(Notice::error(
+        what,
+        Text::new(reason.clone(), reason),
+    ))));
+}
+
+/// The toolbar.
+#[function_component(Toolbar)]
+pub fn toolbar(props: &ToolbarProps) -> Html {
+    let lang = props.lang;
+    let dispatch = props.dispatch.clone();
+    // Keeps a file being read alive until its callback has run.
+    let reader: Rc<RefCell<Option<FileReader>>> = use_mut_ref(|| None);
+    let copied = use_state(|| None::<bool>);
+
+    let switch_lang = {
+        let dispatch = dispatch.clone();
+        Callback::from(move |_| dispatch.dispatch(Action::SetLang(i18n::other(lang))))
+    };
+    let toggle_full = {
+        let dispatch = dispatch.clone();
+        let full = props.full_yuan;
+        Callback::from(move |_| dispatch.dispatch(Action::SetFullYuan(!full)))
+    };
+    let print = Callback::from(|_| {
+        if let Some(w) = web_sys::window()
+            && let Err(e) = w.print()
+        {
+            gloo::console::error!(format!("butie: print: {}", export::js_error(&e)));
+        }
+    });
+    let make_share = {
+        let dispatch = dispatch.clone();
+        let parsed = props.parsed.clone();
+        let outcome = props.outcome.clone();
+        let today = props.today.clone();
+        let copied = copied.clone();
+        Callback::from(move |_| {
+            let Ok(set) = data::policy_set() else { return };
+            let as_of = butie::date::fmt_date(outcome.query.as_of);
+            let fragment = share::encode(
+                &set.catalogue,
+                &parsed.profile,
+                (as_of != today).then_some(as_of.as_str()),
+                outcome.query.compare_all,
+            );
+            let base = web_sys::window()
+                .and_then(|w| w.location().href().ok())
+                .map(|href| href.split('#').next().unwrap_or_default().to_string())
+                .unwrap_or_default();
+            copied.set(None);
+            dispatch.dispatch(Action::ShareLink(Some(format!("{base}#{fragment}"))));
+        })
+    };
+    let copy_link = {
+        let link = props.share_link.clone().unwrap_or_default();
+        let copied = copied.clone();
+        Callback::from(move |_| copy_text(&link, copied.clone()))
+    };
+    let export_profile = {
+        let dispatch = dispatch.clone();
+        let parsed = props.parsed.clone();
+        let outcome = props.outcome.clone();
+        Callback::from(move |_| {
+            let Ok(set) = data::policy_set() else { return };
+            let json = parsed.profile.to_json(&set.catalogue);
+            let text = serde_json::to_string_pretty(&json).unwrap_or_default();
+            let name = export::file_name(
+                "profile",
+                &butie::date::fmt_date(outcome.query.as_of),
+                "json",
+            );
+            if let Err(e) = export::download(&name, "application/json", &text) {
+                failed(&dispatch, i18n::EXPORT_FAILED, export::js_error(&e));
+            }
+        })
+    };
+    let export_csv = {
+        let dispatch = dispatch.clone();
+        let outcome = props.outcome.clone();
+        Callback::from(move |_| {
+            let Ok(view) = &outcome.view else { return };
+            let name = export::file_name("results", &view.as_of, "csv");
+            if let Err(e) =
+                export::download(&name, "text/csv;charset=utf-8", &export::results_csv(view))
+            {
+                failed(&dispatch, i18n::EXPORT_FAILED, export::js_error(&e));
+            }
+        })
+    };
+    let export_json = {
+        let dispatch = dispatch.clone();
+        let parsed = props.parsed.clone();
+        let outcome = props.outcome.clone();
+        Callback::from(move |_| {
+            let Ok(set) = data::policy_set() else { return };
+            let result = crate::calc::report_json(set, &parsed.profile, &outcome.query, true)
+                .and_then(|json| {
+                    let name = export::file_name(
+                        "results",
+                        &butie::date::fmt_date(outcome.query.as_of),
+                        "json",
+                    );
+                    export::download(&name, "application/json", &json)
+                        .map_err(|e| export::js_error(&e))
+                });
+            if let Err(e) = result {
+                failed(&dispatch, i18n::EXPORT_FAILED, e);
+            }
+        })
+    };
+    let import = {
+        let dispatch = dispatch.clone();
+        let reader = reader.clone();
+        Callback::from(move |event: Event| {
+            let input: HtmlInputElement = event.target_unchecked_into();
+            let Some(file) = input.files().and_then(|files| files.get(0)) else {
+                return;
+            };
+            input.set_value("");
+            let file = gloo::file::File::from(file);
+            let dispatch = dispatch.clone();
+            let slot = reader.clone();
+            let task = gloo::file::callbacks::read_as_text(&file, move |result| {
+                import_text(&dispatch, result.map_err(|e| e.to_string()));
+                slot.borrow_mut().take();
+            });
+            *reader.borrow_mut() = Some(task);
+        })
+    };
+    let reset = {
+        let dispatch = dispatch.clone();
+        Callback::from(move |_| dispatch.dispatch(Action::Reset))
+    };
+    let has_results = props.outcome.view.is_ok();
+
+    html! {
+        <nav class="toolbar no-print" aria-label={i18n::TOOLBAR.get(lang)}>
+            <div class="tools">
+                <button type="button" lang={i18n::html_lang(i18n::other(lang))} aria-label={i18n::SWITCH_LANG_LABEL.get(lang)} onclick={switch_lang} data-testid="lang">
+                    { i18n::SWITCH_LANG.get(lang) }
+                </button>
+                <button type="button" aria-pressed={props.full_yuan.to_string()} onclick={toggle_full} data-testid="full-yuan">
+                    { i18n::AMOUNTS_IN_FULL.get(lang) }
+                </button>
+                <button type="button" onclick={print} data-testid="print">{ i18n::PRINT.get(lang) }</button>
+                if !props.embedded {
+                    <button type="button" onclick={make_share} data-testid="share">{ i18n::SHARE.get(lang) }</button>
+                }
+                <button type="button" onclick={export_profile} data-testid="export-profile">{ i18n::EXPORT_PROFILE.get(lang) }</button>
+                <input type="file" id="butie-import" class="visually-hidden" accept=".json,application/json" onchange={import} data-testid="import" />
+                <label for="butie-import" class="button">{ i18n::IMPORT_PROFILE.get(lang) }</label>
+                <button type="button" onclick={export_csv} disabled={!has_results} data-testid="export-csv">{ i18n::EXPORT_CSV.get(lang) }</button>
+                <button type="button" onclick={export_json} disabled={!has_results} data-testid="export-json">{ i18n::EXPORT_JSON.get(lang) }</button>
+                <button type="button" class="danger" onclick={reset} data-testid="reset">{ i18n::RESET.get(lang) }</button>
+            </div>
+            if let Some(link) = &props.share_link {
+                <div class="share">
+                    <label for="butie-share-link">{ i18n::SHARE_LINK_LABEL.get(lang) }</label>
+                    <div class="share-row">
+                        <input id="butie-share-link" type="text" readonly=true value={link.clone()} data-testid="share-link" />
+                        <button type="button" onclick={copy_link}>{ i18n::COPY.get(lang) }</button>
+                    </div>
+                    if let Some(ok) = *copied {
+                        <p class="help" role="status">{ if ok { i18n::COPIED.get(lang) } else { i18n::COPY_FAILED.get(lang) } }</p>
+                    }
+                </div>
+            }
+            if !props.embedded {
+                <p class="help saved-note">{ i18n::SAVED_NOTE.get(lang) }</p>
+            }
+        </nav>
+    }
+}
+
+/// Loads an imported profile JSON text.
+fn import_text(dispatch: &UseReducerDispatcher<AppState>, result: Result<String, String>) {
+    let Ok(set) = data::policy_set() else { return };
+    let cat = &set.catalogue;
+    let text = match result {
+        Ok(text) => text,
+        Err(e) => return failed(dispatch, i18n::IMPORT_FAILED, e),
+    };
+    match share::profile_from_text(cat, &text) {
+        Ok((profile, dropped)) => {
+            let notice = if dropped.is_empty() {
+                Notice::info(i18n::IMPORT_DONE)
+            } else {
+                let mut n = Notice::info(i18n::IMPORT_PARTIAL);
+                n.error = true;
+                n.details = dropped;
+                n
+            };
+            let draft = Draft::from_profile(cat, &profile, crate::draft::MoneyUnit::Wan);
+            dispatch.dispatch(Action::Load(Box::new(draft), Some(notice)));
+        }
+        Err(e) => {
+            let t = e.text();
+            dispatch.dispatch(Action::Notify(Some(Notice::error(i18n::IMPORT_FAILED, t))));
+        }
+    }
+}
+
+/// Copies text with the asynchronous clipboard API and reports the outcome; a refusal
+/// (no permission, file:// pages) is reported, not thrown.
+fn copy_text(text: &str, copied: UseStateHandle<Option<bool>>) {
+    let Some(clipboard) = web_sys::window().map(|w| w.navigator().clipboard()) else {
+        copied.set(Some(false));
+        return;
+    };
+    let promise = clipboard.write_text(text);
+    let ok = {
+        let copied = copied.clone();
+        Closure::once(move |_: wasm_bindgen::JsValue| copied.set(Some(true)))
+    };
+    let err = Closure::once(move |_: wasm_bindgen::JsValue| copied.set(Some(false)));
+    let _ = promise.then2(&ok, &err);
+    // Each runs at most once; the promise settles once, so leaking the pair is bounded by clicks.
+    ok.forget();
+    err.forget();
+}

@@ -1,0 +1,399 @@
+//! The results as the components show them: an owned, bilingual copy of a [`Report`]
+//! (the report borrows the profile, components need `'static` props). Language-independent:
+//! switching language re-renders without re-evaluating.
+
+use std::rc::Rc;
+
+use butie::catalogue::FactDef;
+use butie::date::fmt_date;
+use butie::explain::{hint_text, step_text};
+use butie::format::money_text;
+use butie::policy::Basis;
+use butie::profile::{Value, value_to_string};
+use butie::report::{
+    AmountKind, ClauseResult, CondState, ConditionResult, Input, Installment, PolicyState, Report,
+    Status, Totals,
+};
+use butie::{PolicySet, Text};
+use rust_decimal::Decimal;
+
+use crate::draft::FieldRef;
+
+/// The whole evaluation.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReportView {
+    pub as_of: String,
+    pub compare_all: bool,
+    pub engine_version: String,
+    pub available_now: TotalsView,
+    pub districts: Vec<Rc<DistrictView>>,
+}
+
+/// Money totals and clause counts.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct TotalsView {
+    pub definite: Decimal,
+    pub up_to: Decimal,
+    pub eligible: u32,
+    pub review: u32,
+    pub info: u32,
+    pub not_eligible: u32,
+    pub not_quantified: u32,
+}
+
+/// One district's policy.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DistrictView {
+    pub district: String,
+    pub name: Text,
+    pub title: Text,
+    pub doc_no: Option<String>,
+    pub issued_on: Option<String>,
+    pub effective_from: Option<String>,
+    pub effective_to: Option<String>,
+    pub window_article: String,
+    pub window_quote: String,
+    pub window_notes: Vec<Text>,
+    pub data_file: String,
+    pub source_file: String,
+    pub state: PolicyState,
+    pub payable_now: bool,
+    pub totals: TotalsView,
+    pub if_in_force: TotalsView,
+    pub applicant: Rc<[CondView]>,
+    /// Sorted by money, then status.
+    pub clauses: Vec<Rc<ClauseView>>,
+}
+
+/// An amount.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct AmountView {
+    pub kind: AmountKind,
+    pub value: Option<Decimal>,
+}
+
+/// One condition and the inputs it read.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CondView {
+    pub label: Text,
+    pub state: CondState,
+    pub inputs: Vec<InputView>,
+}
+
+/// An input value as read.
+#[derive(Debug, Clone, PartialEq)]
+pub struct InputView {
+    pub label: Text,
+    /// `None`: not given.
+    pub value: Option<Text>,
+    pub item: Option<usize>,
+}
+
+/// A missing input, with the field that would supply it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MissingView {
+    pub label: Text,
+    pub item: Option<usize>,
+    pub target: Option<FieldRef>,
+}
+
+/// One installment of a schedule.
+#[derive(Debug, Clone, PartialEq)]
+pub struct InstallmentView {
+    pub year: u32,
+    pub share: Option<Decimal>,
+    pub amount: Option<Decimal>,
+}
+
+/// One project or product under a per-item clause.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ItemView {
+    pub item_label: Text,
+    pub index: usize,
+    pub name: Option<String>,
+    pub status: Status,
+    pub amount: AmountView,
+    pub counted: bool,
+    pub superseded_by: Option<String>,
+    pub conditions: Vec<CondView>,
+    pub steps: Vec<Text>,
+    pub schedule: Vec<InstallmentView>,
+}
+
+/// The citation.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CitationView {
+    pub doc_no: Option<String>,
+    pub title: Text,
+    pub article: String,
+    pub quote: String,
+    pub extra_quotes: Vec<String>,
+}
+
+/// One clause.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ClauseView {
+    pub id: String,
+    pub article: String,
+    pub title: Text,
+    pub status: Status,
+    pub status_if_in_force: Status,
+    pub basis: Basis,
+    pub amount: AmountView,
+    pub counted: bool,
+    pub conditions: Vec<CondView>,
+    pub steps: Vec<Text>,
+    pub items: Vec<ItemView>,
+    pub schedule: Vec<InstallmentView>,
+    pub citation: CitationView,
+    pub notes: Vec<Text>,
+    pub interpretation: Vec<Text>,
+    pub hints: Vec<Text>,
+    pub missing: Vec<MissingView>,
+}
+
+impl ClauseView {
+    /// Where the clause sorts: money first (what it pays or would pay), then status.
+    fn sort_key(&self) -> (std::cmp::Reverse<Decimal>, u8) {
+        let money = if self.status_if_in_force.counts() {
+            self.amount.value.unwrap_or_default()
+        } else {
+            Decimal::ZERO
+        };
+        let rank = match self.status_if_in_force {
+            Status::Eligible => 0,
+            Status::EligibleSubjectToReview => 1,
+            Status::NeedsInformation => 2,
+            Status::NotEligible => 3,
+            Status::PolicyNotInForce => 4,
+        };
+        (std::cmp::Reverse(money), rank)
+    }
+}
+
+fn totals(t: &Totals) -> TotalsView {
+    TotalsView {
+        definite: t.definite.0,
+        up_to: t.up_to.0,
+        eligible: t.eligible,
+        review: t.eligible_subject_to_review,
+        info: t.needs_information,
+        not_eligible: t.not_eligible,
+        not_quantified: t.not_quantified,
+    }
+}
+
+/// A value in both languages.
+pub fn value_text(def: &FactDef, v: &Value) -> Text {
+    match v {
+        Value::Enum(i) => def
+            .values
+            .get(usize::from(*i))
+            .map(|e| Text::new(e.zh.clone(), e.en.clone()))
+            .unwrap_or_default(),
+        Value::Money(d) => money_text(*d),
+        Value::Bool(true) => Text::new("是", "yes"),
+        Value::Bool(false) => Text::new("否", "no"),
+        Value::Dates(ds) if ds.is_empty() => Text::new("无", "none"),
+        other => {
+            let s = value_to_string(def, other);
+            Text::new(s.clone(), s)
+        }
+    }
+}
+
+fn input(i: &Input) -> InputView {
+    InputView {
+        label: i.label.clone(),
+        value: i
+            .value
+            .value
+            .as_ref()
+            .map(|v| value_text(i.value.def, v.get())),
+        item: i.item,
+    }
+}
+
+fn condition(c: &ConditionResult) -> CondView {
+    CondView {
+        label: c.label.clone(),
+        state: c.state,
+        inputs: c.inputs.iter().map(input).collect(),
+    }
+}
+
+fn schedule(s: &[Installment]) -> Vec<InstallmentView> {
+    s.iter()
+        .map(|i| InstallmentView {
+            year: i.year,
+            share: i.share,
+            amount: i.amount.map(|y| y.0),
+        })
+        .collect()
+}
+
+fn amount(a: &butie::report::Amount) -> AmountView {
+    AmountView {
+        kind: a.kind,
+        value: a.value.map(|y| y.0),
+    }
+}
+
+fn missing(set: &PolicySet, i: &Input) -> MissingView {
+    let cat = &set.catalogue;
+    let target = match (i.list, i.item) {
+        (Some(list), Some(item)) => cat.list_id(list).and_then(|l| {
+            cat.field_id(l, i.fact).map(|field| FieldRef::Field {
+                list: l,
+                item,
+                field,
+            })
+        }),
+        _ => cat.fact_id(i.fact).map(FieldRef::Fact),
+    };
+    MissingView {
+        label: i.label.clone(),
+        item: i.item,
+        target,
+    }
+}
+
+fn clause(set: &PolicySet, c: &ClauseResult) -> ClauseView {
+    let cat = &set.catalogue;
+    let items = c
+        .items
+        .iter()
+        .map(|it| ItemView {
+            item_label: cat
+                .list_id(it.list)
+                .and_then(|l| cat.lists.get(usize::from(l)))
+                .map(|l| l.item_label.clone())
+                .unwrap_or_default(),
+            index: it.index,
+            name: it.name.map(str::to_string),
+            status: it.status,
+            amount: amount(&it.amount),
+            counted: it.counted,
+            superseded_by: it.superseded_by.map(str::to_string),
+            conditions: it.conditions.iter().map(condition).collect(),
+            steps: it.computation.iter().map(|s| step_text(&s.op)).collect(),
+            schedule: schedule(&it.schedule),
+        })
+        .collect();
+    ClauseView {
+        id: c.id.to_string(),
+        article: c.article.to_string(),
+        title: c.title.clone(),
+        status: c.status,
+        status_if_in_force: c.status_if_in_force,
+        basis: c.basis,
+        amount: amount(&c.amount),
+        counted: c.counted,
+        conditions: c.conditions.iter().map(condition).collect(),
+        steps: c.computation.iter().map(|s| step_text(&s.op)).collect(),
+        items,
+        schedule: schedule(&c.schedule),
+        citation: CitationView {
+            doc_no: c.citation.doc_no.map(str::to_string),
+            title: c.citation.title.clone(),
+            article: c.citation.article.to_string(),
+            quote: c.citation.quote.to_string(),
+            extra_quotes: c.citation.extra_quotes.to_vec(),
+        },
+        notes: c.notes.to_vec(),
+        interpretation: c.interpretation.to_vec(),
+        hints: c.hints.iter().map(hint_text).collect(),
+        missing: c.missing.iter().map(|i| missing(set, i)).collect(),
+    }
+}
+
+/// Builds the view of a report.
+pub fn build(set: &PolicySet, report: &Report) -> ReportView {
+    let mut districts: Vec<Rc<DistrictView>> = report
+        .districts
+        .iter()
+        .map(|d| {
+            let mut clauses: Vec<ClauseView> = d.clauses.iter().map(|c| clause(set, c)).collect();
+            // A stable sort keeps the policy's order among equals.
+            clauses.sort_by_key(ClauseView::sort_key);
+            Rc::new(DistrictView {
+                district: d.district.to_string(),
+                name: d.district_name.clone(),
+                title: d.policy.title.clone(),
+                doc_no: d.policy.doc_no.map(str::to_string),
+                issued_on: d.policy.issued_on.map(fmt_date),
+                effective_from: d.policy.effective_from.map(fmt_date),
+                effective_to: d.policy.effective_to.map(fmt_date),
+                window_article: d.policy.window_article.to_string(),
+                window_quote: d.policy.window_quote.to_string(),
+                window_notes: d.policy.window_notes.to_vec(),
+                data_file: d.policy.data_file.to_string(),
+                source_file: d.policy.source_file.to_string(),
+                state: d.state,
+                payable_now: d.payable_now,
+                totals: totals(&d.totals),
+                if_in_force: totals(&d.if_in_force),
+                applicant: d.applicant.iter().map(condition).collect(),
+                clauses: clauses.into_iter().map(Rc::new).collect(),
+            })
+        })
+        .collect();
+    // In force first, then what each would pay; the policy order among equals.
+    districts.sort_by_key(|d| {
+        let state = match d.state {
+            PolicyState::InForce => 0,
+            PolicyState::NotYetInForce => 1,
+            PolicyState::Expired => 2,
+            PolicyState::Draft => 3,
+        };
+        (state, std::cmp::Reverse(d.if_in_force.up_to))
+    });
+    ReportView {
+        as_of: fmt_date(report.as_of),
+        compare_all: report.mode == butie::report::Mode::CompareAll,
+        engine_version: report.engine_version.to_string(),
+        available_now: totals(&report.available_now),
+        districts,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use butie::EvalOptions;
+
+    #[test]
+    fn clauses_sort_by_money() {
+        let set = crate::data::policy_set().unwrap().clone();
+        let json = serde_json::json!({
+            "schema_version": 1,
+            "enterprise": {"registered_district": "putuo", "entity_type": "enterprise",
+                           "credit_good": true, "serious_violation_dates": []},
+            "certifications": {"cmmi_level": "3", "cmmi_issued_on": "2025-05-10", "icp_licence": true},
+            "game_products": [{"licensed": true, "operating_with_revenue": true}],
+            "projects": [{"kind": "rd_project", "actual_investment": "2000000", "other_support_received": "0"}]
+        });
+        let profile = butie::Profile::from_json(&set.catalogue, &json).unwrap();
+        let mut opts = EvalOptions::new(butie::date::parse_date("2026-11-21").unwrap());
+        opts.districts = Some(vec!["putuo".into()]);
+        let report = butie::evaluate(&set, &profile, &opts).unwrap();
+        let view = build(&set, &report);
+        let putuo = &view.districts[0];
+        let first: Vec<_> = putuo
+            .clauses
+            .iter()
+            .take(3)
+            .map(|c| c.id.as_str())
+            .collect();
+        assert_eq!(
+            first,
+            ["putuo.3.3", "putuo.3.4.games", "putuo.3.4.qualifications"]
+        );
+        assert_eq!(putuo.totals.up_to, Decimal::from(2_200_000));
+        assert_eq!(
+            putuo.clauses[0].amount.value,
+            Some(Decimal::from(1_000_000))
+        );
+        assert_eq!(putuo.clauses[0].amount.kind, AmountKind::UpTo);
+    }
+}

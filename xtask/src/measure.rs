@@ -1,0 +1,420 @@
+//! `cargo xtask measure`: the budgets of the browser calculator, measured.
+//!
+//! 1. Builds `dist/` and reports the gzipped size of the self-contained
+//!    `dist/butie.html` (budget: 250 KiB) and of its parts.
+//! 2. Breaks the wasm down by crate and by function (a small twiggy: shallow
+//!    code size per function, from the name section of the wasm cargo built,
+//!    before wasm-bindgen strips it), so a size regression can be traced.
+//! 3. Unless `--no-browser`: runs `tests/browser/measure.mjs` in headless
+//!    Chromium on the single file from `file://` — time from navigation to
+//!    `performance.mark("butie:first-results")`, median of `--runs` (budget:
+//!    300 ms) — and the in-page microbenchmark of one full profile
+//!    (`globalThis.butie.bench_evaluate`, budget: 25 µs).
+//!
+//! Options: `--runs N` (default 7), `--iterations N` (default 2000), `--top N`
+//! (functions listed, default 25), `--no-browser`, `--check` (exit non-zero
+//! when a budget is exceeded). The numbers go to docs/performance.md by hand,
+//! with the machine they were measured on.
+
+use std::collections::HashMap;
+use std::io::Write as _;
+use std::path::Path;
+use std::process::{Command, Stdio};
+
+use anyhow::{Context, Result, bail};
+use flate2::Compression;
+use flate2::write::GzEncoder;
+
+use crate::{dist, util};
+
+/// Gzipped size budget of `dist/butie.html`, bytes.
+const SIZE_BUDGET: usize = 250 * 1024;
+/// Budget for the first results, ms after navigation.
+const FIRST_RESULTS_BUDGET_MS: f64 = 300.0;
+/// Budget for one evaluation of a full profile in wasm, µs.
+const EVALUATE_BUDGET_US: f64 = 25.0;
+
+/// Parsed command-line options.
+struct Options {
+    runs: u32,
+    iterations: u32,
+    top: usize,
+    browser: bool,
+    check: bool,
+}
+
+fn parse(args: &[String]) -> Result<Options> {
+    let mut o = Options {
+        runs: 7,
+        iterations: 2000,
+        top: 25,
+        browser: true,
+        check: false,
+    };
+    let mut it = args.iter();
+    while let Some(arg) = it.next() {
+        let mut number = |name: &str| -> Result<u64> {
+            let value = it
+                .next()
+                .with_context(|| format!("`{name}` needs a value"))?;
+            value
+                .parse()
+                .with_context(|| format!("`{name} {value}` is not a number"))
+        };
+        match arg.as_str() {
+            "--runs" => o.runs = u32::try_from(number(arg)?.max(1))?,
+            "--iterations" => o.iterations = u32::try_from(number(arg)?.max(1))?,
+            "--top" => o.top = usize::try_from(number(arg)?)?,
+            "--no-browser" => o.browser = false,
+            "--check" => o.check = true,
+            other => bail!(
+                "unknown argument `{other}` for `measure` \
+                 (expected --runs N, --iterations N, --top N, --no-browser, --check)"
+            ),
+        }
+    }
+    Ok(o)
+}
+
+/// Runs the measurement.
+pub fn measure(args: &[String]) -> Result<()> {
+    let options = parse(args)?;
+    let built = dist::dist()?;
+    let mut over = Vec::new();
+
+    println!();
+    println!("== size");
+    let single = std::fs::read(&built.single_file)
+        .with_context(|| format!("cannot read {}", built.single_file.display()))?;
+    let single_gz = gzip_len(&single)?;
+    let wasm = std::fs::read(built.dir.join("butie_bg.wasm")).context("cannot read the wasm")?;
+    println!(
+        "dist/butie.html  {} raw, {} gzipped (budget {})  {}",
+        kib(single.len()),
+        kib(single_gz),
+        kib(SIZE_BUDGET),
+        verdict(single_gz <= SIZE_BUDGET)
+    );
+    println!(
+        "  of which wasm  {} raw, {} gzipped",
+        kib(wasm.len()),
+        kib(gzip_len(&wasm)?)
+    );
+    if single_gz > SIZE_BUDGET {
+        over.push(format!("size {} > {}", kib(single_gz), kib(SIZE_BUDGET)));
+    }
+
+    println!();
+    println!("== wasm code by crate and function (shallow sizes, before wasm-bindgen)");
+    let input = std::fs::read(&built.cargo_wasm)
+        .with_context(|| format!("cannot read {}", built.cargo_wasm.display()))?;
+    print_breakdown(&input, options.top)?;
+
+    if !options.browser {
+        println!();
+        println!("browser measurements skipped (--no-browser)");
+    } else {
+        println!();
+        println!(
+            "== browser ({} runs, headless Chromium, file://)",
+            options.runs
+        );
+        let result = run_browser(&built.single_file, &options)?;
+        let first = result["first_results_median_ms"]
+            .as_f64()
+            .unwrap_or(f64::NAN);
+        let samples = result["first_results_ms"].to_string();
+        println!(
+            "first results  median {first:.0} ms (budget {FIRST_RESULTS_BUDGET_MS:.0} ms)  {}   samples {samples}",
+            verdict(first <= FIRST_RESULTS_BUDGET_MS)
+        );
+        let phases = &result["phases_median_ms"];
+        println!(
+            "  phases (median ms after navigation): wasm start {:.0}, policies parsed {:.0}, first results {:.0}; load event {:.0}",
+            phases["wasm-start"].as_f64().unwrap_or(f64::NAN),
+            phases["policies-loaded"].as_f64().unwrap_or(f64::NAN),
+            phases["first-results"].as_f64().unwrap_or(f64::NAN),
+            result["load_event_median_ms"].as_f64().unwrap_or(f64::NAN),
+        );
+        if first.is_nan() || first > FIRST_RESULTS_BUDGET_MS {
+            over.push(format!("first results {first:.0} ms"));
+        }
+        let update = &result["update_ms"];
+        println!(
+            "update after an input change (compare all, realistic profile)  median {:.1} ms, max {:.1} ms (one frame: 16.7 ms)",
+            update["median"].as_f64().unwrap_or(f64::NAN),
+            update["max"].as_f64().unwrap_or(f64::NAN),
+        );
+        let bench = &result["evaluate_us"];
+        println!(
+            "evaluate one full profile in wasm ({} iterations), µs per evaluation:",
+            options.iterations
+        );
+        for (key, what) in [
+            (
+                "outcome_only",
+                "outcome only (no hints, no explanation), registered",
+            ),
+            (
+                "explain_hints",
+                "with hints and explanation (what the page runs)",
+            ),
+            (
+                "outcome_only_compare_all",
+                "outcome only, compare all districts",
+            ),
+            (
+                "explain_hints_compare_all",
+                "with hints and explanation, compare all",
+            ),
+        ] {
+            let us = bench[key].as_f64().unwrap_or(f64::NAN);
+            println!("  {us:>9.1} µs  {what}");
+        }
+        let bare = bench["outcome_only"].as_f64().unwrap_or(f64::NAN);
+        println!(
+            "evaluation budget {EVALUATE_BUDGET_US:.0} µs (outcome only)  {}",
+            verdict(bare <= EVALUATE_BUDGET_US)
+        );
+        if bare.is_nan() || bare > EVALUATE_BUDGET_US {
+            over.push(format!("evaluation {bare:.1} µs"));
+        }
+        println!("chromium {}", result["chromium"].as_str().unwrap_or("?"));
+    }
+    println!("machine: {}", machine());
+    if options.check && !over.is_empty() {
+        bail!("over budget: {}", over.join(", "));
+    }
+    Ok(())
+}
+
+fn verdict(ok: bool) -> &'static str {
+    if ok { "ok" } else { "OVER BUDGET" }
+}
+
+/// Runs `tests/browser/measure.mjs` and returns its JSON result.
+fn run_browser(single_file: &Path, options: &Options) -> Result<serde_json::Value> {
+    let browser_dir = util::root().join("tests").join("browser");
+    if !browser_dir
+        .join("node_modules")
+        .join("playwright-core")
+        .is_dir()
+    {
+        util::run(
+            Command::new("npm")
+                .args(["ci", "--no-audit", "--no-fund"])
+                .current_dir(&browser_dir)
+                .env("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1"),
+        )?;
+    }
+    let mut command = Command::new("node");
+    command
+        .arg(browser_dir.join("measure.mjs"))
+        .arg("--file")
+        .arg(single_file)
+        .args(["--runs", &options.runs.to_string()])
+        .args(["--iterations", &options.iterations.to_string()])
+        .current_dir(util::root())
+        .stderr(Stdio::inherit());
+    let shown = util::display(&command);
+    println!("$ {shown}");
+    let output = command
+        .output()
+        .with_context(|| format!("could not start `{shown}`"))?;
+    if !output.status.success() {
+        bail!("`{shown}` failed ({})", output.status);
+    }
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let last = stdout.lines().last().unwrap_or_default();
+    serde_json::from_str(last).with_context(|| format!("measure.mjs printed no JSON: {stdout}"))
+}
+
+fn gzip_len(bytes: &[u8]) -> Result<usize> {
+    let mut encoder = GzEncoder::new(Vec::new(), Compression::best());
+    encoder.write_all(bytes).context("gzip failed")?;
+    Ok(encoder.finish().context("gzip failed")?.len())
+}
+
+fn kib(bytes: usize) -> String {
+    format!("{:.1} KiB", bytes as f64 / 1024.0)
+}
+
+/// CPU model, core count and OS, for the record.
+fn machine() -> String {
+    let cpu = std::fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|info| {
+            info.lines()
+                .find(|l| l.starts_with("model name"))
+                .and_then(|l| l.split(':').nth(1))
+                .map(|m| m.trim().to_string())
+        })
+        .unwrap_or_else(|| "unknown CPU".into());
+    let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
+    let os = std::fs::read_to_string("/etc/os-release")
+        .ok()
+        .and_then(|r| {
+            r.lines()
+                .find_map(|l| l.strip_prefix("PRETTY_NAME="))
+                .map(|v| v.trim_matches('"').to_string())
+        })
+        .unwrap_or_else(|| std::env::consts::OS.to_string());
+    format!("{cpu}, {cores} cores, {os}")
+}
+
+// ------------------------------------------------------------------ wasm breakdown
+
+/// Function sizes (index → body bytes), names (index → name) and section sizes.
+struct Breakdown {
+    bodies: Vec<(u32, usize)>,
+    names: HashMap<u32, String>,
+    sections: Vec<(String, usize)>,
+}
+
+fn read_module(bytes: &[u8]) -> Result<Breakdown> {
+    use wasmparser::{KnownCustom, Name, Parser, Payload, TypeRef};
+    let mut imported_functions = 0u32;
+    let mut bodies = Vec::new();
+    let mut names = HashMap::new();
+    let mut sections = Vec::new();
+    for payload in Parser::new(0).parse_all(bytes) {
+        match payload.context("cannot parse the wasm")? {
+            Payload::ImportSection(reader) => {
+                for import in reader.into_imports() {
+                    if matches!(import?.ty, TypeRef::Func(_) | TypeRef::FuncExact(_)) {
+                        imported_functions += 1;
+                    }
+                }
+            }
+            Payload::CodeSectionStart { range, .. } => {
+                sections.push(("code".to_string(), range.len()))
+            }
+            Payload::CodeSectionEntry(body) => {
+                let index = imported_functions + bodies.len() as u32;
+                bodies.push((index, body.range().len()));
+            }
+            Payload::DataSection(reader) => {
+                sections.push(("data".to_string(), reader.range().len()))
+            }
+            Payload::CustomSection(reader) => {
+                sections.push((format!("custom \"{}\"", reader.name()), reader.data().len()));
+                if let KnownCustom::Name(names_reader) = reader.as_known() {
+                    for subsection in names_reader {
+                        if let Ok(Name::Function(map)) = subsection {
+                            for naming in map.into_iter().flatten() {
+                                names.insert(naming.index, naming.name.to_string());
+                            }
+                        }
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    Ok(Breakdown {
+        bodies,
+        names,
+        sections,
+    })
+}
+
+/// The crate a (demangled) function belongs to: the first path segment, or for
+/// `<T as Trait>::f` the crate of `T` (the code is T's monomorphisation).
+fn crate_of(name: &str) -> String {
+    let trimmed = name.trim_start_matches(['<', '&', '*']);
+    let trimmed = ["mut ", "dyn ", "const "]
+        .iter()
+        .fold(trimmed, |s, p| s.strip_prefix(p).unwrap_or(s));
+    let end = trimmed
+        .find(|c: char| !(c.is_alphanumeric() || c == '_'))
+        .unwrap_or(trimmed.len());
+    let head = &trimmed[..end];
+    if head.is_empty() || !trimmed[end..].starts_with("::") {
+        "(other)".to_string()
+    } else {
+        head.to_string()
+    }
+}
+
+fn print_breakdown(bytes: &[u8], top: usize) -> Result<()> {
+    let b = read_module(bytes)?;
+    for (name, size) in &b.sections {
+        println!("  section {name:<28} {:>10}", kib(*size));
+    }
+    let mut by_crate: HashMap<String, usize> = HashMap::new();
+    let mut functions: Vec<(usize, String)> = Vec::new();
+    let mut glue = 0;
+    for (index, size) in &b.bodies {
+        let raw = b
+            .names
+            .get(index)
+            .cloned()
+            .unwrap_or_else(|| format!("func[{index}]"));
+        // wasm-bindgen's describe functions only exist before wasm-bindgen runs.
+        if raw.starts_with("__wbindgen_describe") {
+            glue += size;
+            continue;
+        }
+        let name = format!("{:#}", rustc_demangle::demangle(&raw));
+        *by_crate.entry(crate_of(&name)).or_default() += size;
+        functions.push((*size, name));
+    }
+    let total: usize = functions.iter().map(|(s, _)| s).sum();
+    println!(
+        "  {} functions, {} of code ({} more of wasm-bindgen descriptors, removed by wasm-bindgen)",
+        functions.len(),
+        kib(total),
+        kib(glue)
+    );
+    let mut crates: Vec<_> = by_crate.into_iter().collect();
+    crates.sort_by_key(|c| std::cmp::Reverse(c.1));
+    println!("  by crate:");
+    for (name, size) in crates.iter().take(16) {
+        println!(
+            "    {:>10} {:>5.1}%  {name}",
+            kib(*size),
+            100.0 * *size as f64 / total.max(1) as f64
+        );
+    }
+    functions.sort_by_key(|f| std::cmp::Reverse(f.0));
+    if top > 0 {
+        println!("  largest functions:");
+        for (size, name) in functions.iter().take(top) {
+            let short: String = name.chars().take(110).collect();
+            println!("    {:>10}  {short}", kib(*size));
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn crates_of_names() {
+        assert_eq!(crate_of("butie::eval::evaluate"), "butie");
+        assert_eq!(
+            crate_of("<butie_www::form::Field as yew::FunctionProvider>::run"),
+            "butie_www"
+        );
+        assert_eq!(
+            crate_of("<&mut serde_json::de::Deserializer<R> as x>::f"),
+            "serde_json"
+        );
+        assert_eq!(crate_of("core::ptr::drop_in_place<yew::X>"), "core");
+        assert_eq!(crate_of("memcpy"), "(other)");
+    }
+
+    #[test]
+    fn options() {
+        let args: Vec<String> = ["--runs", "3", "--no-browser", "--check"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        let o = parse(&args).unwrap();
+        assert_eq!((o.runs, o.browser, o.check), (3, false, true));
+        assert!(parse(&["--bogus".to_string()]).is_err());
+        assert!(parse(&["--runs".to_string()]).is_err());
+    }
+}
