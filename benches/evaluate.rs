@@ -5,7 +5,7 @@
 //! `docs/benchmarks.md`.
 
 use butie::date::parse_date;
-use butie::{EvalOptions, PolicySet, Profile, evaluate};
+use butie::{EvalOptions, PolicySet, Profile, evaluate, evaluate_totals};
 use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
 use serde_json::{Value as Json, json};
 use std::hint::black_box;
@@ -243,6 +243,9 @@ fn bench(c: &mut Criterion) {
     g.bench_function("batch_mode", |b| {
         b.iter(|| evaluate(&set, black_box(&profile), black_box(&fast)).unwrap())
     });
+    g.bench_function("totals_only", |b| {
+        b.iter(|| evaluate_totals(&set, black_box(&profile), black_box(&fast)).unwrap())
+    });
     let mut all = fast.clone();
     all.compare_all = true;
     g.bench_function("batch_mode_compare_all", |b| {
@@ -260,6 +263,16 @@ fn bench(c: &mut Criterion) {
             let mut total = rust_decimal::Decimal::ZERO;
             for p in &profiles {
                 let r = evaluate(&set, black_box(p), &fast).unwrap();
+                total += r.available_now.up_to.0;
+            }
+            total
+        })
+    });
+    g.bench_function("totals_only", |b| {
+        b.iter(|| {
+            let mut total = rust_decimal::Decimal::ZERO;
+            for p in &profiles {
+                let r = evaluate_totals(&set, black_box(p), &fast).unwrap();
                 total += r.available_now.up_to.0;
             }
             total

@@ -19,7 +19,7 @@
 
 use crate::catalogue::{Catalogue, FactDef, FactId, FieldId, ListId};
 use crate::date::Date;
-use crate::eval::{EvalError, EvalOptions, evaluate};
+use crate::eval::{EvalError, EvalOptions, evaluate_totals};
 use crate::profile::{
     FieldError, Item, MAX_TEXT_CHARS, Profile, Value, ValueError, parse_value_str,
 };
@@ -670,14 +670,14 @@ fn client_rows<'a>(
         name: c.profile.name.as_deref(),
         outcome,
     };
-    match evaluate(set, &c.profile, opts) {
+    match evaluate_totals(set, &c.profile, opts) {
         Err(e) => out.push(row(Outcome::Failed(e))),
         Ok(report) => out.extend(report.districts.into_iter().map(|d| {
             row(Outcome::District(DistrictFigures {
                 district: d.district,
                 district_name: d.district_name,
-                policy_id: d.policy.id,
-                doc_no: d.policy.doc_no,
+                policy_id: d.policy_id,
+                doc_no: d.doc_no,
                 state: d.state,
                 payable_now: d.payable_now,
                 totals: d.totals,

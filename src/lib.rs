@@ -20,7 +20,10 @@ pub mod set;
 pub mod text;
 
 pub use error::{LoadError, LoadErrors};
-pub use eval::{EvalError, EvalOptions, evaluate, policy_state};
+pub use eval::{
+    DistrictTotals, EvalError, EvalOptions, TotalsReport, evaluate, evaluate_totals, fact_visible,
+    field_visible, policy_state,
+};
 pub use profile::{FieldError, Profile, Value};
 pub use report::Report;
 pub use set::{Entry, PolicySet};

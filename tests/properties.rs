@@ -462,6 +462,26 @@ proptest! {
     }
 }
 
+proptest! {
+    #![proptest_config(cases(256))]
+
+    /// The batch fast path (`evaluate_totals`) gives exactly the full evaluation's figures.
+    #[test]
+    fn totals_only_equals_the_full_evaluation((p, as_of, all) in case()) {
+        let o = batch(as_of, all);
+        let full = eval(&p, &o);
+        let fast = butie::evaluate_totals(&SET, &p, &o).unwrap();
+        prop_assert_eq!(&full.available_now, &fast.available_now);
+        prop_assert_eq!(full.districts.len(), fast.districts.len());
+        for (x, y) in full.districts.iter().zip(&fast.districts) {
+            prop_assert_eq!(x.district, y.district);
+            prop_assert_eq!((x.state, x.payable_now), (y.state, y.payable_now));
+            prop_assert_eq!(&x.totals, &y.totals);
+            prop_assert_eq!(&x.if_in_force, &y.if_in_force);
+        }
+    }
+}
+
 // ------------------------------------------------------------------ windows and totals
 
 fn add(a: &mut Totals, b: &Totals) {

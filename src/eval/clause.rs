@@ -3,6 +3,7 @@
 use super::EvalError;
 use super::env::{Env, ItemCtx, Missing, Truth};
 use super::formula::{self, Out};
+use crate::catalogue::ListId;
 use crate::expr::Operand;
 use crate::money::round_fen;
 use crate::policy::{Basis, Bound, Check, Clause, Condition, Offset, OffsetKind, Policy, Schedule};
@@ -279,24 +280,146 @@ fn missing_inputs<'p>(missing: &Missing, env: &Env<'p>) -> Vec<Input<'p>> {
     out
 }
 
-/// Evaluates a clause. `applicant` holds each rule's combined truth.
-pub(crate) fn eval_clause<'p>(
-    pol: &'p Policy,
-    clause: &'p Clause,
-    env: &Env<'p>,
-    applicant: &[Truth],
-    detail: Detail,
-) -> Result<ClauseResult<'p>, EvalError> {
-    let full = detail == Detail::Full;
-    let mut missing: Missing = Vec::new();
-    let applicant_truth = clause
+/// What counts for one item of a per-item clause.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct ItemDecision {
+    pub index: usize,
+    pub status: Status,
+    pub amount: Amount,
+    pub counted: bool,
+    /// Index (within the policy) of the clause that pays this item instead (从高不重复).
+    pub superseded_by: Option<usize>,
+}
+
+/// What counts for one clause: decided once here, explained on demand by [`explain`].
+#[derive(Debug, Clone)]
+pub(crate) struct Decision {
+    pub status: Status,
+    pub amount: Amount,
+    pub counted: bool,
+    pub applicant_truth: Truth,
+    pub items: Vec<ItemDecision>,
+}
+
+impl Decision {
+    /// The money the clause counts (zero unless eligible or subject to review).
+    pub fn value(&self) -> Decimal {
+        if self.status.counts() {
+            self.amount.value_or_zero()
+        } else {
+            Decimal::ZERO
+        }
+    }
+}
+
+fn applicant_truth_of(clause: &Clause, applicant: &[Truth]) -> Truth {
+    clause
         .applicant
         .iter()
         .map(|&i| applicant[i])
         .min()
-        .unwrap_or(Truth::True);
+        .unwrap_or(Truth::True)
+}
+
+/// Whether an item is one the clause is about (its `select`), with a fast path for enum tests.
+fn selected(
+    clause: &Clause,
+    list: ListId,
+    env: &Env,
+    ctx: ItemCtx,
+    missing: &mut Missing,
+) -> Truth {
+    match (&clause.select_enum, &clause.select) {
+        (Some((f, values)), Some(s)) => match env.get(Operand::Field(list, *f), ctx) {
+            Some(crate::profile::Value::Enum(v)) if values.contains(v) => Truth::True,
+            Some(_) => Truth::False,
+            None => truth_of(s, env, ctx, missing),
+        },
+        (_, None) => Truth::True,
+        (None, Some(s)) => truth_of(s, env, ctx, missing),
+    }
+}
+
+/// Decides a clause: status, amount and per-item outcomes, without building any explanation.
+/// `applicant` holds each rule's combined truth; `scratch` is a reusable buffer.
+pub(crate) fn decide(
+    clause: &Clause,
+    env: &Env,
+    applicant: &[Truth],
+    scratch: &mut Missing,
+) -> Result<Decision, EvalError> {
+    scratch.clear();
+    let applicant_truth = applicant_truth_of(clause, applicant);
     let mut truth = applicant_truth;
-    if full && applicant_truth == Truth::Unknown {
+    for c in clause.conditions.iter().filter(|c| !c.item_level) {
+        if truth == Truth::False {
+            break;
+        }
+        truth = truth.min(truth_of(c, env, None, scratch));
+    }
+    let Some(list) = clause.for_each else {
+        let a = award(clause, env, None, truth, None, scratch)?;
+        return Ok(Decision {
+            status: a.status,
+            amount: a.amount,
+            counted: a.status.counts(),
+            applicant_truth,
+            items: Vec::new(),
+        });
+    };
+    let mut items = Vec::new();
+    let n = env.profile.lists.get(list as usize).map_or(0, Vec::len);
+    for i in 0..n {
+        let ctx = Some((list, i));
+        let sel = selected(clause, list, env, ctx, scratch);
+        if sel == Truth::False {
+            continue;
+        }
+        let mut t = truth.min(sel);
+        for c in clause.conditions.iter().filter(|c| c.item_level) {
+            if t == Truth::False {
+                break;
+            }
+            t = t.min(truth_of(c, env, ctx, scratch));
+        }
+        let a = award(clause, env, ctx, t, None, scratch)?;
+        items.push(ItemDecision {
+            index: i,
+            status: a.status,
+            amount: a.amount,
+            counted: a.status.counts(),
+            superseded_by: None,
+        });
+    }
+    let (status, amount) = aggregate_items(clause, items.iter().map(ItemDecision::outcome), None);
+    Ok(Decision {
+        status,
+        amount,
+        counted: status.counts(),
+        applicant_truth,
+        items,
+    })
+}
+
+impl ItemDecision {
+    fn outcome(&self) -> (Status, Amount, bool) {
+        (self.status, self.amount, self.counted)
+    }
+}
+
+/// Builds a clause's result from its decision; with `Detail::Full`, also the conditions with
+/// their inputs, the arithmetic, schedules and missing inputs (re-evaluated for display).
+pub(crate) fn explain<'p>(
+    pol: &'p Policy,
+    clause: &'p Clause,
+    env: &Env<'p>,
+    applicant: &[Truth],
+    d: &Decision,
+    detail: Detail,
+) -> Result<ClauseResult<'p>, EvalError> {
+    let full = detail == Detail::Full;
+    let mut missing: Missing = Vec::new();
+    if full && d.applicant_truth == Truth::Unknown {
         // List the applicant inputs that are missing, too.
         for &i in &clause.applicant {
             if applicant[i] == Truth::Unknown {
@@ -306,96 +429,72 @@ pub(crate) fn eval_clause<'p>(
             }
         }
     }
+    let mut truth = d.applicant_truth;
     let mut conditions = Vec::new();
-    for c in clause.conditions.iter().filter(|c| !c.item_level) {
-        let t = truth_of(c, env, None, &mut missing);
-        truth = truth.min(t);
-        if full {
+    if full {
+        for c in clause.conditions.iter().filter(|c| !c.item_level) {
+            let t = truth_of(c, env, None, &mut missing);
+            truth = truth.min(t);
             conditions.push(cond_result(c, t, env, None, None));
         }
     }
     let mut computation = Vec::new();
-    let mut items = Vec::new();
-    let (status, amount, schedule) = match clause.for_each {
+    let mut schedule = Vec::new();
+    let mut items = Vec::with_capacity(d.items.len());
+    match clause.for_each {
         None => {
-            let a = award(
-                clause,
-                env,
-                None,
-                truth,
-                full.then_some(&mut computation),
-                &mut missing,
-            )?;
-            let schedule = if full {
-                installments(a.schedule, &a.amount)
-            } else {
-                Vec::new()
-            };
-            (a.status, a.amount, schedule)
-        }
-        Some(list) => {
-            let n = env.profile.lists.get(list as usize).map_or(0, Vec::len);
-            // A linear scan of the list's few fields: cheaper than hashing "name" per clause.
-            let name_field = env.cat.lists[list as usize]
-                .fields
-                .iter()
-                .position(|f| f.id == "name");
-            for i in 0..n {
-                let ctx = Some((list, i));
-                let selected = match (&clause.select_enum, &clause.select) {
-                    (Some((f, values)), Some(s)) => match env.get(Operand::Field(list, *f), ctx) {
-                        Some(crate::profile::Value::Enum(v)) if values.contains(v) => Truth::True,
-                        Some(_) => Truth::False,
-                        None => truth_of(s, env, ctx, &mut missing),
-                    },
-                    (_, None) => Truth::True,
-                    (None, Some(s)) => truth_of(s, env, ctx, &mut missing),
-                };
-                if selected == Truth::False {
-                    continue;
-                }
-                let mut t = truth.min(selected);
-                let mut item_conds = Vec::new();
-                if full
-                    && selected == Truth::Unknown
-                    && let Some(s) = &clause.select
-                {
-                    item_conds.push(cond_result(s, selected, env, ctx, None));
-                }
-                for c in clause.conditions.iter().filter(|c| c.item_level) {
-                    let ct = truth_of(c, env, ctx, &mut missing);
-                    t = t.min(ct);
-                    if full {
-                        item_conds.push(cond_result(c, ct, env, ctx, None));
-                    }
-                }
-                let mut steps = Vec::new();
+            if full {
                 let a = award(
                     clause,
                     env,
-                    ctx,
-                    t,
-                    full.then_some(&mut steps),
+                    None,
+                    truth,
+                    Some(&mut computation),
                     &mut missing,
                 )?;
-                let name =
-                    name_field.and_then(|f| match env.profile.lists[list as usize][i].get(f) {
+                schedule = installments(a.schedule, &d.amount);
+            }
+        }
+        Some(list) => {
+            let fields = &env.cat.lists[list as usize].fields;
+            // A linear scan of the list's few fields: cheaper than hashing "name" per clause.
+            let name_field = fields.iter().position(|f| f.id == "name");
+            for it in &d.items {
+                let ctx = Some((list, it.index));
+                let name = name_field.and_then(|f| {
+                    match env.profile.lists[list as usize][it.index].get(f) {
                         Some(Some(crate::profile::Value::Text(s))) => Some(s.as_str()),
                         _ => None,
-                    });
+                    }
+                });
+                let mut item_conds = Vec::new();
+                let mut steps = Vec::new();
+                let mut item_schedule = Vec::new();
+                if full {
+                    let sel = selected(clause, list, env, ctx, &mut missing);
+                    if sel == Truth::Unknown
+                        && let Some(s) = &clause.select
+                    {
+                        item_conds.push(cond_result(s, sel, env, ctx, None));
+                    }
+                    let mut t = truth.min(sel);
+                    for c in clause.conditions.iter().filter(|c| c.item_level) {
+                        let ct = truth_of(c, env, ctx, &mut missing);
+                        t = t.min(ct);
+                        item_conds.push(cond_result(c, ct, env, ctx, None));
+                    }
+                    let a = award(clause, env, ctx, t, Some(&mut steps), &mut missing)?;
+                    item_schedule = installments(a.schedule, &it.amount);
+                }
                 items.push(ItemResult {
                     list: &env.cat.lists[list as usize].id,
-                    index: i,
+                    index: it.index,
                     name,
-                    status: a.status,
-                    counted: a.status.counts(),
-                    schedule: if full {
-                        installments(a.schedule, &a.amount)
-                    } else {
-                        Vec::new()
-                    },
-                    amount: a.amount,
-                    superseded_by: None,
+                    status: it.status,
+                    counted: it.counted,
+                    schedule: item_schedule,
+                    amount: it.amount,
+                    superseded_by: it.superseded_by.map(|c| pol.clauses[c].id.as_str()),
                     conditions: item_conds,
                     computation: steps,
                 });
@@ -411,26 +510,30 @@ pub(crate) fn eval_clause<'p>(
                     inputs: SmallVec::new(),
                 });
             }
-            let (status, amount) =
-                aggregate_items(clause, &items, full.then_some(&mut computation));
-            (status, amount, Vec::new())
+            if full {
+                aggregate_items(
+                    clause,
+                    d.items.iter().map(ItemDecision::outcome),
+                    Some(&mut computation),
+                );
+            }
         }
-    };
+    }
     Ok(ClauseResult {
         id: &clause.id,
         article: &clause.article,
         title: &clause.title,
-        status,
-        status_if_in_force: status,
+        status: d.status,
+        status_if_in_force: d.status,
         basis: clause.basis,
-        counted: status.counts(),
-        amount,
+        counted: d.counted,
+        amount: d.amount,
         applicant_rules: clause
             .applicant
             .iter()
             .map(|&i| pol.rules[i].id.as_str())
             .collect(),
-        applicant_state: state_of(applicant_truth),
+        applicant_state: state_of(d.applicant_truth),
         conditions,
         computation,
         items,
@@ -454,15 +557,19 @@ pub(crate) fn eval_clause<'p>(
     })
 }
 
-/// Combines item results into the clause's status and amount (sum, then the items ceiling).
-pub(crate) fn aggregate_items<'p>(
+/// Combines item outcomes `(status, amount, counted)` into the clause's status and amount
+/// (sum of the counted items, then the items ceiling).
+pub(crate) fn aggregate_items<'p, I>(
     clause: &'p Clause,
-    items: &[ItemResult<'p>],
+    items: I,
     steps: Option<&mut Vec<Step<'p>>>,
-) -> (Status, Amount) {
+) -> (Status, Amount)
+where
+    I: Iterator<Item = (Status, Amount, bool)> + Clone,
+{
     let status = items
-        .iter()
-        .map(|i| i.status)
+        .clone()
+        .map(|(s, ..)| s)
         .max_by_key(|s| match s {
             Status::Eligible => 4,
             Status::EligibleSubjectToReview => 3,
@@ -471,8 +578,8 @@ pub(crate) fn aggregate_items<'p>(
         })
         .unwrap_or(Status::NotEligible);
     // Counted items, and those of them with money (two passes; no temporary vectors).
-    let counted = || items.iter().filter(|i| i.counted && i.status.counts());
-    let money = || counted().filter(|i| i.amount.value.is_some());
+    let counted = || items.clone().filter(|(s, _, c)| *c && s.counts());
+    let money = || counted().filter(|(_, a, _)| a.value.is_some());
     let parts = money().count();
     if parts == 0 {
         let amount = if counted().next().is_none() {
@@ -482,16 +589,13 @@ pub(crate) fn aggregate_items<'p>(
         };
         return (status, amount);
     }
-    let sum: Decimal = money().map(|i| i.amount.value_or_zero()).sum();
-    let bound = if money().any(|i| i.amount.kind == AmountKind::UpTo) {
+    let sum: Decimal = money().map(|(_, a, _)| a.value_or_zero()).sum();
+    let bound = if money().any(|(_, a, _)| a.kind == AmountKind::UpTo) {
         Bound::UpTo
     } else {
         Bound::Definite
     };
-    let mut total = sum;
-    if let Some(cap) = clause.items_cap {
-        total = sum.min(cap);
-    }
+    let total = clause.items_cap.map_or(sum, |cap| sum.min(cap));
     if let Some(s) = steps {
         if parts > 1 {
             s.push(

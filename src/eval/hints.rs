@@ -5,13 +5,13 @@
 //! candidate is tried by re-evaluating the clause; only changes that add money are kept.
 
 use super::EvalError;
-use super::clause::{Detail, eval_clause};
+use super::clause::{Decision, decide};
 use super::env::{Env, ItemCtx, Missing, Override, Truth};
 use crate::catalogue::FactKind;
 use crate::expr::{Cmp, Cond, Lit, Operand, Sign, Term};
 use crate::policy::{Check, Clause, Formula, Node, Policy};
 use crate::profile::Value;
-use crate::report::{Amount, Change, ClauseResult, Hint, Status, ValueRef, Yuan};
+use crate::report::{Amount, Change, Hint, Status, ValueRef, Yuan};
 use rust_decimal::Decimal;
 use smallvec::SmallVec;
 
@@ -34,14 +34,6 @@ fn lever(op: Operand, item: Option<usize>, value: Value) -> Lever {
         item,
         value,
         above: None,
-    }
-}
-
-fn value_of(r: &ClauseResult) -> Decimal {
-    if r.status_if_in_force.counts() {
-        r.amount.value_or_zero()
-    } else {
-        Decimal::ZERO
     }
 }
 
@@ -243,9 +235,10 @@ pub(crate) fn hints<'p>(
     clause: &'p Clause,
     env: &Env<'p>,
     applicant_of: &dyn Fn(&Env<'p>) -> Vec<Truth>,
-    current: &ClauseResult<'p>,
+    current: &Decision,
 ) -> Result<Vec<Hint<'p>>, EvalError> {
-    let base = value_of(current);
+    let base = current.value();
+    let mut scratch = Vec::new();
     let mut levers: Vec<Lever> = Vec::new();
     let mut blocking: Vec<Vec<Lever>> = Vec::new();
     let mut collect = |c: &Cond, item: ItemCtx, levers: &mut Vec<Lever>| {
@@ -280,7 +273,7 @@ pub(crate) fn hints<'p>(
         }
     }
     levers.retain(|l| env.cat.operand_def(l.op).lever);
-    let mut best: Vec<(Lever, Decimal, Decimal, ClauseResult<'p>)> = Vec::new();
+    let mut best: Vec<(Lever, Decimal, Decimal, Decision)> = Vec::new();
     for lever in levers {
         let from = env.get(lever.op, lever.item.map(|i| (list_of(lever.op), i)));
         if from == Some(&lever.value) {
@@ -288,8 +281,8 @@ pub(crate) fn hints<'p>(
         }
         let dist = distance(from, &lever.value);
         let e2 = with_levers(env, std::slice::from_ref(&lever));
-        let r = eval_clause(pol, clause, &e2, &applicant_of(&e2), Detail::Outcome)?;
-        let gain = value_of(&r) - base;
+        let r = decide(clause, &e2, &applicant_of(&e2), &mut scratch)?;
+        let gain = r.value() - base;
         if gain <= Decimal::ZERO {
             continue;
         }
@@ -306,15 +299,15 @@ pub(crate) fn hints<'p>(
         .into_iter()
         .map(|(l, gain, _, r)| hint(env, &[l], gain, &r))
         .collect();
-    if out.is_empty() && current.status_if_in_force == Status::NotEligible && blocking.len() > 1 {
+    if out.is_empty() && current.status == Status::NotEligible && blocking.len() > 1 {
         let combo: Vec<Lever> = blocking
             .iter()
             .filter_map(|ls| ls.iter().find(|l| env.cat.operand_def(l.op).lever).cloned())
             .collect();
         if combo.len() == blocking.len() {
             let e2 = with_levers(env, &combo);
-            let r = eval_clause(pol, clause, &e2, &applicant_of(&e2), Detail::Outcome)?;
-            let gain = value_of(&r) - base;
+            let r = decide(clause, &e2, &applicant_of(&e2), &mut scratch)?;
+            let gain = r.value() - base;
             if gain > Decimal::ZERO {
                 out.push(hint(env, &combo, gain, &r));
             }
@@ -332,7 +325,7 @@ fn list_of(op: Operand) -> crate::catalogue::ListId {
     }
 }
 
-fn hint<'p>(env: &Env<'p>, levers: &[Lever], gain: Decimal, r: &ClauseResult<'p>) -> Hint<'p> {
+fn hint<'p>(env: &Env<'p>, levers: &[Lever], gain: Decimal, r: &Decision) -> Hint<'p> {
     let changes: SmallVec<[Change<'p>; 2]> = levers
         .iter()
         .map(|l| {
@@ -360,6 +353,6 @@ fn hint<'p>(env: &Env<'p>, levers: &[Lever], gain: Decimal, r: &ClauseResult<'p>
         } else {
             Amount::NONE
         },
-        new_status: r.status_if_in_force,
+        new_status: r.status,
     }
 }

@@ -11,7 +11,7 @@ use crate::policy::{DocStatus, Meta, Policy, RuleKind};
 use crate::profile::{Profile, Value};
 use crate::report::*;
 use crate::set::PolicySet;
-use clause::{Detail, eval_clause};
+use clause::{Decision, Detail, decide, explain};
 use env::{Env, Override, Truth, Window};
 use smallvec::SmallVec;
 
@@ -84,21 +84,10 @@ pub fn evaluate<'a>(
     profile: &'a Profile,
     opts: &EvalOptions,
 ) -> Result<Report<'a>, EvalError> {
-    if let Some(ds) = &opts.districts {
-        for d in ds {
-            if !set.policies.iter().any(|p| &p.meta.district == d) {
-                return Err(EvalError::UnknownDistrict(d.clone()));
-            }
-        }
-    }
+    check_districts(set, opts)?;
     let mut districts = Vec::new();
     let mut available = Totals::default();
-    for pol in &set.policies {
-        if let Some(ds) = &opts.districts
-            && !ds.iter().any(|d| d == &pol.meta.district)
-        {
-            continue;
-        }
+    for pol in selected_policies(set, opts) {
         let r = evaluate_policy(set, pol, profile, opts)?;
         if r.payable_now {
             add_totals(&mut available, &r.totals);
@@ -121,6 +110,89 @@ pub fn evaluate<'a>(
     })
 }
 
+/// Totals only, per district: the fast path for batches (no clause results are built).
+/// Figures are identical to [`evaluate`]'s `totals`, `if_in_force` and `available_now`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TotalsReport<'a> {
+    pub available_now: Totals,
+    pub districts: Vec<DistrictTotals<'a>>,
+}
+
+/// One district's totals.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DistrictTotals<'a> {
+    pub district: &'a str,
+    pub district_name: &'a crate::text::Text,
+    pub policy_id: &'a str,
+    pub doc_no: Option<&'a str>,
+    pub state: PolicyState,
+    pub payable_now: bool,
+    /// Counted today (zero unless in force).
+    pub totals: Totals,
+    /// What the policy would pay if in force.
+    pub if_in_force: Totals,
+}
+
+/// Evaluates a profile for totals only (see [`TotalsReport`]); `hints` and `explain` are ignored.
+pub fn evaluate_totals<'a>(
+    set: &'a PolicySet,
+    profile: &'a Profile,
+    opts: &EvalOptions,
+) -> Result<TotalsReport<'a>, EvalError> {
+    check_districts(set, opts)?;
+    let mut districts = Vec::new();
+    let mut available = Totals::default();
+    for pol in selected_policies(set, opts) {
+        let env = policy_env(set, pol, profile, opts);
+        let truths = applicant_truths(pol, &env);
+        let decisions = decide_all(pol, &env, &truths)?;
+        let if_in_force = totals_of(&decisions);
+        let state = policy_state(&pol.meta, opts.as_of);
+        let payable_now = state == PolicyState::InForce;
+        if payable_now {
+            add_totals(&mut available, &if_in_force);
+        }
+        districts.push(DistrictTotals {
+            district: &pol.meta.district,
+            district_name: &pol.meta.district_name,
+            policy_id: &pol.meta.id,
+            doc_no: pol.meta.doc_no.as_deref(),
+            state,
+            payable_now,
+            totals: if payable_now {
+                if_in_force.clone()
+            } else {
+                Totals::default()
+            },
+            if_in_force,
+        });
+    }
+    Ok(TotalsReport {
+        available_now: available,
+        districts,
+    })
+}
+
+fn check_districts(set: &PolicySet, opts: &EvalOptions) -> Result<(), EvalError> {
+    for d in opts.districts.iter().flatten() {
+        if !set.policies.iter().any(|p| &p.meta.district == d) {
+            return Err(EvalError::UnknownDistrict(d.clone()));
+        }
+    }
+    Ok(())
+}
+
+fn selected_policies<'a>(set: &'a PolicySet, opts: &EvalOptions) -> SmallVec<[&'a Policy; 8]> {
+    set.policies
+        .iter()
+        .filter(|p| {
+            opts.districts
+                .as_ref()
+                .is_none_or(|ds| ds.iter().any(|d| d == &p.meta.district))
+        })
+        .collect()
+}
+
 fn add_totals(a: &mut Totals, b: &Totals) {
     a.definite.0 += b.definite.0;
     a.up_to.0 += b.up_to.0;
@@ -132,25 +204,25 @@ fn add_totals(a: &mut Totals, b: &Totals) {
 }
 
 /// Counts clauses by status and adds up the counted money.
-fn totals_of(clauses: &[ClauseResult]) -> Totals {
+fn totals_of(decisions: &[Decision]) -> Totals {
     let mut t = Totals::default();
-    for c in clauses {
-        match c.status {
+    for d in decisions {
+        match d.status {
             Status::Eligible => t.eligible += 1,
             Status::EligibleSubjectToReview => t.eligible_subject_to_review += 1,
             Status::NeedsInformation => t.needs_information += 1,
             Status::NotEligible => t.not_eligible += 1,
             Status::PolicyNotInForce => {}
         }
-        if !c.counted || !c.status.counts() {
+        if !d.counted || !d.status.counts() {
             continue;
         }
-        match c.amount.kind {
+        match d.amount.kind {
             AmountKind::NotQuantified => t.not_quantified += 1,
             AmountKind::Definite | AmountKind::UpTo => {
-                let v = c.amount.value_or_zero();
+                let v = d.amount.value_or_zero();
                 t.up_to.0 += v;
-                if c.status == Status::Eligible && c.amount.kind == AmountKind::Definite {
+                if d.status == Status::Eligible && d.amount.kind == AmountKind::Definite {
                     t.definite.0 += v;
                 }
             }
@@ -160,12 +232,13 @@ fn totals_of(clauses: &[ClauseResult]) -> Totals {
     t
 }
 
-fn evaluate_policy<'a>(
+/// The environment for one policy: location facts replaced in compare mode, its window.
+fn policy_env<'a>(
     set: &'a PolicySet,
     pol: &'a Policy,
     profile: &'a Profile,
     opts: &EvalOptions,
-) -> Result<DistrictResult<'a>, EvalError> {
+) -> Env<'a> {
     let cat = &set.catalogue;
     let mut overrides: SmallVec<[Override; 4]> = SmallVec::new();
     if opts.compare_all {
@@ -179,7 +252,7 @@ fn evaluate_policy<'a>(
             }
         }
     }
-    let env = Env {
+    Env {
         cat,
         profile,
         overrides,
@@ -188,7 +261,29 @@ fn evaluate_policy<'a>(
             to: pol.meta.effective_to,
         },
         as_of: opts.as_of,
-    };
+    }
+}
+
+/// Decides every clause of a policy, then applies one award per project where the policy says so.
+fn decide_all(pol: &Policy, env: &Env, truths: &[Truth]) -> Result<Vec<Decision>, EvalError> {
+    let mut scratch = Vec::new();
+    let mut decisions = Vec::with_capacity(pol.clauses.len());
+    for c in &pol.clauses {
+        decisions.push(decide(c, env, truths, &mut scratch)?);
+    }
+    if pol.one_award_per_project.is_some() {
+        one_award_per_project(pol, &mut decisions);
+    }
+    Ok(decisions)
+}
+
+fn evaluate_policy<'a>(
+    set: &'a PolicySet,
+    pol: &'a Policy,
+    profile: &'a Profile,
+    opts: &EvalOptions,
+) -> Result<DistrictResult<'a>, EvalError> {
+    let env = policy_env(set, pol, profile, opts);
     let detail = if opts.explain {
         Detail::Full
     } else {
@@ -210,19 +305,17 @@ fn evaluate_policy<'a>(
             }
         }
     }
+    let decisions = decide_all(pol, &env, &truths)?;
+    let if_in_force = totals_of(&decisions);
     let mut clauses = Vec::with_capacity(pol.clauses.len());
-    for c in &pol.clauses {
-        let mut r = eval_clause(pol, c, &env, &truths, detail)?;
+    for (c, d) in pol.clauses.iter().zip(&decisions) {
+        let mut r = explain(pol, c, &env, &truths, d, detail)?;
         if opts.hints {
             let applicant_of = |e: &Env<'a>| applicant_truths(pol, e);
-            r.hints = hints::hints(pol, c, &env, &applicant_of, &r)?;
+            r.hints = hints::hints(pol, c, &env, &applicant_of, d)?;
         }
         clauses.push(r);
     }
-    if pol.one_award_per_project.is_some() {
-        one_award_per_project(pol, &mut clauses, opts.explain);
-    }
-    let if_in_force = totals_of(&clauses);
     let state = policy_state(&pol.meta, opts.as_of);
     let payable_now = state == PolicyState::InForce;
     if !payable_now {
@@ -281,18 +374,21 @@ fn evaluate_policy<'a>(
     })
 }
 
-/// 从高不重复 within a policy: each project is paid once, under the clause that pays most.
-fn one_award_per_project<'a>(pol: &'a Policy, clauses: &mut [ClauseResult<'a>], explain: bool) {
+/// 从高不重复 within a policy: each project is paid once, under the clause that pays most
+/// (ties: the earlier clause).
+fn one_award_per_project(pol: &Policy, decisions: &mut [Decision]) {
     // (clause index, item position, list, item index, value)
-    let mut cands: Vec<(usize, usize, &'a str, usize, rust_decimal::Decimal)> = Vec::new();
-    for (ci, c) in clauses.iter().enumerate() {
-        for (ii, it) in c.items.iter().enumerate() {
+    let mut cands: SmallVec<[(usize, usize, u16, usize, rust_decimal::Decimal); 16]> =
+        SmallVec::new();
+    for (ci, (c, d)) in pol.clauses.iter().zip(decisions.iter()).enumerate() {
+        let Some(list) = c.for_each else { continue };
+        for (ii, it) in d.items.iter().enumerate() {
             if it.counted && it.status.counts() {
-                cands.push((ci, ii, it.list, it.index, it.amount.value_or_zero()));
+                cands.push((ci, ii, list, it.index, it.amount.value_or_zero()));
             }
         }
     }
-    let mut touched = Vec::new();
+    let mut touched: SmallVec<[usize; 8]> = SmallVec::new();
     for &(ci, ii, list, idx, _) in &cands {
         let winner = cands
             .iter()
@@ -302,27 +398,25 @@ fn one_award_per_project<'a>(pol: &'a Policy, clauses: &mut [ClauseResult<'a>], 
         if let Some(w) = winner
             && w != ci
         {
-            let win_id = clauses[w].id;
-            let it = &mut clauses[ci].items[ii];
+            let it = &mut decisions[ci].items[ii];
             it.counted = false;
-            it.superseded_by = Some(win_id);
-            touched.push(ci);
+            it.superseded_by = Some(w);
+            if !touched.contains(&ci) {
+                touched.push(ci);
+            }
         }
     }
-    touched.dedup();
     for ci in touched {
-        let clause = &pol.clauses.iter().find(|c| c.id == clauses[ci].id);
-        let Some(clause) = clause else { continue };
-        let c = &mut clauses[ci];
-        if explain {
-            c.computation.clear();
-        }
-        let (status, amount) =
-            clause::aggregate_items(clause, &c.items, explain.then_some(&mut c.computation));
-        c.status = status;
-        c.status_if_in_force = status;
-        c.amount = amount;
-        c.counted = status.counts() && c.items.iter().any(|i| i.counted);
+        let clause = &pol.clauses[ci];
+        let d = &mut decisions[ci];
+        let (status, amount) = clause::aggregate_items(
+            clause,
+            d.items.iter().map(|i| (i.status, i.amount, i.counted)),
+            None,
+        );
+        d.status = status;
+        d.amount = amount;
+        d.counted = status.counts() && d.items.iter().any(|i| i.counted);
     }
 }
 
