@@ -376,10 +376,11 @@ fn evaluate_policy<'a>(
 
 /// 从高不重复 within a policy: each project is paid once, under the clause that pays most
 /// (ties: the earlier clause).
+/// A paid project under one clause: (clause index, item position, list, item index, value).
+type Candidate = (usize, usize, u16, usize, rust_decimal::Decimal);
+
 fn one_award_per_project(pol: &Policy, decisions: &mut [Decision]) {
-    // (clause index, item position, list, item index, value)
-    let mut cands: SmallVec<[(usize, usize, u16, usize, rust_decimal::Decimal); 16]> =
-        SmallVec::new();
+    let mut cands: SmallVec<[Candidate; 16]> = SmallVec::new();
     for (ci, (c, d)) in pol.clauses.iter().zip(decisions.iter()).enumerate() {
         let Some(list) = c.for_each else { continue };
         for (ii, it) in d.items.iter().enumerate() {
