@@ -210,19 +210,12 @@ fn with_levers<'p>(env: &Env<'p>, levers: &[Lever]) -> Env<'p> {
             value: v.clone(),
         });
         // A certificate obtained now is dated inside the window.
-        if let Operand::Fact(f) = op
-            && let Some(Some(date_fact)) = env.cat.companion.get(*f as usize)
-        {
-            let d = match (env.window.from, env.window.to) {
-                (Some(from), Some(to)) => env.as_of.clamp(from, to),
-                _ => env.as_of,
-            };
-            let dop = Operand::Fact(*date_fact);
+        if let Some((dop, d)) = companion(env, *op) {
             e.overrides.retain(|o| o.op != dop);
             e.overrides.push(Override {
                 op: dop,
                 item: None,
-                value: Value::Date(d),
+                value: d,
             });
         }
     }
@@ -325,8 +318,19 @@ fn list_of(op: Operand) -> crate::catalogue::ListId {
     }
 }
 
+/// The certificate date set together with a level: today, within the policy window.
+fn companion(env: &Env, op: Operand) -> Option<(Operand, Value)> {
+    let Operand::Fact(f) = op else { return None };
+    let date_fact = (*env.cat.companion.get(f as usize)?)?;
+    let d = match (env.window.from, env.window.to) {
+        (Some(from), Some(to)) => env.as_of.clamp(from, to),
+        _ => env.as_of,
+    };
+    Some((Operand::Fact(date_fact), Value::Date(d)))
+}
+
 fn hint<'p>(env: &Env<'p>, levers: &[Lever], gain: Decimal, r: &Decision) -> Hint<'p> {
-    let changes: SmallVec<[Change<'p>; 2]> = levers
+    let mut changes: SmallVec<[Change<'p>; 2]> = levers
         .iter()
         .map(|l| {
             let list = match l.op {
@@ -345,6 +349,22 @@ fn hint<'p>(env: &Env<'p>, levers: &[Lever], gain: Decimal, r: &Decision) -> Hin
             }
         })
         .collect();
+    // Say so when the hint also dates the certificate (e.g. inside the window).
+    for l in levers {
+        if let Some((dop, d)) = companion(env, l.op) {
+            let from = env.get(dop, None);
+            if from != Some(&d) {
+                changes.push(Change {
+                    fact: env.cat.operand_def(dop),
+                    list: None,
+                    item: None,
+                    from: from.map(|v| ValueRef::Owned(v.clone())),
+                    to: d,
+                    above: None,
+                });
+            }
+        }
+    }
     Hint {
         changes,
         adds: Yuan(gain),
