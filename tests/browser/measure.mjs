@@ -2,6 +2,7 @@
 // dist/ first). Prints one JSON object on the last line of stdout.
 //
 //   node tests/browser/measure.mjs [--file dist/butie.html] [--runs 7] [--iterations 2000] [--no-update]
+//                                  [--batch-clients 10000] [--batch-runs 5]
 //
 // - first results: the single file opened from file:// in a fresh browser context, time
 //   from navigation start to the app's `performance.mark("butie:first-results")`
@@ -11,11 +12,17 @@
 // - update: with a realistic profile in compare-all mode, the time from a changed input
 //   (the CMMI level) to the last DOM change of the re-render (MutationObserver); the page
 //   promises a recompute within one frame.
+// - batch: a client list of --batch-clients (default 10,000) generated from
+//   docs/examples/clients.csv (its five good rows in turn, its bad row as every 97th), uploaded
+//   in the batch view of the single file in a fresh browser context per run; the time from the
+//   file input's `change` event to `performance.mark("butie:batch-done")` (set once the results
+//   table is painted); the median of --batch-runs (default 5) is the figure. --batch-clients 0
+//   skips it.
 // No request may leave the machine; any does, the measurement fails.
 
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { chromium } from "playwright-core";
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
@@ -32,6 +39,8 @@ const file = path.resolve(option("file", path.join(ROOT, "dist", "butie.html")))
 const runs = Number(option("runs", "7"));
 const iterations = Number(option("iterations", "2000"));
 const measureUpdates = !process.argv.includes("--no-update");
+const batchClients = Number(option("batch-clients", "10000"));
+const batchRuns = Number(option("batch-runs", "5"));
 
 function median(values) {
   const sorted = [...values].sort((a, b) => a - b);
@@ -74,6 +83,61 @@ async function measureUpdate(page) {
     median: Math.round(median(samples) * 10) / 10,
     max: Math.round(Math.max(...samples) * 10) / 10,
   };
+}
+
+/** A CSV of `n` clients: the example's good rows in turn, its bad row (row 5) every 97th. */
+function clientList(n) {
+  const text = readFileSync(path.join(ROOT, "docs", "examples", "clients.csv"), "utf8").replace(/^\ufeff/, "");
+  const [header, ...rows] = text.split(/\r?\n/).filter((l) => l.trim() !== "");
+  const bad = rows[4];
+  const good = rows.filter((r) => r !== bad);
+  const out = [header];
+  for (let i = 1; i <= n; i++) {
+    const row = i % 97 === 0 ? bad : good[i % good.length];
+    out.push(row.replace(/^C-\d+/, `C-${String(i).padStart(5, "0")}`));
+  }
+  return out.join("\n") + "\n";
+}
+
+/** Uploads the list in the batch view of a fresh page; ms from `change` to the painted results. */
+async function measureBatch(browser, url, csv, offMachine) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  try {
+    await context.route("**/*", (route) => {
+      const protocol = new URL(route.request().url()).protocol;
+      if (["file:", "data:", "blob:"].includes(protocol)) return route.continue();
+      offMachine.push(route.request().url());
+      return route.abort("blockedbyclient");
+    });
+    const page = await context.newPage();
+    const errors = [];
+    page.on("pageerror", (e) => errors.push(e.message));
+    page.on("console", (m) => m.type() === "error" && errors.push(m.text()));
+    await page.goto(url, { waitUntil: "load" });
+    await page.waitForFunction((name) => performance.getEntriesByName(name).length > 0, MARK, { timeout: 30_000 });
+    await page.getByTestId("view-batch").click();
+    await page.getByTestId("batch-as-of").fill("2026-11-21");
+    await page.evaluate(() => {
+      const input = document.querySelector('[data-testid="batch-file"]');
+      input.addEventListener("change", () => (window.__changedAt = performance.now()), { capture: true });
+    });
+    await page.getByTestId("batch-file").setInputFiles({ name: "clients.csv", mimeType: "text/csv", buffer: Buffer.from(csv) });
+    const done = await page.waitForFunction(
+      () => {
+        const mark = performance.getEntriesByName("butie:batch-done")[0];
+        return mark && window.__changedAt !== undefined ? mark.startTime - window.__changedAt : null;
+      },
+      null,
+      { timeout: 60_000 },
+    );
+    const ms = await done.jsonValue();
+    const summary = (await page.getByTestId("batch-summary").textContent()).trim();
+    const lines = await page.evaluate(() => performance.getEntriesByName("butie:batch")[0]?.duration ?? NaN);
+    if (errors.length) throw new Error(`page errors: ${errors.join("; ")}`);
+    return { ms, summary, run_ms: lines };
+  } finally {
+    await context.close();
+  }
 }
 
 async function main() {
@@ -142,6 +206,24 @@ async function main() {
       }
       await context.close();
     }
+    let batch = null;
+    if (batchClients > 0) {
+      const csv = clientList(batchClients);
+      const samples = [];
+      let summary = "";
+      for (let run = 0; run < batchRuns; run++) {
+        const r = await measureBatch(browser, url, csv, offMachine);
+        samples.push(r.ms);
+        summary = r.summary;
+      }
+      batch = {
+        clients: batchClients,
+        bytes: Buffer.byteLength(csv),
+        samples_ms: samples.map((v) => Math.round(v)),
+        median_ms: Math.round(median(samples)),
+        summary,
+      };
+    }
     if (offMachine.length) throw new Error(`requests left the machine: ${offMachine.join(", ")}`);
     const result = {
       file,
@@ -163,6 +245,7 @@ async function main() {
       evaluate_us: Object.fromEntries(
         Object.entries(bench ?? {}).map(([k, v]) => [k, Math.round(v * 100) / 100]),
       ),
+      batch,
     };
     console.log(JSON.stringify(result));
   } finally {

@@ -13,7 +13,14 @@
 // expired and draft policies labelled, please-add links, share link round trip and
 // damaged links, persistence and reset, language switch, field errors, exports and
 // import, keyboard and labels, the print stylesheet (PDF) and screenshots at 1280 px
-// and 375 px.
+// and 375 px. embedding.mjs adds issue 4: the widget on a host page with aggressive CSS
+// and a strict CSP (rendering, isolation, events, attributes, the JS API against the
+// CLI's JSON), the iframe and its resizing, the batch view against the CLI's CSV, the
+// "Embed on your site" panel, the start hook on a page without #app, and the sizes.
+// Tests marked `{ cli: true }` compare with the CLI (`cargo run -p butie-cli`), which
+// is built once before the tests run.
+//
+// Helpers and the runner are in lib.mjs.
 //
 // To add a test: call `test("name", async () => { ... })` below; use `withPage`
 // for a fresh browser, `serveDist` for an http server on 127.0.0.1, `distFileUrl`
@@ -22,281 +29,31 @@
 // (gitignored).
 
 import assert from "node:assert/strict";
-import { existsSync } from "node:fs";
 import fs from "node:fs/promises";
-import http from "node:http";
 import os from "node:os";
 import path from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
-import { chromium } from "playwright-core";
-
-const HERE = path.dirname(fileURLToPath(import.meta.url));
-const ROOT = path.resolve(HERE, "..", "..");
-const DIST = path.resolve(process.env.BUTIE_DIST ?? path.join(ROOT, "dist"));
-const ARTIFACTS = path.join(HERE, "artifacts");
-const CHROMIUM = process.env.BUTIE_CHROMIUM ?? "/usr/bin/chromium";
-const CHROMIUM_ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
-const TEST_TIMEOUT_MS = 90_000;
-const TITLE = "butie 补贴计算器";
-
-// ---------------------------------------------------------------- test registry
-
-/** @type {{ name: string, fn: () => Promise<void> }[]} */
-const tests = [];
-
-/** Registers a test; tests run one after another in registration order. */
-function test(name, fn) {
-  tests.push({ name, fn });
-}
-
-// ---------------------------------------------------------------- helpers
-
-/** file:// URL of a file in dist/. */
-function distFileUrl(name) {
-  return pathToFileURL(path.join(DIST, name)).href;
-}
-
-/**
- * Launches Chromium with a fresh temporary profile, opens one page and runs
- * `fn({ page, context, problems })`. Console errors/warnings and uncaught page
- * errors are collected in `problems` and fail the test unless `allowProblems`.
- * Requests to anything but file:, data:, blob: and `allowOrigins` are aborted
- * and fail the test: the app must work offline.
- */
-async function withPage(options, fn) {
-  const { viewport = { width: 1280, height: 800 }, allowOrigins = [], allowProblems = false } =
-    options;
-  const profile = await fs.mkdtemp(path.join(os.tmpdir(), "butie-chromium-"));
-  const context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: CHROMIUM_ARGS,
-    viewport,
-    timeout: 60_000,
-    serviceWorkers: "block",
-  });
-  try {
-    context.setDefaultTimeout(15_000);
-    const problems = [];
-    const blocked = [];
-    await context.route("**/*", (route) => {
-      const url = new URL(route.request().url());
-      const local = ["file:", "data:", "blob:"].includes(url.protocol);
-      if (local || allowOrigins.includes(url.origin)) return route.continue();
-      blocked.push(url.href);
-      return route.abort("blockedbyclient");
-    });
-    const page = context.pages()[0] ?? (await context.newPage());
-    page.on("console", (message) => {
-      if (message.type() === "error" || message.type() === "warning") {
-        problems.push(`console.${message.type()}: ${message.text()}`);
-      }
-    });
-    page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
-    await fn({ page, context, problems });
-    assert.deepEqual(blocked, [], "the page tried to reach the network");
-    if (!allowProblems) assert.deepEqual(problems, [], "the page logged errors or warnings");
-  } finally {
-    await context.close().catch(() => {});
-    await fs.rm(profile, { recursive: true, force: true }).catch(() => {});
-  }
-}
-
-/**
- * Serves dist/ on 127.0.0.1 (ephemeral port) like `cargo xtask serve`: `/` is
- * the self-contained butie.html, other paths are plain files in dist/.
- * Returns `{ origin, close }`.
- */
-async function serveDist() {
-  const types = {
-    ".html": "text/html; charset=utf-8",
-    ".js": "text/javascript; charset=utf-8",
-    ".wasm": "application/wasm",
-  };
-  const server = http.createServer(async (request, response) => {
-    const { pathname } = new URL(request.url, "http://127.0.0.1");
-    const name = pathname === "/" ? "butie.html" : pathname.slice(1);
-    if (!/^[A-Za-z0-9_-][A-Za-z0-9._-]*$/.test(name)) {
-      response.writeHead(404).end();
-      return;
-    }
-    try {
-      const body = await fs.readFile(path.join(DIST, name));
-      const type = types[path.extname(name)] ?? "application/octet-stream";
-      response.writeHead(200, { "Content-Type": type, "Cache-Control": "no-cache" }).end(body);
-    } catch {
-      response.writeHead(404).end();
-    }
-  });
-  await new Promise((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", resolve);
-  });
-  const { port } = server.address();
-  return {
-    origin: `http://127.0.0.1:${port}`,
-    close: () => new Promise((resolve) => server.close(resolve)),
-  };
-}
-
-/**
- * Opens `url` in `page` (waiting for the load event) while recording every
- * request. Returns `{ all, sinceLoad }`: functions giving the URLs of all
- * requests so far, and of those that started after the load event. Both
- * times come from the browser's clock, so the answer does not depend on the
- * order in which Playwright reports events; a request with no known start
- * time counts as after the load.
- */
-async function gotoRecording(page, url) {
-  const requests = [];
-  page.on("request", (request) => requests.push(request));
-  await page.goto(url, { waitUntil: "load" });
-  const loadAt = await page.evaluate(
-    () => performance.timeOrigin + performance.getEntriesByType("navigation")[0].loadEventStart,
-  );
-  return {
-    all: () => requests.map((request) => request.url()),
-    sinceLoad: () =>
-      requests
-        .filter((request) => {
-          const start = request.timing().startTime;
-          return !(start > 0 && start <= loadAt);
-        })
-        .map((request) => request.url()),
-  };
-}
-
-/** Polls `check` (async, truthy when done) until it holds or `ms` pass; fails with `what`. */
-async function until(check, what, ms = 10_000) {
-  const deadline = Date.now() + ms;
-  let last;
-  for (;;) {
-    try {
-      last = await check();
-      if (last) return last;
-    } catch (error) {
-      last = error;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what} (last: ${last})`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
-/** Waits until `locator`'s trimmed text equals `expected`. */
-async function expectText(locator, expected, what = String(expected)) {
-  let seen;
-  await until(async () => {
-    seen = (await locator.first().textContent())?.trim();
-    return seen === expected;
-  }, `${what}: expected "${expected}", saw "${seen}"`);
-}
-
-/** Checks the calculator rendered: its heading, results and version. */
-async function expectApp(page) {
-  await page.getByRole("heading", { level: 1 }).filter({ hasText: TITLE }).waitFor();
-  assert.equal(await page.locator("h1").count(), 1, "exactly one heading");
-  await page.getByTestId("available-now").waitFor();
-  const version = await page.getByTestId("version").textContent();
-  assert.match(version ?? "", /\d+\.\d+\.\d+/, "version is shown");
-}
-
-const AS_OF = "2026-11-21";
-
-/** Today in Shanghai (UTC+8), as the app computes its default as-of date. */
-function todayInShanghai() {
-  return new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
-}
-
-/**
- * Fills the realistic profile through the form, as a person would: a software firm
- * registered in 普陀, CMMI 3 issued 2025-05-10, an ICP licence, one licensed game operating
- * with revenue, one R&D project with 200万元 actually invested; as of 2026-11-21.
- */
-async function fillRealistic(page) {
-  await page.getByTestId("as-of").fill(AS_OF);
-  await page.getByLabel("工商注册区", { exact: true }).selectOption("putuo");
-  await page.getByLabel("属于软件和信息服务业企业", { exact: true }).selectOption("true");
-  await page.getByLabel("CMM/CMMI 等级", { exact: true }).selectOption("3");
-  await page.getByLabel("CMMI 证书颁发日期", { exact: true }).fill("2025-05-10");
-  const certifications = page.locator('[data-group="certifications"]');
-  await certifications.getByRole("button", { name: /更多字段/ }).click();
-  await certifications.getByLabel("ICP 许可证", { exact: true }).selectOption("true");
-  await page.getByTestId("add-game_products").click();
-  const game = page.getByTestId("game_products-0");
-  await game.getByLabel("游戏名称", { exact: true }).fill("示例游戏");
-  await game.getByLabel("已获得游戏版号", { exact: true }).selectOption("true");
-  await game.getByLabel("已上线实际运营并取得营业收入", { exact: true }).selectOption("true");
-  await page.getByTestId("add-projects").click();
-  const project = page.getByTestId("projects-0");
-  await project.getByLabel("项目名称", { exact: true }).fill("智能软件研发");
-  await project.getByLabel(/^项目类型/).selectOption("rd_project");
-  await project.getByLabel("实际已投入金额").fill("200");
-}
-
-/** A clause's row in a district card. */
-function clause(page, district, id) {
-  return page.getByTestId(`district-${district}`).getByTestId(`clause-${id}`);
-}
-
-/** Asserts the realistic profile's Putuo figures (hand-checked against 003_*.txt). */
-async function expectPutuoFigures(page) {
-  // 三（三）: 50% × 200万 = 100万, within the 300万 ceiling; 经认定 → subject to review.
-  await expectText(clause(page, "putuo", "putuo.3.3").getByTestId("amount"), "最高 100万元", "三（三）");
-  await expectText(clause(page, "putuo", "putuo.3.3").getByTestId("status"), "需审核认定", "三（三） status");
-  // 三（四）: CMMI 3 and ICP qualify; one award per enterprise, up to 20万.
-  await expectText(clause(page, "putuo", "putuo.3.4.qualifications").getByTestId("amount"), "最高 20万元", "三（四）资质");
-  // 三（四）: the licensed game operating with revenue, up to 100万 per game.
-  await expectText(clause(page, "putuo", "putuo.3.4.games").getByTestId("amount"), "最高 100万元", "三（四）游戏");
-  const card = page.getByTestId("district-putuo");
-  await expectText(card.getByTestId("policy-state"), "在施行", "Putuo state badge");
-  await expectText(card.getByTestId("up-to"), "最高 220万元", "Putuo up-to total");
-  await expectText(card.getByTestId("definite"), "确定 0元", "Putuo definite total");
-  // The total is the sum of every counted clause: these three and nothing else.
-  const counted = await card.locator('[data-counted="true"]').evaluateAll((rows) =>
-    rows.map((row) => [row.dataset.clause, Number(row.dataset.amountYuan)]),
-  );
-  const total = Number(await card.getByTestId("totals").getAttribute("data-up-to-yuan"));
-  assert.equal(total, counted.reduce((sum, [, yuan]) => sum + yuan, 0), `total = sum of ${JSON.stringify(counted)}`);
-  assert.deepEqual(
-    counted.map(([id]) => id).sort(),
-    ["putuo.3.3", "putuo.3.4.games", "putuo.3.4.qualifications"],
-    "the counted clauses",
-  );
-  assert.equal(total, 2_200_000);
-  await expectText(page.getByTestId("available-up-to"), "最高 220万元", "available now");
-}
-
-/** Values of the realistic profile's fields, read back from the form. */
-async function readRealistic(page) {
-  return {
-    asOf: await page.getByTestId("as-of").inputValue(),
-    district: await page.getByLabel("工商注册区", { exact: true }).inputValue(),
-    cmmi: await page.getByLabel("CMM/CMMI 等级", { exact: true }).inputValue(),
-    cmmiDate: await page.getByLabel("CMMI 证书颁发日期", { exact: true }).inputValue(),
-    icp: await page.getByLabel("ICP 许可证", { exact: true }).inputValue(),
-    invested: await page.getByTestId("projects-0").getByLabel("实际已投入金额").inputValue(),
-    game: await page.getByTestId("game_products-0").getByLabel("游戏名称", { exact: true }).inputValue(),
-  };
-}
-
-const REALISTIC_VALUES = {
-  asOf: AS_OF,
-  district: "putuo",
-  cmmi: "3",
-  cmmiDate: "2025-05-10",
-  icp: "true",
-  invested: "200",
-  game: "示例游戏",
-};
+import { pathToFileURL } from "node:url";
+import {
+  ARTIFACTS,
+  AS_OF,
+  REALISTIC_VALUES,
+  TITLE,
+  clause,
+  distFileUrl,
+  expectApp,
+  expectPutuoFigures,
+  expectText,
+  fillRealistic,
+  gotoRecording,
+  main,
+  readRealistic,
+  serveDist,
+  test,
+  todayInShanghai,
+  until,
+  withPage,
+} from "./lib.mjs";
+import { registerEmbeddingTests } from "./embedding.mjs";
 
 // ---------------------------------------------------------------- tests
 
@@ -735,48 +492,6 @@ for (const { width, height, name } of [
   });
 }
 
-// ---------------------------------------------------------------- runner
-
-function withTimeout(promise, ms, what) {
-  let timer;
-  const timeout = new Promise((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} timed out after ${ms} ms`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
-
-async function main() {
-  const filter = process.argv[2];
-  for (const [what, file] of [
-    ["Chromium", CHROMIUM],
-    ["dist/butie.html (run `cargo xtask dist`)", path.join(DIST, "butie.html")],
-    ["dist/index.html (run `cargo xtask dist`)", path.join(DIST, "index.html")],
-  ]) {
-    if (!existsSync(file)) {
-      console.error(`browser tests: ${what} not found at ${file}`);
-      return 1;
-    }
-  }
-  const selected = tests.filter((t) => !filter || t.name.includes(filter));
-  console.log(`browser tests: ${selected.length} of ${tests.length} with ${CHROMIUM}`);
-  const failures = [];
-  for (const { name, fn } of selected) {
-    const started = Date.now();
-    try {
-      await withTimeout(fn(), TEST_TIMEOUT_MS, name);
-      console.log(`  ok    ${name} (${Date.now() - started} ms)`);
-    } catch (error) {
-      failures.push(name);
-      console.log(`  FAIL  ${name} (${Date.now() - started} ms)`);
-      console.log(`        ${String(error?.stack ?? error).replaceAll("\n", "\n        ")}`);
-    }
-  }
-  const passed = selected.length - failures.length;
-  console.log("");
-  for (const name of failures) console.log(`failed: ${name}`);
-  console.log(`screenshots: ${ARTIFACTS}`);
-  console.log(`browser: ${passed} passed, ${failures.length} failed`);
-  return failures.length === 0 && selected.length > 0 ? 0 : 1;
-}
+registerEmbeddingTests();
 
 process.exitCode = await main();

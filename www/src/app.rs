@@ -1,6 +1,7 @@
 //! The root component: holds the state, parses the form, evaluates on every change and lays
-//! out toolbar, form and results. Configured by [`AppConfig`] so the same app can run as the
-//! page or, later, embedded in a host page (no storage, no URL fragment).
+//! out toolbar, form and results. Configured by [`AppConfig`] so the same app runs as the
+//! page (with the batch and "embed on your site" views) or embedded in a host page by the
+//! widget (no storage, no URL fragment; attributes changed after load are applied).
 
 use std::rc::Rc;
 
@@ -12,7 +13,7 @@ use crate::calc::{self, Query};
 use crate::form::Form;
 use crate::i18n::{self, html_lang};
 use crate::results::Results;
-use crate::state::AppState;
+use crate::state::{Action, AppState};
 use crate::toolbar::Toolbar;
 use crate::{data, dates, draft};
 
@@ -34,12 +35,34 @@ pub struct AppConfig {
     /// Narrow layout without help texts.
     #[prop_or_default]
     pub compact: bool,
-    /// Embedded in a host page: no localStorage, no URL fragment, no document title.
+    /// Embedded in a host page: no localStorage, no URL fragment, no document title, no
+    /// batch or embed views; the title is a second-level heading.
     #[prop_or_default]
     pub embedded: bool,
+    /// The host provides the stylesheet ([`STYLE`], e.g. adopted into a shadow root, which a
+    /// strict `style-src` allows): no `<style>` element is rendered.
+    #[prop_or_default]
+    pub external_style: bool,
+    /// A consultant's name, shown under the title ("provided by").
+    #[prop_or_default]
+    pub consultant: Option<String>,
+    /// A consultant's contact (e-mail, phone or https link), shown with the name.
+    #[prop_or_default]
+    pub contact: Option<String>,
     /// Called with the result JSON (the contract) after every evaluation.
     #[prop_or_default]
     pub on_result: Option<Callback<Rc<str>>>,
+}
+
+/// What the page shows below the masthead.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum View {
+    /// One enterprise: the form and the results.
+    Calculator,
+    /// A client list (CSV or JSONL).
+    Batch,
+    /// The snippet generator for consultants' sites.
+    Embed,
 }
 
 /// The calculator.
@@ -51,7 +74,9 @@ pub fn app(config: &AppConfig) -> Html {
             gloo::console::error!(format!("butie: policy data: {error}"));
             html! {
                 <div class="butie">
-                    <style>{ STYLE }</style>
+                    if !config.external_style {
+                        <style>{ STYLE }</style>
+                    }
                     <p class="notice error" role="alert">
                         { i18n::ERROR_POLICIES.get(config.lang) }{ " " }{ error }
                     </p>
@@ -106,6 +131,27 @@ fn calculator(config: &AppConfig) -> Html {
         None => calc::Outcome::empty(query.clone()),
     });
 
+    // Attributes changed after load (widget): the language and the as-of date follow them.
+    {
+        let dispatch = state.dispatcher();
+        let today = state.today.clone();
+        let seen = use_mut_ref(|| (config.lang, config.as_of.clone()));
+        use_effect_with((config.lang, config.as_of.clone()), move |(lang, as_of)| {
+            let mut seen = seen.borrow_mut();
+            if seen.0 != *lang {
+                dispatch.dispatch(Action::SetLang(*lang));
+            }
+            if seen.1 != *as_of {
+                let date = as_of
+                    .clone()
+                    .filter(|d| butie::date::parse_date(d).is_some())
+                    .unwrap_or(today);
+                dispatch.dispatch(Action::SetAsOf(date));
+            }
+            *seen = (*lang, as_of.clone());
+        });
+    }
+    let view = use_state(|| View::Calculator);
     // Keep the inputs across reloads (page mode only).
     {
         let embedded = config.embedded;
@@ -155,19 +201,53 @@ fn calculator(config: &AppConfig) -> Html {
     }
 
     let dispatch = state.dispatcher();
+    let embedded = config.embedded;
+    let current = if embedded { View::Calculator } else { *view };
+    let skip = {
+        let root = root.clone();
+        Callback::from(move |e: MouseEvent| {
+            // In a shadow root the fragment would not find the results (and would change
+            // the host page's URL): scroll there directly.
+            e.prevent_default();
+            if let Some(results) = root
+                .cast::<web_sys::Element>()
+                .and_then(|r| r.query_selector("#butie-results").ok().flatten())
+            {
+                results.scroll_into_view();
+            }
+        })
+    };
+    let tab = |which: View, label: i18n::Tr, id: &'static str| {
+        let view = view.clone();
+        let onclick = Callback::from(move |_| view.set(which));
+        html! {
+            <button type="button" class="view-tab" aria-pressed={(current == which).to_string()}
+                {onclick} data-testid={id}>{ label.get(lang) }</button>
+        }
+    };
     html! {
-        <div class={classes!("butie", config.compact.then_some("compact"))} lang={html_lang(lang)} ref={root}>
-            <style>{ STYLE }</style>
-            <a class="skip" href="#butie-results">{ i18n::SKIP_TO_RESULTS.get(lang) }</a>
+        <div class={classes!("butie", config.compact.then_some("compact"), embedded.then_some("embedded"))} lang={html_lang(lang)} ref={root}>
+            if !config.external_style {
+                <style>{ STYLE }</style>
+            }
+            if current == View::Calculator {
+                <a class="skip" href="#butie-results" onclick={skip}>{ i18n::SKIP_TO_RESULTS.get(lang) }</a>
+            }
             <header class="masthead">
                 <div class="brand">
-                    <h1>{ i18n::TITLE.get(lang) }</h1>
+                    if embedded {
+                        <h2 class="title">{ i18n::TITLE.get(lang) }</h2>
+                    } else {
+                        <h1>{ i18n::TITLE.get(lang) }</h1>
+                    }
                     <p class="tagline">{ i18n::TAGLINE.get(lang) }</p>
+                    { consultant_line(config.consultant.as_deref(), config.contact.as_deref(), lang) }
                 </div>
                 <Toolbar
                     lang={lang}
                     full_yuan={state.full_yuan}
-                    embedded={config.embedded}
+                    embedded={embedded}
+                    minimal={current != View::Calculator}
                     parsed={parsed.clone()}
                     outcome={outcome.clone()}
                     share_link={state.share_link.clone()}
@@ -175,41 +255,110 @@ fn calculator(config: &AppConfig) -> Html {
                     dispatch={dispatch.clone()}
                 />
             </header>
-            if let Some(notice) = &state.notice {
-                <NoticeBar notice={notice.clone()} lang={lang} dispatch={dispatch.clone()} />
+            if !embedded {
+                <nav class="views no-print" aria-label={i18n::VIEWS.get(lang)}>
+                    { tab(View::Calculator, i18n::VIEW_CALCULATOR, "view-calculator") }
+                    { tab(View::Batch, i18n::VIEW_BATCH, "view-batch") }
+                    { tab(View::Embed, i18n::VIEW_EMBED, "view-embed") }
+                </nav>
             }
-            <div class="layout">
-                <Form
-                    draft={state.draft.clone()}
-                    parsed={parsed.clone()}
-                    lang={lang}
-                    expanded={state.expanded}
-                    as_of={state.as_of.clone()}
-                    as_of_error={as_of_error}
-                    today={state.today.clone()}
-                    compare_all={state.compare_all}
-                    compact={config.compact}
-                    embedded={config.embedded}
-                    dispatch={dispatch.clone()}
-                />
-                <Results
-                    outcome={outcome.clone()}
-                    parsed={parsed.clone()}
-                    lang={lang}
-                    full_yuan={state.full_yuan}
-                    details={*settled}
-                    on_first_results={on_first_results}
-                    dispatch={dispatch.clone()}
-                />
-            </div>
-            if !config.embedded && !config.compact {
-                <crate::summary_bar::SummaryBar outcome={outcome.clone()} lang={lang} full_yuan={state.full_yuan} />
+            if current == View::Batch {
+                <crate::bulk::BatchPanel lang={lang} as_of={state.as_of.clone()} today={state.today.clone()} full_yuan={state.full_yuan} />
+            } else if current == View::Embed {
+                <crate::embed::EmbedPanel lang={lang} today={state.today.clone()} />
+            } else {
+                if let Some(notice) = &state.notice {
+                    <NoticeBar notice={notice.clone()} lang={lang} dispatch={dispatch.clone()} />
+                }
+                <div class="layout">
+                    <Form
+                        draft={state.draft.clone()}
+                        parsed={parsed.clone()}
+                        lang={lang}
+                        expanded={state.expanded}
+                        as_of={state.as_of.clone()}
+                        as_of_error={as_of_error}
+                        today={state.today.clone()}
+                        compare_all={state.compare_all}
+                        compact={config.compact}
+                        embedded={embedded}
+                        dispatch={dispatch.clone()}
+                    />
+                    <Results
+                        outcome={outcome.clone()}
+                        parsed={parsed.clone()}
+                        lang={lang}
+                        full_yuan={state.full_yuan}
+                        details={*settled}
+                        on_first_results={on_first_results}
+                        dispatch={dispatch.clone()}
+                    />
+                </div>
+                if !embedded && !config.compact {
+                    <crate::summary_bar::SummaryBar outcome={outcome.clone()} lang={lang} full_yuan={state.full_yuan} />
+                }
             }
             <footer class="footer">
                 <p>{ i18n::FOOTER.get(lang) }</p>
                 <p class="version" data-testid="version">{ format!("butie {}", butie::VERSION) }</p>
             </footer>
         </div>
+    }
+}
+
+/// Where a contact can link: `mailto:` for an e-mail address, `tel:` for a phone number,
+/// the address itself for an `https://` link; `None` for anything else (shown as text).
+pub fn contact_href(contact: &str) -> Option<String> {
+    let c = contact.trim();
+    if c.starts_with("https://") && !c.contains(char::is_whitespace) {
+        return Some(c.to_string());
+    }
+    let email = c.split_once('@').is_some_and(|(user, host)| {
+        !user.is_empty()
+            && host.contains('.')
+            && !c.contains(|ch: char| ch.is_whitespace() || "<>\"'()[],;:".contains(ch))
+    });
+    if email {
+        return Some(format!("mailto:{c}"));
+    }
+    let digits = c.chars().filter(char::is_ascii_digit).count();
+    let phone_chars = c
+        .chars()
+        .all(|ch| ch.is_ascii_digit() || " +-()".contains(ch));
+    if phone_chars && (5..=20).contains(&digits) {
+        let number: String = c
+            .chars()
+            .filter(|ch| ch.is_ascii_digit() || *ch == '+')
+            .collect();
+        return Some(format!("tel:{number}"));
+    }
+    None
+}
+
+/// "由 张顾问 提供 · 联系方式：…" under the title, when the host configured it.
+fn consultant_line(name: Option<&str>, contact: Option<&str>, lang: Lang) -> Html {
+    if name.is_none() && contact.is_none() {
+        return Html::default();
+    }
+    let contact = contact.map(|c| match contact_href(c) {
+        Some(href) if href.starts_with("https://") => html! {
+            <a href={href} target="_blank" rel="noopener noreferrer">{ c }</a>
+        },
+        Some(href) => html! { <a href={href}>{ c }</a> },
+        None => html! { <span>{ c }</span> },
+    });
+    html! {
+        <p class="consultant" data-testid="consultant">
+            if let Some(name) = name {
+                <span class="consultant-name">{ i18n::provided_by(name, lang) }</span>
+            }
+            if name.is_some() && contact.is_some() {
+                <span class="sep" aria-hidden="true">{ " · " }</span>
+            }
+            if let Some(contact) = contact {
+                <span class="consultant-contact">{ i18n::CONTACT.get(lang) }{ i18n::colon(lang) }{ contact }</span>
+            }
+        </p>
     }
 }
 
@@ -279,5 +428,31 @@ fn notice_bar(props: &NoticeProps) -> Html {
             }
             <button type="button" class="link" {onclick}>{ i18n::DISMISS.get(props.lang) }</button>
         </div>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::contact_href;
+
+    #[test]
+    fn contacts_link_only_when_clear() {
+        assert_eq!(
+            contact_href("zhang@example.com").as_deref(),
+            Some("mailto:zhang@example.com")
+        );
+        assert_eq!(
+            contact_href("+86 138-0000-0000").as_deref(),
+            Some("tel:+8613800000000")
+        );
+        assert_eq!(
+            contact_href("https://example.com/zhang").as_deref(),
+            Some("https://example.com/zhang")
+        );
+        assert_eq!(contact_href("javascript:alert(1)"), None);
+        assert_eq!(contact_href("http://example.com"), None);
+        assert_eq!(contact_href("微信 zhang_gw"), None);
+        assert_eq!(contact_href("a@b"), None);
+        assert_eq!(contact_href("x\"@y.com"), None);
     }
 }

@@ -70,7 +70,8 @@ pub fn full_profile(set: &PolicySet) -> Result<Profile, String> {
     })
 }
 
-fn now_ms() -> f64 {
+/// Milliseconds from the Performance API (or the wall clock).
+pub(crate) fn now_ms() -> f64 {
     web_sys::window()
         .and_then(|w| w.performance())
         .map_or_else(js_sys::Date::now, |p| p.now())

@@ -70,6 +70,7 @@ pub const RESET_DONE: Tr = Tr(
     "已清空，恢复为默认值；本机保存的输入也已删除。",
     "Reset to the defaults; the inputs saved on this device were deleted.",
 );
+pub const RESET_DONE_EMBEDDED: Tr = Tr("已清空，恢复为默认值。", "Reset to the defaults.");
 pub const SAVED_NOTE: Tr = Tr(
     "输入会自动保存在本浏览器中（仅本机）。",
     "Inputs are saved in this browser automatically (this device only).",
@@ -79,6 +80,242 @@ pub const FOOTER: Tr = Tr(
     "本工具依据政策原文计算，仅供参考；实际金额以主管部门审核认定为准。",
     "Computed from the policy texts for guidance only; the authorities' review decides the actual amounts.",
 );
+
+// ------------------------------------------------------------------ views and consultant line
+pub const VIEWS: Tr = Tr("功能", "Views");
+pub const VIEW_CALCULATOR: Tr = Tr("单个企业测算", "One enterprise");
+pub const VIEW_BATCH: Tr = Tr("批量评估客户名单", "Client list (batch)");
+pub const VIEW_EMBED: Tr = Tr("嵌入到您的网站", "Embed on your site");
+pub const CONTACT: Tr = Tr("联系方式", "Contact");
+
+/// "由 张顾问 提供" / "Provided by 张顾问".
+pub fn provided_by(name: &str, lang: Lang) -> String {
+    match lang {
+        Lang::Zh => format!("由 {name} 提供"),
+        Lang::En => format!("Provided by {name}"),
+    }
+}
+
+// ------------------------------------------------------------------ batch
+pub const BATCH_TITLE: Tr = Tr("批量评估客户名单", "Evaluate a client list");
+pub const BATCH_INTRO: Tr = Tr(
+    "上传客户名单（CSV 或 JSONL，与命令行 butie batch 的格式相同），逐个客户、逐区计算，可排序查看并下载结果 CSV。文件只在本机读取和计算，不会上传。",
+    "Upload a client list (CSV or JSONL, the format of the command line's butie batch): every client is evaluated for every district; sort the table and download the results CSV. The file is read and evaluated on this device only; nothing is uploaded.",
+);
+pub const ERR_BATCH_AS_OF: Tr = Tr(
+    "日期格式应为 YYYY-MM-DD，且为有效日期",
+    "use a real date as YYYY-MM-DD",
+);
+pub const BATCH_CHOOSE: Tr = Tr("选择文件（CSV / JSONL）", "Choose a file (CSV / JSONL)");
+pub const BATCH_DROP: Tr = Tr("或把文件拖到此处", "or drop it here");
+pub const BATCH_EXAMPLE: Tr = Tr("试用示例名单", "Try the example list");
+pub const BATCH_EXAMPLE_DOWNLOAD: Tr = Tr("下载示例 CSV", "Download the example CSV");
+pub const BATCH_FORMAT: Tr = Tr("文件格式", "File format");
+pub const BATCH_FORMAT_CSV: Tr = Tr(
+    "CSV：第一行为表头。name 为客户名称，id 为您的编号（可选），其余每列是一个字段 id（不带分组，如 registered_district、cmmi_level）；项目写作 projects.1.kind、projects.1.actual_investment，游戏写作 game_products.1.licensed。",
+    "CSV: a header row. name is the client's name, id your reference (optional); every other column is a fact id without its group (registered_district, cmmi_level); list items as projects.1.kind, projects.1.actual_investment, game_products.1.licensed.",
+);
+pub const BATCH_FORMAT_CELLS: Tr = Tr(
+    "单元格：是/否（true/false）、选项 id（putuo、3）、金额以元为单位（2000000 或 2000000.50）、日期 YYYY-MM-DD、多个日期用分号分隔，“无”表示没有。空单元格表示未知（不是“否”或 0）。",
+    "Cells: yes/no (true/false), option ids (putuo, 3), money in yuan (2000000 or 2000000.50), dates YYYY-MM-DD, date lists separated by ; with “none” for an empty list. An empty cell is unknown (never “no” or 0).",
+);
+pub const BATCH_FORMAT_JSONL: Tr = Tr(
+    "JSONL：每行一个企业信息 JSON（与导出的企业信息相同），可加 \"id\"。有误的行单独报告，其余照常计算；文件本身有误（如未知列名）则整份不计算。",
+    "JSONL: one profile JSON per line (as the profile export writes it), with an optional \"id\". A bad row is reported on its own and the rest are evaluated; a bad file (an unknown column, say) is refused as a whole.",
+);
+pub const BATCH_READING: Tr = Tr("正在读取文件…", "Reading the file…");
+pub const BATCH_FAILED: Tr = Tr("文件无法使用：", "The file cannot be used: ");
+pub const BATCH_DOWNLOAD: Tr = Tr("下载结果（CSV）", "Download the results (CSV)");
+pub const BATCH_TABLE_CAPTION: Tr = Tr(
+    "评估结果：每个客户、每个区一行",
+    "Results: one line per client and district",
+);
+pub const COL_ROW: Tr = Tr("行", "Row");
+pub const COL_CLIENT: Tr = Tr("客户", "Client");
+pub const COL_DISTRICT: Tr = Tr("区", "District");
+pub const COL_STATE: Tr = Tr("政策状态", "Policy");
+pub const COL_IF_IN_FORCE: Tr = Tr("若有效（最高）", "If in force (up to)");
+pub const UNNAMED: Tr = Tr("（未命名）", "(unnamed)");
+pub const NO_ROWS: Tr = Tr("文件中没有客户。", "The file holds no clients.");
+pub const PREV: Tr = Tr("上一页", "Previous");
+pub const NEXT: Tr = Tr("下一页", "Next");
+
+/// 12345 → "12,345".
+pub fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// "已计算 3,000 / 10,000 个客户" / "3,000 of 10,000 clients evaluated".
+pub fn batch_progress(done: usize, total: usize, lang: Lang) -> String {
+    match lang {
+        Lang::Zh => format!("已计算 {} / {} 个客户", thousands(done), thousands(total)),
+        Lang::En => format!(
+            "{} of {} clients evaluated",
+            thousands(done),
+            thousands(total)
+        ),
+    }
+}
+
+/// The line above a finished table.
+pub fn batch_summary(
+    clients: usize,
+    bad: usize,
+    lines: usize,
+    millis: f64,
+    file: &str,
+    lang: Lang,
+) -> String {
+    let seconds = format!("{:.2}", millis / 1000.0);
+    match lang {
+        Lang::Zh => format!(
+            "{file}：{} 个客户，其中 {} 行有误；共 {} 行结果；用时 {seconds} 秒（本机计算）。",
+            thousands(clients),
+            thousands(bad),
+            thousands(lines)
+        ),
+        Lang::En => format!(
+            "{file}: {} clients, {} bad row(s); {} result lines; {seconds} s (computed on this device).",
+            thousands(clients),
+            thousands(bad),
+            thousands(lines)
+        ),
+    }
+}
+
+/// The heading of the bad rows.
+pub fn batch_errors_title(n: usize, lang: Lang) -> String {
+    match lang {
+        Lang::Zh => format!("{} 行无法读取，已跳过；其余客户均已计算：", thousands(n)),
+        Lang::En => format!(
+            "{} row(s) could not be read and were skipped; every other client was evaluated:",
+            thousands(n)
+        ),
+    }
+}
+
+/// "还有 N 行有误" when the list is cut.
+pub fn batch_more_errors(n: usize, lang: Lang) -> String {
+    match lang {
+        Lang::Zh => format!("还有 {} 行有误，见结果 CSV 的 error 列。", thousands(n)),
+        Lang::En => format!(
+            "… and {} more; see the error column of the results CSV.",
+            thousands(n)
+        ),
+    }
+}
+
+/// "第 5 行" / "Row 5".
+pub fn row_number(row: usize, lang: Lang) -> String {
+    match lang {
+        Lang::Zh => format!("第 {row} 行"),
+        Lang::En => format!("Row {row}"),
+    }
+}
+
+/// A bad row's problems: "cmmi_level：无效选项…；annual_revenue：…".
+pub fn row_problems(problems: &[(String, butie::Text)], lang: Lang) -> String {
+    problems
+        .iter()
+        .map(|(path, message)| format!("{path}{}{}", colon(lang), message.get(lang)))
+        .collect::<Vec<_>>()
+        .join(semi(lang))
+}
+
+/// "第 1–100 行，共 39,688 行" / "Rows 1–100 of 39,688".
+pub fn rows_range(from: usize, to: usize, total: usize, lang: Lang) -> String {
+    match lang {
+        Lang::Zh => format!(
+            "第 {}–{} 行，共 {} 行",
+            thousands(from),
+            thousands(to),
+            thousands(total)
+        ),
+        Lang::En => format!(
+            "Rows {}–{} of {}",
+            thousands(from),
+            thousands(to),
+            thousands(total)
+        ),
+    }
+}
+
+// ------------------------------------------------------------------ embed on your site
+pub const EMBED_TITLE: Tr = Tr("嵌入到您的网站", "Embed on your site");
+pub const EMBED_INTRO: Tr = Tr(
+    "选择区、语言、颜色和您的联系方式，复制下面的代码粘贴到您的网页中。访客的信息只在其浏览器中计算，不会发送到您或任何服务器。",
+    "Choose the districts, language, colours and your contact line, then paste the code below into your page. Visitors' inputs are computed in their browser and never sent to you or any server.",
+);
+pub const EMBED_KIND: Tr = Tr("嵌入方式", "How to embed");
+pub const EMBED_SCRIPT: Tr = Tr("脚本（推荐）", "Script (recommended)");
+pub const EMBED_IFRAME: Tr = Tr(
+    "iframe（网站不允许脚本时）",
+    "iframe (when the site strips scripts)",
+);
+pub const EMBED_SCRIPT_HELP: Tr = Tr(
+    "一个脚本文件（内含计算引擎）加一个 <butie-calculator> 标签；可放多个，互不影响；结果变化时触发 butie-result 事件。",
+    "One script file (the engine inside) and a <butie-calculator> tag; several on one page work independently; a butie-result event fires when the result changes.",
+);
+pub const EMBED_IFRAME_HELP: Tr = Tr(
+    "iframe 会按内容自动调整高度（需要 butie-embed-host.js；若脚本被移除，则保持固定高度并可滚动）。",
+    "The iframe takes its content's height (with butie-embed-host.js; if the script is stripped it keeps a fixed height and scrolls).",
+);
+pub const EMBED_DISTRICTS: Tr = Tr("显示的区", "Districts shown");
+pub const EMBED_NO_DISTRICT: Tr = Tr(
+    "未选择任何区：将显示全部区。",
+    "None chosen: every district is shown.",
+);
+pub const EMBED_LANG: Tr = Tr("语言与布局", "Language and layout");
+pub const EMBED_COMPACT: Tr = Tr(
+    "紧凑布局（单栏、无说明文字）",
+    "Compact (one column, no help texts)",
+);
+pub const EMBED_COLOURS: Tr = Tr("颜色", "Colours");
+pub const EMBED_ACCENT: Tr = Tr("主题色", "Accent");
+pub const EMBED_BACKGROUND: Tr = Tr("背景", "Background");
+pub const EMBED_TEXT: Tr = Tr("文字", "Text");
+pub const EMBED_DEFAULT_COLOURS: Tr = Tr("恢复默认颜色", "Default colours");
+pub const EMBED_CONSULTANT: Tr = Tr("顾问名称（可选）", "Consultant's name (optional)");
+pub const EMBED_CONTACT: Tr = Tr("联系方式（可选）", "Contact (optional)");
+pub const EMBED_CONTACT_HELP: Tr = Tr(
+    "电子邮箱、电话或 https 链接会显示为可点击的链接。",
+    "An e-mail address, phone number or https link becomes a link.",
+);
+pub const EMBED_AS_OF: Tr = Tr("固定评估日期（可选）", "Fixed evaluation date (optional)");
+pub const EMBED_AS_OF_HELP: Tr = Tr(
+    "留空则按访客打开页面的当天计算。",
+    "Leave empty for the day the visitor opens the page.",
+);
+pub const EMBED_BASE: Tr = Tr(
+    "文件所在网址（可选）",
+    "Where the files are hosted (optional)",
+);
+pub const EMBED_BASE_HELP: Tr = Tr(
+    "留空表示与您的网页在同一目录。",
+    "Empty: the same folder as your page.",
+);
+pub const EMBED_BAD_BASE: Tr = Tr(
+    "网址不能包含空格、引号或尖括号。",
+    "The address must not contain spaces, quotes or angle brackets.",
+);
+pub const EMBED_SNIPPET: Tr = Tr("粘贴到您网页中的代码", "The code for your page");
+pub const EMBED_COPY_FALLBACK: Tr = Tr(
+    "无法自动复制，代码已全选，请按 Ctrl+C（Mac：⌘C）。",
+    "Could not copy automatically; the code is selected: press Ctrl+C (Mac: ⌘C).",
+);
+pub const EMBED_FILES: Tr = Tr(
+    "需要的文件（在 cargo xtask dist 生成的 dist/ 中）：脚本方式上传 butie-widget.js；iframe 方式上传 embed.html 和 butie-embed-host.js。说明见 docs/embedding.md。",
+    "Files needed (in dist/, built by cargo xtask dist): for the script, butie-widget.js; for the iframe, embed.html and butie-embed-host.js. See docs/embedding.md.",
+);
+pub const EMBED_PREVIEW: Tr = Tr("预览", "Preview");
 
 // ------------------------------------------------------------------ settings
 pub const SETTINGS: Tr = Tr("评估设置", "Evaluation");
@@ -439,6 +676,15 @@ pub fn window(from: &str, to: &str, lang: Lang) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn thousands_are_grouped() {
+        assert_eq!(thousands(0), "0");
+        assert_eq!(thousands(999), "999");
+        assert_eq!(thousands(1000), "1,000");
+        assert_eq!(thousands(39_688), "39,688");
+        assert_eq!(thousands(1_234_567), "1,234,567");
+    }
 
     #[test]
     fn amounts_read_the_chinese_way() {

@@ -1,16 +1,21 @@
 //! WebAssembly entry point of the butie browser front end.
 //!
-//! `start` runs as soon as the wasm-bindgen glue has instantiated the
-//! module: it finds `<div id="app">`, removes whatever it holds (a page
-//! saved from the browser already contains rendered markup) and mounts
-//! the Yew [`App`] into it with the page defaults.
+//! `start` runs as soon as the wasm-bindgen glue of the pages has instantiated the
+//! module: it finds `<div id="app">`, removes whatever it holds (a page saved from the
+//! browser already contains rendered markup) and mounts the Yew [`App`] into it with the
+//! page defaults. On a page without `#app` it does nothing. The widget script
+//! (`dist/butie-widget.js`) is built without the start hook and mounts through
+//! [`widget::mount_widget`] instead; its JS API calls the functions in [`api`].
 
+mod api;
 mod app;
 mod bench;
+mod bulk;
 mod calc;
 mod data;
 mod dates;
 mod draft;
+mod embed;
 mod export;
 mod form;
 mod i18n;
@@ -21,26 +26,40 @@ mod storage;
 mod summary_bar;
 mod toolbar;
 mod view;
+mod widget;
 
+pub use api::{api_evaluate, api_policies, api_schema, api_version};
 pub use app::{App, AppConfig};
 pub use bench::bench_evaluate;
 use wasm_bindgen::prelude::*;
+pub use widget::{WidgetHandle, mount_widget, widget_css};
 
 /// Id of the element the app mounts into; `index.html` must contain it.
 pub const MOUNT_ID: &str = "app";
 
-/// Shows a message in place of the app when Rust panics (a panic stops the wasm app), and
-/// logs it to the console.
+/// Shows a message in place of the app (the page's and every widget's) when Rust panics (a
+/// panic stops the wasm), and logs it to the console.
 fn panic_hook(info: &std::panic::PanicHookInfo<'_>) {
     let message = format!("butie: internal error: {info}");
     gloo::console::error!(message.clone());
-    if let Some(root) = web_sys::window()
+    let page = web_sys::window()
         .and_then(|w| w.document())
-        .and_then(|d| d.get_element_by_id(MOUNT_ID))
-    {
+        .and_then(|d| d.get_element_by_id(MOUNT_ID));
+    for root in page.into_iter().chain(widget::mounted_roots()) {
         root.set_text_content(Some(
             "出错了，请刷新页面重试。 Something went wrong; please reload the page.",
         ));
+    }
+}
+
+thread_local! {
+    static HOOKED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Installs [`panic_hook`] once.
+pub(crate) fn install_panic_hook() {
+    if !HOOKED.with(|h| h.replace(true)) {
+        yew::set_custom_panic_hook(Box::new(panic_hook));
     }
 }
 
@@ -51,24 +70,22 @@ fn mark(name: &str) {
     }
 }
 
-/// Mounts the app into `#app`, replacing any existing children.
-///
-/// Errors (no document, no mount element) are reported to the caller,
-/// which for the `start` hook means the JS console.
+/// Mounts the app into `#app`, replacing any existing children; on a page without `#app`
+/// (or without a document) does nothing at all.
 #[wasm_bindgen(start)]
 pub fn start() -> Result<(), JsValue> {
-    yew::set_custom_panic_hook(Box::new(panic_hook));
+    let Some(root) = web_sys::window()
+        .and_then(|window| window.document())
+        .and_then(|document| document.get_element_by_id(MOUNT_ID))
+    else {
+        return Ok(());
+    };
+    install_panic_hook();
     // Phases of the start-up, for `cargo xtask measure` (the app marks `butie:first-results`).
     mark("butie:wasm-start");
     // Parse the policies now (once per page), so the phase shows on its own.
     let _ = data::policy_set();
     mark("butie:policies-loaded");
-    let document = web_sys::window()
-        .and_then(|window| window.document())
-        .ok_or_else(|| JsValue::from_str("butie: no document to mount into"))?;
-    let root = document
-        .get_element_by_id(MOUNT_ID)
-        .ok_or_else(|| JsValue::from_str("butie: no element with id \"app\" in the page"))?;
     while let Some(child) = root.first_child() {
         root.remove_child(&child)?;
     }

@@ -62,6 +62,8 @@ pub struct AppState {
     pub focus: Option<(FieldRef, u32)>,
     /// The last share link made.
     pub share_link: Option<String>,
+    /// Embedded in a host page (nothing is stored).
+    pub embedded: bool,
 }
 
 /// What can happen.
@@ -152,7 +154,11 @@ impl Reducible for AppState {
                 s.compare_all = false;
                 s.expanded = 0;
                 s.share_link = None;
-                s.notice = Some(Notice::info(crate::i18n::RESET_DONE));
+                s.notice = Some(Notice::info(if s.embedded {
+                    crate::i18n::RESET_DONE_EMBEDDED
+                } else {
+                    crate::i18n::RESET_DONE
+                }));
             }
             Action::Notify(notice) => s.notice = notice,
             Action::ShareLink(link) => s.share_link = link,
@@ -179,6 +185,7 @@ impl AppState {
             notice: None,
             focus: None,
             share_link: None,
+            embedded,
         };
         if embedded {
             return s;
@@ -242,6 +249,7 @@ impl AppState {
             notice: None,
             focus: None,
             share_link: None,
+            embedded: false,
         }
     }
 

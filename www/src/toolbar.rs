@@ -21,6 +21,8 @@ pub struct ToolbarProps {
     pub lang: Lang,
     pub full_yuan: bool,
     pub embedded: bool,
+    /// Only the language and amount-format switches (the batch and embed views).
+    pub minimal: bool,
     pub parsed: Rc<Parsed>,
     pub outcome: Rc<Outcome>,
     pub share_link: Option<String>,
@@ -87,7 +89,10 @@ pub fn toolbar(props: &ToolbarProps) -> Html {
     let copy_link = {
         let link = props.share_link.clone().unwrap_or_default();
         let copied = copied.clone();
-        Callback::from(move |_| copy_text(&link, copied.clone()))
+        Callback::from(move |_| {
+            let copied = copied.clone();
+            copy_text(&link, Callback::from(move |ok| copied.set(Some(ok))));
+        })
     };
     let export_profile = {
         let dispatch = dispatch.clone();
@@ -175,18 +180,20 @@ pub fn toolbar(props: &ToolbarProps) -> Html {
                 <button type="button" aria-pressed={props.full_yuan.to_string()} onclick={toggle_full} data-testid="full-yuan">
                     { i18n::AMOUNTS_IN_FULL.get(lang) }
                 </button>
-                <button type="button" onclick={print} data-testid="print">{ i18n::PRINT.get(lang) }</button>
-                if !props.embedded {
-                    <button type="button" onclick={make_share} data-testid="share">{ i18n::SHARE.get(lang) }</button>
+                if !props.minimal {
+                    <button type="button" onclick={print} data-testid="print">{ i18n::PRINT.get(lang) }</button>
+                    if !props.embedded {
+                        <button type="button" onclick={make_share} data-testid="share">{ i18n::SHARE.get(lang) }</button>
+                    }
+                    <button type="button" onclick={export_profile} data-testid="export-profile">{ i18n::EXPORT_PROFILE.get(lang) }</button>
+                    <input type="file" id="butie-import" class="visually-hidden" accept=".json,application/json" onchange={import} data-testid="import" />
+                    <label for="butie-import" class="button">{ i18n::IMPORT_PROFILE.get(lang) }</label>
+                    <button type="button" onclick={export_csv} disabled={!has_results} data-testid="export-csv">{ i18n::EXPORT_CSV.get(lang) }</button>
+                    <button type="button" onclick={export_json} disabled={!has_results} data-testid="export-json">{ i18n::EXPORT_JSON.get(lang) }</button>
+                    <button type="button" class="danger" onclick={reset} data-testid="reset">{ i18n::RESET.get(lang) }</button>
                 }
-                <button type="button" onclick={export_profile} data-testid="export-profile">{ i18n::EXPORT_PROFILE.get(lang) }</button>
-                <input type="file" id="butie-import" class="visually-hidden" accept=".json,application/json" onchange={import} data-testid="import" />
-                <label for="butie-import" class="button">{ i18n::IMPORT_PROFILE.get(lang) }</label>
-                <button type="button" onclick={export_csv} disabled={!has_results} data-testid="export-csv">{ i18n::EXPORT_CSV.get(lang) }</button>
-                <button type="button" onclick={export_json} disabled={!has_results} data-testid="export-json">{ i18n::EXPORT_JSON.get(lang) }</button>
-                <button type="button" class="danger" onclick={reset} data-testid="reset">{ i18n::RESET.get(lang) }</button>
             </div>
-            if let Some(link) = &props.share_link {
+            if let (Some(link), false) = (&props.share_link, props.minimal) {
                 <div class="share">
                     <label for="butie-share-link">{ i18n::SHARE_LINK_LABEL.get(lang) }</label>
                     <div class="share-row">
@@ -198,7 +205,7 @@ pub fn toolbar(props: &ToolbarProps) -> Html {
                     }
                 </div>
             }
-            if !props.embedded {
+            if !props.embedded && !props.minimal {
                 <p class="help saved-note">{ i18n::SAVED_NOTE.get(lang) }</p>
             }
         </nav>
@@ -233,19 +240,19 @@ fn import_text(dispatch: &UseReducerDispatcher<AppState>, result: Result<String,
     }
 }
 
-/// Copies text with the asynchronous clipboard API and reports the outcome; a refusal
-/// (no permission, file:// pages) is reported, not thrown.
-fn copy_text(text: &str, copied: UseStateHandle<Option<bool>>) {
+/// Copies text with the asynchronous clipboard API and reports the outcome to `done`; a
+/// refusal (no permission, file:// pages) is reported, not thrown.
+pub fn copy_text(text: &str, done: Callback<bool>) {
     let Some(clipboard) = web_sys::window().map(|w| w.navigator().clipboard()) else {
-        copied.set(Some(false));
+        done.emit(false);
         return;
     };
     let promise = clipboard.write_text(text);
     let ok = {
-        let copied = copied.clone();
-        Closure::once(move |_: wasm_bindgen::JsValue| copied.set(Some(true)))
+        let done = done.clone();
+        Closure::once(move |_: wasm_bindgen::JsValue| done.emit(true))
     };
-    let err = Closure::once(move |_: wasm_bindgen::JsValue| copied.set(Some(false)));
+    let err = Closure::once(move |_: wasm_bindgen::JsValue| done.emit(false));
     let _ = promise.then2(&ok, &err);
     // Each runs at most once; the promise settles once, so leaking the pair is bounded by clicks.
     ok.forget();

@@ -17,6 +17,20 @@
 //!   offline copy. (Compressing before base64 keeps the page small even when
 //!   served gzipped: gzip cannot undo base64's expansion of raw wasm well.)
 //!
+//! - `dist/butie-widget.js`: the widget for consultants' sites, one classic
+//!   script (no `type=module`): wasm-bindgen's `no-modules` glue of a second
+//!   bindgen run over the same wasm, without the start hook (so it never touches
+//!   the host page's `#app`), wrapped in one function scope with the wasm
+//!   (deflated, base64) and the element/API runtime `www/widget/widget.js`.
+//!   It defines `<butie-calculator>` and `window.butie`; no eval, nothing inline
+//!   needed on the host page.
+//! - `dist/embed.html`: the iframe page, self-contained (the widget script
+//!   inlined into `www/widget/embed.html`), options from the URL fragment.
+//! - `dist/butie-embed-host.js`: the host page's helper that resizes the iframe
+//!   (`www/widget/embed-host.js`, copied).
+//! - `examples/*` copied as they are (the sample host pages, served next to the
+//!   widget by `cargo xtask serve` and used by the browser tests).
+//!
 //! Both pages expose the wasm exports listed in [`PAGE_EXPORTS`] (the in-page
 //! benchmark) as `globalThis.butie`, for `cargo xtask measure`.
 //!
@@ -51,6 +65,25 @@ const INIT_FN: &str = "__wbg_init";
 pub const PAGE_EXPORTS: &[&str] = &["bench_evaluate"];
 /// Optimisation level of the wasm build (smallest code).
 const WASM_OPT_LEVEL: &str = "z";
+/// The widget script, the iframe page and its host helper in `dist/`.
+pub const WIDGET_FILE: &str = "butie-widget.js";
+pub const EMBED_FILE: &str = "embed.html";
+pub const EMBED_HOST_FILE: &str = "butie-embed-host.js";
+/// The comment in `www/widget/embed.html` replaced by the inlined widget script.
+const WIDGET_MARKER: &str = "<!-- butie:widget -->";
+/// How wasm-bindgen's `no-modules` glue starts: it defines `wasm_bindgen`.
+const NO_MODULES_HEAD: &str = "let wasm_bindgen = (function(exports) {";
+/// Extensions of the files copied from `examples/`.
+const EXAMPLE_EXTENSIONS: &[&str] = &["html", "css", "js", "csv", "jsonl"];
+
+/// Which wasm-bindgen output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Glue {
+    /// ES module (`web` target) for the pages, with the start hook.
+    Web,
+    /// Classic script (`no-modules` target) for the widget, without the start hook.
+    Widget,
+}
 
 /// Paths of what `dist` produced.
 pub struct Dist {
@@ -60,6 +93,8 @@ pub struct Dist {
     pub single_file: PathBuf,
     /// The wasm cargo built, before wasm-bindgen (it still has its name section).
     pub cargo_wasm: PathBuf,
+    /// The widget script, `dist/butie-widget.js`.
+    pub widget: PathBuf,
 }
 
 /// Builds everything into `dist/` and prints sizes and timings.
@@ -75,7 +110,9 @@ pub fn dist() -> Result<Dist> {
 
     let started = Instant::now();
     let scratch = wasm_path.with_file_name("xtask-bindgen");
-    let (glue, wasm) = bindgen(&wasm_path, &scratch)?;
+    let (glue, wasm) = bindgen(&wasm_path, &scratch, Glue::Web)?;
+    let widget_scratch = wasm_path.with_file_name("xtask-bindgen-widget");
+    let (widget_glue, widget_wasm) = bindgen(&wasm_path, &widget_scratch, Glue::Widget)?;
     let bindgen_time = started.elapsed();
 
     let wasm_file = format!("{STEM}_bg.wasm");
@@ -85,6 +122,16 @@ pub fn dist() -> Result<Dist> {
     let single = inject(&template, &single_file_script(&glue, &wasm)?)
         .with_context(|| format!("in {}", template_path.display()))?;
 
+    let widget_dir = root.join("www").join("widget");
+    let read = |name: &str| {
+        let path = widget_dir.join(name);
+        std::fs::read_to_string(&path).with_context(|| format!("cannot read {}", path.display()))
+    };
+    let widget = widget_script(&widget_glue, &widget_wasm, &read("widget.js")?)?;
+    let embed = embed_page(&read("embed.html")?, &widget)?;
+    let embed_host = read("embed-host.js")?;
+    let examples = example_files(&root.join("examples"))?;
+
     let dir = root.join("dist");
     if dir.exists() {
         std::fs::remove_dir_all(&dir)
@@ -92,12 +139,28 @@ pub fn dist() -> Result<Dist> {
     }
     std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
     let single_file = dir.join(format!("{STEM}.html"));
-    for (path, bytes) in [
-        (dir.join("index.html"), index.as_bytes()),
-        (dir.join(&js_file), glue.as_bytes()),
-        (dir.join(&wasm_file), wasm.as_slice()),
-        (single_file.clone(), single.as_bytes()),
-    ] {
+    let widget_path = dir.join(WIDGET_FILE);
+    let generated: Vec<(String, &[u8])> = vec![
+        ("index.html".to_string(), index.as_bytes()),
+        (js_file.clone(), glue.as_bytes()),
+        (wasm_file.clone(), wasm.as_slice()),
+        (format!("{STEM}.html"), single.as_bytes()),
+        (WIDGET_FILE.to_string(), widget.as_bytes()),
+        (EMBED_FILE.to_string(), embed.as_bytes()),
+        (EMBED_HOST_FILE.to_string(), embed_host.as_bytes()),
+    ];
+    for (name, _) in &examples {
+        ensure!(
+            !generated.iter().any(|(g, _)| g == name),
+            "examples/{name} would overwrite the generated dist/{name}; rename it"
+        );
+    }
+    for (name, bytes) in generated
+        .iter()
+        .map(|(n, b)| (n.as_str(), *b))
+        .chain(examples.iter().map(|(n, b)| (n.as_str(), b.as_slice())))
+    {
+        let path = dir.join(name);
         std::fs::write(&path, bytes).with_context(|| format!("cannot write {}", path.display()))?;
     }
 
@@ -113,17 +176,25 @@ pub fn dist() -> Result<Dist> {
         (js_file.as_str(), glue.as_bytes()),
         ("index.html", index.as_bytes()),
         ("butie.html", single.as_bytes()),
+        (WIDGET_FILE, widget.as_bytes()),
+        (EMBED_FILE, embed.as_bytes()),
+        (EMBED_HOST_FILE, embed_host.as_bytes()),
     ] {
         println!(
-            "  {name:<14} {}   gzip {}",
+            "  {name:<20} {}   gzip {}",
             size(bytes.len()),
             size(gzipped_len(bytes)?)
         );
+    }
+    if !examples.is_empty() {
+        let names: Vec<&str> = examples.iter().map(|(n, _)| n.as_str()).collect();
+        println!("  examples: {}", names.join(", "));
     }
     Ok(Dist {
         dir,
         single_file,
         cargo_wasm: wasm_path,
+        widget: widget_path,
     })
 }
 
@@ -176,10 +247,14 @@ fn find_wasm_artifact(messages: &str) -> Option<PathBuf> {
 }
 
 /// Runs wasm-bindgen into `scratch` and returns the JS glue and final wasm.
-fn bindgen(wasm_path: &Path, scratch: &Path) -> Result<(String, Vec<u8>)> {
+fn bindgen(wasm_path: &Path, scratch: &Path, glue: Glue) -> Result<(String, Vec<u8>)> {
     let mut bindgen = Bindgen::new();
+    match glue {
+        Glue::Web => bindgen.web(true)?,
+        // The widget never runs the start hook: it mounts where the element is.
+        Glue::Widget => bindgen.no_modules(true)?.emit_start(false),
+    };
     bindgen
-        .web(true)?
         .input_path(wasm_path)
         .out_name(STEM)
         .typescript(false)
@@ -292,6 +367,90 @@ fn single_file_script(glue: &str, wasm: &[u8]) -> Result<String> {
     ))
 }
 
+/// Whether `js` calls `eval` (an identifier `eval` followed by `(`).
+fn calls_eval(js: &str) -> bool {
+    js.match_indices("eval").any(|(at, _)| {
+        let before = js.get(..at).and_then(|b| b.chars().next_back());
+        let after = js.get(at + 4..).map(str::trim_start);
+        !before.is_some_and(|c| c.is_alphanumeric() || c == '_' || c == '$' || c == '.')
+            && after.is_some_and(|a| a.starts_with('('))
+    })
+}
+
+/// The widget: one classic script, everything in one function scope — the `no-modules`
+/// glue (defines `wasm_bindgen`), the deflated wasm (`BUTIE_WASM`) and the runtime.
+fn widget_script(glue: &str, wasm: &[u8], runtime: &str) -> Result<String> {
+    ensure!(
+        glue.matches(NO_MODULES_HEAD).count() == 1,
+        "the wasm-bindgen no-modules glue does not start with `{NO_MODULES_HEAD}`; \
+         did the wasm-bindgen version change?"
+    );
+    for (what, js) in [("glue", glue), ("widget.js", runtime)] {
+        ensure!(
+            !js.contains("import.meta") && !js.lines().any(|l| l.starts_with("export ")),
+            "the widget's {what} is an ES module (import.meta/export); it must be a classic script"
+        );
+        ensure!(
+            !js.contains("new Function") && !calls_eval(js),
+            "the widget's {what} uses eval or new Function, which a strict CSP forbids"
+        );
+        let lower = js.to_ascii_lowercase();
+        ensure!(
+            !lower.contains("</script") && !lower.contains("<!--"),
+            "the widget's {what} contains `</script` or `<!--` and cannot be inlined in embed.html"
+        );
+    }
+    let encoded = base64::engine::general_purpose::STANDARD.encode(deflate(wasm)?);
+    Ok(format!(
+        "/*! butie widget: <butie-calculator> and window.butie (docs/embedding.md). The \
+         calculator's WebAssembly is inside, deflated and base64-encoded; it computes in the \
+         browser and sends nothing anywhere. */\n\
+         (function () {{\n\
+         \"use strict\";\n\
+         if (typeof window === \"undefined\" || !window.customElements || \
+         window.customElements.get(\"butie-calculator\")) return;\n\
+         {glue}\n\
+         const BUTIE_WASM = \"{encoded}\";\n\
+         {runtime}\n\
+         }})();\n"
+    ))
+}
+
+/// The iframe page: the template with the widget script inlined at [`WIDGET_MARKER`].
+fn embed_page(template: &str, widget: &str) -> Result<String> {
+    match template.matches(WIDGET_MARKER).count() {
+        1 => Ok(template.replacen(WIDGET_MARKER, &format!("<script>\n{widget}</script>"), 1)),
+        n => bail!("www/widget/embed.html must contain `{WIDGET_MARKER}` exactly once (found {n})"),
+    }
+}
+
+/// The files of `examples/` to copy into `dist/` (name, bytes), sorted; none if absent.
+fn example_files(dir: &Path) -> Result<Vec<(String, Vec<u8>)>> {
+    if !dir.is_dir() {
+        return Ok(Vec::new());
+    }
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).with_context(|| format!("cannot read {}", dir.display()))? {
+        let path = entry?.path();
+        let wanted = path
+            .extension()
+            .and_then(|e| e.to_str())
+            .is_some_and(|e| EXAMPLE_EXTENSIONS.contains(&e));
+        if !path.is_file() || !wanted {
+            continue;
+        }
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let bytes =
+            std::fs::read(&path).with_context(|| format!("cannot read {}", path.display()))?;
+        out.push((name, bytes));
+    }
+    out.sort();
+    Ok(out)
+}
+
 /// Length of `bytes` after gzip at the best compression level.
 fn gzipped_len(bytes: &[u8]) -> Result<usize> {
     let mut encoder = GzEncoder::new(Vec::new(), Compression::best());
@@ -364,6 +523,39 @@ mod tests {
         let script = multi_file_script("butie.js", "butie_bg.wasm", glue).unwrap();
         assert!(script.contains("import init, { bench_evaluate } from \"./butie.js\";"));
         assert!(script.contains("globalThis.butie = { bench_evaluate };"));
+    }
+
+    #[test]
+    fn widget_script_wraps_a_classic_script() {
+        let glue = "let wasm_bindgen = (function(exports) {\n    return exports;\n})({});";
+        let runtime = "customElements.define(\"butie-calculator\", class extends HTMLElement {});";
+        let script = widget_script(glue, b"\0asm", runtime).unwrap();
+        assert!(script.starts_with("/*! butie widget"));
+        assert!(script.contains("(function () {\n\"use strict\";"));
+        assert!(script.contains(glue) && script.contains(runtime));
+        let packed = base64::engine::general_purpose::STANDARD.encode(deflate(b"\0asm").unwrap());
+        assert!(script.contains(&format!("const BUTIE_WASM = \"{packed}\";")));
+        assert!(script.trim_end().ends_with("})();"));
+        assert!(
+            widget_script("export function f() {}", b"", "").is_err(),
+            "not no-modules"
+        );
+        let module = format!("{glue}\nconst u = import.meta.url;");
+        assert!(widget_script(&module, b"", "").is_err());
+        assert!(widget_script(glue, b"", "eval(\"1\")").is_err());
+        assert!(widget_script(glue, b"", "x = new Function(\"a\")").is_err());
+        assert!(widget_script(glue, b"", "s = '</script>'").is_err());
+        assert!(widget_script(glue, b"", "api.evaluate(p); bench_evaluate(1)").is_ok());
+        assert!(calls_eval("x; eval (s)") && !calls_eval("evaluate(x); o.eval(1); medieval(2)"));
+    }
+
+    #[test]
+    fn embed_page_inlines_the_widget() {
+        let page = embed_page("<body>\n<!-- butie:widget -->\n</body>", "w();\n").unwrap();
+        assert_eq!(page, "<body>\n<script>\nw();\n</script>\n</body>");
+        assert!(embed_page("<body></body>", "w").is_err());
+        let template = std::fs::read_to_string(util::root().join("www/widget/embed.html")).unwrap();
+        assert!(embed_page(&template, "w").is_ok());
     }
 
     #[test]

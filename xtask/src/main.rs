@@ -6,8 +6,9 @@
 //! - `serve [--port N]`: `dist`, then serve `dist/` on 127.0.0.1.
 //! - `test`: native tests, then `dist` and the headless-Chromium tests.
 //! - `ci`: format check, clippy, then everything `test` does.
-//! - `measure`: the budgets — single-file size, time to first results and
-//!   evaluation time in headless Chromium (see docs/performance.md).
+//! - `measure`: the budgets — single-file size (and the widget's next to it),
+//!   time to first results, evaluation time and a 10,000-client batch in
+//!   headless Chromium (see docs/performance.md).
 
 mod checks;
 mod dist;
@@ -23,15 +24,20 @@ const USAGE: &str = "\
 usage: cargo xtask <command>
 
 commands:
-  dist               build dist/index.html, dist/butie.js, dist/butie_bg.wasm
-                     and the self-contained dist/butie.html
+  dist               build dist/index.html, dist/butie.js, dist/butie_bg.wasm,
+                     the self-contained dist/butie.html, the widget
+                     dist/butie-widget.js, the iframe page dist/embed.html with
+                     dist/butie-embed-host.js, and copy examples/ into dist/
   serve [--port N]   run dist, then serve dist/ on http://127.0.0.1:N/ (default 8080)
   test               cargo test --workspace, then dist and the browser tests
   ci                 cargo fmt --check, cargo clippy -D warnings, then test
-  measure [--runs N] [--iterations N] [--top N] [--no-browser] [--check]
-                     dist, then the budgets: gzipped size of dist/butie.html and
-                     a wasm size breakdown; in headless Chromium, time to first
-                     results (file://) and evaluation time of one full profile
+  measure [--runs N] [--iterations N] [--top N] [--batch-clients N]
+          [--batch-runs N] [--no-browser] [--check]
+                     dist, then the budgets: gzipped size of dist/butie.html
+                     (and of the widget) and a wasm size breakdown; in headless
+                     Chromium, time to first results (file://), evaluation time
+                     of one full profile, and a 10,000-client list in the batch
+                     view (change event to results painted)
 
 environment:
   BUTIE_CHROMIUM     Chromium binary for the browser tests (default /usr/bin/chromium)

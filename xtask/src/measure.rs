@@ -5,14 +5,20 @@
 //! 2. Breaks the wasm down by crate and by function (a small twiggy: shallow
 //!    code size per function, from the name section of the wasm cargo built,
 //!    before wasm-bindgen strips it), so a size regression can be traced.
+//!    The widget script `dist/butie-widget.js` (the same engine for consultants'
+//!    sites) is reported next to that budget, raw and gzipped.
 //! 3. Unless `--no-browser`: runs `tests/browser/measure.mjs` in headless
 //!    Chromium on the single file from `file://` — time from navigation to
 //!    `performance.mark("butie:first-results")`, median of `--runs` (budget:
-//!    300 ms) — and the in-page microbenchmark of one full profile
-//!    (`globalThis.butie.bench_evaluate`, budget: 25 µs).
+//!    300 ms) — the in-page microbenchmark of one full profile
+//!    (`globalThis.butie.bench_evaluate`, budget: 25 µs), and the batch view
+//!    with a generated list of `--batch-clients` clients (default 10,000): time
+//!    from the file input's change event to the painted results table, median
+//!    of `--batch-runs` fresh pages (budget: 1 s).
 //!
 //! Options: `--runs N` (default 7), `--iterations N` (default 2000), `--top N`
-//! (functions listed, default 25), `--no-browser`, `--check` (exit non-zero
+//! (functions listed, default 25), `--batch-clients N` (0 skips the batch),
+//! `--batch-runs N` (default 5), `--no-browser`, `--check` (exit non-zero
 //! when a budget is exceeded). The numbers go to docs/performance.md by hand,
 //! with the machine they were measured on.
 
@@ -33,12 +39,16 @@ const SIZE_BUDGET: usize = 250 * 1024;
 const FIRST_RESULTS_BUDGET_MS: f64 = 300.0;
 /// Budget for one evaluation of a full profile in wasm, µs.
 const EVALUATE_BUDGET_US: f64 = 25.0;
+/// Budget for a client list of 10,000 in the batch view, ms.
+const BATCH_BUDGET_MS: f64 = 1000.0;
 
 /// Parsed command-line options.
 struct Options {
     runs: u32,
     iterations: u32,
     top: usize,
+    batch_clients: u32,
+    batch_runs: u32,
     browser: bool,
     check: bool,
 }
@@ -48,6 +58,8 @@ fn parse(args: &[String]) -> Result<Options> {
         runs: 7,
         iterations: 2000,
         top: 25,
+        batch_clients: 10_000,
+        batch_runs: 5,
         browser: true,
         check: false,
     };
@@ -65,11 +77,14 @@ fn parse(args: &[String]) -> Result<Options> {
             "--runs" => o.runs = u32::try_from(number(arg)?.max(1))?,
             "--iterations" => o.iterations = u32::try_from(number(arg)?.max(1))?,
             "--top" => o.top = usize::try_from(number(arg)?)?,
+            "--batch-clients" => o.batch_clients = u32::try_from(number(arg)?)?,
+            "--batch-runs" => o.batch_runs = u32::try_from(number(arg)?.max(1))?,
             "--no-browser" => o.browser = false,
             "--check" => o.check = true,
             other => bail!(
                 "unknown argument `{other}` for `measure` \
-                 (expected --runs N, --iterations N, --top N, --no-browser, --check)"
+                 (expected --runs N, --iterations N, --top N, --batch-clients N, \
+                 --batch-runs N, --no-browser, --check)"
             ),
         }
     }
@@ -103,6 +118,23 @@ pub fn measure(args: &[String]) -> Result<()> {
     if single_gz > SIZE_BUDGET {
         over.push(format!("size {} > {}", kib(single_gz), kib(SIZE_BUDGET)));
     }
+    let widget = std::fs::read(&built.widget)
+        .with_context(|| format!("cannot read {}", built.widget.display()))?;
+    println!(
+        "dist/{}  {} raw, {} gzipped (the widget: same engine; next to the page budget {})",
+        dist::WIDGET_FILE,
+        kib(widget.len()),
+        kib(gzip_len(&widget)?),
+        kib(SIZE_BUDGET)
+    );
+    let embed =
+        std::fs::read(built.dir.join(dist::EMBED_FILE)).context("cannot read embed.html")?;
+    println!(
+        "dist/{}  {} raw, {} gzipped (the iframe page, widget inlined)",
+        dist::EMBED_FILE,
+        kib(embed.len()),
+        kib(gzip_len(&embed)?)
+    );
 
     println!();
     println!("== wasm code by crate and function (shallow sizes, before wasm-bindgen)");
@@ -179,6 +211,24 @@ pub fn measure(args: &[String]) -> Result<()> {
         if bare.is_nan() || bare > EVALUATE_BUDGET_US {
             over.push(format!("evaluation {bare:.1} µs"));
         }
+        let batch = &result["batch"];
+        if batch.is_object() {
+            let ms = batch["median_ms"].as_f64().unwrap_or(f64::NAN);
+            println!(
+                "batch: {} clients ({}) in the batch view, change event → results painted: median {ms:.0} ms (budget {BATCH_BUDGET_MS:.0} ms)  {}   samples {}",
+                batch["clients"],
+                kib(usize::try_from(batch["bytes"].as_u64().unwrap_or(0)).unwrap_or(0)),
+                verdict(ms <= BATCH_BUDGET_MS),
+                batch["samples_ms"]
+            );
+            println!(
+                "  the page says: {}",
+                batch["summary"].as_str().unwrap_or("")
+            );
+            if ms.is_nan() || ms > BATCH_BUDGET_MS {
+                over.push(format!("batch {ms:.0} ms"));
+            }
+        }
         println!("chromium {}", result["chromium"].as_str().unwrap_or("?"));
     }
     println!("machine: {}", machine());
@@ -214,6 +264,8 @@ fn run_browser(single_file: &Path, options: &Options) -> Result<serde_json::Valu
         .arg(single_file)
         .args(["--runs", &options.runs.to_string()])
         .args(["--iterations", &options.iterations.to_string()])
+        .args(["--batch-clients", &options.batch_clients.to_string()])
+        .args(["--batch-runs", &options.batch_runs.to_string()])
         .current_dir(util::root())
         .stderr(Stdio::inherit());
     let shown = util::display(&command);
@@ -408,12 +460,20 @@ mod tests {
 
     #[test]
     fn options() {
-        let args: Vec<String> = ["--runs", "3", "--no-browser", "--check"]
-            .iter()
-            .map(|s| s.to_string())
-            .collect();
+        let args: Vec<String> = [
+            "--runs",
+            "3",
+            "--no-browser",
+            "--check",
+            "--batch-clients",
+            "0",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
         let o = parse(&args).unwrap();
         assert_eq!((o.runs, o.browser, o.check), (3, false, true));
+        assert_eq!((o.batch_clients, o.batch_runs), (0, 5));
         assert!(parse(&["--bogus".to_string()]).is_err());
         assert!(parse(&["--runs".to_string()]).is_err());
     }

@@ -1,0 +1,516 @@
+//! The JavaScript API of the widget script (`butie.evaluate`, `butie.policies`,
+//! `butie.schema`): JSON text in, JSON text out, so the wasm needs no JS-object conversion
+//! code. The script's wrapper (`www/widget/widget.js`) stringifies the arguments and parses
+//! the answers. Nothing here panics on input: every problem comes back as a structured error
+//! object naming the field, `{"error": "invalid_profile", "fields": [{"path", "message":
+//! {"zh", "en"}}]}`.
+//!
+//! [`evaluate`] gives exactly what `butie evaluate FILE --json` prints for the same profile
+//! and options (the same rule core, the same options, the same serializer), and [`policies`]
+//! what `butie policies --json` prints.
+
+use butie::date::{Date, fmt_date, parse_date};
+use butie::policy::{DocStatus, Policy};
+use butie::{EvalOptions, PolicySet, Profile, Text};
+use serde_json::{Map, Value as Json, json};
+use wasm_bindgen::prelude::*;
+
+use crate::{data, dates};
+
+/// The committed JSON Schemas (kept fresh by `cli/tests/cli_commands.rs`); the wasm carries
+/// no schema generator.
+const PROFILE_SCHEMA: &str = include_str!("../../docs/schema/profile.schema.json");
+const RESULT_SCHEMA: &str = include_str!("../../docs/schema/result.schema.json");
+
+/// One rejected field: where and why.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FieldProblem {
+    pub path: String,
+    pub message: Text,
+}
+
+impl FieldProblem {
+    fn new(path: impl Into<String>, message: Text) -> FieldProblem {
+        FieldProblem {
+            path: path.into(),
+            message,
+        }
+    }
+}
+
+/// An error answer: a machine code and the fields at fault.
+fn error_json(code: &str, fields: &[FieldProblem]) -> String {
+    let fields: Vec<Json> = fields
+        .iter()
+        .map(|f| json!({ "path": f.path, "message": { "zh": f.message.zh, "en": f.message.en } }))
+        .collect();
+    json!({ "error": code, "fields": fields }).to_string()
+}
+
+/// An error answer without fields, with a message.
+fn failure_json(code: &str, message: &Text) -> String {
+    json!({ "error": code, "fields": [], "message": { "zh": message.zh, "en": message.en } })
+        .to_string()
+}
+
+fn no_data(e: &str) -> String {
+    failure_json(
+        "unavailable",
+        &Text::new(
+            format!("政策数据无法载入：{e}"),
+            format!("the policy data could not be loaded: {e}"),
+        ),
+    )
+}
+
+/// Options of `butie.evaluate`, as the CLI's flags: `asOf` (`--as-of`), `districts`
+/// (`--district`, repeatable), `compare` (`--compare`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ApiOptions {
+    pub as_of: Date,
+    pub districts: Option<Vec<String>>,
+    pub compare: bool,
+}
+
+fn date_problem(path: &str, raw: &str) -> FieldProblem {
+    FieldProblem::new(
+        path,
+        Text::new(
+            format!("“{raw}”不是日期：请写作 YYYY-MM-DD，如 2026-11-21"),
+            format!("`{raw}` is not a date: use YYYY-MM-DD, e.g. 2026-11-21"),
+        ),
+    )
+}
+
+fn type_problem(path: &str, zh: &str, en: &str) -> FieldProblem {
+    FieldProblem::new(
+        path,
+        Text::new(
+            format!("类型错误，应为{zh}"),
+            format!("wrong type, expected {en}"),
+        ),
+    )
+}
+
+/// Reads the options object; `today` is the default as-of date.
+pub fn parse_options(
+    set: &PolicySet,
+    json: &Json,
+    today: Date,
+) -> Result<ApiOptions, Vec<FieldProblem>> {
+    let mut out = ApiOptions {
+        as_of: today,
+        districts: None,
+        compare: false,
+    };
+    let mut problems = Vec::new();
+    let empty = Map::new();
+    let obj = match json {
+        Json::Null => &empty,
+        Json::Object(obj) => obj,
+        _ => return Err(vec![type_problem("(options)", "对象", "an object")]),
+    };
+    for (key, value) in obj {
+        match key.as_str() {
+            "asOf" | "as_of" => match value {
+                Json::Null => {}
+                Json::String(s) => match parse_date(s.trim()) {
+                    Some(d) => out.as_of = d,
+                    None => problems.push(date_problem(key, s)),
+                },
+                _ => problems.push(type_problem(
+                    key,
+                    "字符串 YYYY-MM-DD",
+                    "a string YYYY-MM-DD",
+                )),
+            },
+            "districts" => {
+                let list: Option<Vec<(String, String)>> = match value {
+                    Json::Null => None,
+                    Json::String(s) => Some(
+                        s.split(',')
+                            .map(str::trim)
+                            .filter(|d| !d.is_empty())
+                            .enumerate()
+                            .map(|(i, d)| (format!("districts[{i}]"), d.to_string()))
+                            .collect(),
+                    ),
+                    Json::Array(items) => {
+                        let mut list = Vec::new();
+                        for (i, item) in items.iter().enumerate() {
+                            let path = format!("districts[{i}]");
+                            match item.as_str() {
+                                Some(d) => list.push((path, d.trim().to_string())),
+                                None => problems.push(type_problem(&path, "字符串", "a string")),
+                            }
+                        }
+                        Some(list)
+                    }
+                    _ => {
+                        problems.push(type_problem(key, "字符串数组", "an array of strings"));
+                        None
+                    }
+                };
+                if let Some(list) = list {
+                    let known: Vec<&str> = set
+                        .policies
+                        .iter()
+                        .map(|p| p.meta.district.as_str())
+                        .collect();
+                    let mut ids = Vec::new();
+                    for (path, d) in list {
+                        if set.district(&d).is_some() {
+                            ids.push(d);
+                        } else {
+                            problems.push(FieldProblem::new(
+                                path,
+                                Text::new(
+                                    format!("“{d}”不是已收录政策的区；可选：{}", known.join("、")),
+                                    format!(
+                                        "`{d}` is not a district with a policy; known: {}",
+                                        known.join(", ")
+                                    ),
+                                ),
+                            ));
+                        }
+                    }
+                    out.districts = Some(ids);
+                }
+            }
+            "compare" | "compare_all" => match value {
+                Json::Null => {}
+                Json::Bool(b) => out.compare = *b,
+                _ => problems.push(type_problem(key, "true 或 false", "true or false")),
+            },
+            _ => problems.push(FieldProblem::new(
+                key.clone(),
+                Text::new(
+                    "未知选项；可用：asOf、districts、compare",
+                    "unknown option; use asOf, districts, compare",
+                ),
+            )),
+        }
+    }
+    if problems.is_empty() {
+        Ok(out)
+    } else {
+        Err(problems)
+    }
+}
+
+/// Reads a profile JSON text, naming every rejected field.
+pub fn parse_profile(set: &PolicySet, text: &str) -> Result<Profile, Vec<FieldProblem>> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let json: Json = serde_json::from_str(text).map_err(|e| {
+        vec![FieldProblem::new(
+            "(root)",
+            Text::new(
+                format!("不是有效的 JSON：{e}"),
+                format!("not valid JSON: {e}"),
+            ),
+        )]
+    })?;
+    Profile::from_json(&set.catalogue, &json).map_err(|errors| {
+        errors
+            .iter()
+            .map(|e| FieldProblem::new(e.path.clone(), e.error.text()))
+            .collect()
+    })
+}
+
+fn today() -> Date {
+    parse_date(&dates::today_shanghai()).unwrap_or(Date::MIN)
+}
+
+/// Evaluates `profile_json` with `options_json`; the result JSON or an error object.
+pub fn evaluate_text(
+    set: &PolicySet,
+    profile_json: &str,
+    options_json: &str,
+    today: Date,
+) -> String {
+    let options: Json = match serde_json::from_str(options_json) {
+        Ok(o) => o,
+        Err(e) => {
+            return error_json(
+                "invalid_options",
+                &[FieldProblem::new(
+                    "(options)",
+                    Text::new(
+                        format!("选项无法读取：{e}"),
+                        format!("unreadable options: {e}"),
+                    ),
+                )],
+            );
+        }
+    };
+    let options = match parse_options(set, &options, today) {
+        Ok(o) => o,
+        Err(problems) => return error_json("invalid_options", &problems),
+    };
+    let profile = match parse_profile(set, profile_json) {
+        Ok(p) => p,
+        Err(problems) => return error_json("invalid_profile", &problems),
+    };
+    let opts = EvalOptions {
+        districts: options.districts,
+        compare_all: options.compare,
+        ..EvalOptions::new(options.as_of)
+    };
+    match butie::evaluate(set, &profile, &opts) {
+        Ok(report) => serde_json::to_string(&report).unwrap_or_else(|e| {
+            failure_json("internal_error", &Text::new(e.to_string(), e.to_string()))
+        }),
+        Err(e) => failure_json(
+            "evaluation_failed",
+            &Text::new(
+                format!("无法计算：{e}"),
+                format!("the evaluation failed: {e}"),
+            ),
+        ),
+    }
+}
+
+fn doc_status_id(s: DocStatus) -> &'static str {
+    match s {
+        DocStatus::Official => "official",
+        DocStatus::Draft => "draft",
+    }
+}
+
+/// One document as `butie policies --json` lists it.
+fn policy_json(p: &Policy, as_of: Date) -> Json {
+    let m = &p.meta;
+    let date = |d: Option<Date>| d.map(fmt_date);
+    json!({
+        "district": m.district,
+        "district_name": m.district_name,
+        "policy_id": m.id,
+        "doc_no": m.doc_no,
+        "title": m.title,
+        "status": doc_status_id(m.status),
+        "issued_on": date(m.issued_on),
+        "effective_from": date(m.effective_from),
+        "effective_to": date(m.effective_to),
+        "state": butie::batch::state_id(butie::policy_state(m, as_of)),
+        "clauses": p.clauses.len(),
+        "rules": p.rules.len(),
+        "data_file": p.file,
+        "source_file": m.source_file,
+        "window_article": m.window_article,
+        "window_quote": m.window_quote,
+    })
+}
+
+/// The documents and their state on the date in `options_json` (`{"asOf": …}`).
+pub fn policies_text(set: &PolicySet, options_json: &str, today: Date) -> String {
+    let options: Json = serde_json::from_str(options_json).unwrap_or(Json::Null);
+    let mut as_of = today;
+    let mut problems = Vec::new();
+    if let Some(obj) = options.as_object() {
+        for (key, value) in obj {
+            match (key.as_str(), value) {
+                ("asOf" | "as_of", Json::String(s)) => match parse_date(s.trim()) {
+                    Some(d) => as_of = d,
+                    None => problems.push(date_problem(key, s)),
+                },
+                ("asOf" | "as_of", Json::Null) => {}
+                ("asOf" | "as_of", _) => problems.push(type_problem(
+                    key,
+                    "字符串 YYYY-MM-DD",
+                    "a string YYYY-MM-DD",
+                )),
+                _ => problems.push(FieldProblem::new(
+                    key.clone(),
+                    Text::new("未知选项；可用：asOf", "unknown option; use asOf"),
+                )),
+            }
+        }
+    }
+    if !problems.is_empty() {
+        return error_json("invalid_options", &problems);
+    }
+    let docs: Vec<Json> = set.policies.iter().map(|p| policy_json(p, as_of)).collect();
+    json!({ "as_of": fmt_date(as_of), "policies": docs }).to_string()
+}
+
+/// The JSON Schemas: `"profile"`, `"result"`, or both (`""`) as `{"profile", "result"}`.
+pub fn schema_text(which: &str) -> String {
+    match which {
+        "profile" => PROFILE_SCHEMA.to_string(),
+        "result" => RESULT_SCHEMA.to_string(),
+        "" => format!("{{\"profile\":{PROFILE_SCHEMA},\"result\":{RESULT_SCHEMA}}}"),
+        other => error_json(
+            "invalid_argument",
+            &[FieldProblem::new(
+                "(schema)",
+                Text::new(
+                    format!("未知的 schema“{other}”；可选：profile、result"),
+                    format!("unknown schema `{other}`; use profile or result"),
+                ),
+            )],
+        ),
+    }
+}
+
+/// `butie.evaluate`: the result JSON of the profile (JSON text) with the options (JSON
+/// text: `{"asOf", "districts", "compare"}`), or an error object.
+#[wasm_bindgen]
+pub fn api_evaluate(profile_json: &str, options_json: &str) -> String {
+    crate::install_panic_hook();
+    match data::policy_set() {
+        Ok(set) => evaluate_text(set, profile_json, options_json, today()),
+        Err(e) => no_data(e),
+    }
+}
+
+/// `butie.policies`: the documents and their state (options JSON text: `{"asOf"}`).
+#[wasm_bindgen]
+pub fn api_policies(options_json: &str) -> String {
+    crate::install_panic_hook();
+    match data::policy_set() {
+        Ok(set) => policies_text(set, options_json, today()),
+        Err(e) => no_data(e),
+    }
+}
+
+/// `butie.schema`: the JSON Schema(s), see [`schema_text`].
+#[wasm_bindgen]
+pub fn api_schema(which: &str) -> String {
+    schema_text(which)
+}
+
+/// The engine version (`butie.version`).
+#[wasm_bindgen]
+pub fn api_version() -> String {
+    butie::VERSION.to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn set() -> &'static PolicySet {
+        data::policy_set().unwrap()
+    }
+
+    fn day(s: &str) -> Date {
+        parse_date(s).unwrap()
+    }
+
+    fn parse(s: &str) -> Json {
+        serde_json::from_str(s).unwrap()
+    }
+
+    #[test]
+    fn evaluates_like_the_cli() {
+        let profile = std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../docs/examples/software-firm-putuo.json"
+        ))
+        .unwrap();
+        let out = parse(&evaluate_text(
+            set(),
+            &profile,
+            r#"{"asOf":"2026-11-21"}"#,
+            day("2000-01-01"),
+        ));
+        assert_eq!(out["as_of"], "2026-11-21");
+        assert_eq!(out["available_now"]["up_to"], "2200000.00");
+        assert_eq!(
+            out["districts"].as_array().unwrap().len(),
+            4,
+            "all districts, as the CLI"
+        );
+        let json: Json = serde_json::from_str(&profile).unwrap();
+        let p = Profile::from_json(&set().catalogue, &json).unwrap();
+        let report = butie::evaluate(set(), &p, &EvalOptions::new(day("2026-11-21"))).unwrap();
+        assert_eq!(out, serde_json::to_value(&report).unwrap());
+    }
+
+    #[test]
+    fn options_are_checked() {
+        let today = day("2026-11-21");
+        let o = parse_options(
+            set(),
+            &parse(r#"{"districts":"putuo, jiading","compare":true}"#),
+            today,
+        )
+        .unwrap();
+        assert_eq!(o.districts, Some(vec!["putuo".into(), "jiading".into()]));
+        assert!(o.compare);
+        assert_eq!(o.as_of, today);
+        let e = parse_options(
+            set(),
+            &parse(r#"{"asOf":"2026-13-01","districts":["putuo","nowhere",3],"comapre":true}"#),
+            today,
+        )
+        .unwrap_err();
+        let mut paths: Vec<&str> = e.iter().map(|p| p.path.as_str()).collect();
+        paths.sort_unstable();
+        assert_eq!(paths, ["asOf", "comapre", "districts[1]", "districts[2]"]);
+        assert!(parse_options(set(), &parse("[1]"), today).is_err());
+        assert!(parse_options(set(), &Json::Null, today).is_ok());
+    }
+
+    #[test]
+    fn bad_profiles_name_every_field() {
+        let out = parse(&evaluate_text(
+            set(),
+            r#"{"certifications":{"cmmi_level":"7"},"projects":[{"kind":"rd_project","actual_investment":1.5}],"foo":1}"#,
+            "{}",
+            day("2026-11-21"),
+        ));
+        assert_eq!(out["error"], "invalid_profile");
+        let mut paths: Vec<&str> = out["fields"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["path"].as_str().unwrap())
+            .collect();
+        paths.sort_unstable();
+        assert_eq!(
+            paths,
+            [
+                "certifications.cmmi_level",
+                "foo",
+                "projects[0].actual_investment"
+            ]
+        );
+        assert!(out["fields"][0]["message"]["zh"].is_string());
+        assert!(out["fields"][0]["message"]["en"].is_string());
+        for bad in ["", "{", "[]", "null", "\"x\"", "{\"enterprise\":5}"] {
+            let out = parse(&evaluate_text(set(), bad, "{}", day("2026-11-21")));
+            assert_eq!(out["error"], "invalid_profile", "{bad}");
+        }
+        let out = parse(&evaluate_text(set(), "{}", "nope", day("2026-11-21")));
+        assert_eq!(out["error"], "invalid_options");
+    }
+
+    #[test]
+    fn policies_and_schemas() {
+        let out = parse(&policies_text(
+            set(),
+            r#"{"asOf":"2026-11-21"}"#,
+            day("2000-01-01"),
+        ));
+        assert_eq!(out["as_of"], "2026-11-21");
+        let putuo = out["policies"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["district"] == "putuo")
+            .unwrap();
+        assert_eq!(putuo["state"], "in_force");
+        assert_eq!(putuo["doc_no"], "普科合规范〔2024〕3号");
+        let bad = parse(&policies_text(set(), r#"{"asOf":"x"}"#, day("2026-11-21")));
+        assert_eq!(bad["error"], "invalid_options");
+        let both = parse(&schema_text(""));
+        assert_eq!(
+            both["profile"]["title"],
+            "butie enterprise profile (schema_version 1)"
+        );
+        assert!(both["result"].is_object());
+        assert_eq!(parse(&schema_text("nope"))["error"], "invalid_argument");
+    }
+}

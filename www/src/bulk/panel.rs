@@ -1,0 +1,299 @@
+//! The batch view: evaluation settings, the upload (file picker, drop zone, example list),
+//! the progress while a long list runs, the bad rows, the sortable table and the CSV
+//! download.
+
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
+
+use butie::{EvalOptions, Lang};
+use web_sys::HtmlInputElement;
+use yew::prelude::*;
+
+use super::run::{self, BatchOutput, Phase, Source};
+use super::table::{BatchTable, Shared};
+use crate::{app, data, dates, export, i18n};
+
+/// docs/examples/clients.csv: six clients, one deliberately bad row.
+const EXAMPLE: &str = include_str!("../../../docs/examples/clients.csv");
+/// The bad rows listed above the table (the CSV has them all).
+const MAX_LISTED: usize = 50;
+/// Performance API marks: a run started, its results on screen (`cargo xtask measure`
+/// times from the file input's change event to the second).
+pub const START_MARK: &str = "butie:batch-start";
+pub const DONE_MARK: &str = "butie:batch-done";
+
+#[derive(Properties, PartialEq)]
+pub struct BatchPanelProps {
+    pub lang: Lang,
+    /// The calculator's as-of date (the starting value here).
+    pub as_of: String,
+    pub today: String,
+    pub full_yuan: bool,
+}
+
+fn mark(name: &str) {
+    if let Some(p) = web_sys::window().and_then(|w| w.performance()) {
+        let _ = p.mark(name);
+    }
+}
+
+/// The batch view.
+#[function_component(BatchPanel)]
+pub fn batch_panel(props: &BatchPanelProps) -> Html {
+    let lang = props.lang;
+    let as_of = use_state(|| {
+        if dates::parse_typed_date(&props.as_of).is_some() {
+            props.as_of.clone()
+        } else {
+            props.today.clone()
+        }
+    });
+    let compare = use_state(|| false);
+    let phase = use_state(|| Phase::Idle);
+    let source: Rc<RefCell<Option<Source>>> = use_mut_ref(|| None);
+    let generation: Rc<Cell<u32>> = use_memo((), |()| Cell::new(0));
+    // Bumped to (re)start a run; the effect below starts it after the render.
+    let request = use_state(|| 0u32);
+    let dragging = use_state(|| false);
+
+    let date = dates::parse_typed_date(&as_of);
+    // Leaving the view stops a run in progress.
+    {
+        let generation = generation.clone();
+        use_effect_with((), move |()| {
+            move || generation.set(generation.get().wrapping_add(1))
+        });
+    }
+    {
+        let phase = phase.clone();
+        let source = source.clone();
+        let generation = generation.clone();
+        use_effect_with((*request, date, *compare), move |(_, date, compare)| {
+            let (Some(date), Some(src)) = (*date, source.borrow().clone()) else {
+                return;
+            };
+            let Ok(set) = data::policy_set() else { return };
+            let mine = generation.get().wrapping_add(1);
+            generation.set(mine);
+            mark(START_MARK);
+            phase.set(Phase::Reading);
+            let opts = EvalOptions {
+                compare_all: *compare,
+                ..EvalOptions::new(date)
+            };
+            let report = move |p: Phase| phase.set(p);
+            wasm_bindgen_futures::spawn_local(run::run(set, src, opts, generation, mine, report));
+        });
+    }
+    // Results on screen (painted): the measured end of a run.
+    {
+        let done = matches!(*phase, Phase::Done(_));
+        use_effect_with(done, move |done| {
+            if *done {
+                app::after_paint(|| {
+                    mark(DONE_MARK);
+                    if let Some(p) = web_sys::window().and_then(|w| w.performance()) {
+                        let _ = p.measure_with_start_mark_and_end_mark(
+                            "butie:batch",
+                            START_MARK,
+                            DONE_MARK,
+                        );
+                    }
+                });
+            }
+        });
+    }
+
+    let start = {
+        let source = source.clone();
+        let request = request.clone();
+        Callback::from(move |src: Source| {
+            *source.borrow_mut() = Some(src);
+            request.set(request.wrapping_add(1));
+        })
+    };
+    let on_file = {
+        let start = start.clone();
+        Callback::from(move |e: Event| {
+            let input: HtmlInputElement = e.target_unchecked_into();
+            if let Some(file) = input.files().and_then(|f| f.get(0)) {
+                start.emit(Source::File(file));
+            }
+            input.set_value("");
+        })
+    };
+    let on_example = {
+        let start = start.clone();
+        Callback::from(move |_| {
+            start.emit(Source::Text {
+                name: "clients.csv".into(),
+                text: Rc::from(EXAMPLE),
+            })
+        })
+    };
+    let download_example = Callback::from(|_| {
+        if let Err(e) = export::download(
+            "butie-clients-example.csv",
+            "text/csv;charset=utf-8",
+            EXAMPLE,
+        ) {
+            gloo::console::error!(format!("butie: download: {}", export::js_error(&e)));
+        }
+    });
+    let on_drag = {
+        let dragging = dragging.clone();
+        Callback::from(move |e: DragEvent| {
+            e.prevent_default();
+            dragging.set(e.type_() != "dragleave");
+        })
+    };
+    let on_drop = {
+        let start = start.clone();
+        let dragging = dragging.clone();
+        Callback::from(move |e: DragEvent| {
+            e.prevent_default();
+            dragging.set(false);
+            if let Some(file) = e
+                .data_transfer()
+                .and_then(|d| d.files())
+                .and_then(|f| f.get(0))
+            {
+                start.emit(Source::File(file));
+            }
+        })
+    };
+    let on_as_of = {
+        let as_of = as_of.clone();
+        Callback::from(move |e: InputEvent| {
+            let input: HtmlInputElement = e.target_unchecked_into();
+            as_of.set(input.value());
+        })
+    };
+    let mode = |value: bool, label: i18n::Tr, id: &'static str| {
+        let handle = compare.clone();
+        let onchange = Callback::from(move |_: Event| handle.set(value));
+        html! {
+            <label class="radio" for={id}>
+                <input type="radio" id={id} name="butie-batch-mode" checked={*compare == value} {onchange} data-testid={id} />
+                { label.get(lang) }
+            </label>
+        }
+    };
+
+    html! {
+        <section class="batch" aria-labelledby="butie-batch-title" data-testid="batch"
+            ondragover={on_drag.clone()} ondragenter={on_drag.clone()} ondragleave={on_drag} ondrop={on_drop}>
+            <h2 id="butie-batch-title">{ i18n::BATCH_TITLE.get(lang) }</h2>
+            <p class="note">{ i18n::BATCH_INTRO.get(lang) }</p>
+            <fieldset class="settings batch-settings">
+                <legend>{ i18n::SETTINGS.get(lang) }</legend>
+                <div class={classes!("field", date.is_none().then_some("invalid"))}>
+                    <label for="butie-batch-as-of">{ i18n::AS_OF.get(lang) }</label>
+                    <input id="butie-batch-as-of" type="text" inputmode="numeric" autocomplete="off"
+                        placeholder={i18n::DATE_PLACEHOLDER} value={(*as_of).clone()} oninput={on_as_of}
+                        aria-invalid={date.is_none().to_string()} data-testid="batch-as-of" />
+                    if date.is_none() {
+                        <p class="error">{ i18n::ERR_BATCH_AS_OF.get(lang) }</p>
+                    }
+                </div>
+                <fieldset class="mode">
+                    <legend>{ i18n::MODE.get(lang) }</legend>
+                    { mode(false, i18n::MODE_REGISTERED, "butie-batch-registered") }
+                    { mode(true, i18n::MODE_COMPARE, "butie-batch-compare") }
+                </fieldset>
+            </fieldset>
+            <div class={classes!("upload", dragging.then_some("dragging"))}>
+                <input type="file" id="butie-batch-file" class="visually-hidden"
+                    accept=".csv,.jsonl,.ndjson,.json,text/csv,application/json"
+                    onchange={on_file} data-testid="batch-file" />
+                <label for="butie-batch-file" class="button primary">{ i18n::BATCH_CHOOSE.get(lang) }</label>
+                <span class="help">{ i18n::BATCH_DROP.get(lang) }</span>
+                <button type="button" onclick={on_example} data-testid="batch-example">{ i18n::BATCH_EXAMPLE.get(lang) }</button>
+                <button type="button" class="link" onclick={download_example}>{ i18n::BATCH_EXAMPLE_DOWNLOAD.get(lang) }</button>
+            </div>
+            <details class="format-help">
+                <summary>{ i18n::BATCH_FORMAT.get(lang) }</summary>
+                <ul>
+                    <li>{ i18n::BATCH_FORMAT_CSV.get(lang) }</li>
+                    <li>{ i18n::BATCH_FORMAT_CELLS.get(lang) }</li>
+                    <li>{ i18n::BATCH_FORMAT_JSONL.get(lang) }</li>
+                </ul>
+            </details>
+            { status(&phase, lang, props.full_yuan) }
+        </section>
+    }
+}
+
+/// The progress, the failure, or the results.
+fn status(phase: &Phase, lang: Lang, full_yuan: bool) -> Html {
+    match phase {
+        Phase::Idle => Html::default(),
+        Phase::Reading => html! {
+            <div class="progress" role="status" data-testid="batch-progress">
+                <progress aria-label={i18n::BATCH_READING.get(lang)}></progress>
+                <span>{ i18n::BATCH_READING.get(lang) }</span>
+            </div>
+        },
+        Phase::Evaluating { done, total } => html! {
+            <div class="progress" role="status" data-testid="batch-progress">
+                <progress max={total.to_string()} value={done.to_string()}
+                    aria-label={i18n::batch_progress(*done, *total, lang)}></progress>
+                <span>{ i18n::batch_progress(*done, *total, lang) }</span>
+            </div>
+        },
+        Phase::Failed(reason) => html! {
+            <p class="notice error" role="alert" data-testid="batch-failed">
+                { i18n::BATCH_FAILED.get(lang) }{ reason.get(lang) }
+            </p>
+        },
+        Phase::Done(out) => done(out, lang, full_yuan),
+    }
+}
+
+/// A finished list: summary, download, bad rows, table.
+fn done(out: &Rc<BatchOutput>, lang: Lang, full_yuan: bool) -> Html {
+    let download = {
+        let out = out.clone();
+        Callback::from(move |_| {
+            let name = export::file_name("batch", &out.as_of, "csv");
+            if let Err(e) = export::download(&name, "text/csv;charset=utf-8", &out.csv) {
+                gloo::console::error!(format!("butie: download: {}", export::js_error(&e)));
+            }
+        })
+    };
+    let listed = out.errors.iter().take(MAX_LISTED).map(|e| {
+        let client = out.clients.get(e.client);
+        let who = client
+            .and_then(|c| c.name.as_deref().or(c.id.as_deref()))
+            .map(|n| i18n::paren(n, lang))
+            .unwrap_or_default();
+        html! {
+            <li data-row={e.row.to_string()}>
+                <strong>{ i18n::row_number(e.row, lang) }{ who }</strong>{ i18n::colon(lang) }
+                { i18n::row_problems(&e.problems, lang) }
+            </li>
+        }
+    });
+    html! {
+        <div class="batch-done" data-testid="batch-done">
+            <p class="batch-summary" role="status" data-testid="batch-summary">
+                { i18n::batch_summary(out.clients.len(), out.bad_rows, out.rows.len(), out.millis, &out.file_name, lang) }
+            </p>
+            <p>
+                <button type="button" class="primary" onclick={download} data-testid="batch-download">
+                    { i18n::BATCH_DOWNLOAD.get(lang) }
+                </button>
+            </p>
+            if !out.errors.is_empty() {
+                <section class="batch-errors notice error" data-testid="batch-errors" aria-labelledby="butie-batch-errors">
+                    <h3 id="butie-batch-errors">{ i18n::batch_errors_title(out.bad_rows, lang) }</h3>
+                    <ul>{ for listed }</ul>
+                    if out.errors.len() > MAX_LISTED {
+                        <p>{ i18n::batch_more_errors(out.errors.len() - MAX_LISTED, lang) }</p>
+                    }
+                </section>
+            }
+            <BatchTable output={Shared(out.clone())} lang={lang} full_yuan={full_yuan} />
+        </div>
+    }
+}

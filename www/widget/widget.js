@@ -1,0 +1,381 @@
+// butie widget runtime: the <butie-calculator> element, the window.butie API and the
+// iframe page's start-up. `cargo xtask dist` builds dist/butie-widget.js from it: one
+// classic script, one function scope holding wasm-bindgen's no-modules glue (which defines
+// `wasm_bindgen`), the wasm deflated and base64-encoded (`BUTIE_WASM`), then this file.
+//
+// No code from strings (no eval or Function constructor), nothing inline required on the host page: under a strict
+// Content-Security-Policy the page needs only `script-src <where this file is>
+// 'wasm-unsafe-eval'`. Styles go into each element's shadow root as a constructed
+// stylesheet (adoptedStyleSheets), which `style-src` does not restrict; theme attributes are
+// applied through the CSSOM. See docs/embedding.md.
+
+/** Attributes handed to the app (the others are theme attributes). */
+const OPTION_ATTRIBUTES = ["lang", "districts", "as-of", "compact", "consultant", "contact"];
+/** Theme attributes → the custom properties they set on the element. */
+const THEME_ATTRIBUTES = {
+  accent: "--butie-accent",
+  background: "--butie-bg",
+  "text-color": "--butie-text",
+  font: "--butie-font",
+};
+/** Colours: #rgb…#rrggbbaa, a colour name, rgb()/hsl() with plain numbers. */
+const COLOUR = /^(#[0-9a-f]{3,8}|[a-z]{3,30}|(rgb|rgba|hsl|hsla)\([0-9a-z.,%\s/+-]{1,60}\))$/i;
+/** A font-family list: names, quotes, commas; no functions, no declarations. */
+const FONT = /^[^;:{}()<>\\]{1,200}$/;
+const LOADING = "正在加载… Loading…";
+/** Rules needed before the wasm (and with it the full stylesheet) is there. */
+const BASE_CSS =
+  ":host{all:initial;display:block}:host([hidden]){display:none}" +
+  ".butie-root{all:initial;display:block}" +
+  ".butie-loading,.butie-failed{display:block;padding:16px;font:15px/1.5 system-ui,sans-serif;color:#5b6673}" +
+  ".butie-failed{color:#b3261e}";
+
+// ---------------------------------------------------------------- loading the wasm
+
+let loading = null;
+let failure = null;
+
+/** Inflates and instantiates the embedded wasm once; every caller waits for the same load. */
+function load() {
+  if (loading === null) {
+    loading = (async () => {
+      const packed =
+        typeof Uint8Array.fromBase64 === "function"
+          ? Uint8Array.fromBase64(BUTIE_WASM)
+          : Uint8Array.from(atob(BUTIE_WASM), (c) => c.charCodeAt(0));
+      // A Response with the wasm MIME type streams into the compiler while it inflates.
+      const wasm = new Response(
+        new Blob([packed]).stream().pipeThrough(new DecompressionStream("deflate-raw")),
+        { headers: { "Content-Type": "application/wasm" } },
+      );
+      await wasm_bindgen({ module_or_path: wasm });
+    })();
+    loading.catch((error) => {
+      failure = error;
+    });
+  }
+  return loading;
+}
+
+/** Why the engine is not there, in both languages (a CSP without 'wasm-unsafe-eval', an old browser). */
+function unavailableMessage(error) {
+  const reason = String((error && error.message) || error || "unknown error");
+  const csp = /Content.Security.Policy|unsafe-eval/i.test(reason);
+  return {
+    zh: csp
+      ? "本网站的内容安全策略（CSP）不允许运行 WebAssembly：请在 script-src 中加入 'wasm-unsafe-eval'。"
+      : `计算引擎无法载入（${reason}）。请使用较新的浏览器。`,
+    en: csp
+      ? "This site's Content-Security-Policy does not allow WebAssembly: add 'wasm-unsafe-eval' to script-src."
+      : `The calculator engine could not load (${reason}). Please use a recent browser.`,
+  };
+}
+
+// ---------------------------------------------------------------- styles
+
+let baseSheet = null;
+let fullSheet = null;
+
+function makeSheet(css) {
+  try {
+    const sheet = new CSSStyleSheet();
+    sheet.replaceSync(css);
+    return sheet;
+  } catch {
+    return css; // no constructable stylesheets: a <style> element (needs style-src to allow it)
+  }
+}
+
+/** Puts `sheet` (a CSSStyleSheet, or CSS text as a fallback) into a shadow root. */
+function adopt(root, sheet) {
+  if (typeof sheet !== "string" && "adoptedStyleSheets" in root) {
+    root.adoptedStyleSheets = [sheet];
+    return;
+  }
+  let style = root.querySelector("style[data-butie]");
+  if (!style) {
+    style = document.createElement("style");
+    style.setAttribute("data-butie", "");
+    root.prepend(style);
+  }
+  style.textContent = typeof sheet === "string" ? sheet : BASE_CSS;
+}
+
+// ---------------------------------------------------------------- the element
+
+/** `<butie-calculator lang districts as-of compact consultant contact accent background text-color font>` */
+class ButieCalculator extends HTMLElement {
+  static get observedAttributes() {
+    return OPTION_ATTRIBUTES.concat(Object.keys(THEME_ATTRIBUTES));
+  }
+
+  #shadow;
+  #container;
+  #handle = null;
+  #waiting = false;
+  #updateQueued = false;
+  #resultJson = null;
+  #themed = new Set();
+
+  constructor() {
+    super();
+    this.#shadow = this.attachShadow({ mode: "open" });
+    if (baseSheet === null) baseSheet = makeSheet(BASE_CSS);
+    adopt(this.#shadow, baseSheet);
+    this.#container = document.createElement("div");
+    this.#container.className = "butie-root";
+    this.#shadow.append(this.#container);
+    this.#showText("butie-loading", LOADING);
+  }
+
+  /** The last result (the JSON of a `butie-result` event), a fresh copy; null before the first. */
+  get result() {
+    return this.#resultJson === null ? null : JSON.parse(this.#resultJson);
+  }
+
+  connectedCallback() {
+    this.#applyTheme();
+    if (this.#handle !== null || this.#waiting) return;
+    this.#waiting = true;
+    load().then(
+      () => {
+        this.#waiting = false;
+        if (this.isConnected && this.#handle === null) this.#mount();
+      },
+      (error) => {
+        this.#waiting = false;
+        const m = unavailableMessage(error);
+        this.#showText("butie-failed", `${m.zh} ${m.en}`);
+      },
+    );
+  }
+
+  disconnectedCallback() {
+    // Moving the element disconnects and reconnects it at once: keep the app then.
+    queueMicrotask(() => {
+      if (this.isConnected || this.#handle === null) return;
+      const handle = this.#handle;
+      this.#handle = null;
+      handle.destroy();
+      handle.free();
+      this.#showText("butie-loading", LOADING);
+    });
+  }
+
+  attributeChangedCallback(name, oldValue, newValue) {
+    if (oldValue === newValue) return;
+    if (name in THEME_ATTRIBUTES) {
+      this.#applyTheme();
+      return;
+    }
+    // Several attributes set in a row become one update, after the caller's code has run.
+    if (this.#handle === null || this.#updateQueued) return;
+    this.#updateQueued = true;
+    queueMicrotask(() => {
+      this.#updateQueued = false;
+      if (this.#handle !== null) this.#handle.update(this.#options());
+    });
+  }
+
+  #options() {
+    const compact = this.getAttribute("compact");
+    return JSON.stringify({
+      lang: this.getAttribute("lang"),
+      districts: this.getAttribute("districts"),
+      "as-of": this.getAttribute("as-of"),
+      compact: compact !== null && compact !== "false",
+      consultant: this.getAttribute("consultant"),
+      contact: this.getAttribute("contact"),
+    });
+  }
+
+  #mount() {
+    if (fullSheet === null) fullSheet = makeSheet(wasm_bindgen.widget_css());
+    adopt(this.#shadow, fullSheet);
+    this.#container.replaceChildren();
+    try {
+      this.#handle = wasm_bindgen.mount_widget(this.#container, this.#options(), (json) =>
+        this.#emit(json),
+      );
+    } catch (error) {
+      const m = unavailableMessage(error);
+      this.#showText("butie-failed", `${m.zh} ${m.en}`);
+    }
+  }
+
+  /** Called by the app with each new result (JSON text): a `butie-result` event, after the render. */
+  #emit(json) {
+    this.#resultJson = json;
+    queueMicrotask(() => {
+      if (this.#resultJson !== json) return; // a newer result is on its way
+      this.dispatchEvent(
+        new CustomEvent("butie-result", { detail: JSON.parse(json), bubbles: true, composed: true }),
+      );
+    });
+  }
+
+  #applyTheme() {
+    for (const [attribute, property] of Object.entries(THEME_ATTRIBUTES)) {
+      const raw = this.getAttribute(attribute);
+      const value = raw === null ? "" : raw.trim();
+      const valid = value !== "" && (attribute === "font" ? FONT : COLOUR).test(value);
+      if (valid) {
+        this.style.setProperty(property, value);
+        this.#themed.add(property);
+      } else {
+        if (value !== "") console.warn(`butie-calculator: ${attribute}="${raw}" ignored (not a ${attribute === "font" ? "font list" : "colour"})`);
+        // Only what an attribute set: a property the page set itself stays.
+        if (this.#themed.delete(property)) this.style.removeProperty(property);
+      }
+    }
+  }
+
+  #showText(className, text) {
+    const p = document.createElement("p");
+    p.className = className;
+    p.setAttribute("role", className === "butie-failed" ? "alert" : "status");
+    p.textContent = text;
+    this.#container.replaceChildren(p);
+  }
+}
+
+// ---------------------------------------------------------------- the JS API
+
+/** An error object like the ones the engine returns. */
+function errorObject(code, path, zh, en) {
+  return { error: code, fields: path === null ? [] : [{ path, message: { zh, en } }], message: { zh, en } };
+}
+
+/** Runs `f` (which returns JSON text) once the engine is there; never throws. */
+function call(f) {
+  return load().then(
+    () => {
+      try {
+        return JSON.parse(f());
+      } catch (error) {
+        const reason = String((error && error.message) || error);
+        return errorObject("internal_error", null, `内部错误：${reason}`, `internal error: ${reason}`);
+      }
+    },
+    (error) => {
+      const m = unavailableMessage(error);
+      return { error: "unavailable", fields: [], message: m };
+    },
+  );
+}
+
+/** JSON text of an argument; `null` when it cannot be written as JSON. */
+function toJson(value, fallback) {
+  if (value === undefined) return fallback;
+  if (typeof value === "string") return value;
+  try {
+    const text = JSON.stringify(value);
+    return text === undefined ? null : text;
+  } catch {
+    return null;
+  }
+}
+
+// The API object: window.butie (merged into an object of that name if the page has one).
+const api = typeof window.butie === "object" && window.butie !== null ? window.butie : {};
+Object.assign(api, {
+  /** Resolves (to this API) once the engine has loaded; rejects if it cannot load. */
+  ready: null,
+  /**
+   * Evaluates a profile (an object or JSON text) like `butie evaluate FILE --json`:
+   * options `{ asOf: "YYYY-MM-DD", districts: ["putuo"], compare: true }`. Resolves to the
+   * result object, or to `{ error, fields: [{ path, message: { zh, en } }] }`.
+   */
+  evaluate(profile, options) {
+    const profileJson = toJson(profile, "null");
+    const optionsJson = toJson(options, "{}");
+    if (profileJson === null) {
+      return Promise.resolve(
+        errorObject("invalid_profile", "(root)", "无法转为 JSON 的企业信息", "the profile cannot be written as JSON"),
+      );
+    }
+    if (optionsJson === null) {
+      return Promise.resolve(
+        errorObject("invalid_options", "(options)", "无法转为 JSON 的选项", "the options cannot be written as JSON"),
+      );
+    }
+    return call(() => wasm_bindgen.api_evaluate(profileJson, optionsJson));
+  },
+  /** The policy documents and their state on `{ asOf }` (default today), like `butie policies --json`. */
+  policies(options) {
+    const optionsJson = toJson(options, "{}");
+    if (optionsJson === null) {
+      return Promise.resolve(
+        errorObject("invalid_options", "(options)", "无法转为 JSON 的选项", "the options cannot be written as JSON"),
+      );
+    }
+    return call(() => wasm_bindgen.api_policies(optionsJson));
+  },
+  /** The JSON Schemas: `schema()` → `{ profile, result }`; `schema("profile")`, `schema("result")`. */
+  schema(which) {
+    if (which !== undefined && typeof which !== "string") {
+      return Promise.resolve(
+        errorObject("invalid_argument", "(schema)", "应为 \"profile\" 或 \"result\"", 'expected "profile" or "result"'),
+      );
+    }
+    return call(() => wasm_bindgen.api_schema(which ?? ""));
+  },
+});
+api.ready = load().then(() => {
+  api.version = wasm_bindgen.api_version();
+  return api;
+});
+// Handled here so a page that never asks is not told about a failed load twice.
+api.ready.catch(() => {});
+
+// ---------------------------------------------------------------- the iframe page (embed.html)
+
+/** In embed.html: one element configured from the URL fragment; its height goes to the parent. */
+function startFrame() {
+  const element = document.createElement("butie-calculator");
+  const apply = () => {
+    const params = new URLSearchParams(location.hash.slice(1));
+    for (const name of OPTION_ATTRIBUTES.concat(Object.keys(THEME_ATTRIBUTES))) {
+      const value = params.get(name);
+      if (name === "compact") {
+        if (value !== null && value !== "0" && value !== "false") element.setAttribute("compact", "");
+        else element.removeAttribute("compact");
+      } else if (value !== null && value !== "") {
+        element.setAttribute(name, value);
+      } else {
+        element.removeAttribute(name);
+      }
+    }
+    const en = (params.get("lang") || "").toLowerCase().startsWith("en");
+    document.documentElement.lang = en ? "en" : "zh-CN";
+    document.title = en ? "butie subsidy calculator" : "butie 补贴计算器";
+    return params;
+  };
+  const params = apply();
+  window.addEventListener("hashchange", apply);
+  document.body.append(element);
+  if (window.parent === window) return;
+  let last = -1;
+  const report = () => {
+    const height = Math.ceil(element.getBoundingClientRect().height);
+    if (height === last) return;
+    last = height;
+    window.parent.postMessage({ type: "butie:height", height }, "*");
+  };
+  new ResizeObserver(report).observe(element);
+  if (params.get("events") === "1") {
+    element.addEventListener("butie-result", (event) =>
+      window.parent.postMessage({ type: "butie:result", detail: event.detail }, "*"),
+    );
+  }
+}
+
+// ---------------------------------------------------------------- start
+
+window.butie = api;
+customElements.define("butie-calculator", ButieCalculator);
+load();
+if (document.documentElement.hasAttribute("data-butie-frame")) {
+  if (document.body) startFrame();
+  else document.addEventListener("DOMContentLoaded", startFrame, { once: true });
+}
