@@ -31,6 +31,19 @@ fn main() {
     }
     let set = butie::PolicySet::from_toml(&catalogue, &policies)
         .unwrap_or_else(|e| panic!("the policy files do not load:\n{e}"));
-    let out = Path::new(&std::env::var("OUT_DIR").expect("OUT_DIR")).join("policies.bin");
+    let out_dir = std::env::var("OUT_DIR").expect("OUT_DIR");
+    let out = Path::new(&out_dir).join("policies.bin");
     fs::write(out, set.to_bytes()).expect("write policies.bin");
+
+    // The result schema for `butie.schema()`, minified (a test keeps the file current).
+    let schema = Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/schema/result.schema.json");
+    println!("cargo:rerun-if-changed={}", schema.display());
+    let text = fs::read_to_string(&schema).unwrap_or_else(|e| panic!("{}: {e}", schema.display()));
+    let json: serde_json::Value =
+        serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", schema.display()));
+    fs::write(
+        Path::new(&out_dir).join("result.schema.json"),
+        json.to_string(),
+    )
+    .expect("write result.schema.json");
 }

@@ -87,7 +87,7 @@ impl V {
 impl<'a> Env<'a> {
     /// The value of an operand (overrides first); `None` when unknown.
     // Hot in the condition interpreter; not inlined at opt-level "s" without this.
-    #[inline(always)]
+    #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
     pub fn get(&self, op: Operand, item: ItemCtx) -> Option<&Value> {
         let idx = match op {
             Operand::Fact(_) => None,
@@ -112,7 +112,7 @@ impl<'a> Env<'a> {
     }
 
     // Hot in the condition interpreter; not inlined at opt-level "s" without this.
-    #[inline(always)]
+    #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
     fn term(&self, t: &Term, item: ItemCtx, missing: &mut Missing) -> Option<V> {
         match t {
             Term::Lit(Lit::Num(n)) => Some(V::Num(*n)),
@@ -136,7 +136,7 @@ impl<'a> Env<'a> {
 
     /// Evaluates a value expression; `None` when an input is unknown.
     // Hot in the condition interpreter; not inlined at opt-level "s" without this.
-    #[inline(always)]
+    #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
     pub fn value(&self, e: &ValueExpr, item: ItemCtx, missing: &mut Missing) -> Option<V> {
         let first = self.term(&e.first, item, missing);
         if e.rest.is_empty() {

@@ -19,8 +19,15 @@ use crate::{data, dates};
 
 /// The committed JSON Schemas (kept fresh by `cli/tests/cli_commands.rs`); the wasm carries
 /// no schema generator.
-const PROFILE_SCHEMA: &str = include_str!("../../docs/schema/profile.schema.json");
-const RESULT_SCHEMA: &str = include_str!("../../docs/schema/result.schema.json");
+/// The result schema (docs/schema/result.schema.json), minified by build.rs. The profile
+/// schema is generated from the catalogue at run time, like the CLI does.
+const RESULT_SCHEMA: &str = include_str!(concat!(env!("OUT_DIR"), "/result.schema.json"));
+
+fn profile_schema() -> String {
+    crate::data::policy_set()
+        .map(|set| butie::schema::profile_schema(&set.catalogue).to_string())
+        .unwrap_or_else(|e| error_json("internal", &[FieldProblem::new("(data)", Text::new(e, e))]))
+}
 
 /// One rejected field: where and why.
 #[derive(Debug, Clone, PartialEq)]
@@ -337,9 +344,12 @@ pub fn policies_text(set: &PolicySet, options_json: &str, today: Date) -> String
 /// The JSON Schemas: `"profile"`, `"result"`, or both (`""`) as `{"profile", "result"}`.
 pub fn schema_text(which: &str) -> String {
     match which {
-        "profile" => PROFILE_SCHEMA.to_string(),
+        "profile" => profile_schema(),
         "result" => RESULT_SCHEMA.to_string(),
-        "" => format!("{{\"profile\":{PROFILE_SCHEMA},\"result\":{RESULT_SCHEMA}}}"),
+        "" => format!(
+            "{{\"profile\":{},\"result\":{RESULT_SCHEMA}}}",
+            profile_schema()
+        ),
         other => error_json(
             "invalid_argument",
             &[FieldProblem::new(

@@ -255,17 +255,15 @@ fn calculator(config: &AppConfig) -> Html {
                     dispatch={dispatch.clone()}
                 />
             </header>
-            if !embedded {
+            if !embedded && cfg!(feature = "consultant-tools") {
                 <nav class="views no-print" aria-label={i18n::VIEWS.get(lang)}>
                     { tab(View::Calculator, i18n::VIEW_CALCULATOR, "view-calculator") }
                     { tab(View::Batch, i18n::VIEW_BATCH, "view-batch") }
                     { tab(View::Embed, i18n::VIEW_EMBED, "view-embed") }
                 </nav>
             }
-            if current == View::Batch {
-                <crate::bulk::BatchPanel lang={lang} as_of={state.as_of.clone()} today={state.today.clone()} full_yuan={state.full_yuan} />
-            } else if current == View::Embed {
-                <crate::embed::EmbedPanel lang={lang} today={state.today.clone()} />
+            if let Some(panel) = tool_panel(current, lang, &state) {
+                { panel }
             } else {
                 if let Some(notice) = &state.notice {
                     <NoticeBar notice={notice.clone()} lang={lang} dispatch={dispatch.clone()} />
@@ -429,6 +427,26 @@ fn notice_bar(props: &NoticeProps) -> Html {
             <button type="button" class="link" {onclick}>{ i18n::DISMISS.get(props.lang) }</button>
         </div>
     }
+}
+
+/// The consultant tools' views (batch, embed panel); `None` for the calculator.
+#[cfg(feature = "consultant-tools")]
+fn tool_panel(view: View, lang: Lang, state: &crate::state::AppState) -> Option<Html> {
+    match view {
+        View::Batch => Some(html! {
+            <crate::bulk::BatchPanel lang={lang} as_of={state.as_of.clone()} today={state.today.clone()} full_yuan={state.full_yuan} />
+        }),
+        View::Embed => {
+            Some(html! { <crate::embed::EmbedPanel lang={lang} today={state.today.clone()} /> })
+        }
+        View::Calculator => None,
+    }
+}
+
+/// Built without the consultant tools (the widget): only the calculator.
+#[cfg(not(feature = "consultant-tools"))]
+fn tool_panel(_: View, _: Lang, _: &crate::state::AppState) -> Option<Html> {
+    None
 }
 
 #[cfg(test)]

@@ -7,14 +7,24 @@
 //! (`dist/butie-widget.js`) is built without the start hook and mounts through
 //! [`widget::mount_widget`] instead; its JS API calls the functions in [`api`].
 
+// Builds without the consultant tools or the JS API (the page's and the widget's wasm) leave
+// some shared strings and helpers unused.
+#![cfg_attr(
+    not(all(feature = "consultant-tools", feature = "js-api")),
+    allow(dead_code, unused_imports)
+)]
+
+#[cfg(feature = "js-api")]
 mod api;
 mod app;
 mod bench;
+#[cfg(feature = "consultant-tools")]
 mod bulk;
 mod calc;
 mod data;
 mod dates;
 mod draft;
+#[cfg(feature = "consultant-tools")]
 mod embed;
 mod export;
 mod form;
@@ -26,12 +36,15 @@ mod storage;
 mod summary_bar;
 mod toolbar;
 mod view;
+#[cfg(feature = "js-api")]
 mod widget;
 
+#[cfg(feature = "js-api")]
 pub use api::{api_evaluate, api_policies, api_schema, api_version};
 pub use app::{App, AppConfig};
 pub use bench::bench_evaluate;
 use wasm_bindgen::prelude::*;
+#[cfg(feature = "js-api")]
 pub use widget::{WidgetHandle, mount_widget, widget_css};
 
 /// Id of the element the app mounts into; `index.html` must contain it.
@@ -45,7 +58,10 @@ fn panic_hook(info: &std::panic::PanicHookInfo<'_>) {
     let page = web_sys::window()
         .and_then(|w| w.document())
         .and_then(|d| d.get_element_by_id(MOUNT_ID));
-    for root in page.into_iter().chain(widget::mounted_roots()) {
+    let roots = page.into_iter();
+    #[cfg(feature = "js-api")]
+    let roots = roots.chain(widget::mounted_roots());
+    for root in roots {
         root.set_text_content(Some(
             "出错了，请刷新页面重试。 Something went wrong; please reload the page.",
         ));

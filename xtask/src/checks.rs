@@ -31,17 +31,22 @@ pub fn ci() -> Result<()> {
         "-D",
         "warnings",
     ]))?;
-    // The front end's wasm-only code paths are linted on their real target too.
-    util::run(util::cargo().args([
-        "clippy",
-        "--package",
-        "butie-www",
-        "--target",
-        "wasm32-unknown-unknown",
-        "--",
-        "-D",
-        "warnings",
-    ]))?;
+    // The front end's wasm-only code paths are linted on their real target too,
+    // with the default features and as each shipped build (page, widget) is cut.
+    for features in [None, Some(dist::PAGE_FEATURES), Some(dist::WIDGET_FEATURES)] {
+        let mut cmd = util::cargo();
+        cmd.args([
+            "clippy",
+            "--package",
+            "butie-www",
+            "--target",
+            "wasm32-unknown-unknown",
+        ]);
+        if let Some(features) = features {
+            cmd.args(["--no-default-features", "--features", features]);
+        }
+        util::run(cmd.args(["--", "-D", "warnings"]))?;
+    }
     test()
 }
 

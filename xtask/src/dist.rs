@@ -104,15 +104,18 @@ pub fn dist() -> Result<Dist> {
     let template = std::fs::read_to_string(&template_path)
         .with_context(|| format!("cannot read the page template {}", template_path.display()))?;
 
+    // Two builds of the same crate: the page (with the consultant tools: batch, embed panel)
+    // and the widget / iframe page (with the JS API), each without the other's code.
     let started = Instant::now();
-    let wasm_path = build_wasm()?;
+    let wasm_path = build_wasm(PAGE_FEATURES, "page")?;
+    let widget_wasm_path = build_wasm(WIDGET_FEATURES, "widget")?;
     let build_time = started.elapsed();
 
     let started = Instant::now();
     let scratch = wasm_path.with_file_name("xtask-bindgen");
     let (glue, wasm) = bindgen(&wasm_path, &scratch, Glue::Web)?;
     let widget_scratch = wasm_path.with_file_name("xtask-bindgen-widget");
-    let (widget_glue, widget_wasm) = bindgen(&wasm_path, &widget_scratch, Glue::Widget)?;
+    let (widget_glue, widget_wasm) = bindgen(&widget_wasm_path, &widget_scratch, Glue::Widget)?;
     let bindgen_time = started.elapsed();
 
     let wasm_file = format!("{STEM}_bg.wasm");
@@ -198,8 +201,14 @@ pub fn dist() -> Result<Dist> {
     })
 }
 
-/// Runs `cargo build` for the front end and returns the `.wasm` it wrote.
-fn build_wasm() -> Result<PathBuf> {
+/// Cargo features of the page's wasm (`butie.html`, `index.html`).
+pub const PAGE_FEATURES: &str = "consultant-tools";
+/// Cargo features of the widget's wasm (`butie-widget.js`, `embed.html`).
+pub const WIDGET_FEATURES: &str = "js-api";
+
+/// Runs `cargo build` for the front end with `features` and returns a copy of the `.wasm`
+/// it wrote, named after `tag` (the next build overwrites cargo's own file).
+fn build_wasm(features: &str, tag: &str) -> Result<PathBuf> {
     let mut command = util::cargo();
     command.args([
         "build",
@@ -208,6 +217,9 @@ fn build_wasm() -> Result<PathBuf> {
         "--release",
         "--target",
         "wasm32-unknown-unknown",
+        "--no-default-features",
+        "--features",
+        features,
         "--message-format=json-render-diagnostics",
     ]);
     command.env("CARGO_PROFILE_RELEASE_OPT_LEVEL", WASM_OPT_LEVEL);
@@ -226,8 +238,12 @@ fn build_wasm() -> Result<PathBuf> {
         );
     }
     let stdout = String::from_utf8_lossy(&output.stdout);
-    find_wasm_artifact(&stdout)
-        .with_context(|| format!("`{shown}` reported no .wasm file for {PACKAGE}"))
+    let built = find_wasm_artifact(&stdout)
+        .with_context(|| format!("`{shown}` reported no .wasm file for {PACKAGE}"))?;
+    let copy = built.with_file_name(format!("xtask-{tag}.wasm"));
+    std::fs::copy(&built, &copy)
+        .with_context(|| format!("cannot copy {} to {}", built.display(), copy.display()))?;
+    Ok(copy)
 }
 
 /// Finds the `.wasm` produced for [`LIB_NAME`] in cargo's JSON messages.
