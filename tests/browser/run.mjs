@@ -108,6 +108,54 @@ test("hosted single file (/) makes no requests while it is used", async () => {
   }
 });
 
+test("content security policy: the pages run only their own code and cannot reach the network", async () => {
+  // What a page's CSP refuses (fetch, image, injected script) and the directive it names.
+  const probe = async (page) =>
+    page.evaluate(async () => {
+      const violations = [];
+      document.addEventListener("securitypolicyviolation", (e) => violations.push(e.effectiveDirective));
+      const fetched = await fetch("http://127.0.0.1:9/x").then(() => "sent", () => "refused");
+      const img = new Image();
+      img.src = "http://127.0.0.1:9/pixel.png";
+      const script = document.createElement("script");
+      script.textContent = "window.__butieInjected = true;";
+      document.body.append(script);
+      await new Promise((r) => setTimeout(r, 200));
+      const meta = document.querySelector('meta[http-equiv="Content-Security-Policy"]')?.content ?? "";
+      return { fetched, injected: window.__butieInjected === true, violations: violations.sort(), meta };
+    });
+  const refused = [/Refused to/, /Content Security Policy/, /Failed to fetch/, /ERR_/];
+  for (const file of ["butie.html", "embed.html"]) {
+    await withPage({ allowedProblems: refused }, async ({ page }) => {
+      await page.goto(distFileUrl(file));
+      if (file === "butie.html") await expectApp(page);
+      else await page.locator("butie-calculator").waitFor();
+      const seen = await probe(page);
+      assert.equal(seen.fetched, "refused", `${file}: fetch is refused`);
+      assert.equal(seen.injected, false, `${file}: an injected script does not run`);
+      assert.deepEqual(seen.violations, ["connect-src", "img-src", "script-src-elem"], `${file}: ${seen.meta}`);
+      assert.match(seen.meta, /default-src 'none'/);
+      assert.doesNotMatch(seen.meta, /connect-src/, `${file}: nothing to connect to`);
+    });
+  }
+  // The multi-file page may load its own files, and nothing else.
+  const server = await serveDist();
+  try {
+    await withPage({ allowOrigins: [server.origin], allowedProblems: refused }, async ({ page }) => {
+      await page.goto(`${server.origin}/index.html`);
+      await expectApp(page);
+      const seen = await probe(page);
+      assert.equal(seen.fetched, "refused");
+      assert.equal(seen.injected, false);
+      assert.match(seen.meta, /connect-src 'self'/);
+      const own = await page.evaluate(async () => (await fetch("./butie.js")).ok);
+      assert.equal(own, true, "its own files stay reachable");
+    });
+  } finally {
+    await server.close();
+  }
+});
+
 test("a saved copy of the rendered page mounts once, offline", async () => {
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), "butie-saved-"));
   try {

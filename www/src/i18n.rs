@@ -174,7 +174,9 @@ pub fn batch_summary(
     file: &str,
     lang: Lang,
 ) -> String {
-    let seconds = format!("{:.2}", millis / 1000.0);
+    // Integer arithmetic: formatting an f64 would pull core's float printer into the wasm.
+    let centis = (millis.max(0.0) / 10.0).round() as u64;
+    let seconds = format!("{}.{:02}", centis / 100, centis % 100);
     match lang {
         Lang::Zh => format!(
             "{file}：{} 个客户，其中 {} 行有误；共 {} 行结果；用时 {seconds} 秒（本机计算）。",
@@ -676,6 +678,16 @@ pub fn window(from: &str, to: &str, lang: Lang) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn batch_summary_shows_seconds_to_the_hundredth() {
+        let en = batch_summary(10_000, 3, 39_691, 390.4, "c.csv", Lang::En);
+        assert!(en.contains("10,000 clients"), "{en}");
+        assert!(en.contains("0.39 s"), "{en}");
+        assert!(batch_summary(1, 0, 4, 1_005.0, "c", Lang::En).contains("1.01 s"));
+        assert!(batch_summary(1, 0, 4, 12.0, "c", Lang::Zh).contains("0.01 秒"));
+        assert!(batch_summary(1, 0, 4, -3.0, "c", Lang::Zh).contains("0.00 秒"));
+    }
 
     #[test]
     fn thousands_are_grouped() {

@@ -31,6 +31,10 @@
 //! - `examples/*` copied as they are (the sample host pages, served next to the
 //!   widget by `cargo xtask serve` and used by the browser tests).
 //!
+//! Every generated page carries a Content-Security-Policy `<meta>` (`csp.rs`): its own
+//! inline scripts by hash, `'wasm-unsafe-eval'`, and no network (`connect-src` only for the
+//! multi-file page's own origin), so the browser itself keeps everything on the machine.
+//!
 //! Both pages expose the wasm exports listed in [`PAGE_EXPORTS`] (the in-page
 //! benchmark) as `globalThis.butie`, for `cargo xtask measure`.
 //!
@@ -49,7 +53,7 @@ use flate2::Compression;
 use flate2::write::GzEncoder;
 use wasm_bindgen_cli_support::Bindgen;
 
-use crate::util;
+use crate::{csp, util};
 
 /// The comment in `index.html` replaced by the app's loader script.
 pub const MARKER: &str = "<!-- butie:script -->";
@@ -121,8 +125,10 @@ pub fn dist() -> Result<Dist> {
     let wasm_file = format!("{STEM}_bg.wasm");
     let js_file = format!("{STEM}.js");
     let index = inject(&template, &multi_file_script(&js_file, &wasm_file, &glue)?)
+        .and_then(|page| csp::with_policy(&page, csp::Reach::SameOrigin))
         .with_context(|| format!("in {}", template_path.display()))?;
     let single = inject(&template, &single_file_script(&glue, &wasm)?)
+        .and_then(|page| csp::with_policy(&page, csp::Reach::Nothing))
         .with_context(|| format!("in {}", template_path.display()))?;
 
     let widget_dir = root.join("www").join("widget");
@@ -131,7 +137,9 @@ pub fn dist() -> Result<Dist> {
         std::fs::read_to_string(&path).with_context(|| format!("cannot read {}", path.display()))
     };
     let widget = widget_script(&widget_glue, &widget_wasm, &read("widget.js")?)?;
-    let embed = embed_page(&read("embed.html")?, &widget)?;
+    let embed = embed_page(&read("embed.html")?, &widget)
+        .and_then(|page| csp::with_policy(&page, csp::Reach::Nothing))
+        .context("in www/widget/embed.html")?;
     let embed_host = read("embed-host.js")?;
     let examples = example_files(&root.join("examples"))?;
 

@@ -11,6 +11,7 @@
 //!   headless Chromium (see docs/performance.md).
 
 mod checks;
+mod csp;
 mod dist;
 mod measure;
 mod serve;
