@@ -557,6 +557,33 @@ export function registerEmbeddingTests() {
     }
   }, { cli: true });
 
+  test("batch: a file dropped on the view is read like a chosen one", async () => {
+    const text = await fs.readFile(path.join(FIXTURES, "clients-with-bad-rows.csv"), "utf8");
+    await withPage({}, async ({ page }) => {
+      await page.goto(distFileUrl("butie.html"));
+      await expectApp(page);
+      await page.getByTestId("view-batch").click();
+      await page.getByTestId("batch-as-of").fill(AS_OF);
+      // What the browser does when a file is dragged from the desktop and let go over the view.
+      const dropped = await page.evaluateHandle((csv) => {
+        const transfer = new DataTransfer();
+        transfer.items.add(new File([csv], "dropped.csv", { type: "text/csv" }));
+        return transfer;
+      }, text);
+      const view = page.getByTestId("batch");
+      await view.dispatchEvent("dragenter", { dataTransfer: dropped });
+      await view.dispatchEvent("dragover", { dataTransfer: dropped });
+      await view.dispatchEvent("drop", { dataTransfer: dropped });
+      await page.getByTestId("batch-done").waitFor();
+      assert.match(await page.getByTestId("batch-summary").textContent(), /^dropped\.csv：10 个客户，其中 3 行有误；共 31 行结果/);
+      assert.equal(await page.getByTestId("batch-row").count(), 28, "7 good clients × 4 districts");
+      assert.equal(
+        await page.locator('[data-testid="batch-row"][data-row="1"][data-district="putuo"]').getAttribute("data-up-to-yuan"),
+        "2200000.00",
+      );
+    });
+  });
+
   test("batch: a long list shows its progress and pages through the results", async () => {
     const text = (await fs.readFile(path.join(EXAMPLES, "clients.csv"), "utf8")).replace(/^\ufeff/, "");
     const [header, ...rows] = text.split(/\r?\n/).filter((l) => l.trim() !== "");
