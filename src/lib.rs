@@ -11,6 +11,7 @@ pub mod eval;
 pub mod explain;
 pub mod expr;
 pub mod format;
+pub mod listing;
 pub mod money;
 pub mod policy;
 pub mod profile;

@@ -3,28 +3,18 @@
 use crate::error::CliError;
 use crate::text::{pad, state_badge, width};
 use crate::{PoliciesArgs, input};
-use butie::batch::state_id;
 use butie::date::{Date, fmt_date};
 use butie::policy::{DocStatus, Policy};
 use butie::{Lang, PolicySet, policy_state};
-use serde_json::{Value as Json, json};
 use std::fmt::Write;
 
 /// Runs the command.
 pub fn run(set: &PolicySet, a: &PoliciesArgs) -> Result<(), CliError> {
     let as_of = input::as_of(a.as_of.as_deref())?;
     if a.json {
-        let docs: Vec<Json> = set.policies.iter().map(|p| to_json(p, as_of)).collect();
-        input::print_json(&json!({ "as_of": fmt_date(as_of), "policies": docs }))
+        input::print_json(&butie::listing::policy_listing(set, as_of))
     } else {
         input::write_text("-", &table(set, as_of, a.lang.into()))
-    }
-}
-
-fn status_id(s: DocStatus) -> &'static str {
-    match s {
-        DocStatus::Official => "official",
-        DocStatus::Draft => "draft",
     }
 }
 
@@ -35,29 +25,6 @@ fn window(p: &Policy, l: Lang) -> String {
         (None, Lang::En) => "no effective date".into(),
         (Some(_), _) => format!("{} – {}", d(p.meta.effective_from), d(p.meta.effective_to)),
     }
-}
-
-fn to_json(p: &Policy, as_of: Date) -> Json {
-    let m = &p.meta;
-    let date = |d: Option<Date>| d.map(fmt_date);
-    json!({
-        "district": m.district,
-        "district_name": m.district_name,
-        "policy_id": m.id,
-        "doc_no": m.doc_no,
-        "title": m.title,
-        "status": status_id(m.status),
-        "issued_on": date(m.issued_on),
-        "effective_from": date(m.effective_from),
-        "effective_to": date(m.effective_to),
-        "state": state_id(policy_state(m, as_of)),
-        "clauses": p.clauses.len(),
-        "rules": p.rules.len(),
-        "data_file": p.file,
-        "source_file": m.source_file,
-        "window_article": m.window_article,
-        "window_quote": m.window_quote,
-    })
 }
 
 fn table(set: &PolicySet, as_of: Date, l: Lang) -> String {
@@ -83,7 +50,8 @@ fn table(set: &PolicySet, as_of: Date, l: Lang) -> String {
             let status = match (m.status, zh) {
                 (DocStatus::Official, true) => "正式".to_string(),
                 (DocStatus::Draft, true) => "草案".to_string(),
-                (st, false) => status_id(st).to_string(),
+                (DocStatus::Official, false) => "official".to_string(),
+                (DocStatus::Draft, false) => "draft".to_string(),
             };
             [
                 format!("{} {}", m.district_name.get(l), m.district),

@@ -9,8 +9,7 @@
 //! and options (the same rule core, the same options, the same serializer), and [`policies`]
 //! what `butie policies --json` prints.
 
-use butie::date::{Date, fmt_date, parse_date};
-use butie::policy::{DocStatus, Policy};
+use butie::date::{Date, parse_date};
 use butie::{EvalOptions, PolicySet, Profile, Text};
 use serde_json::{Map, Value as Json, json};
 use wasm_bindgen::prelude::*;
@@ -278,37 +277,6 @@ pub fn evaluate_text(
     }
 }
 
-fn doc_status_id(s: DocStatus) -> &'static str {
-    match s {
-        DocStatus::Official => "official",
-        DocStatus::Draft => "draft",
-    }
-}
-
-/// One document as `butie policies --json` lists it.
-fn policy_json(p: &Policy, as_of: Date) -> Json {
-    let m = &p.meta;
-    let date = |d: Option<Date>| d.map(fmt_date);
-    json!({
-        "district": m.district,
-        "district_name": m.district_name,
-        "policy_id": m.id,
-        "doc_no": m.doc_no,
-        "title": m.title,
-        "status": doc_status_id(m.status),
-        "issued_on": date(m.issued_on),
-        "effective_from": date(m.effective_from),
-        "effective_to": date(m.effective_to),
-        "state": butie::batch::state_id(butie::policy_state(m, as_of)),
-        "clauses": p.clauses.len(),
-        "rules": p.rules.len(),
-        "data_file": p.file,
-        "source_file": m.source_file,
-        "window_article": m.window_article,
-        "window_quote": m.window_quote,
-    })
-}
-
 /// The documents and their state on the date in `options_json` (`{"asOf": …}`).
 pub fn policies_text(set: &PolicySet, options_json: &str, today: Date) -> String {
     let options: Json = serde_json::from_str(options_json).unwrap_or(Json::Null);
@@ -337,8 +305,9 @@ pub fn policies_text(set: &PolicySet, options_json: &str, today: Date) -> String
     if !problems.is_empty() {
         return error_json("invalid_options", &problems);
     }
-    let docs: Vec<Json> = set.policies.iter().map(|p| policy_json(p, as_of)).collect();
-    json!({ "as_of": fmt_date(as_of), "policies": docs }).to_string()
+    serde_json::to_string(&butie::listing::policy_listing(set, as_of)).unwrap_or_else(|e| {
+        failure_json("internal_error", &Text::new(e.to_string(), e.to_string()))
+    })
 }
 
 /// The JSON Schemas: `"profile"`, `"result"`, or both (`""`) as `{"profile", "result"}`.

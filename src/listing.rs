@@ -1,0 +1,110 @@
+//! The policy documents with their windows and states on a date: what `butie policies --json`
+//! and the JS API's `butie.policies()` both return.
+
+use serde::Serialize;
+
+use crate::date::{Date, serde_iso};
+use crate::policy::{DocStatus, Policy};
+use crate::report::PolicyState;
+use crate::{PolicySet, Text, policy_state};
+
+/// Every document of a policy set, as of a date.
+#[derive(Debug, Serialize)]
+pub struct PolicyListing<'a> {
+    #[serde(serialize_with = "serde_iso::serialize")]
+    pub as_of: Date,
+    pub policies: Vec<PolicyEntry<'a>>,
+}
+
+/// One document: identity, window, state on the date, and where its data and text are.
+#[derive(Debug, Serialize)]
+pub struct PolicyEntry<'a> {
+    pub district: &'a str,
+    pub district_name: &'a Text,
+    pub policy_id: &'a str,
+    pub doc_no: Option<&'a str>,
+    pub title: &'a Text,
+    pub status: DocStatus,
+    #[serde(serialize_with = "serde_iso::option")]
+    pub issued_on: Option<Date>,
+    #[serde(serialize_with = "serde_iso::option")]
+    pub effective_from: Option<Date>,
+    #[serde(serialize_with = "serde_iso::option")]
+    pub effective_to: Option<Date>,
+    pub state: PolicyState,
+    /// How many clauses and policy-wide rules the data file encodes.
+    pub clauses: usize,
+    pub rules: usize,
+    pub data_file: &'a str,
+    pub source_file: &'a str,
+    /// The article and sentence that set the window.
+    pub window_article: &'a str,
+    pub window_quote: &'a str,
+}
+
+/// Lists `set`'s documents with their state on `as_of`.
+pub fn policy_listing(set: &PolicySet, as_of: Date) -> PolicyListing<'_> {
+    PolicyListing {
+        as_of,
+        policies: set.policies.iter().map(|p| entry(p, as_of)).collect(),
+    }
+}
+
+fn entry(p: &Policy, as_of: Date) -> PolicyEntry<'_> {
+    let m = &p.meta;
+    PolicyEntry {
+        district: &m.district,
+        district_name: &m.district_name,
+        policy_id: &m.id,
+        doc_no: m.doc_no.as_deref(),
+        title: &m.title,
+        status: m.status,
+        issued_on: m.issued_on,
+        effective_from: m.effective_from,
+        effective_to: m.effective_to,
+        state: policy_state(m, as_of),
+        clauses: p.clauses.len(),
+        rules: p.rules.len(),
+        data_file: &p.file,
+        source_file: &m.source_file,
+        window_article: &m.window_article,
+        window_quote: &m.window_quote,
+    }
+}
+
+#[cfg(all(test, feature = "loader"))]
+mod tests {
+    use super::*;
+    use crate::date::parse_date;
+
+    #[test]
+    fn lists_each_document_with_its_state_on_the_date() {
+        let set = PolicySet::embedded().expect("embedded policies");
+        let listing = policy_listing(&set, parse_date("2026-11-21").unwrap());
+        let states: Vec<(&str, PolicyState)> = listing
+            .policies
+            .iter()
+            .map(|p| (p.district, p.state))
+            .collect();
+        assert_eq!(
+            states,
+            [
+                ("jiading", PolicyState::Expired),
+                ("jinshan", PolicyState::Expired),
+                ("putuo", PolicyState::InForce),
+                ("songjiang", PolicyState::Draft),
+            ]
+        );
+        let json = serde_json::to_value(&listing).unwrap();
+        assert_eq!(json["as_of"], "2026-11-21");
+        let putuo = &json["policies"][2];
+        assert_eq!(putuo["doc_no"], "普科合规范〔2024〕3号");
+        assert_eq!(putuo["status"], "official");
+        assert_eq!(putuo["state"], "in_force");
+        assert_eq!(putuo["effective_from"], "2025-01-01");
+        assert_eq!(
+            json["policies"][3]["effective_from"],
+            serde_json::Value::Null
+        );
+    }
+}
