@@ -556,20 +556,8 @@ fn extra_cells(n: usize) -> RowProblem {
 
 // ------------------------------------------------------------------ evaluation
 
-/// One district's figures for one client.
-#[derive(Debug, Clone, PartialEq)]
-pub struct DistrictFigures<'a> {
-    pub district: &'a str,
-    pub district_name: &'a Text,
-    pub policy_id: &'a str,
-    pub doc_no: Option<&'a str>,
-    pub state: PolicyState,
-    pub payable_now: bool,
-    /// What counts today (zero unless in force).
-    pub totals: Totals,
-    /// What the policy would pay if in force; clause counts are taken from here.
-    pub if_in_force: Totals,
-}
+/// One district's figures for one client: the totals path's result as it is.
+pub type DistrictFigures<'a> = crate::eval::DistrictTotals<'a>;
 
 /// What one output row says.
 #[derive(Debug, Clone, PartialEq)]
@@ -672,18 +660,12 @@ fn client_rows<'a>(
     };
     match evaluate_totals(set, &c.profile, opts) {
         Err(e) => out.push(row(Outcome::Failed(e))),
-        Ok(report) => out.extend(report.districts.into_iter().map(|d| {
-            row(Outcome::District(DistrictFigures {
-                district: d.district,
-                district_name: d.district_name,
-                policy_id: d.policy_id,
-                doc_no: d.doc_no,
-                state: d.state,
-                payable_now: d.payable_now,
-                totals: d.totals,
-                if_in_force: d.if_in_force,
-            }))
-        })),
+        Ok(report) => out.extend(
+            report
+                .districts
+                .into_iter()
+                .map(|d| row(Outcome::District(d))),
+        ),
     }
 }
 
