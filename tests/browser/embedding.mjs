@@ -416,7 +416,8 @@ export function registerEmbeddingTests() {
   test("iframe: options from the fragment; the frame takes its content's height", async () => {
     const server = await serveHosts();
     try {
-      await withPage({ allowOrigins: [server.origin] }, async ({ page }) => {
+      // Chromium reports the undelivered message (origin mismatch) on the console: expected.
+      await withPage({ allowOrigins: [server.origin], allowedProblems: [/does not match the recipient window's origin/] }, async ({ page }) => {
         await recordPage(page);
         await page.goto(`${server.origin}/iframe-host.html`);
         const iframe = page.locator("#frame-a");
@@ -445,6 +446,19 @@ export function registerEmbeddingTests() {
           "a butie-result from the frame",
         );
         assert.equal(detail.schema_version, 1);
+        // events=<origin>: results reach a parent of that origin, and no other.
+        const fromFrame = () => page.evaluate(() => window.__results.filter((r) => r.id === "frame-a").length);
+        const setHash = (hash) => inner.evaluate((h) => { location.hash = h; }, hash);
+        await setHash(`lang=zh&districts=putuo&events=${encodeURIComponent(server.origin)}`);
+        let seen = await fromFrame();
+        await frame.getByTestId("butie-mode-registered").check();
+        await until(async () => (await fromFrame()) > seen, "a result posted to the named origin");
+        await setHash("lang=zh&districts=putuo&events=https%3A%2F%2Felsewhere.example");
+        seen = await fromFrame();
+        await frame.getByTestId("butie-mode-compare").check();
+        await frame.getByTestId("butie-mode-registered").check();
+        await page.waitForTimeout(500);
+        assert.equal(await fromFrame(), seen, "nothing delivered to a page of another origin");
         // Changing the fragment later applies too.
         await inner.evaluate(() => {
           location.hash = "lang=en&districts=jinshan";

@@ -351,8 +351,10 @@ function startFrame() {
     document.title = en ? "butie subsidy calculator" : "butie 补贴计算器";
     return params;
   };
-  const params = apply();
-  window.addEventListener("hashchange", apply);
+  let params = apply();
+  window.addEventListener("hashchange", () => {
+    params = apply();
+  });
   document.body.append(element);
   if (window.parent === window) return;
   let last = -1;
@@ -363,10 +365,23 @@ function startFrame() {
     window.parent.postMessage({ type: "butie:height", height }, "*");
   };
   new ResizeObserver(report).observe(element);
-  if (params.get("events") === "1") {
-    element.addEventListener("butie-result", (event) =>
-      window.parent.postMessage({ type: "butie:result", detail: event.detail }, "*"),
-    );
+  // Results go to the parent only when the fragment asks: `events=1` (whichever page embeds the
+  // frame) or `events=<origin>` (only a parent of that origin; the browser drops the rest).
+  element.addEventListener("butie-result", (event) => {
+    const target = eventsTarget(params.get("events"));
+    if (target) window.parent.postMessage({ type: "butie:result", detail: event.detail }, target);
+  });
+}
+
+/** The postMessage target for the `events` option: "*", an origin, or null (off or invalid). */
+function eventsTarget(value) {
+  if (value === "1") return "*";
+  if (!value) return null;
+  try {
+    const origin = new URL(value).origin;
+    return origin !== "null" && origin === value.replace(/\/$/, "") ? origin : null;
+  } catch {
+    return null;
   }
 }
 
