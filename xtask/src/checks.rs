@@ -20,7 +20,7 @@ use crate::{dist, util};
 const DEFAULT_CHROMIUM: &str = "/usr/bin/chromium";
 const INSTALL_HINT: &str = "install: apt-get install -y chromium chromium-driver";
 
-/// Format check, lints, then [`test`].
+/// Format check, lints, then [`test()`].
 pub fn ci() -> Result<()> {
     util::run(util::cargo().args(["fmt", "--all", "--check"]))?;
     util::run(util::cargo().args([

@@ -1,6 +1,7 @@
 //! `cargo xtask dist`: build the web front end into `dist/`.
 //!
-//! Steps: build `butie-www` for `wasm32-unknown-unknown` in release mode, run
+//! Steps: build `butie-www` for `wasm32-unknown-unknown` in release mode (twice:
+//! [`PAGE_FEATURES`] for the pages, [`WIDGET_FEATURES`] for the widget), run
 //! wasm-bindgen (as a library, `web` target, no name/producers sections),
 //! then fill the page template `index.html` at the workspace root. The
 //! template must contain the marker [`MARKER`] exactly once; it is replaced
@@ -18,9 +19,9 @@
 //!   served gzipped: gzip cannot undo base64's expansion of raw wasm well.)
 //!
 //! - `dist/butie-widget.js`: the widget for consultants' sites, one classic
-//!   script (no `type=module`): wasm-bindgen's `no-modules` glue of a second
-//!   bindgen run over the same wasm, without the start hook (so it never touches
-//!   the host page's `#app`), wrapped in one function scope with the wasm
+//!   script (no `type=module`): wasm-bindgen's `no-modules` glue of the widget's
+//!   own build ([`WIDGET_FEATURES`]: the JS API, not the page's consultant tools),
+//!   without the start hook (so it never touches the host page's `#app`), wrapped in one function scope with the wasm
 //!   (deflated, base64) and the element/API runtime `www/widget/widget.js`.
 //!   It defines `<butie-calculator>` and `window.butie`; no eval, nothing inline
 //!   needed on the host page.
