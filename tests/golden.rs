@@ -337,6 +337,25 @@ fn show(j: &Json) -> String {
     }
 }
 
+/// The clause `id` of `report` for a case's expectation; a note (failing the case) when the id
+/// is unknown or the clause is not in the report.
+fn case_clause<'j>(
+    set: &PolicySet,
+    report: &'j Json,
+    id: &str,
+    ck: &mut Check,
+) -> Option<&'j Json> {
+    if set.entry(id).is_none() {
+        ck.note(format!("unknown clause id `{id}`"));
+        return None;
+    }
+    let c = find_clause(report, id);
+    if c.is_none() {
+        ck.note(format!("{id}: not in the report (district filtered out?)"));
+    }
+    c
+}
+
 fn find_clause<'j>(report: &'j Json, id: &str) -> Option<&'j Json> {
     report["districts"]
         .as_array()?
@@ -405,12 +424,7 @@ fn run_case(set: &PolicySet, file: &str, case: &Case) -> Vec<String> {
     let ex = &case.expect;
 
     for (id, e) in &ex.clauses {
-        if set.entry(id).is_none() {
-            ck.note(format!("unknown clause id `{id}`"));
-            continue;
-        }
-        let Some(c) = find_clause(&report, id) else {
-            ck.note(format!("{id}: not in the report (district filtered out?)"));
+        let Some(c) = case_clause(set, &report, id, &mut ck) else {
             continue;
         };
         ck.str_eq(&format!("{id}.status"), &e.status, &c["status"]);
@@ -470,12 +484,7 @@ fn run_case(set: &PolicySet, file: &str, case: &Case) -> Vec<String> {
     }
 
     for (id, items) in &ex.items {
-        if set.entry(id).is_none() {
-            ck.note(format!("unknown clause id `{id}`"));
-            continue;
-        }
-        let Some(c) = find_clause(&report, id) else {
-            ck.note(format!("{id}: not in the report (district filtered out?)"));
+        let Some(c) = case_clause(set, &report, id, &mut ck) else {
             continue;
         };
         let actual = c["items"].as_array().cloned().unwrap_or_default();
@@ -545,12 +554,7 @@ fn run_case(set: &PolicySet, file: &str, case: &Case) -> Vec<String> {
     }
 
     for (id, e) in &ex.hints {
-        if set.entry(id).is_none() {
-            ck.note(format!("unknown clause id `{id}`"));
-            continue;
-        }
-        let Some(c) = find_clause(&report, id) else {
-            ck.note(format!("{id}: not in the report (district filtered out?)"));
+        let Some(c) = case_clause(set, &report, id, &mut ck) else {
             continue;
         };
         let hints = c["hints"].as_array().cloned().unwrap_or_default();

@@ -28,6 +28,7 @@ import {
   gzipLength,
   serveDist,
   test,
+  unlabelledControls,
   until,
   withPage,
 } from "./lib.mjs";
@@ -524,15 +525,7 @@ export function registerEmbeddingTests() {
         await page.getByTestId("sort-row").click();
         assert.equal(await page.locator("tbody tr").first().getAttribute("data-row"), "1");
         // Every control of the view is labelled.
-        const unlabelled = await page.evaluate(() =>
-          [...document.querySelectorAll("#app input, #app select, #app button, #app textarea")]
-            .filter((el) => {
-              const labels = [...(el.labels ?? [])].map((l) => l.textContent.trim()).join(" ");
-              return !(labels || el.getAttribute("aria-label") || (el.tagName === "BUTTON" ? el.textContent.trim() : ""));
-            })
-            .map((el) => el.outerHTML.slice(0, 160)),
-        );
-        assert.deepEqual(unlabelled, [], "controls without a label");
+        assert.deepEqual(await unlabelledControls(page), [], "controls without a label");
         await fs.mkdir(ARTIFACTS, { recursive: true });
         await page.screenshot({ path: path.join(ARTIFACTS, "batch.png"), fullPage: true });
         // The download is the CLI's file, byte for byte (BOM included).
@@ -682,15 +675,7 @@ export function registerEmbeddingTests() {
             'title="butie subsidy calculator" width="100%" height="900" frameborder="0" loading="lazy" data-butie-embed></iframe>\n' +
             '<script src="/butie-embed-host.js" defer></script>\n',
         );
-        const unlabelled = await page.evaluate(() =>
-          [...document.querySelectorAll("#app input, #app select, #app button, #app textarea")]
-            .filter((el) => {
-              const labels = [...(el.labels ?? [])].map((l) => l.textContent.trim()).join(" ");
-              return !(labels || el.getAttribute("aria-label") || (el.tagName === "BUTTON" ? el.textContent.trim() : ""));
-            })
-            .map((el) => el.outerHTML.slice(0, 160)),
-        );
-        assert.deepEqual(unlabelled, [], "controls without a label");
+        assert.deepEqual(await unlabelledControls(page), [], "controls without a label");
         await fs.mkdir(ARTIFACTS, { recursive: true });
         await page.screenshot({ path: path.join(ARTIFACTS, "embed-panel.png"), fullPage: false });
       });

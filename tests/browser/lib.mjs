@@ -241,6 +241,18 @@ export async function expectApp(page) {
   assert.match(version ?? "", /\d+\.\d+\.\d+/, "version is shown");
 }
 
+/** The app's form controls (in `#app`) that have no accessible name: label, aria-label or text. */
+export async function unlabelledControls(page) {
+  return page.evaluate(() =>
+    [...document.querySelectorAll("#app input, #app select, #app button, #app textarea")]
+      .filter((el) => {
+        const labels = [...(el.labels ?? [])].map((l) => l.textContent.trim()).join(" ");
+        return !(labels || el.getAttribute("aria-label") || (el.tagName === "BUTTON" ? el.textContent.trim() : ""));
+      })
+      .map((el) => el.outerHTML.slice(0, 160)),
+  );
+}
+
 export const AS_OF = "2026-11-21";
 
 /** Today in Shanghai (UTC+8), as the app computes its default as-of date. */

@@ -101,20 +101,29 @@ function clientList(n) {
   return out.join("\n") + "\n";
 }
 
+/**
+ * A fresh context and page at 1280×800: requests that would leave the machine are aborted and
+ * recorded in `offMachine`; page errors and console errors are collected in `errors`.
+ */
+async function isolatedPage(browser, offMachine) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  await context.route("**/*", (route) => {
+    const protocol = new URL(route.request().url()).protocol;
+    if (["file:", "data:", "blob:"].includes(protocol)) return route.continue();
+    offMachine.push(route.request().url());
+    return route.abort("blockedbyclient");
+  });
+  const page = await context.newPage();
+  const errors = [];
+  page.on("pageerror", (e) => errors.push(e.message));
+  page.on("console", (m) => m.type() === "error" && errors.push(m.text()));
+  return { context, page, errors };
+}
+
 /** Uploads the list in the batch view of a fresh page; ms from `change` to the painted results. */
 async function measureBatch(browser, url, csv, offMachine) {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const { context, page, errors } = await isolatedPage(browser, offMachine);
   try {
-    await context.route("**/*", (route) => {
-      const protocol = new URL(route.request().url()).protocol;
-      if (["file:", "data:", "blob:"].includes(protocol)) return route.continue();
-      offMachine.push(route.request().url());
-      return route.abort("blockedbyclient");
-    });
-    const page = await context.newPage();
-    const errors = [];
-    page.on("pageerror", (e) => errors.push(e.message));
-    page.on("console", (m) => m.type() === "error" && errors.push(m.text()));
     await page.goto(url, { waitUntil: "load" });
     await page.waitForFunction((name) => performance.getEntriesByName(name).length > 0, MARK, { timeout: 30_000 });
     await page.getByTestId("view-batch").click();
@@ -158,17 +167,7 @@ async function main() {
     let bench = null;
     let update = null;
     for (let run = 0; run < runs; run++) {
-      const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-      await context.route("**/*", (route) => {
-        const protocol = new URL(route.request().url()).protocol;
-        if (["file:", "data:", "blob:"].includes(protocol)) return route.continue();
-        offMachine.push(route.request().url());
-        return route.abort("blockedbyclient");
-      });
-      const page = await context.newPage();
-      const errors = [];
-      page.on("pageerror", (e) => errors.push(e.message));
-      page.on("console", (m) => m.type() === "error" && errors.push(m.text()));
+      const { context, page, errors } = await isolatedPage(browser, offMachine);
       await page.goto(url, { waitUntil: "commit" });
       // Hands off while the page starts: evaluating anything in it (waitForFunction included)
       // makes Playwright inject its script into the page first — tens of milliseconds on the

@@ -50,6 +50,7 @@ import {
   serveDist,
   test,
   todayInShanghai,
+  unlabelledControls,
   until,
   withPage,
 } from "./lib.mjs";
@@ -462,16 +463,7 @@ test("keyboard use: every control is labelled, clauses open with Enter", async (
     await fillRealistic(page);
     await page.getByTestId("butie-mode-compare").check();
     await page.getByTestId("district-jinshan").waitFor();
-    const unlabelled = await page.evaluate(() =>
-      [...document.querySelectorAll("#app input, #app select, #app button, #app textarea")]
-        .filter((el) => {
-          const labels = [...(el.labels ?? [])].map((l) => l.textContent.trim()).join(" ");
-          const name = labels || el.getAttribute("aria-label") || (el.tagName === "BUTTON" ? el.textContent.trim() : "");
-          return !name;
-        })
-        .map((el) => el.outerHTML.slice(0, 160)),
-    );
-    assert.deepEqual(unlabelled, [], "controls without a label");
+    assert.deepEqual(await unlabelledControls(page), [], "controls without a label");
     // Tab reaches the first control; Enter toggles a clause.
     await page.keyboard.press("Tab");
     assert.notEqual(await page.evaluate(() => document.activeElement?.tagName), "BODY");

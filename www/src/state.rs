@@ -171,22 +171,14 @@ impl AppState {
     /// The first state: defaults, then (page mode) saved inputs, then a share link.
     pub fn init(set: &PolicySet, lang: Lang, as_of: Option<&str>, embedded: bool) -> AppState {
         let cat = &set.catalogue;
-        let today = dates::today_shanghai();
         let mut s = AppState {
             draft: Rc::new(Draft::defaults(cat)),
-            lang,
-            as_of: as_of
-                .filter(|d| butie::date::parse_date(d).is_some())
-                .map_or_else(|| today.clone(), str::to_string),
-            today,
-            compare_all: false,
-            full_yuan: false,
-            expanded: 0,
-            notice: None,
-            focus: None,
-            share_link: None,
             embedded,
+            ..AppState::init_empty(lang)
         };
+        if let Some(d) = as_of.filter(|d| butie::date::parse_date(d).is_some()) {
+            s.as_of = d.to_string();
+        }
         if embedded {
             return s;
         }
@@ -235,7 +227,8 @@ impl AppState {
         s
     }
 
-    /// A state with no form (the policy data did not load; never shown).
+    /// A state with no form (the policy data did not load; never shown), and the base of
+    /// [`AppState::init`]: today's date, registered mode, nothing open.
     pub fn init_empty(lang: Lang) -> AppState {
         let today = dates::today_shanghai();
         AppState {
