@@ -252,6 +252,59 @@ export function registerEmbeddingTests() {
     }
   });
 
+  test("widget: its print button prints the widget alone, then the host page prints whole again", async () => {
+    const server = await serveHosts();
+    try {
+      await withPage({ allowOrigins: [server.origin] }, async ({ page }) => {
+        await recordPage(page);
+        await page.goto(`${server.origin}/widget-host.html`);
+        const a = page.locator("#calc-a");
+        await a.getByTestId("available-now").waitFor();
+        // The print dialog itself cannot be driven: record the calls, print to PDF instead.
+        await page.evaluate(() => {
+          window.__prints = 0;
+          window.print = () => (window.__prints += 1);
+        });
+        const shown = () =>
+          page.evaluate(() =>
+            Object.fromEntries(
+              [".site-header", "#app", "#calc-a", "#calc-b", ".host-lookalike", ".captured"].map((sel) => [
+                sel,
+                document.querySelector(sel).checkVisibility(),
+              ]),
+            ),
+          );
+        const everything = {
+          ".site-header": true, "#app": true, "#calc-a": true, "#calc-b": true, ".host-lookalike": true, ".captured": true,
+        };
+        await a.getByTestId("print").click();
+        assert.equal(await page.evaluate(() => window.__prints), 1, "the widget's button prints once");
+        assert.deepEqual(await shown(), everything, "the screen does not change");
+        await page.emulateMedia({ media: "print" });
+        assert.deepEqual(
+          await shown(),
+          { ".site-header": false, "#app": false, "#calc-a": true, "#calc-b": false, ".host-lookalike": false, ".captured": false },
+          "printing: widget A alone",
+        );
+        await expectText(a.locator(".print-header h2"), "补贴测算报告", "the report's header is printed");
+        await fs.mkdir(ARTIFACTS, { recursive: true });
+        const pdf = await page.pdf({ path: path.join(ARTIFACTS, "widget-print.pdf"), format: "A4" });
+        assert.ok(pdf.length > 10_000, "a report PDF");
+        // After printing, Ctrl+P on the host page prints the whole page again.
+        await page.evaluate(() => window.dispatchEvent(new Event("afterprint")));
+        assert.deepEqual(await shown(), everything, "afterprint: the host page prints whole");
+        assert.equal(
+          await page.evaluate(() => document.querySelectorAll("[data-butie-print-path], [data-butie-print-hide]").length + document.adoptedStyleSheets.length),
+          0,
+          "no marks and no sheet left on the host page",
+        );
+        assert.deepEqual(await page.evaluate(() => window.__violations), [], "no CSP violation");
+      });
+    } finally {
+      await server.close();
+    }
+  });
+
   test("widget: attributes changed after load take effect; removal and re-insertion work", async () => {
     const server = await serveHosts();
     try {

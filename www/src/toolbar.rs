@@ -56,7 +56,13 @@ pub fn toolbar(props: &ToolbarProps) -> Html {
         let full = props.full_yuan;
         Callback::from(move |_| dispatch.dispatch(Action::SetFullYuan(!full)))
     };
-    let print = Callback::from(|_| {
+    let print = Callback::from(|e: MouseEvent| {
+        // A widget prints itself alone: its element handles (cancels) this event.
+        if e.target()
+            .is_some_and(|target| !dispatch_cancelable(&target, PRINT_EVENT))
+        {
+            return;
+        }
         if let Some(w) = web_sys::window()
             && let Err(e) = w.print()
         {
@@ -210,6 +216,20 @@ pub fn toolbar(props: &ToolbarProps) -> Html {
             }
         </nav>
     }
+}
+
+/// The event the print button sends first (bubbling, cancelable, not leaving a shadow root):
+/// the widget's element cancels it and prints only itself (`www/widget/widget.js`).
+const PRINT_EVENT: &str = "butie-print";
+
+/// Dispatches a bubbling, cancelable event `name` at `target`; false if a listener cancelled it.
+fn dispatch_cancelable(target: &web_sys::EventTarget, name: &str) -> bool {
+    let init = web_sys::EventInit::new();
+    init.set_bubbles(true);
+    init.set_cancelable(true);
+    web_sys::Event::new_with_event_init_dict(name, &init)
+        .and_then(|event| target.dispatch_event(&event))
+        .unwrap_or(true)
 }
 
 /// Loads an imported profile JSON text.

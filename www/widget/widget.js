@@ -101,6 +101,51 @@ function adopt(root, sheet) {
   style.textContent = typeof sheet === "string" ? sheet : BASE_CSS;
 }
 
+// ---------------------------------------------------------------- printing one widget
+
+/** Marks set on the host page while a widget prints: its ancestors, and everything else. */
+const PRINT_PATH = "data-butie-print-path";
+const PRINT_HIDE = "data-butie-print-hide";
+/** Print media only, so the screen never changes; a constructed sheet, which `style-src` allows. */
+const PRINT_ONLY_CSS =
+  `@media print{[${PRINT_HIDE}]{display:none!important}` +
+  `[${PRINT_PATH}]{display:block!important;position:static!important;float:none!important;` +
+  "transform:none!important;overflow:visible!important;width:auto!important;max-width:none!important;" +
+  "height:auto!important;max-height:none!important;margin:0!important;padding:0!important;" +
+  "border:0!important;box-shadow:none!important}}";
+let printSheet = null;
+
+/**
+ * Prints `element` alone (the app's print button in a widget): every other part of the host
+ * page is hidden for print media until `afterprint`. A widget inside another shadow root, or
+ * a browser without constructed stylesheets, prints the whole page as before.
+ */
+function printOnly(element) {
+  if (printSheet === null) printSheet = makeSheet(PRINT_ONLY_CSS);
+  if (typeof printSheet === "string" || element.getRootNode() !== document) {
+    window.print();
+    return;
+  }
+  const marked = [];
+  const mark = (el, name) => {
+    if (el.hasAttribute(name)) return;
+    el.setAttribute(name, "");
+    marked.push([el, name]);
+  };
+  for (let node = element; node.parentElement !== null; node = node.parentElement) {
+    mark(node, PRINT_PATH);
+    for (const sibling of node.parentElement.children) if (sibling !== node) mark(sibling, PRINT_HIDE);
+  }
+  document.adoptedStyleSheets = [...document.adoptedStyleSheets, printSheet];
+  const done = () => {
+    window.removeEventListener("afterprint", done);
+    for (const [el, name] of marked) el.removeAttribute(name);
+    document.adoptedStyleSheets = document.adoptedStyleSheets.filter((s) => s !== printSheet);
+  };
+  window.addEventListener("afterprint", done);
+  window.print();
+}
+
 // ---------------------------------------------------------------- the element
 
 /** `<butie-calculator lang districts as-of compact consultant contact accent background text-color font>` */
@@ -126,6 +171,11 @@ class ButieCalculator extends HTMLElement {
     this.#container.className = "butie-root";
     this.#shadow.append(this.#container);
     this.#showText("butie-loading", LOADING);
+    // The app's print button asks first (`butie-print`): print this widget, not the page.
+    this.#shadow.addEventListener("butie-print", (event) => {
+      event.preventDefault();
+      printOnly(this);
+    });
   }
 
   /** The last result (the JSON of a `butie-result` event), a fresh copy; null before the first. */
