@@ -17,7 +17,9 @@ import {
   HERE,
   ROOT,
   STRICT_CSP,
+  accessibilityViolations,
   cli,
+  openEverything,
   clause,
   distFileUrl,
   expectApp,
@@ -299,6 +301,22 @@ export function registerEmbeddingTests() {
           "no marks and no sheet left on the host page",
         );
         assert.deepEqual(await page.evaluate(() => window.__violations), [], "no CSP violation");
+      });
+    } finally {
+      await server.close();
+    }
+  });
+
+  test("widget: axe-core finds no WCAG 2.1 A/AA violation in either widget, opened up", async () => {
+    const server = await serveHosts();
+    try {
+      await withPage({ allowOrigins: [server.origin], bypassCSP: true }, async ({ page }) => {
+        await page.goto(`${server.origin}/widget-host.html`);
+        for (const id of ["#calc-a", "#calc-b"]) await page.locator(id).getByTestId("available-now").waitFor();
+        // Open every clause and list in widget A (the compact widget B stays as it is).
+        await openEverything(page.locator("#calc-a"));
+        // Only the widgets: the host page's own deliberately garish CSS is not ours to judge.
+        assert.deepEqual(await accessibilityViolations(page, ["#calc-a", "#calc-b"]), []);
       });
     } finally {
       await server.close();

@@ -65,6 +65,9 @@ export async function withPage(options, fn) {
     allowOrigins = [],
     allowProblems = false,
     allowedProblems = [],
+    // Only to inject the accessibility checker into pages whose own CSP forbids any script.
+    bypassCSP = false,
+    colorScheme = "light",
   } = options;
   const profile = await fs.mkdtemp(path.join(os.tmpdir(), "butie-chromium-"));
   const context = await chromium.launchPersistentContext(profile, {
@@ -72,6 +75,8 @@ export async function withPage(options, fn) {
     headless: true,
     args: CHROMIUM_ARGS,
     viewport,
+    bypassCSP,
+    colorScheme,
     timeout: 60_000,
     serviceWorkers: "block",
   });
@@ -256,6 +261,46 @@ export async function unlabelledControls(page) {
 export const AS_OF = "2026-11-21";
 
 /** Today in Shanghai (UTC+8), as the app computes its default as-of date. */
+const AXE_SOURCE = path.join(HERE, "node_modules", "axe-core", "axe.min.js");
+
+/**
+ * WCAG 2.x A/AA violations axe-core finds in the page (or in the elements `include` names,
+ * shadow roots included), as "rule (impact): target" lines; the page needs `bypassCSP`.
+ */
+export async function accessibilityViolations(page, include = null) {
+  if (!(await page.evaluate(() => typeof window.axe === "object"))) {
+    await page.addScriptTag({ path: AXE_SOURCE });
+  }
+  const violations = await page.evaluate(async (include) => {
+    const result = await window.axe.run(include ? { include } : document, {
+      runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"] },
+      resultTypes: ["violations"],
+    });
+    return result.violations.flatMap((v) =>
+      v.nodes.map((n) => `${v.id} (${v.impact}): ${n.target.flat().join(" ")} — ${(n.failureSummary ?? "").split("\n")[1]?.trim() ?? v.help}`),
+    );
+  }, include);
+  return violations;
+}
+
+/**
+ * Opens everything that opens (clauses, full clause lists, the clauses not met, the form's
+ * further fields) in `root` (a page or a locator), round by round as opened parts reveal more,
+ * so their contents are checked too.
+ */
+export async function openEverything(root) {
+  for (let round = 0; round < 5; round++) {
+    let opened = 0;
+    for (const toggle of await root.locator("button[aria-expanded='false']").all()) {
+      if (!(await toggle.isVisible())) continue;
+      await toggle.click();
+      opened += 1;
+    }
+    if (opened === 0) break;
+  }
+  await root.locator(".clause-body").first().waitFor();
+}
+
 export function todayInShanghai() {
   return new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
 }

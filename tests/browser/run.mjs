@@ -36,6 +36,9 @@ import { pathToFileURL } from "node:url";
 import {
   ARTIFACTS,
   AS_OF,
+  ROOT,
+  accessibilityViolations,
+  openEverything,
   REALISTIC_VALUES,
   TITLE,
   clause,
@@ -473,6 +476,45 @@ test("keyboard use: every control is labelled, clauses open with Enter", async (
     assert.equal(await head.getAttribute("aria-expanded"), "true");
     await page.keyboard.press("Enter");
     assert.equal(await head.getAttribute("aria-expanded"), "false");
+  });
+});
+
+test("accessibility: axe-core finds no WCAG 2.1 A/AA violation in any state of the page", async () => {
+  await withPage({ bypassCSP: true }, async ({ page }) => {
+    await page.goto(distFileUrl("butie.html"));
+    await expectApp(page);
+    assert.deepEqual(await accessibilityViolations(page), [], "first screen");
+    await fillRealistic(page);
+    await expectPutuoFigures(page);
+    await page.getByTestId("butie-mode-compare").check();
+    await page.getByTestId("district-jinshan").waitFor();
+    await openEverything(page);
+    assert.deepEqual(await accessibilityViolations(page), [], "compare all, every clause open");
+    const invested = page.getByTestId("projects-0").getByLabel("实际已投入金额");
+    await invested.fill("-5");
+    await page.getByTestId("error-summary").waitFor();
+    assert.deepEqual(await accessibilityViolations(page), [], "a field error");
+    await invested.fill("200");
+    await page.getByTestId("lang").click();
+    await expectText(page.locator("h1"), "butie subsidy calculator");
+    assert.deepEqual(await accessibilityViolations(page), [], "English");
+    await page.getByTestId("view-batch").click();
+    await page.getByTestId("batch-file").setInputFiles(path.join(ROOT, "docs", "examples", "clients.csv"));
+    await page.locator(".batch-table").waitFor();
+    assert.deepEqual(await accessibilityViolations(page), [], "the batch view with results");
+    await page.getByTestId("view-embed").click();
+    await page.getByTestId("embed-snippet").waitFor();
+    assert.deepEqual(await accessibilityViolations(page), [], "the embed panel");
+  });
+  await withPage({ bypassCSP: true, colorScheme: "dark", viewport: { width: 375, height: 740 } }, async ({ page }) => {
+    await page.goto(distFileUrl("butie.html"));
+    await expectApp(page);
+    await fillRealistic(page);
+    await expectPutuoFigures(page);
+    await page.getByTestId("butie-mode-compare").check();
+    await page.getByTestId("district-jinshan").waitFor();
+    await openEverything(page);
+    assert.deepEqual(await accessibilityViolations(page), [], "dark, 375 px, every clause open");
   });
 });
 

@@ -262,6 +262,8 @@ fn calculator(config: &AppConfig) -> Html {
                     { tab(View::Embed, i18n::VIEW_EMBED, "view-embed") }
                 </nav>
             }
+            // The page's main landmark; a widget leaves that to its host page.
+            <@{if embedded { "div" } else { "main" }} class="main">
             if let Some(panel) = tool_panel(current, lang, &state) {
                 { panel }
             } else {
@@ -296,6 +298,7 @@ fn calculator(config: &AppConfig) -> Html {
                     <crate::summary_bar::SummaryBar outcome={outcome.clone()} lang={lang} full_yuan={state.full_yuan} />
                 }
             }
+            </@>
             <footer class="footer">
                 <p>{ i18n::FOOTER.get(lang) }</p>
                 <p class="version" data-testid="version">{ format!("butie {}", butie::VERSION) }</p>

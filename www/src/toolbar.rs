@@ -180,7 +180,7 @@ pub fn toolbar(props: &ToolbarProps) -> Html {
     html! {
         <nav class="toolbar no-print" aria-label={i18n::TOOLBAR.get(lang)}>
             <div class="tools">
-                <button type="button" lang={i18n::html_lang(i18n::other(lang))} aria-label={i18n::SWITCH_LANG_LABEL.get(lang)} onclick={switch_lang} data-testid="lang">
+                <button type="button" lang={i18n::html_lang(i18n::other(lang))} title={i18n::SWITCH_LANG_LABEL.get(lang)} onclick={switch_lang} data-testid="lang">
                     { i18n::SWITCH_LANG.get(lang) }
                 </button>
                 <button type="button" aria-pressed={props.full_yuan.to_string()} onclick={toggle_full} data-testid="full-yuan">
