@@ -54,6 +54,23 @@ function serveHosts(pages = {}) {
 }
 
 /**
+ * Serves the example host pages (strict CSP header), opens widget-host.html with the page
+ * recorded (see `recordPage`) and runs `fn({ page, server })`; `options` go to `withPage`.
+ */
+async function withWidgetHost(options, fn) {
+  const server = await serveHosts();
+  try {
+    await withPage({ ...options, allowOrigins: [server.origin] }, async ({ page }) => {
+      await recordPage(page);
+      await page.goto(`${server.origin}/widget-host.html`);
+      await fn({ page, server });
+    });
+  } finally {
+    await server.close();
+  }
+}
+
+/**
  * Records, from before the page's own scripts run, every CSP violation and every
  * `butie-result` event (target id, bubbles, composed, detail).
  */
@@ -198,199 +215,172 @@ export function registerEmbeddingTests() {
   });
 
   test("widget: butie-result fires with the right amounts; instances are independent", async () => {
-    const server = await serveHosts();
-    try {
-      await withPage({ allowOrigins: [server.origin] }, async ({ page }) => {
-        await recordPage(page);
-        await page.goto(`${server.origin}/widget-host.html`);
-        const a = page.locator("#calc-a");
-        const b = page.locator("#calc-b");
-        await a.getByTestId("available-now").waitFor();
-        await b.getByTestId("available-now").waitFor();
-        // Each widget reports its first result on its own.
-        const firstB = await waitForResult(page, "calc-b", (d) => d.as_of === "2024-06-01", "B's first result");
-        assert.deepEqual(firstB.districts.map((d) => d.district), ["jinshan"]);
-        const before = (await resultsOf(page, "calc-b")).length;
+    await withWidgetHost({}, async ({ page }) => {
+      const a = page.locator("#calc-a");
+      const b = page.locator("#calc-b");
+      await a.getByTestId("available-now").waitFor();
+      await b.getByTestId("available-now").waitFor();
+      // Each widget reports its first result on its own.
+      const firstB = await waitForResult(page, "calc-b", (d) => d.as_of === "2024-06-01", "B's first result");
+      assert.deepEqual(firstB.districts.map((d) => d.district), ["jinshan"]);
+      const before = (await resultsOf(page, "calc-b")).length;
 
-        await fillRealistic(a);
-        await expectPutuoFigures(a);
-        const result = await waitForResult(
-          page,
-          "calc-a",
-          (d) => d.as_of === AS_OF && d.available_now.up_to === "2200000.00",
-          "A's result with the realistic profile",
-        );
-        assert.equal(result.schema_version, 1);
-        assert.equal(result.mode, "registered");
-        assert.equal(result.available_now.definite, "0.00");
-        const rd = clauseOf(result, "putuo", "putuo.3.3");
-        assert.deepEqual(rd.amount, { kind: "up_to", value: "1000000.00" });
-        assert.equal(rd.status, "eligible_subject_to_review");
-        assert.deepEqual(clauseOf(result, "putuo", "putuo.3.4.games").amount, { kind: "up_to", value: "1000000.00" });
-        assert.deepEqual(clauseOf(result, "putuo", "putuo.3.4.qualifications").amount, { kind: "up_to", value: "200000.00" });
-        const events = await resultsOf(page, "calc-a");
-        assert.ok(events.every((e) => e.bubbles && e.composed), "bubbles and composed");
-        // Consecutive events differ: one per change of the result, not per render.
-        const texts = events.map((e) => JSON.stringify(e.detail));
-        assert.ok(texts.every((t, i) => i === 0 || t !== texts[i - 1]), "no repeated result");
-        // The element keeps the last one; the host page's own script captured it.
-        assert.deepEqual(await a.evaluate((el) => el.result), events.at(-1).detail);
-        await expectText(page.locator("#last-result"), "calc-a: as of 2026-11-21, definite 0.00 yuan, up to 2200000.00 yuan");
+      await fillRealistic(a);
+      await expectPutuoFigures(a);
+      const result = await waitForResult(
+        page,
+        "calc-a",
+        (d) => d.as_of === AS_OF && d.available_now.up_to === "2200000.00",
+        "A's result with the realistic profile",
+      );
+      assert.equal(result.schema_version, 1);
+      assert.equal(result.mode, "registered");
+      assert.equal(result.available_now.definite, "0.00");
+      const rd = clauseOf(result, "putuo", "putuo.3.3");
+      assert.deepEqual(rd.amount, { kind: "up_to", value: "1000000.00" });
+      assert.equal(rd.status, "eligible_subject_to_review");
+      assert.deepEqual(clauseOf(result, "putuo", "putuo.3.4.games").amount, { kind: "up_to", value: "1000000.00" });
+      assert.deepEqual(clauseOf(result, "putuo", "putuo.3.4.qualifications").amount, { kind: "up_to", value: "200000.00" });
+      const events = await resultsOf(page, "calc-a");
+      assert.ok(events.every((e) => e.bubbles && e.composed), "bubbles and composed");
+      // Consecutive events differ: one per change of the result, not per render.
+      const texts = events.map((e) => JSON.stringify(e.detail));
+      assert.ok(texts.every((t, i) => i === 0 || t !== texts[i - 1]), "no repeated result");
+      // The element keeps the last one; the host page's own script captured it.
+      assert.deepEqual(await a.evaluate((el) => el.result), events.at(-1).detail);
+      await expectText(page.locator("#last-result"), "calc-a: as of 2026-11-21, definite 0.00 yuan, up to 2200000.00 yuan");
 
-        // B was not touched: its inputs and results are its own.
-        assert.equal((await resultsOf(page, "calc-b")).length, before, "no event from B");
-        assert.equal(await b.getByTestId("as-of").inputValue(), "2024-06-01");
-        assert.equal(await b.getByLabel("Registered district", { exact: true }).inputValue(), "");
-        assert.equal(await b.getByTestId("projects-0").count(), 0);
-        // And changing B leaves A alone.
-        const eventsOfA = (await resultsOf(page, "calc-a")).length;
-        await b.getByLabel("Registered district", { exact: true }).selectOption("jinshan");
-        await until(async () => (await resultsOf(page, "calc-b")).length > before, "B's new result");
-        assert.equal((await resultsOf(page, "calc-a")).length, eventsOfA, "no event from A");
-        await expectPutuoFigures(a);
-      });
-    } finally {
-      await server.close();
-    }
+      // B was not touched: its inputs and results are its own.
+      assert.equal((await resultsOf(page, "calc-b")).length, before, "no event from B");
+      assert.equal(await b.getByTestId("as-of").inputValue(), "2024-06-01");
+      assert.equal(await b.getByLabel("Registered district", { exact: true }).inputValue(), "");
+      assert.equal(await b.getByTestId("projects-0").count(), 0);
+      // And changing B leaves A alone.
+      const eventsOfA = (await resultsOf(page, "calc-a")).length;
+      await b.getByLabel("Registered district", { exact: true }).selectOption("jinshan");
+      await until(async () => (await resultsOf(page, "calc-b")).length > before, "B's new result");
+      assert.equal((await resultsOf(page, "calc-a")).length, eventsOfA, "no event from A");
+      await expectPutuoFigures(a);
+    });
   });
 
   test("widget: its print button prints the widget alone, then the host page prints whole again", async () => {
-    const server = await serveHosts();
-    try {
-      await withPage({ allowOrigins: [server.origin] }, async ({ page }) => {
-        await recordPage(page);
-        await page.goto(`${server.origin}/widget-host.html`);
-        const a = page.locator("#calc-a");
-        await a.getByTestId("available-now").waitFor();
-        // The print dialog itself cannot be driven: record the calls, print to PDF instead.
-        await page.evaluate(() => {
-          window.__prints = 0;
-          window.print = () => (window.__prints += 1);
-        });
-        const shown = () =>
-          page.evaluate(() =>
-            Object.fromEntries(
-              [".site-header", "#app", "#calc-a", "#calc-b", ".host-lookalike", ".captured"].map((sel) => [
-                sel,
-                document.querySelector(sel).checkVisibility(),
-              ]),
-            ),
-          );
-        const everything = {
-          ".site-header": true, "#app": true, "#calc-a": true, "#calc-b": true, ".host-lookalike": true, ".captured": true,
-        };
-        await a.getByTestId("print").click();
-        assert.equal(await page.evaluate(() => window.__prints), 1, "the widget's button prints once");
-        assert.deepEqual(await shown(), everything, "the screen does not change");
-        await page.emulateMedia({ media: "print" });
-        assert.deepEqual(
-          await shown(),
-          { ".site-header": false, "#app": false, "#calc-a": true, "#calc-b": false, ".host-lookalike": false, ".captured": false },
-          "printing: widget A alone",
-        );
-        await expectText(a.locator(".print-header h2"), "补贴测算报告", "the report's header is printed");
-        await fs.mkdir(ARTIFACTS, { recursive: true });
-        const pdf = await page.pdf({ path: path.join(ARTIFACTS, "widget-print.pdf"), format: "A4" });
-        assert.ok(pdf.length > 10_000, "a report PDF");
-        // After printing, Ctrl+P on the host page prints the whole page again.
-        await page.evaluate(() => window.dispatchEvent(new Event("afterprint")));
-        assert.deepEqual(await shown(), everything, "afterprint: the host page prints whole");
-        assert.equal(
-          await page.evaluate(() => document.querySelectorAll("[data-butie-print-path], [data-butie-print-hide]").length + document.adoptedStyleSheets.length),
-          0,
-          "no marks and no sheet left on the host page",
-        );
-        assert.deepEqual(await page.evaluate(() => window.__violations), [], "no CSP violation");
+    await withWidgetHost({}, async ({ page }) => {
+      const a = page.locator("#calc-a");
+      await a.getByTestId("available-now").waitFor();
+      // The print dialog itself cannot be driven: record the calls, print to PDF instead.
+      await page.evaluate(() => {
+        window.__prints = 0;
+        window.print = () => (window.__prints += 1);
       });
-    } finally {
-      await server.close();
-    }
+      const shown = () =>
+        page.evaluate(() =>
+          Object.fromEntries(
+            [".site-header", "#app", "#calc-a", "#calc-b", ".host-lookalike", ".captured"].map((sel) => [
+              sel,
+              document.querySelector(sel).checkVisibility(),
+            ]),
+          ),
+        );
+      const everything = {
+        ".site-header": true, "#app": true, "#calc-a": true, "#calc-b": true, ".host-lookalike": true, ".captured": true,
+      };
+      await a.getByTestId("print").click();
+      assert.equal(await page.evaluate(() => window.__prints), 1, "the widget's button prints once");
+      assert.deepEqual(await shown(), everything, "the screen does not change");
+      await page.emulateMedia({ media: "print" });
+      assert.deepEqual(
+        await shown(),
+        { ".site-header": false, "#app": false, "#calc-a": true, "#calc-b": false, ".host-lookalike": false, ".captured": false },
+        "printing: widget A alone",
+      );
+      await expectText(a.locator(".print-header h2"), "补贴测算报告", "the report's header is printed");
+      await fs.mkdir(ARTIFACTS, { recursive: true });
+      const pdf = await page.pdf({ path: path.join(ARTIFACTS, "widget-print.pdf"), format: "A4" });
+      assert.ok(pdf.length > 10_000, "a report PDF");
+      // After printing, Ctrl+P on the host page prints the whole page again.
+      await page.evaluate(() => window.dispatchEvent(new Event("afterprint")));
+      assert.deepEqual(await shown(), everything, "afterprint: the host page prints whole");
+      assert.equal(
+        await page.evaluate(() => document.querySelectorAll("[data-butie-print-path], [data-butie-print-hide]").length + document.adoptedStyleSheets.length),
+        0,
+        "no marks and no sheet left on the host page",
+      );
+      assert.deepEqual(await page.evaluate(() => window.__violations), [], "no CSP violation");
+    });
   });
 
   test("widget: axe-core finds no WCAG 2.1 A/AA violation in either widget, opened up", async () => {
-    const server = await serveHosts();
-    try {
-      await withPage({ allowOrigins: [server.origin], bypassCSP: true }, async ({ page }) => {
-        await page.goto(`${server.origin}/widget-host.html`);
-        for (const id of ["#calc-a", "#calc-b"]) await page.locator(id).getByTestId("available-now").waitFor();
-        // Open every clause and list in widget A (the compact widget B stays as it is).
-        await openEverything(page.locator("#calc-a"));
-        // Only the widgets: the host page's own deliberately garish CSS is not ours to judge.
-        assert.deepEqual(await accessibilityViolations(page, ["#calc-a", "#calc-b"]), []);
-      });
-    } finally {
-      await server.close();
-    }
+    await withWidgetHost({ bypassCSP: true }, async ({ page }) => {
+      for (const id of ["#calc-a", "#calc-b"]) await page.locator(id).getByTestId("available-now").waitFor();
+      // Open every clause and list in widget A (the compact widget B stays as it is).
+      await openEverything(page.locator("#calc-a"));
+      // Only the widgets: the host page's own deliberately garish CSS is not ours to judge.
+      assert.deepEqual(await accessibilityViolations(page, ["#calc-a", "#calc-b"]), []);
+    });
   });
 
   test("widget: attributes changed after load take effect; removal and re-insertion work", async () => {
-    const server = await serveHosts();
-    try {
-      await withPage({ allowOrigins: [server.origin], allowedProblems: [/butie-calculator: as-of="2026-13-40"/] }, async ({ page }) => {
-        await recordPage(page);
-        await page.goto(`${server.origin}/widget-host.html`);
-        const b = page.locator("#calc-b");
-        await b.getByTestId("available-now").waitFor();
-        const set = (name, value) =>
-          b.evaluate((el, [n, v]) => (v === null ? el.removeAttribute(n) : el.setAttribute(n, v)), [name, value]);
+    await withWidgetHost({ allowedProblems: [/butie-calculator: as-of="2026-13-40"/] }, async ({ page }) => {
+      const b = page.locator("#calc-b");
+      await b.getByTestId("available-now").waitFor();
+      const set = (name, value) =>
+        b.evaluate((el, [n, v]) => (v === null ? el.removeAttribute(n) : el.setAttribute(n, v)), [name, value]);
 
-        await set("lang", "zh");
-        await expectText(b.locator("h2.title"), "butie 补贴计算器", "lang=zh");
-        await set("districts", "putuo,jiading");
-        await until(
-          async () => JSON.stringify(await b.locator("[data-district]").evaluateAll((els) => els.map((e) => e.dataset.district).sort())) === '["jiading","putuo"]',
-          "districts=putuo,jiading",
-        );
-        await set("as-of", AS_OF);
-        await until(async () => (await b.getByTestId("as-of").inputValue()) === AS_OF, "as-of applied");
-        await waitForResult(page, "calc-b", (d) => d.as_of === AS_OF, "a result as of the new date");
-        await set("compact", null);
-        await until(async () => (await b.locator(".butie.compact").count()) === 0, "compact removed");
-        // The widget's own width decides its layout (container queries), not the viewport's.
-        const columns = () =>
-          b.evaluate((el) => getComputedStyle(el.shadowRoot.querySelector(".layout")).gridTemplateColumns.split(" ").length);
-        await until(async () => (await columns()) === 2, "two columns at full width");
-        await b.evaluate((el) => el.style.setProperty("max-width", "420px"));
-        await until(async () => (await columns()) === 1, "one column in a 420 px column");
-        await b.evaluate((el) => el.style.removeProperty("max-width"));
-        await set("consultant", "李顾问");
-        await expectText(b.getByTestId("consultant"), "由 李顾问 提供");
-        await set("accent", "#123456");
-        assert.equal((await shadowStyle(page, "calc-b", ".available .up-to", ["color"])).color, "rgb(18, 52, 86)");
-        // Several attributes in one go become one update.
-        await b.evaluate((el) => {
-          el.setAttribute("lang", "en");
-          el.setAttribute("districts", "jinshan");
-        });
-        await expectText(b.locator("h2.title"), "butie subsidy calculator", "lang=en again");
-        await until(async () => (await b.locator("[data-district]").count()) === 1, "one district");
-        // A bad date is ignored with a warning naming the attribute; the widget goes on.
-        await set("as-of", "2026-13-40");
-        await b.getByTestId("available-now").waitFor();
-
-        // Taken out of the page and put back: unmounted, then mounted again.
-        await b.evaluate((el) => {
-          window.__parked = el;
-          el.remove();
-        });
-        await until(() => page.evaluate(() => window.__parked.shadowRoot.querySelector(".butie") === null), "unmounted");
-        await page.evaluate(() => document.querySelector("main").append(window.__parked));
-        await b.getByTestId("available-now").waitFor();
-        // A new element made by script works too.
-        await page.evaluate(() => {
-          const el = document.createElement("butie-calculator");
-          el.id = "calc-c";
-          el.setAttribute("lang", "en");
-          el.setAttribute("districts", "songjiang");
-          document.body.append(el);
-        });
-        const c = page.locator("#calc-c");
-        await c.getByTestId("district-songjiang").waitFor();
-        await waitForResult(page, "calc-c", (d) => d.districts.length === 1, "C's result");
+      await set("lang", "zh");
+      await expectText(b.locator("h2.title"), "butie 补贴计算器", "lang=zh");
+      await set("districts", "putuo,jiading");
+      await until(
+        async () => JSON.stringify(await b.locator("[data-district]").evaluateAll((els) => els.map((e) => e.dataset.district).sort())) === '["jiading","putuo"]',
+        "districts=putuo,jiading",
+      );
+      await set("as-of", AS_OF);
+      await until(async () => (await b.getByTestId("as-of").inputValue()) === AS_OF, "as-of applied");
+      await waitForResult(page, "calc-b", (d) => d.as_of === AS_OF, "a result as of the new date");
+      await set("compact", null);
+      await until(async () => (await b.locator(".butie.compact").count()) === 0, "compact removed");
+      // The widget's own width decides its layout (container queries), not the viewport's.
+      const columns = () =>
+        b.evaluate((el) => getComputedStyle(el.shadowRoot.querySelector(".layout")).gridTemplateColumns.split(" ").length);
+      await until(async () => (await columns()) === 2, "two columns at full width");
+      await b.evaluate((el) => el.style.setProperty("max-width", "420px"));
+      await until(async () => (await columns()) === 1, "one column in a 420 px column");
+      await b.evaluate((el) => el.style.removeProperty("max-width"));
+      await set("consultant", "李顾问");
+      await expectText(b.getByTestId("consultant"), "由 李顾问 提供");
+      await set("accent", "#123456");
+      assert.equal((await shadowStyle(page, "calc-b", ".available .up-to", ["color"])).color, "rgb(18, 52, 86)");
+      // Several attributes in one go become one update.
+      await b.evaluate((el) => {
+        el.setAttribute("lang", "en");
+        el.setAttribute("districts", "jinshan");
       });
-    } finally {
-      await server.close();
-    }
+      await expectText(b.locator("h2.title"), "butie subsidy calculator", "lang=en again");
+      await until(async () => (await b.locator("[data-district]").count()) === 1, "one district");
+      // A bad date is ignored with a warning naming the attribute; the widget goes on.
+      await set("as-of", "2026-13-40");
+      await b.getByTestId("available-now").waitFor();
+
+      // Taken out of the page and put back: unmounted, then mounted again.
+      await b.evaluate((el) => {
+        window.__parked = el;
+        el.remove();
+      });
+      await until(() => page.evaluate(() => window.__parked.shadowRoot.querySelector(".butie") === null), "unmounted");
+      await page.evaluate(() => document.querySelector("main").append(window.__parked));
+      await b.getByTestId("available-now").waitFor();
+      // A new element made by script works too.
+      await page.evaluate(() => {
+        const el = document.createElement("butie-calculator");
+        el.id = "calc-c";
+        el.setAttribute("lang", "en");
+        el.setAttribute("districts", "songjiang");
+        document.body.append(el);
+      });
+      const c = page.locator("#calc-c");
+      await c.getByTestId("district-songjiang").waitFor();
+      await waitForResult(page, "calc-c", (d) => d.districts.length === 1, "C's result");
+    });
   });
 
   test("widget: the JS API returns the CLI's JSON, and structured errors for bad input", async () => {

@@ -479,16 +479,21 @@ test("keyboard use: every control is labelled, clauses open with Enter", async (
   });
 });
 
+/** The realistic profile, all districts compared, everything opened. */
+async function realisticComparedOpened(page) {
+  await fillRealistic(page);
+  await expectPutuoFigures(page);
+  await page.getByTestId("butie-mode-compare").check();
+  await page.getByTestId("district-jinshan").waitFor();
+  await openEverything(page);
+}
+
 test("accessibility: axe-core finds no WCAG 2.1 A/AA violation in any state of the page", async () => {
   await withPage({ bypassCSP: true }, async ({ page }) => {
     await page.goto(distFileUrl("butie.html"));
     await expectApp(page);
     assert.deepEqual(await accessibilityViolations(page), [], "first screen");
-    await fillRealistic(page);
-    await expectPutuoFigures(page);
-    await page.getByTestId("butie-mode-compare").check();
-    await page.getByTestId("district-jinshan").waitFor();
-    await openEverything(page);
+    await realisticComparedOpened(page);
     assert.deepEqual(await accessibilityViolations(page), [], "compare all, every clause open");
     const invested = page.getByTestId("projects-0").getByLabel("实际已投入金额");
     await invested.fill("-5");
@@ -509,11 +514,7 @@ test("accessibility: axe-core finds no WCAG 2.1 A/AA violation in any state of t
   await withPage({ bypassCSP: true, colorScheme: "dark", viewport: { width: 375, height: 740 } }, async ({ page }) => {
     await page.goto(distFileUrl("butie.html"));
     await expectApp(page);
-    await fillRealistic(page);
-    await expectPutuoFigures(page);
-    await page.getByTestId("butie-mode-compare").check();
-    await page.getByTestId("district-jinshan").waitFor();
-    await openEverything(page);
+    await realisticComparedOpened(page);
     assert.deepEqual(await accessibilityViolations(page), [], "dark, 375 px, every clause open");
   });
 });
