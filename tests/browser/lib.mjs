@@ -260,7 +260,6 @@ export async function unlabelledControls(page) {
 
 export const AS_OF = "2026-11-21";
 
-/** Today in Shanghai (UTC+8), as the app computes its default as-of date. */
 const AXE_SOURCE = path.join(HERE, "node_modules", "axe-core", "axe.min.js");
 
 /**
@@ -271,7 +270,7 @@ export async function accessibilityViolations(page, include = null) {
   if (!(await page.evaluate(() => typeof window.axe === "object"))) {
     await page.addScriptTag({ path: AXE_SOURCE });
   }
-  const violations = await page.evaluate(async (include) => {
+  return page.evaluate(async (include) => {
     const result = await window.axe.run(include ? { include } : document, {
       runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"] },
       resultTypes: ["violations"],
@@ -280,7 +279,6 @@ export async function accessibilityViolations(page, include = null) {
       v.nodes.map((n) => `${v.id} (${v.impact}): ${n.target.flat().join(" ")} — ${(n.failureSummary ?? "").split("\n")[1]?.trim() ?? v.help}`),
     );
   }, include);
-  return violations;
 }
 
 /**
@@ -301,6 +299,7 @@ export async function openEverything(root) {
   await root.locator(".clause-body").first().waitFor();
 }
 
+/** Today in Shanghai (UTC+8), as the app computes its default as-of date. */
 export function todayInShanghai() {
   return new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
 }

@@ -103,6 +103,8 @@ function adopt(root, sheet) {
 
 // ---------------------------------------------------------------- printing one widget
 
+/** What the app's print button sends first (`PRINT_EVENT` in www/src/toolbar.rs). */
+const PRINT_EVENT = "butie-print";
 /** Marks set on the host page while a widget prints: its ancestors, and everything else. */
 const PRINT_PATH = "data-butie-print-path";
 const PRINT_HIDE = "data-butie-print-hide";
@@ -171,8 +173,8 @@ class ButieCalculator extends HTMLElement {
     this.#container.className = "butie-root";
     this.#shadow.append(this.#container);
     this.#showText("butie-loading", LOADING);
-    // The app's print button asks first (`butie-print`): print this widget, not the page.
-    this.#shadow.addEventListener("butie-print", (event) => {
+    // The app's print button asks first: print this widget, not the page.
+    this.#shadow.addEventListener(PRINT_EVENT, (event) => {
       event.preventDefault();
       printOnly(this);
     });

@@ -550,12 +550,13 @@ mod tests {
     #[test]
     fn single_file_script_embeds_and_inits() {
         let glue = "async function __wbg_init() {}\nexport function bench_evaluate(a) {}";
-        let script = single_file_script(glue, &deflate(b"\0asm").unwrap()).unwrap();
-        let packed = base64::engine::general_purpose::STANDARD.encode(deflate(b"\0asm").unwrap());
+        let deflated = deflate(b"\0asm").unwrap();
+        let script = single_file_script(glue, &deflated).unwrap();
+        let packed = base64::engine::general_purpose::STANDARD.encode(&deflated);
         assert!(script.contains(&format!("\"{packed}\"")));
         let mut inflated = Vec::new();
         use std::io::Read as _;
-        flate2::read::DeflateDecoder::new(deflate(b"\0asm").unwrap().as_slice())
+        flate2::read::DeflateDecoder::new(deflated.as_slice())
             .read_to_end(&mut inflated)
             .unwrap();
         assert_eq!(inflated, b"\0asm");
@@ -583,11 +584,12 @@ mod tests {
     fn widget_script_wraps_a_classic_script() {
         let glue = "let wasm_bindgen = (function(exports) {\n    return exports;\n})({});";
         let runtime = "customElements.define(\"butie-calculator\", class extends HTMLElement {});";
-        let script = widget_script(glue, &deflate(b"\0asm").unwrap(), runtime).unwrap();
+        let deflated = deflate(b"\0asm").unwrap();
+        let script = widget_script(glue, &deflated, runtime).unwrap();
         assert!(script.starts_with("/*! butie widget"));
         assert!(script.contains("(function () {\n\"use strict\";"));
         assert!(script.contains(glue) && script.contains(runtime));
-        let packed = base64::engine::general_purpose::STANDARD.encode(deflate(b"\0asm").unwrap());
+        let packed = base64::engine::general_purpose::STANDARD.encode(&deflated);
         assert!(script.contains(&format!("const BUTIE_WASM = \"{packed}\";")));
         assert!(script.trim_end().ends_with("})();"));
         assert!(
