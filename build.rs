@@ -1,33 +1,34 @@
-//! Bundles `policies/*.toml` (catalogue and policy files) into one JSON document in OUT_DIR,
-//! so the wasm and native builds embed the same data without a TOML parser at run time.
+//! Bundles the policy directory (catalogue and documents, read by the project's one directory
+//! reader, `src/files.rs`) into one JSON document in OUT_DIR, so the native builds embed the data
+//! without a TOML parser at run time. Extra directories named by `BUTIE_EXTRA_POLICIES` (test
+//! fixtures) are bundled after `policies/`.
+
+#[path = "src/files.rs"]
+#[allow(dead_code)]
+mod files;
 
 use std::fs;
 use std::path::Path;
 
+fn toml_to_json(name: &str, text: &str) -> serde_json::Value {
+    toml::from_str(text).unwrap_or_else(|e| panic!("{name}: {e}"))
+}
+
 fn main() {
-    let dir = Path::new("policies");
-    println!("cargo:rerun-if-changed=policies");
-    let mut policies = Vec::new();
-    let mut catalogue = serde_json::Value::Null;
-    let mut entries: Vec<_> = fs::read_dir(dir)
-        .expect("policies/ directory")
-        .filter_map(Result::ok)
-        .map(|e| e.path())
-        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
-        .collect();
-    entries.sort();
-    for path in entries {
+    println!("cargo:rerun-if-env-changed={}", files::EXTRA_DIRS_VAR);
+    let dirs = files::PolicyFiles::build_dirs(Path::new("policies").to_path_buf());
+    let read = files::PolicyFiles::read_dirs(&dirs).unwrap_or_else(|e| panic!("{e}"));
+    for path in &read.paths {
         println!("cargo:rerun-if-changed={}", path.display());
-        let name = path.file_name().unwrap().to_string_lossy().to_string();
-        let text = fs::read_to_string(&path).unwrap_or_else(|e| panic!("{name}: {e}"));
-        let doc: serde_json::Value =
-            toml::from_str(&text).unwrap_or_else(|e| panic!("{name}: {e}"));
-        if name == "facts.toml" {
-            catalogue = serde_json::json!({ "file": name, "doc": doc });
-        } else {
-            policies.push(serde_json::json!({ "file": name, "doc": doc }));
-        }
     }
+    let (cat_name, cat_text) = read.catalogue.expect("policies/facts.toml");
+    let catalogue =
+        serde_json::json!({ "file": cat_name, "doc": toml_to_json(&cat_name, &cat_text) });
+    let policies: Vec<_> = read
+        .documents
+        .iter()
+        .map(|(name, text)| serde_json::json!({ "file": name, "doc": toml_to_json(name, text) }))
+        .collect();
     let bundle = serde_json::json!({ "catalogue": catalogue, "policies": policies });
     let out = Path::new(&std::env::var("OUT_DIR").unwrap()).join("policies.json");
     fs::write(out, serde_json::to_string(&bundle).unwrap()).unwrap();

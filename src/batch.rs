@@ -561,6 +561,8 @@ pub type DistrictFigures<'a> = crate::eval::DistrictTotals<'a>;
 
 /// What one output row says.
 #[derive(Debug, Clone, PartialEq)]
+// Nearly every row is a district's figures: boxing them would cost an allocation per row.
+#[allow(clippy::large_enum_variant)]
 pub enum Outcome<'a> {
     District(DistrictFigures<'a>),
     /// The row could not be read.
@@ -639,7 +641,7 @@ pub fn evaluate_batch<'a>(
 
 fn check_districts(set: &PolicySet, opts: &EvalOptions) -> Result<(), EvalError> {
     for d in opts.districts.iter().flatten() {
-        if set.district(d).is_none() {
+        if !set.has_district(d) {
             return Err(EvalError::UnknownDistrict(d.clone()));
         }
     }
@@ -840,12 +842,7 @@ fn error_cell(rec: &mut Record, msg: &str) {
 
 /// The snake_case id of a policy state.
 pub fn state_id(s: PolicyState) -> &'static str {
-    match s {
-        PolicyState::Draft => "draft",
-        PolicyState::NotYetInForce => "not_yet_in_force",
-        PolicyState::InForce => "in_force",
-        PolicyState::Expired => "expired",
-    }
+    s.id()
 }
 
 #[cfg(test)]

@@ -1,8 +1,11 @@
 //! butie rule core: Shanghai district subsidy policies as data, evaluated exactly.
 //!
-//! Pure: no UI, no IO, no wasm. Policies and the fact catalogue are data (`policies/`);
-//! money is `rust_decimal` end to end; every amount cites its sentence.
+//! Pure: no UI, no IO (but [`files`], the native tools' directory reader), no wasm. Policies and
+//! the fact catalogue are data (`policies/`); money is `rust_decimal` end to end; every amount
+//! cites its sentence.
 
+#[cfg(feature = "loader")]
+mod amend;
 pub mod batch;
 pub mod catalogue;
 pub mod date;
@@ -10,7 +13,10 @@ pub mod error;
 pub mod eval;
 pub mod explain;
 pub mod expr;
+#[cfg(feature = "toml")]
+pub mod files;
 pub mod format;
+pub mod lifecycle;
 pub mod listing;
 pub mod money;
 pub mod policy;
@@ -19,12 +25,14 @@ pub mod report;
 pub mod schema;
 pub mod set;
 pub mod text;
+pub mod words;
 
 pub use error::{LoadError, LoadErrors};
 pub use eval::{
     DistrictTotals, EvalError, EvalOptions, TotalsReport, evaluate, evaluate_totals, fact_visible,
-    field_visible, policy_state,
+    field_visible,
 };
+pub use lifecycle::{Lifecycle, PolicyState};
 pub use profile::{FieldError, Profile, Value};
 pub use report::Report;
 pub use set::{Entry, PolicySet};

@@ -4,16 +4,29 @@
 use serde::Serialize;
 
 use crate::date::{Date, serde_iso};
+use crate::lifecycle::Lifecycle;
 use crate::policy::{DocStatus, Policy};
 use crate::report::PolicyState;
-use crate::{PolicySet, Text, policy_state};
+use crate::{PolicySet, Text};
 
-/// Every document of a policy set, as of a date.
+/// Every document of a policy set, as of a date, and per district which one is evaluated.
 #[derive(Debug, Serialize)]
 pub struct PolicyListing<'a> {
     #[serde(serialize_with = "serde_iso::serialize")]
     pub as_of: Date,
+    pub districts: Vec<DistrictEntry<'a>>,
     pub policies: Vec<PolicyEntry<'a>>,
+}
+
+/// A district: the document evaluated on the date, and the coverage line when none is in
+/// force or about to be.
+#[derive(Debug, Serialize)]
+pub struct DistrictEntry<'a> {
+    pub district: &'a str,
+    pub district_name: &'a Text,
+    /// The id of the document evaluated on the date.
+    pub evaluated: &'a str,
+    pub coverage: Option<Text>,
 }
 
 /// One document: identity, window, state on the date, and where its data and text are.
@@ -32,6 +45,16 @@ pub struct PolicyEntry<'a> {
     #[serde(serialize_with = "serde_iso::option")]
     pub effective_to: Option<Date>,
     pub state: PolicyState,
+    /// Days left, ending soon, ended on… on the date.
+    pub lifecycle: Lifecycle<'a>,
+    /// The sentence about its window on the date.
+    pub notice: Text,
+    /// Whether it is the document evaluated for its district on the date.
+    pub evaluated: bool,
+    pub supersedes: Option<&'a str>,
+    pub amends: Option<&'a str>,
+    #[serde(serialize_with = "serde_iso::serialize")]
+    pub verified_on: Date,
     /// How many clauses and policy-wide rules the data file encodes.
     pub clauses: usize,
     pub rules: usize,
@@ -44,14 +67,46 @@ pub struct PolicyEntry<'a> {
 
 /// Lists `set`'s documents with their state on `as_of`.
 pub fn policy_listing(set: &PolicySet, as_of: Date) -> PolicyListing<'_> {
+    let districts: Vec<DistrictEntry> = set
+        .districts()
+        .into_iter()
+        .filter_map(|d| {
+            let sel = set.select(d, as_of)?;
+            let m = &sel.current.meta;
+            Some(DistrictEntry {
+                district: &m.district,
+                district_name: &m.district_name,
+                evaluated: &m.id,
+                coverage: crate::words::coverage(&set.lifecycle(sel.current, as_of), m),
+            })
+        })
+        .collect();
+    let policies = set
+        .policies
+        .iter()
+        .map(|p| {
+            entry(
+                set,
+                p,
+                as_of,
+                districts.iter().any(|d| d.evaluated == p.meta.id),
+            )
+        })
+        .collect();
     PolicyListing {
         as_of,
-        policies: set.policies.iter().map(|p| entry(p, as_of)).collect(),
+        districts,
+        policies,
     }
 }
 
-fn entry(p: &Policy, as_of: Date) -> PolicyEntry<'_> {
+fn entry<'a>(set: &'a PolicySet, p: &'a Policy, as_of: Date, evaluated: bool) -> PolicyEntry<'a> {
     let m = &p.meta;
+    let lifecycle = set.lifecycle(p, as_of);
+    let successor = lifecycle
+        .superseded_by
+        .and_then(|id| set.document(id))
+        .map(|s| &s.meta);
     PolicyEntry {
         district: &m.district,
         district_name: &m.district_name,
@@ -62,7 +117,13 @@ fn entry(p: &Policy, as_of: Date) -> PolicyEntry<'_> {
         issued_on: m.issued_on,
         effective_from: m.effective_from,
         effective_to: m.effective_to,
-        state: policy_state(m, as_of),
+        state: lifecycle.state,
+        notice: crate::words::lifecycle_notice(&lifecycle, m, successor),
+        lifecycle,
+        evaluated,
+        supersedes: m.supersedes.as_deref(),
+        amends: m.amends.as_deref(),
+        verified_on: m.verified_on,
         clauses: p.clauses.len(),
         rules: p.rules.len(),
         data_file: &p.file,

@@ -3,7 +3,9 @@
 
 use crate::catalogue::FactDef;
 use crate::date::{Date, serde_iso};
-use crate::policy::{Basis, Bound, DocStatus, OffsetKind, Reprint, RuleKind};
+use crate::policy::{
+    Basis, Bound, DatedStep, DocStatus, OffsetKind, ProcedureStep, Replaced, Reprint, RuleKind,
+};
 use crate::profile::Value;
 use crate::text::Text;
 use rust_decimal::Decimal;
@@ -51,17 +53,7 @@ pub enum Mode {
     CompareAll,
 }
 
-/// A policy's state on the evaluation date.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[serde(rename_all = "snake_case")]
-pub enum PolicyState {
-    /// Effective date unknown (草案).
-    Draft,
-    NotYetInForce,
-    InForce,
-    Expired,
-}
+pub use crate::lifecycle::{Lifecycle, PolicyState, Relation};
 
 /// One district's policy evaluated.
 #[derive(Debug, Serialize)]
@@ -69,8 +61,19 @@ pub enum PolicyState {
 pub struct DistrictResult<'a> {
     pub district: &'a str,
     pub district_name: &'a Text,
+    /// The document evaluated: the one in force on the date; else the next to start; else the
+    /// newest.
     pub policy: PolicyInfo<'a>,
     pub state: PolicyState,
+    /// Its place in time on the evaluation date (days left, ending soon, ended on…).
+    pub lifecycle: Lifecycle<'a>,
+    /// The sentence about its window on the evaluation date, derived from `lifecycle`.
+    pub notice: Text,
+    /// Set when no encoded document of the district is in force or about to be: the district may
+    /// have a newer policy that is not encoded.
+    pub coverage: Option<Text>,
+    /// The district's other documents (predecessors, successors, amended texts), oldest first.
+    pub history: Vec<HistoryEntry<'a>>,
     /// Whether anything here can be paid on the evaluation date.
     pub payable_now: bool,
     /// Totals that count today (zero unless in force).
@@ -107,6 +110,41 @@ pub struct PolicyInfo<'a> {
     pub window_quote: &'a str,
     pub window_notes: &'a [Text],
     pub reprints: &'a [Reprint],
+    /// The day the data was last checked against the source text.
+    #[serde(serialize_with = "serde_iso::serialize")]
+    #[cfg_attr(feature = "schema", schemars(with = "String"))]
+    pub verified_on: Date,
+    /// The encoded predecessor it supersedes.
+    pub supersedes: Option<&'a str>,
+    /// The encoded document it amends (evaluated merged with it).
+    pub amends: Option<&'a str>,
+    /// Documents its text repeals that are not encoded.
+    pub replaces: &'a [Replaced],
+    /// How to apply, quoted from the text.
+    pub procedure: &'a [ProcedureStep],
+    /// Dated steps the text gives.
+    pub dates: &'a [DatedStep],
+}
+
+/// Another document of the district, with its state on the evaluation date.
+#[derive(Debug, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct HistoryEntry<'a> {
+    pub id: &'a str,
+    pub doc_no: Option<&'a str>,
+    pub title: &'a Text,
+    pub status: DocStatus,
+    #[serde(serialize_with = "serde_iso::option")]
+    #[cfg_attr(feature = "schema", schemars(with = "Option<String>"))]
+    pub effective_from: Option<Date>,
+    #[serde(serialize_with = "serde_iso::option")]
+    #[cfg_attr(feature = "schema", schemars(with = "Option<String>"))]
+    pub effective_to: Option<Date>,
+    pub lifecycle: Lifecycle<'a>,
+    /// How it relates to the document evaluated.
+    pub relation: Relation,
+    /// The relation and the state, in words ("被本政策取代 · 已失效").
+    pub label: Text,
 }
 
 /// A policy-wide rule, for reference.

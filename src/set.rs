@@ -14,18 +14,27 @@ const BUNDLE_MAGIC: &str = concat!("butie-bundle-1/", env!("CARGO_PKG_VERSION"))
 /// The file name the catalogue is loaded from.
 pub const CATALOGUE_FILE: &str = "facts.toml";
 
-/// The catalogue and the policies.
+/// The catalogue and every policy document (an amendment compiled merged with what it amends).
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct PolicySet {
     pub catalogue: Catalogue,
     pub policies: Vec<Policy>,
 }
 
-/// An entry found by id: a clause or a rule, with its policy.
+/// An entry found by id: a clause or a rule, with its document.
 #[derive(Debug, Clone, Copy)]
 pub enum Entry<'a> {
     Clause(&'a Policy, &'a Clause),
     Rule(&'a Policy, &'a Rule),
+}
+
+impl<'a> Entry<'a> {
+    /// The document the entry was found in.
+    pub fn policy(&self) -> &'a Policy {
+        match self {
+            Entry::Clause(p, _) | Entry::Rule(p, _) => p,
+        }
+    }
 }
 
 #[cfg(feature = "loader")]
@@ -49,6 +58,11 @@ pub const EMBEDDED_BUNDLE: &str = include_str!(concat!(env!("OUT_DIR"), "/polici
 #[cfg(feature = "loader")]
 impl PolicySet {
     /// Validates a catalogue and policies given as parsed documents `(file name, document)`.
+    ///
+    /// Amendments (`amends = "<id>"`) are compiled merged with the document they amend; then the
+    /// set is checked as a whole: unique document ids, known predecessors and bases in the same
+    /// district, and never two documents of a district in force on the same day without a
+    /// relation between them.
     pub fn from_docs(
         catalogue: (&str, serde_json::Value),
         policies: Vec<(String, serde_json::Value)>,
@@ -56,58 +70,93 @@ impl PolicySet {
         let cat = Catalogue::from_json(catalogue.0, catalogue.1).map_err(LoadErrors)?;
         let mut errs = Vec::new();
         let mut out: Vec<Policy> = Vec::new();
-        for (file, doc) in policies {
+        for (file, doc) in crate::amend::merge_amendments(policies, &mut errs) {
             match compile_policy(&cat, &file, doc) {
                 Ok(p) => {
-                    if let Some(prev) = out
-                        .iter()
-                        .find(|q| q.meta.id == p.meta.id || q.meta.district == p.meta.district)
-                    {
+                    if let Some(prev) = out.iter().find(|q| q.meta.id == p.meta.id) {
                         errs.push(LoadError {
                             file: file.clone(),
                             path: "policy.id".into(),
-                            message: format!("policy id or district repeats `{}`", prev.file),
+                            message: format!("document id `{}` repeats `{}`", p.meta.id, prev.file),
                         });
-                    }
-                    let entries = p
-                        .clauses
-                        .iter()
-                        .enumerate()
-                        .map(|(i, c)| (format!("clauses[{i}].id"), &c.id))
-                        .chain(
-                            p.rules
-                                .iter()
-                                .enumerate()
-                                .map(|(i, r)| (format!("rules[{i}].id"), &r.id)),
-                        );
-                    for (path, id) in entries {
-                        if let Some(q) = out.iter().find(|q| {
-                            q.clauses.iter().any(|c| &c.id == id)
-                                || q.rules.iter().any(|r| &r.id == id)
-                        }) {
-                            errs.push(LoadError {
-                                file: file.clone(),
-                                path,
-                                message: format!(
-                                    "duplicate id `{id}` across files (also in `{}`)",
-                                    q.file
-                                ),
-                            });
-                        }
                     }
                     out.push(p);
                 }
                 Err(e) => errs.extend(e),
             }
         }
+        // A district's documents together, oldest first.
+        out.sort_by(|a, b| {
+            let key = |p: &Policy| (p.meta.effective_from.or(p.meta.issued_on), p.meta.issued_on);
+            a.meta
+                .district
+                .cmp(&b.meta.district)
+                .then(key(a).cmp(&key(b)))
+        });
         if errs.is_empty() {
-            Ok(PolicySet {
-                catalogue: cat,
-                policies: out,
-            })
+            errs.extend(check_relations(&out));
+        }
+        let set = PolicySet {
+            catalogue: cat,
+            policies: out,
+        };
+        if errs.is_empty() {
+            for (a, b, day) in crate::lifecycle::clashes(&set) {
+                let (pa, pb) = (&set.policies[a], &set.policies[b]);
+                errs.push(LoadError {
+                    file: pb.file.clone(),
+                    path: "policy.effective_from".into(),
+                    message: format!(
+                        "`{}` and `{}` ({}) are both in force on {}: say which supersedes or amends the other",
+                        pa.meta.id,
+                        pb.meta.id,
+                        pa.meta.district,
+                        crate::date::fmt_date(day)
+                    ),
+                });
+            }
+        }
+        if errs.is_empty() {
+            Ok(set)
         } else {
             Err(LoadErrors(errs))
         }
+    }
+
+    /// Loads the files of policy directories (see [`crate::files::PolicyFiles`]).
+    #[cfg(feature = "toml")]
+    pub fn from_files(files: &crate::files::PolicyFiles) -> Result<PolicySet, LoadErrors> {
+        let Some((_, catalogue)) = &files.catalogue else {
+            return Err(LoadErrors(vec![LoadError {
+                file: CATALOGUE_FILE.into(),
+                path: "(root)".into(),
+                message: "no catalogue: the first policy directory must hold facts.toml".into(),
+            }]));
+        };
+        Self::from_toml(catalogue, &files.documents)
+    }
+
+    /// Reads and loads policy directories: the first holds `facts.toml`; each may hold
+    /// documents (`*.toml`) and their source texts (`sources/*.txt`).
+    #[cfg(feature = "toml")]
+    pub fn from_dirs<P: AsRef<std::path::Path>>(dirs: &[P]) -> Result<PolicySet, LoadErrors> {
+        let files = crate::files::PolicyFiles::read_dirs(dirs).map_err(|e| {
+            LoadErrors(vec![LoadError {
+                file: dirs
+                    .first()
+                    .map(|d| d.as_ref().display().to_string())
+                    .unwrap_or_default(),
+                path: "(io)".into(),
+                message: e.to_string(),
+            }])
+        })?;
+        Self::from_files(&files)
+    }
+
+    /// Reads and loads one policy directory.
+    #[cfg(feature = "toml")]
+    pub fn from_dir(dir: impl AsRef<std::path::Path>) -> Result<PolicySet, LoadErrors> {
+        Self::from_dirs(&[dir.as_ref()])
     }
 
     /// The default data embedded in this build.
@@ -185,24 +234,88 @@ impl PolicySet {
         Ok(set)
     }
 
-    /// Finds a clause or rule by id.
+    /// Finds a clause or rule by id: `putuo.3.1` (the first document that has it, documents
+    /// in force first) or qualified by document, `putuo.3.1@putuo-2024-3`.
     pub fn entry(&self, id: &str) -> Option<Entry<'_>> {
-        self.policies.iter().find_map(|p| {
-            p.clauses
-                .iter()
-                .find(|c| c.id == id)
-                .map(|c| Entry::Clause(p, c))
-                .or_else(|| {
-                    p.rules
-                        .iter()
-                        .find(|r| r.id == id)
-                        .map(|r| Entry::Rule(p, r))
-                })
-        })
+        self.entries(id).into_iter().next()
     }
 
-    /// The policy of a district.
-    pub fn district(&self, district: &str) -> Option<&Policy> {
-        self.policies.iter().find(|p| p.meta.district == district)
+    /// Every clause or rule with this id (qualified ids match one document at most).
+    pub fn entries(&self, id: &str) -> Vec<Entry<'_>> {
+        let (id, doc) = match id.split_once('@') {
+            Some((id, doc)) => (id, Some(doc)),
+            None => (id, None),
+        };
+        self.policies
+            .iter()
+            .filter(|p| doc.is_none_or(|d| p.meta.id == d))
+            .filter_map(|p| {
+                p.clauses
+                    .iter()
+                    .find(|c| c.id == id)
+                    .map(|c| Entry::Clause(p, c))
+                    .or_else(|| {
+                        p.rules
+                            .iter()
+                            .find(|r| r.id == id)
+                            .map(|r| Entry::Rule(p, r))
+                    })
+            })
+            .collect()
     }
+}
+
+/// Set-level checks of the relations between documents.
+#[cfg(feature = "loader")]
+fn check_relations(docs: &[Policy]) -> Vec<LoadError> {
+    let mut errs = Vec::new();
+    for p in docs {
+        for (field, target) in [
+            ("supersedes", &p.meta.supersedes),
+            ("amends", &p.meta.amends),
+        ] {
+            let Some(target) = target else { continue };
+            let err = |message: String| LoadError {
+                file: p.file.clone(),
+                path: format!("policy.{field}"),
+                message,
+            };
+            match docs.iter().find(|q| &q.meta.id == target) {
+                None => errs.push(err(format!("unknown document `{target}`"))),
+                Some(q) if q.meta.district != p.meta.district => errs.push(err(format!(
+                    "`{target}` is a document of `{}`, not `{}`",
+                    q.meta.district, p.meta.district
+                ))),
+                Some(q) if std::ptr::eq(q, p) => {
+                    errs.push(err("a document cannot name itself".into()))
+                }
+                Some(_) => {}
+            }
+        }
+        // A chain of predecessors must end (no cycles; naming itself is reported above).
+        if p.meta.supersedes.as_ref().or(p.meta.amends.as_ref()) == Some(&p.meta.id) {
+            continue;
+        }
+        let mut seen = vec![p.meta.id.as_str()];
+        let mut next = p.meta.supersedes.as_deref().or(p.meta.amends.as_deref());
+        while let Some(n) = next {
+            if seen.contains(&n) {
+                errs.push(LoadError {
+                    file: p.file.clone(),
+                    path: "policy.supersedes".into(),
+                    message: format!(
+                        "documents supersede or amend each other in a cycle: {} → {n}",
+                        seen.join(" → ")
+                    ),
+                });
+                break;
+            }
+            seen.push(n);
+            next = docs
+                .iter()
+                .find(|q| q.meta.id == n)
+                .and_then(|q| q.meta.supersedes.as_deref().or(q.meta.amends.as_deref()));
+        }
+    }
+    errs
 }

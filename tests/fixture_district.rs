@@ -32,22 +32,9 @@ fn hongkou_only() -> PolicySet {
 
 /// The real catalogue, the four real policies and the fictional district.
 fn with_real_policies() -> PolicySet {
-    let mut files: Vec<(String, String)> = fs::read_dir(root().join("policies"))
-        .unwrap()
-        .filter_map(Result::ok)
-        .map(|e| e.path())
-        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
-        .filter(|p| p.file_name().is_some_and(|n| n != "facts.toml"))
-        .map(|p| {
-            (
-                p.file_name().unwrap().to_string_lossy().to_string(),
-                fs::read_to_string(&p).unwrap(),
-            )
-        })
-        .collect();
-    files.sort();
-    files.push(fixture());
-    PolicySet::from_toml(&catalogue(), &files).unwrap_or_else(|e| panic!("{e}"))
+    let mut files = butie::files::PolicyFiles::read_dirs(&[root().join("policies")]).unwrap();
+    files.documents.push(fixture());
+    PolicySet::from_files(&files).unwrap_or_else(|e| panic!("{e}"))
 }
 
 fn d(s: &str) -> Decimal {
@@ -134,7 +121,7 @@ fn reference_totals() -> Totals {
 #[test]
 fn loads_without_code_changes_and_is_marked_fictional() {
     let set = hongkou_only();
-    let p = set.district("hongkou").expect("hongkou policy");
+    let p = set.documents("hongkou").next().expect("hongkou policy");
     assert!(p.meta.title.zh.contains("虚构") && p.meta.title.en.contains("FICTIONAL"));
     assert_eq!(p.clauses.len(), 4);
     assert_eq!(p.rules.len(), 2);

@@ -22,7 +22,7 @@ use butie::expr::{Lit, Operand, Sign, Term, ValueExpr};
 use butie::policy::{Formula, Node, OffsetKind, Policy};
 use butie::profile::{Item, Value, parse_value_str, value_to_string};
 use butie::report::{AmountKind, PolicyState, Status, Totals};
-use butie::{EvalOptions, PolicySet, Profile, Report, evaluate, policy_state};
+use butie::{EvalOptions, PolicySet, Profile, Report, evaluate};
 use proptest::prelude::*;
 use proptest::test_runner::Config;
 use rust_decimal::Decimal;
@@ -391,7 +391,7 @@ fn check_amounts(p: &Profile, r: &Report) -> Result<(), TestCaseError> {
     };
     nonneg(&r.available_now, "available_now")?;
     for d in &r.districts {
-        let pol = SET.district(d.district).unwrap();
+        let pol = SET.document(d.policy.id).unwrap();
         nonneg(&d.totals, d.district)?;
         nonneg(&d.if_in_force, d.district)?;
         for (ci, c) in d.clauses.iter().enumerate() {
@@ -502,8 +502,8 @@ proptest! {
         let r = eval(&p, &batch(as_of, all));
         let mut sum = Totals::default();
         for d in &r.districts {
-            let pol = SET.district(d.district).unwrap();
-            prop_assert_eq!(d.state, policy_state(&pol.meta, as_of));
+            let pol = SET.document(d.policy.id).unwrap();
+            prop_assert_eq!(d.state, SET.lifecycle(pol, as_of).state);
             // The state from the window, independently: drafts never; inclusive ends.
             let expected = match (pol.meta.effective_from, pol.meta.effective_to) {
                 _ if pol.meta.status == butie::policy::DocStatus::Draft => PolicyState::Draft,

@@ -28,19 +28,16 @@ fn fold(s: &str) -> String {
 
 /// The policy files (everything but the catalogue), sorted by name.
 fn policy_files() -> Vec<(String, String)> {
-    let mut out: Vec<(String, String)> = fs::read_dir(root().join("policies"))
+    butie::files::PolicyFiles::read_dirs(&[root().join("policies")])
         .expect("policies/")
-        .filter_map(Result::ok)
-        .map(|e| e.path())
-        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
-        .filter(|p| p.file_name().is_some_and(|n| n != "facts.toml"))
-        .map(|p| {
-            let name = p.file_name().unwrap().to_string_lossy().to_string();
-            (name, fs::read_to_string(&p).unwrap())
-        })
-        .collect();
-    out.sort();
-    out
+        .documents
+}
+
+/// The one document of a district in the real data.
+fn district_doc<'a>(set: &'a PolicySet, district: &'a str) -> &'a butie::policy::Policy {
+    set.documents(district)
+        .next()
+        .unwrap_or_else(|| panic!("no policy for {district}"))
 }
 
 fn source_path(file: &str) -> PathBuf {
@@ -332,8 +329,7 @@ fn jiading_reprint_differs_only_in_the_recorded_variant() {
 
 /// Loads the real data (catalogue and the four policies) from the TOML files.
 fn real_set() -> PolicySet {
-    let cat = fs::read_to_string(root().join("policies/facts.toml")).unwrap();
-    PolicySet::from_toml(&cat, &policy_files()).unwrap_or_else(|e| panic!("{e}"))
+    PolicySet::from_dir(root().join("policies")).unwrap_or_else(|e| panic!("{e}"))
 }
 
 /// Clause or rule ids each policy must have, with a piece of the article each is under.
@@ -430,9 +426,7 @@ fn each_policy_covers_its_articles() {
     let set = real_set();
     let mut missing = Vec::new();
     for (district, required) in REQUIRED {
-        let pol = set
-            .district(district)
-            .unwrap_or_else(|| panic!("no policy for {district}"));
+        let pol = district_doc(&set, district);
         let entries: Vec<(&str, &str)> = pol
             .clauses
             .iter()
@@ -462,12 +456,12 @@ fn each_policy_covers_its_articles() {
         }
     }
     // Jiading 三、附则 16 (the effective period) is the policy window, not a rule.
-    let jd = set.district("jiading").unwrap();
+    let jd = district_doc(&set, "jiading");
     assert!(
         jd.meta.window_article.contains("16"),
         "jiading window article"
     );
-    let sj = set.district("songjiang").unwrap();
+    let sj = district_doc(&set, "songjiang");
     assert!(
         sj.meta.window_article.contains("五"),
         "songjiang window article"
@@ -478,7 +472,7 @@ fn each_policy_covers_its_articles() {
         ("songjiang.3.3.11.", 2),
         ("putuo.3.4.", 3),
     ] {
-        let pol = set.district(id.split('.').next().unwrap()).unwrap();
+        let pol = district_doc(&set, id.split('.').next().unwrap());
         let count = pol.clauses.iter().filter(|c| c.id.starts_with(id)).count();
         if count != n {
             missing.push(format!("{id}*: {count} clauses, expected {n}"));

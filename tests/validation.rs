@@ -32,6 +32,11 @@ fn errors_of(names: &[&str]) -> Vec<LoadError> {
     }
 }
 
+/// Loads several fixtures together; they must fail with exactly this one error.
+fn one_of(names: &[&str], file: &str, path: &str, fragment: &str) {
+    expect(names, &[(file, path, fragment)]);
+}
+
 /// Asserts exactly the expected errors `(file, path, message fragment)`, in any order.
 fn expect(names: &[&str], want: &[(&str, &str, &str)]) {
     let got = errors_of(names);
@@ -77,16 +82,10 @@ fn the_base_fixture_is_valid() {
     let set = PolicySet::from_toml(&real_catalogue(), &[fixture("invalid", "valid-base.toml")])
         .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(set.policies[0].clauses.len(), 2);
-    let set = PolicySet::from_toml(
-        &real_catalogue(),
-        &[fixture("invalid", "duplicate-across-a.toml")],
-    );
-    assert!(set.is_ok(), "each duplicate-across file is valid alone");
-    let set = PolicySet::from_toml(
-        &real_catalogue(),
-        &[fixture("invalid", "duplicate-across-b.toml")],
-    );
-    assert!(set.is_ok(), "each duplicate-across file is valid alone");
+    let set = PolicySet::from_toml(&real_catalogue(), &[fixture("invalid", "overlap-a.toml")]);
+    assert!(set.is_ok(), "each overlapping file is valid alone");
+    let set = PolicySet::from_toml(&real_catalogue(), &[fixture("invalid", "overlap-b.toml")]);
+    assert!(set.is_ok(), "each overlapping file is valid alone");
 }
 
 #[test]
@@ -198,23 +197,55 @@ fn duplicate_clause_id_within_a_file() {
 }
 
 #[test]
-fn duplicate_clause_id_across_files() {
-    // Ids must start with the district, so two files can only collide within one district;
-    // the set then reports both the second document for that district and the repeated id.
-    expect(
-        &["duplicate-across-a.toml", "duplicate-across-b.toml"],
-        &[
-            (
-                "duplicate-across-b.toml",
-                "clauses[0].id",
-                "duplicate id `hongkou.2` across files (also in `duplicate-across-a.toml`)",
-            ),
-            (
-                "duplicate-across-b.toml",
-                "policy.id",
-                "policy id or district repeats `duplicate-across-a.toml`",
-            ),
-        ],
+fn two_documents_of_a_district_in_force_together_without_a_relation() {
+    // Clause ids are unique per document, so the two may share `hongkou.2`; but on any day at
+    // most one document of a district may be in force unless one supersedes or amends the other.
+    one_of(
+        &["overlap-a.toml", "overlap-b.toml"],
+        "overlap-b.toml",
+        "policy.effective_from",
+        "`hongkou-fixture-a` and `hongkou-fixture-b` (hongkou) are both in force on 2025-01-01",
+    );
+}
+
+#[test]
+fn successor_or_amendment_of_an_unknown_document() {
+    one(
+        "successor-unknown.toml",
+        "policy.supersedes",
+        "unknown document `hongkou-fixture-0`",
+    );
+    one(
+        "amends-unknown.toml",
+        "policy.amends",
+        "unknown document `hongkou-fixture-0`",
+    );
+    one(
+        "supersedes-itself.toml",
+        "policy.supersedes",
+        "a document cannot name itself",
+    );
+}
+
+#[test]
+fn successor_of_another_districts_document() {
+    let putuo = fs::read_to_string(root().join("policies/putuo-2024-3.toml")).unwrap();
+    let files = vec![
+        ("putuo-2024-3.toml".to_string(), putuo),
+        fixture("invalid", "successor-other-district.toml"),
+    ];
+    let Err(LoadErrors(errs)) = PolicySet::from_toml(&real_catalogue(), &files) else {
+        panic!("a hongkou document superseding a putuo document loaded");
+    };
+    assert_eq!(errs.len(), 1, "{errs:#?}");
+    assert_eq!(errs[0].file, "successor-other-district.toml");
+    assert_eq!(errs[0].path, "policy.supersedes");
+    assert!(
+        errs[0]
+            .message
+            .contains("`putuo-2024-3` is a document of `putuo`, not `hongkou`"),
+        "{}",
+        errs[0]
     );
 }
 
@@ -293,7 +324,7 @@ fn district_not_in_the_catalogue() {
 
 #[test]
 fn toml_syntax_error_names_the_file_and_line() {
-    one("syntax-error.toml", "(toml)", "line 32");
+    one("syntax-error.toml", "(toml)", "line 33");
 }
 
 #[test]

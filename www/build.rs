@@ -1,35 +1,22 @@
-//! Compiles `policies/*.toml` (validated by the rule core) into the compact bundle that the
-//! wasm embeds, so the browser never parses or compiles policy files at start-up.
+//! Compiles the policy directory (validated by the rule core, read by its one directory loader)
+//! into the compact bundle that the wasm embeds, so the browser never parses or compiles policy
+//! files at start-up. Extra directories named by `BUTIE_EXTRA_POLICIES` (test fixtures) are
+//! compiled in after `policies/`.
 
 use std::fs;
 use std::path::Path;
 
+use butie::files::{EXTRA_DIRS_VAR, PolicyFiles};
+
 fn main() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../policies");
-    println!("cargo:rerun-if-changed={}", dir.display());
-    let mut catalogue = String::new();
-    let mut policies = Vec::new();
-    let mut paths: Vec<_> = fs::read_dir(&dir)
-        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
-        .filter_map(Result::ok)
-        .map(|e| e.path())
-        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
-        .collect();
-    paths.sort();
-    for path in paths {
+    println!("cargo:rerun-if-env-changed={EXTRA_DIRS_VAR}");
+    let base = Path::new(env!("CARGO_MANIFEST_DIR")).join("../policies");
+    let dirs = PolicyFiles::build_dirs(base);
+    let files = PolicyFiles::read_dirs(&dirs).unwrap_or_else(|e| panic!("{e}"));
+    for path in &files.paths {
         println!("cargo:rerun-if-changed={}", path.display());
-        let name = path
-            .file_name()
-            .map(|n| n.to_string_lossy().to_string())
-            .unwrap_or_default();
-        let text = fs::read_to_string(&path).unwrap_or_else(|e| panic!("{name}: {e}"));
-        if name == butie::set::CATALOGUE_FILE {
-            catalogue = text;
-        } else {
-            policies.push((name, text));
-        }
     }
-    let set = butie::PolicySet::from_toml(&catalogue, &policies)
+    let set = butie::PolicySet::from_files(&files)
         .unwrap_or_else(|e| panic!("the policy files do not load:\n{e}"));
     let out_dir = std::env::var("OUT_DIR").expect("OUT_DIR");
     let out = Path::new(&out_dir).join("policies.bin");

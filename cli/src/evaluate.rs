@@ -6,7 +6,7 @@ use crate::input;
 use crate::text::{amount, pad, state_badge, status, total};
 use butie::date::fmt_date;
 use butie::report::{
-    ClauseResult, CondState, DistrictResult, ItemResult, Mode, PolicyState, Report, Status, Totals,
+    ClauseResult, CondState, DistrictResult, ItemResult, Mode, Report, Status, Totals,
 };
 use butie::{Lang, PolicySet, evaluate};
 use std::fmt::Write;
@@ -105,7 +105,7 @@ fn district(s: &mut String, d: &DistrictResult, l: Lang, all: bool) {
             s,
             "{} {} {doc}《{}》",
             d.district_name.zh,
-            state_badge(d.state, l),
+            state_badge(&d.lifecycle, l),
             p.title.zh
         )
     } else {
@@ -113,11 +113,23 @@ fn district(s: &mut String, d: &DistrictResult, l: Lang, all: bool) {
             s,
             "{} {} {doc} “{}”",
             d.district_name.en,
-            state_badge(d.state, l),
+            state_badge(&d.lifecycle, l),
             p.title.en
         )
     };
-    let _ = writeln!(s, "  {}", window_line(d, l));
+    let _ = writeln!(s, "  {}", d.notice.get(l));
+    if let Some(c) = &d.coverage {
+        let _ = writeln!(s, "  {}", c.get(l));
+    }
+    for h in &d.history {
+        let no = h.doc_no.unwrap_or_else(|| h.title.get(l));
+        let _ = writeln!(
+            s,
+            "  {} {no}: {}",
+            if zh(l) { "历史" } else { "history" },
+            h.label.get(l)
+        );
+    }
     let _ = writeln!(s, "  {}", totals_line(d, l));
     applicant_lines(s, d, l);
     if !all && blocked(d) {
@@ -156,23 +168,6 @@ fn blocked(d: &DistrictResult) -> bool {
             .all(|c| c.status_if_in_force == Status::NotEligible && c.hints.is_empty())
 }
 
-fn window_line(d: &DistrictResult, l: Lang) -> String {
-    let p = &d.policy;
-    let when = match (p.effective_from, p.effective_to, zh(l)) {
-        (Some(f), Some(t), true) => format!("有效期 {} 至 {}", fmt_date(f), fmt_date(t)),
-        (Some(f), None, true) => format!("自 {} 起施行", fmt_date(f)),
-        (Some(f), Some(t), false) => format!("in force {} to {}", fmt_date(f), fmt_date(t)),
-        (Some(f), None, false) => format!("in force from {}", fmt_date(f)),
-        (None, _, true) => "草案，未定施行日期".to_string(),
-        (None, _, false) => "draft, no effective date".to_string(),
-    };
-    match (d.state, zh(l)) {
-        (PolicyState::InForce, _) => when,
-        (_, true) => format!("{when} · 以下为“若有效”的结果，不计入当前可得"),
-        (_, false) => format!("{when} · below: what it would pay if in force; not available now"),
-    }
-}
-
 fn totals_line(d: &DistrictResult, l: Lang) -> String {
     let t: &Totals = &d.if_in_force;
     let money = if zh(l) {
@@ -191,13 +186,16 @@ fn totals_line(d: &DistrictResult, l: Lang) -> String {
         )
     };
     let counts = [
-        ("符合", "eligible", t.eligible),
-        ("待审核", "subject to review", t.eligible_subject_to_review),
-        ("需补充信息", "needs information", t.needs_information),
-        ("不符合", "not eligible", t.not_eligible),
+        (Status::Eligible, t.eligible),
+        (
+            Status::EligibleSubjectToReview,
+            t.eligible_subject_to_review,
+        ),
+        (Status::NeedsInformation, t.needs_information),
+        (Status::NotEligible, t.not_eligible),
     ]
     .iter()
-    .map(|(z, e, n)| format!("{} {n}", if zh(l) { z } else { e }))
+    .map(|(st, n)| format!("{} {n}", status(*st, l)))
     .collect::<Vec<_>>()
     .join(" · ");
     format!("{money}  ({counts})")
@@ -239,7 +237,7 @@ fn clause(s: &mut String, c: &ClauseResult, payable: bool, l: Lang) {
     let _ = writeln!(
         s,
         "  {}{}{} {}  [{}]",
-        pad(status(st, l), status_w(l)),
+        pad(&status(st, l), status_w(l)),
         pad(&amount(&c.amount, l), amount_w(l)),
         c.article,
         c.title.get(l),

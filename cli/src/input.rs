@@ -8,32 +8,22 @@ use butie::{EvalOptions, PolicySet, Profile};
 use std::io::{Read, Write};
 use std::path::Path;
 
-/// The embedded policy set, or the one in `dir` (facts.toml + every other *.toml).
+/// The embedded policy set, or the one in `dir` (read by the core's one directory reader:
+/// facts.toml, one TOML file per document, sources/).
 pub fn load_set(dir: Option<&Path>) -> Result<PolicySet, CliError> {
     let Some(dir) = dir else {
         return PolicySet::embedded()
             .map_err(|e| CliError::failure(format!("embedded policy data is invalid:\n{e}")));
     };
-    let read = |p: &Path| {
-        std::fs::read_to_string(p)
-            .map_err(|e| CliError::bad(format!("cannot read {}: {e}", p.display())))
-    };
-    let catalogue = read(&dir.join(CATALOGUE_FILE))?;
-    let entries = std::fs::read_dir(dir)
-        .map_err(|e| CliError::bad(format!("cannot read directory {}: {e}", dir.display())))?;
-    let mut files: Vec<_> = entries
-        .filter_map(Result::ok)
-        .map(|e| e.path())
-        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
-        .filter(|p| p.file_name().is_some_and(|n| n != CATALOGUE_FILE))
-        .collect();
-    files.sort();
-    let mut policies = Vec::with_capacity(files.len());
-    for p in files {
-        let name = p.file_name().map(|n| n.to_string_lossy().into_owned());
-        policies.push((name.unwrap_or_default(), read(&p)?));
+    let files = butie::files::PolicyFiles::read_dirs(&[dir])
+        .map_err(|e| CliError::bad(format!("cannot read {}: {e}", dir.display())))?;
+    if files.catalogue.is_none() {
+        return Err(CliError::bad(format!(
+            "{} has no {CATALOGUE_FILE}: a policy directory holds the catalogue and one file per document",
+            dir.display()
+        )));
     }
-    PolicySet::from_toml(&catalogue, &policies).map_err(|e| {
+    PolicySet::from_files(&files).map_err(|e| {
         CliError::bad_with(
             format!("the policy files in {} are invalid", dir.display()),
             e.0.iter().map(ToString::to_string).collect(),

@@ -5,7 +5,7 @@ use crate::text::{pad, state_badge, width};
 use crate::{PoliciesArgs, input};
 use butie::date::{Date, fmt_date};
 use butie::policy::{DocStatus, Policy};
-use butie::{Lang, PolicySet, policy_state};
+use butie::{Lang, PolicySet};
 use std::fmt::Write;
 
 /// Runs the command.
@@ -29,6 +29,7 @@ fn window(p: &Policy, l: Lang) -> String {
 
 fn table(set: &PolicySet, as_of: Date, l: Lang) -> String {
     let zh = l == Lang::Zh;
+    let listing = butie::listing::policy_listing(set, as_of);
     let mut s = String::new();
     let _ = if zh {
         writeln!(s, "政策文件（状态按 {} 计）", fmt_date(as_of))
@@ -45,7 +46,8 @@ fn table(set: &PolicySet, as_of: Date, l: Lang) -> String {
     let rows: Vec<[String; 6]> = set
         .policies
         .iter()
-        .map(|p| {
+        .zip(&listing.policies)
+        .map(|(p, e)| {
             let m = &p.meta;
             let status = match (m.status, zh) {
                 (DocStatus::Official, true) => "正式".to_string(),
@@ -55,7 +57,7 @@ fn table(set: &PolicySet, as_of: Date, l: Lang) -> String {
             };
             [
                 format!("{} {}", m.district_name.get(l), m.district),
-                state_badge(policy_state(m, as_of), l).to_string(),
+                state_badge(&e.lifecycle, l),
                 m.doc_no.clone().unwrap_or_else(|| "—".into()),
                 status,
                 window(p, l),
@@ -77,20 +79,35 @@ fn table(set: &PolicySet, as_of: Date, l: Lang) -> String {
         padded.join("  ").trim_end().to_string()
     };
     let _ = writeln!(s, "{}", line(&heads));
-    for (p, r) in set.policies.iter().zip(&rows) {
+    let (t, d, src, verified) = if zh {
+        ("标题", "数据", "原文", "核对")
+    } else {
+        ("title", "data", "source", "verified")
+    };
+    for ((p, e), r) in set.policies.iter().zip(&listing.policies).zip(&rows) {
         let cells: Vec<&str> = r.iter().map(String::as_str).collect();
         let _ = writeln!(s, "{}", line(&cells));
-        let (t, d, src) = if zh {
-            ("标题", "数据", "原文")
-        } else {
-            ("title", "data", "source")
-        };
+        let _ = writeln!(s, "    {}", e.notice.get(l));
         let _ = writeln!(s, "    {t}: {}", p.meta.title.get(l));
         let _ = writeln!(
             s,
-            "    {d}: policies/{} · {src}: policies/sources/{}",
-            p.file, p.meta.source_file
+            "    {d}: policies/{} · {src}: policies/sources/{} · {verified}: {}",
+            p.file,
+            p.meta.source_file,
+            fmt_date(p.meta.verified_on)
         );
+    }
+    let coverage: Vec<_> = listing
+        .districts
+        .iter()
+        .filter_map(|d| Some((d, d.coverage.as_ref()?)))
+        .collect();
+    if !coverage.is_empty() {
+        s.push('\n');
+        for (d, c) in coverage {
+            let colon = if zh { "：" } else { ": " };
+            let _ = writeln!(s, "{}{colon}{}", d.district_name.get(l), c.get(l));
+        }
     }
     s
 }

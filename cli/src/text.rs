@@ -1,8 +1,9 @@
 //! Table text: display widths for CJK, padding, and the words for statuses, states and amounts.
 
 use butie::Lang;
+use butie::Lifecycle;
 use butie::format::money;
-use butie::report::{Amount, AmountKind, PolicyState, Status, Yuan};
+use butie::report::{Amount, AmountKind, Status, Yuan};
 
 /// Columns a character takes in a terminal (East Asian wide and fullwidth: 2).
 fn char_width(c: char) -> usize {
@@ -26,33 +27,20 @@ pub fn pad(s: &str, w: usize) -> String {
     out
 }
 
-/// A clause status in words.
-pub fn status(s: Status, l: Lang) -> &'static str {
-    match (s, l) {
-        (Status::Eligible, Lang::Zh) => "符合",
-        (Status::EligibleSubjectToReview, Lang::Zh) => "待审核",
-        (Status::NeedsInformation, Lang::Zh) => "需补充信息",
-        (Status::NotEligible, Lang::Zh) => "不符合",
-        (Status::PolicyNotInForce, Lang::Zh) => "政策未生效",
-        (Status::Eligible, Lang::En) => "eligible",
-        (Status::EligibleSubjectToReview, Lang::En) => "subject to review",
-        (Status::NeedsInformation, Lang::En) => "needs information",
-        (Status::NotEligible, Lang::En) => "not eligible",
-        (Status::PolicyNotInForce, Lang::En) => "not in force",
+/// A clause status in words (the core's vocabulary; English lower case in tables).
+pub fn status(s: Status, l: Lang) -> String {
+    match l {
+        Lang::Zh => s.word().zh.to_string(),
+        Lang::En => s.word().en.to_lowercase(),
     }
 }
 
-/// A policy state as a badge.
-pub fn state_badge(s: PolicyState, l: Lang) -> &'static str {
-    match (s, l) {
-        (PolicyState::InForce, Lang::Zh) => "【有效】",
-        (PolicyState::Expired, Lang::Zh) => "【已失效】",
-        (PolicyState::Draft, Lang::Zh) => "【草案】",
-        (PolicyState::NotYetInForce, Lang::Zh) => "【尚未施行】",
-        (PolicyState::InForce, Lang::En) => "[IN FORCE]",
-        (PolicyState::Expired, Lang::En) => "[EXPIRED]",
-        (PolicyState::Draft, Lang::En) => "[DRAFT]",
-        (PolicyState::NotYetInForce, Lang::En) => "[NOT YET IN FORCE]",
+/// A document's state on the date as a badge: 【在施行】, 【即将失效】 / [IN FORCE], [ENDING SOON].
+pub fn state_badge(lc: &Lifecycle, l: Lang) -> String {
+    let w = butie::words::lifecycle_badge(lc);
+    match l {
+        Lang::Zh => format!("【{}】", w.zh),
+        Lang::En => format!("[{}]", w.en.to_uppercase()),
     }
 }
 
@@ -83,6 +71,16 @@ mod tests {
         assert_eq!(width("普陀区"), 6);
         assert_eq!(width("CMMI 3级"), 8);
         assert_eq!(pad("区", 4), "区  ");
-        assert_eq!(state_badge(PolicyState::Expired, Lang::Zh), "【已失效】");
+        let lc = Lifecycle {
+            state: butie::PolicyState::Expired,
+            ending_soon: false,
+            days_left: None,
+            starts_in_days: None,
+            ended_on: None,
+            superseded_by: None,
+            amended_by: None,
+        };
+        assert_eq!(state_badge(&lc, Lang::Zh), "【已失效】");
+        assert_eq!(state_badge(&lc, Lang::En), "[EXPIRED]");
     }
 }

@@ -77,7 +77,8 @@ fn evaluate_table() {
     for want in [
         "评估日期 2026-11-21",
         "当前可得（仅计有效政策）：确定 0元；最高 220万元",
-        "普陀区 【有效】 普科合规范〔2024〕3号",
+        "普陀区 【即将失效】 普科合规范〔2024〕3号",
+        "距失效还有 40 天：有效期至 2026-12-31",
         "最高 100万元",
         "[putuo.3.3]",
         "提示: 第1项",
@@ -90,7 +91,7 @@ fn evaluate_table() {
     let en = ok(&butie(&[
         "evaluate", &f, "--as-of", AS_OF, "--lang", "en", "--all",
     ]));
-    assert!(en.contains("Putuo [IN FORCE]"), "{en}");
+    assert!(en.contains("Putuo [ENDING SOON]"), "{en}");
     assert!(en.contains("up to CNY 1,000,000"), "{en}");
     assert!(
         en.contains("[jinshan.8]"),
@@ -230,7 +231,7 @@ fn policies_as_of_date() {
     let t = ok(&butie(&["policies", "--as-of", AS_OF]));
     for want in [
         "普陀区 putuo",
-        "【有效】",
+        "【即将失效】",
         "【已失效】",
         "【草案】",
         "普科合规范〔2024〕3号",
@@ -238,6 +239,60 @@ fn policies_as_of_date() {
     ] {
         assert!(t.contains(want), "missing {want:?} in\n{t}");
     }
+}
+
+#[test]
+fn policies_count_the_days_and_say_when_coverage_ends() {
+    let t = ok(&butie(&["policies", "--as-of", "2026-12-01"]));
+    for want in [
+        "距失效还有 30 天：有效期至 2026-12-31",
+        "已于 2024-08-31 失效",
+        "金山区：本工具收录的该区政策已于 2024-08-31 失效；该区可能已有新政策，本工具尚未收录。",
+        "核对: 2026-12-01",
+    ] {
+        assert!(t.contains(want), "missing {want:?} in\n{t}");
+    }
+    assert!(
+        !t.contains("普陀区：本工具收录"),
+        "putuo is still in force:\n{t}"
+    );
+    let t = ok(&butie(&["policies", "--as-of", "2025-06-01"]));
+    assert!(t.contains("【在施行】"), "{t}");
+    assert!(
+        t.contains("在施行：有效期至 2026-12-31（还有 578 天）"),
+        "{t}"
+    );
+    let t = ok(&butie(&["policies", "--as-of", "2027-01-02"]));
+    assert!(t.contains("已于 2026-12-31 失效"), "{t}");
+    assert!(
+        t.contains(
+            "普陀区：本工具收录的该区政策已于 2026-12-31 失效；该区可能已有新政策，本工具尚未收录。"
+        ),
+        "{t}"
+    );
+    let j = json(&butie(&["policies", "--as-of", "2026-12-01", "--json"]));
+    let putuo = j["policies"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["district"] == "putuo")
+        .unwrap();
+    assert_eq!(putuo["lifecycle"]["days_left"], 30);
+    assert_eq!(putuo["lifecycle"]["ending_soon"], true);
+    assert_eq!(putuo["evaluated"], true);
+    assert_eq!(putuo["verified_on"], "2026-12-01");
+    let jinshan = j["districts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["district"] == "jinshan")
+        .unwrap();
+    assert!(
+        jinshan["coverage"]["zh"]
+            .as_str()
+            .unwrap()
+            .contains("2024-08-31")
+    );
 }
 
 #[test]

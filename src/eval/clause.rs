@@ -538,13 +538,24 @@ pub(crate) fn explain<'p>(
         computation,
         items,
         schedule,
-        citation: Citation {
-            doc_no: pol.meta.doc_no.as_deref(),
-            title: &pol.meta.title,
-            article: &clause.article,
-            quote: &clause.quote,
-            extra_quotes: &clause.extra_quotes,
-            source_file: &pol.meta.source_file,
+        citation: match clause.origin.as_deref() {
+            // Inherited by an amendment: the text it was written in.
+            Some(o) => Citation {
+                doc_no: o.doc_no.as_deref(),
+                title: &o.title,
+                article: &clause.article,
+                quote: &clause.quote,
+                extra_quotes: &clause.extra_quotes,
+                source_file: &o.source_file,
+            },
+            None => Citation {
+                doc_no: pol.meta.doc_no.as_deref(),
+                title: &pol.meta.title,
+                article: &clause.article,
+                quote: &clause.quote,
+                extra_quotes: &clause.extra_quotes,
+                source_file: &pol.meta.source_file,
+            },
         },
         notes: &clause.notes,
         interpretation: &clause.interpretation,

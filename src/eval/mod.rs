@@ -7,7 +7,8 @@ mod hints;
 
 use crate::date::Date;
 use crate::expr::Operand;
-use crate::policy::{DocStatus, Meta, Policy, RuleKind};
+use crate::lifecycle::{Lifecycle, Selection};
+use crate::policy::{Policy, RuleKind};
 use crate::profile::{Profile, Value};
 use crate::report::*;
 use crate::set::PolicySet;
@@ -54,17 +55,6 @@ pub enum EvalError {
     UnknownDistrict(String),
 }
 
-/// A policy's state on a date.
-pub fn policy_state(meta: &Meta, as_of: Date) -> PolicyState {
-    match (meta.status, meta.effective_from, meta.effective_to) {
-        (DocStatus::Draft, _, _) => PolicyState::Draft,
-        (_, Some(f), _) if as_of < f => PolicyState::NotYetInForce,
-        (_, _, Some(t)) if as_of > t => PolicyState::Expired,
-        (_, Some(_), _) => PolicyState::InForce,
-        _ => PolicyState::Draft,
-    }
-}
-
 fn applicant_truths(pol: &Policy, env: &Env) -> Vec<Truth> {
     pol.rules
         .iter()
@@ -87,8 +77,8 @@ pub fn evaluate<'a>(
     check_districts(set, opts)?;
     let mut districts = Vec::new();
     let mut available = Totals::default();
-    for pol in selected_policies(set, opts) {
-        let r = evaluate_policy(set, pol, profile, opts)?;
+    for sel in selected(set, opts) {
+        let r = evaluate_policy(set, &sel, profile, opts)?;
         if r.payable_now {
             add_totals(&mut available, &r.totals);
         }
@@ -126,6 +116,8 @@ pub struct DistrictTotals<'a> {
     pub policy_id: &'a str,
     pub doc_no: Option<&'a str>,
     pub state: PolicyState,
+    /// Days left, ending soon, ended on… on the evaluation date.
+    pub lifecycle: Lifecycle<'a>,
     pub payable_now: bool,
     /// Counted today (zero unless in force).
     pub totals: Totals,
@@ -142,13 +134,15 @@ pub fn evaluate_totals<'a>(
     check_districts(set, opts)?;
     let mut districts = Vec::new();
     let mut available = Totals::default();
-    for pol in selected_policies(set, opts) {
+    for sel in selected(set, opts) {
+        let pol = sel.current;
         let env = policy_env(set, pol, profile, opts);
         let truths = applicant_truths(pol, &env);
         let decisions = decide_all(pol, &env, &truths)?;
         let if_in_force = totals_of(&decisions);
-        let state = policy_state(&pol.meta, opts.as_of);
-        let payable_now = state == PolicyState::InForce;
+        let lifecycle = set.lifecycle(pol, opts.as_of);
+        let state = lifecycle.state;
+        let payable_now = state.payable();
         if payable_now {
             add_totals(&mut available, &if_in_force);
         }
@@ -158,6 +152,7 @@ pub fn evaluate_totals<'a>(
             policy_id: &pol.meta.id,
             doc_no: pol.meta.doc_no.as_deref(),
             state,
+            lifecycle,
             payable_now,
             totals: if payable_now {
                 if_in_force.clone()
@@ -175,21 +170,23 @@ pub fn evaluate_totals<'a>(
 
 fn check_districts(set: &PolicySet, opts: &EvalOptions) -> Result<(), EvalError> {
     for d in opts.districts.iter().flatten() {
-        if !set.policies.iter().any(|p| &p.meta.district == d) {
+        if !set.has_district(d) {
             return Err(EvalError::UnknownDistrict(d.clone()));
         }
     }
     Ok(())
 }
 
-fn selected_policies<'a>(set: &'a PolicySet, opts: &EvalOptions) -> SmallVec<[&'a Policy; 8]> {
-    set.policies
-        .iter()
-        .filter(|p| {
+/// For each district asked for, the document evaluated on the date and its history.
+fn selected<'a>(set: &'a PolicySet, opts: &EvalOptions) -> SmallVec<[Selection<'a>; 8]> {
+    set.districts()
+        .into_iter()
+        .filter(|d| {
             opts.districts
                 .as_ref()
-                .is_none_or(|ds| ds.iter().any(|d| d == &p.meta.district))
+                .is_none_or(|ds| ds.iter().any(|x| x == d))
         })
+        .filter_map(|d| set.select(d, opts.as_of))
         .collect()
 }
 
@@ -279,10 +276,11 @@ fn decide_all(pol: &Policy, env: &Env, truths: &[Truth]) -> Result<Vec<Decision>
 
 fn evaluate_policy<'a>(
     set: &'a PolicySet,
-    pol: &'a Policy,
+    sel: &Selection<'a>,
     profile: &'a Profile,
     opts: &EvalOptions,
 ) -> Result<DistrictResult<'a>, EvalError> {
+    let pol = sel.current;
     let env = policy_env(set, pol, profile, opts);
     let detail = if opts.explain {
         Detail::Full
@@ -316,8 +314,9 @@ fn evaluate_policy<'a>(
         }
         clauses.push(r);
     }
-    let state = policy_state(&pol.meta, opts.as_of);
-    let payable_now = state == PolicyState::InForce;
+    let lifecycle = set.lifecycle(pol, opts.as_of);
+    let state = lifecycle.state;
+    let payable_now = state.payable();
     if !payable_now {
         for c in &mut clauses {
             c.status = Status::PolicyNotInForce;
@@ -333,6 +332,15 @@ fn evaluate_policy<'a>(
         Totals::default()
     };
     let m = &pol.meta;
+    let successor = lifecycle
+        .superseded_by
+        .and_then(|id| set.document(id))
+        .map(|p| &p.meta);
+    let history = sel
+        .history
+        .iter()
+        .map(|p| history_entry(set, pol, p, opts.as_of))
+        .collect();
     Ok(DistrictResult {
         district: &m.district,
         district_name: &m.district_name,
@@ -351,8 +359,18 @@ fn evaluate_policy<'a>(
             window_quote: &m.window_quote,
             window_notes: &m.window_notes,
             reprints: &m.reprints,
+            verified_on: m.verified_on,
+            supersedes: m.supersedes.as_deref(),
+            amends: m.amends.as_deref(),
+            replaces: &m.replaces,
+            procedure: &m.procedure,
+            dates: &m.dates,
         },
         state,
+        notice: crate::words::lifecycle_notice(&lifecycle, m, successor),
+        coverage: crate::words::coverage(&lifecycle, m),
+        lifecycle,
+        history,
         payable_now,
         totals,
         if_in_force,
@@ -372,6 +390,33 @@ fn evaluate_policy<'a>(
             .collect(),
         clauses,
     })
+}
+
+/// Another document of the district as history of the one evaluated.
+fn history_entry<'a>(
+    set: &'a PolicySet,
+    current: &'a Policy,
+    other: &'a Policy,
+    as_of: Date,
+) -> HistoryEntry<'a> {
+    let m = &other.meta;
+    let lifecycle = set.lifecycle(other, as_of);
+    let relation = set.relation(current, other);
+    let (r, st) = (relation.word(), crate::words::lifecycle_badge(&lifecycle));
+    HistoryEntry {
+        id: &m.id,
+        doc_no: m.doc_no.as_deref(),
+        title: &m.title,
+        status: m.status,
+        effective_from: m.effective_from,
+        effective_to: m.effective_to,
+        lifecycle,
+        relation,
+        label: crate::text::Text::new(
+            format!("{} · {}", r.zh, st.zh),
+            format!("{} · {}", r.en, st.en),
+        ),
+    }
 }
 
 /// 从高不重复 within a policy: each project is paid once, under the clause that pays most

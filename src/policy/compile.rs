@@ -141,6 +141,41 @@ impl Compiler<'_> {
         }
         self.nonempty(&m.source_file, "policy.source_file");
         self.nonempty(&m.window_quote, "policy.window_quote");
+        let verified_on = self.date(&Some(m.verified_on), "policy.verified_on");
+        if m.supersedes.is_some() && m.amends.is_some() {
+            self.errs.push(
+                "policy.amends",
+                "a document either supersedes or amends another, not both",
+            );
+        }
+        if !m.repeals.is_empty() && m.amends.is_none() {
+            self.errs.push(
+                "policy.repeals",
+                "only an amendment (amends = …) repeals entries",
+            );
+        }
+        for (i, r) in m.replaces.iter().enumerate() {
+            self.nonempty(&r.name, &format!("policy.replaces[{i}].name"));
+            self.nonempty(&r.quote, &format!("policy.replaces[{i}].quote"));
+        }
+        for (i, s) in m.procedure.iter().enumerate() {
+            self.nonempty(&s.quote, &format!("policy.procedure[{i}].quote"));
+        }
+        let dates = m
+            .dates
+            .into_iter()
+            .enumerate()
+            .filter_map(|(i, d)| {
+                let on = self.date(&Some(d.on), &format!("policy.dates[{i}].on"))?;
+                self.nonempty(&d.quote, &format!("policy.dates[{i}].quote"));
+                Some(DatedStep {
+                    on,
+                    title: d.title,
+                    article: d.article,
+                    quote: d.quote,
+                })
+            })
+            .collect();
         Meta {
             id: m.id,
             district: m.district,
@@ -174,6 +209,28 @@ impl Compiler<'_> {
                         .collect(),
                 })
                 .collect(),
+            verified_on: verified_on.unwrap_or(crate::date::Date::MIN),
+            supersedes: m.supersedes,
+            amends: m.amends,
+            replaces: m
+                .replaces
+                .into_iter()
+                .map(|r| Replaced {
+                    name: r.name,
+                    title: r.title,
+                    quote: r.quote,
+                })
+                .collect(),
+            procedure: m
+                .procedure
+                .into_iter()
+                .map(|s| ProcedureStep {
+                    article: s.article,
+                    title: s.title,
+                    quote: s.quote,
+                })
+                .collect(),
+            dates,
         }
     }
 
@@ -242,6 +299,7 @@ impl Compiler<'_> {
             conditions,
             notes: r.notes,
             interpretation: r.interpretation,
+            origin: r.inherited_from.map(Box::new),
         }
     }
 
@@ -326,6 +384,7 @@ impl Compiler<'_> {
             offsets,
             notes: d.notes,
             interpretation: d.interpretation,
+            origin: d.inherited_from.map(Box::new),
         }
     }
 

@@ -37,6 +37,53 @@ pub(crate) struct MetaDef {
     pub window_notes: Vec<Text>,
     #[serde(default)]
     pub reprints: Vec<ReprintDef>,
+    /// The day a person last checked this file against its source text.
+    pub verified_on: String,
+    /// An encoded predecessor this document supersedes (its id).
+    #[serde(default)]
+    pub supersedes: Option<String>,
+    /// An encoded document this one amends (its id): in force together, merged at load.
+    #[serde(default)]
+    pub amends: Option<String>,
+    /// Amendments only: ids of the base's clauses or rules that no longer apply.
+    #[serde(default)]
+    pub repeals: Vec<String>,
+    /// Documents the text repeals that are not encoded.
+    #[serde(default)]
+    pub replaces: Vec<ReplacedDef>,
+    /// How to apply: procedure sentences, quoted.
+    #[serde(default)]
+    pub procedure: Vec<StepDef>,
+    /// Dated steps the text gives (calendar events).
+    #[serde(default)]
+    pub dates: Vec<DatedDef>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct ReplacedDef {
+    /// The document number, or its title where it has none, as the text names it.
+    pub name: String,
+    #[serde(default)]
+    pub title: Option<Text>,
+    pub quote: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct StepDef {
+    pub article: String,
+    pub title: Text,
+    pub quote: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct DatedDef {
+    pub on: String,
+    pub title: Text,
+    pub article: String,
+    pub quote: String,
 }
 
 #[derive(Deserialize)]
@@ -73,6 +120,9 @@ pub(crate) struct RuleDef {
     pub notes: Vec<Text>,
     #[serde(default)]
     pub interpretation: Vec<Text>,
+    /// Set by the loader when an amendment inherits the entry from the document it amends.
+    #[serde(default)]
+    pub inherited_from: Option<super::Origin>,
 }
 
 /// A condition: a bare expression, an expression with a label, or a matter for the reviewers.
@@ -126,6 +176,9 @@ pub(crate) struct ClauseDef {
     pub notes: Vec<Text>,
     #[serde(default)]
     pub interpretation: Vec<Text>,
+    /// Set by the loader when an amendment inherits the clause from the document it amends.
+    #[serde(default)]
+    pub inherited_from: Option<super::Origin>,
 }
 
 #[derive(Deserialize)]

@@ -119,6 +119,60 @@ pub struct Meta {
     pub window_quote: String,
     pub window_notes: Vec<Text>,
     pub reprints: Vec<Reprint>,
+    /// The day a person last checked the data against the source text.
+    #[serde(with = "crate::date::serde_jd")]
+    pub verified_on: Date,
+    /// The encoded predecessor this document supersedes.
+    pub supersedes: Option<String>,
+    /// The encoded document this one amends (this compiled policy is the two merged).
+    pub amends: Option<String>,
+    /// Documents the text repeals that are not encoded.
+    pub replaces: Vec<Replaced>,
+    /// How to apply, in the text's words.
+    pub procedure: Vec<ProcedureStep>,
+    /// Dated steps the text gives.
+    pub dates: Vec<DatedStep>,
+}
+
+/// A document the text repeals that is not encoded here.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct Replaced {
+    /// The document number, or its title where it has none, as the text names it.
+    pub name: String,
+    pub title: Option<Text>,
+    pub quote: String,
+}
+
+/// A procedure sentence (who to apply to, when, how), quoted.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct ProcedureStep {
+    pub article: String,
+    pub title: Text,
+    pub quote: String,
+}
+
+/// A dated step the text gives (a deadline, a start).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct DatedStep {
+    #[serde(with = "crate::date::serde_jd")]
+    #[cfg_attr(feature = "schema", schemars(with = "String"))]
+    pub on: Date,
+    pub title: Text,
+    pub article: String,
+    pub quote: String,
+}
+
+/// The document a clause or rule was written in, when that is not the policy it is evaluated
+/// with (an amendment inherits the rest of the document it amends).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Origin {
+    pub id: String,
+    pub doc_no: Option<String>,
+    pub title: Text,
+    pub source_file: String,
 }
 
 /// A reprint of the document elsewhere, with its textual variants.
@@ -173,6 +227,8 @@ pub struct Rule {
     pub conditions: Vec<Condition>,
     pub notes: Vec<Text>,
     pub interpretation: Vec<Text>,
+    /// Inherited from the amended document (`None`: this policy's own text).
+    pub origin: Option<Box<Origin>>,
 }
 
 /// A clause that grants (or mentions) money.
@@ -200,6 +256,8 @@ pub struct Clause {
     pub offsets: Vec<Offset>,
     pub notes: Vec<Text>,
     pub interpretation: Vec<Text>,
+    /// Inherited from the amended document (`None`: this policy's own text).
+    pub origin: Option<Box<Origin>>,
 }
 
 /// An award formula node with its common modifiers.

@@ -59,6 +59,9 @@ export function distFileUrl(name) {
  * Requests to anything but file:, data:, blob: and `allowOrigins` are aborted
  * and fail the test: the app must work offline.
  */
+/** The default fixed clock of every test page (see `withPage`'s `now`). */
+export const DEFAULT_NOW = "2026-10-15T10:00:00+08:00";
+
 export async function withPage(options, fn) {
   const {
     viewport = { width: 1280, height: 800 },
@@ -68,6 +71,9 @@ export async function withPage(options, fn) {
     // Only to inject the accessibility checker into pages whose own CSP forbids any script.
     bypassCSP = false,
     colorScheme = "light",
+    // The page's clock ("today" in Shanghai): fixed, so results do not depend on the day the
+    // tests run. Putuo's document (2025-01-01 – 2026-12-31) is in force and not yet ending soon.
+    now = DEFAULT_NOW,
   } = options;
   const profile = await fs.mkdtemp(path.join(os.tmpdir(), "butie-chromium-"));
   const context = await chromium.launchPersistentContext(profile, {
@@ -82,6 +88,21 @@ export async function withPage(options, fn) {
   });
   try {
     context.setDefaultTimeout(15_000);
+    // Shift the page's clock to `now` (time still flows; timers and performance untouched).
+    await context.addInitScript((start) => {
+      const RealDate = Date;
+      const shift = start - RealDate.now();
+      class ShiftedDate extends RealDate {
+        constructor(...args) {
+          if (args.length === 0) super(RealDate.now() + shift);
+          else super(...args);
+        }
+        static now() {
+          return RealDate.now() + shift;
+        }
+      }
+      globalThis.Date = ShiftedDate;
+    }, new Date(now).getTime());
     const problems = [];
     const blocked = [];
     await context.route("**/*", (route) => {
@@ -299,9 +320,9 @@ export async function openEverything(root) {
   await root.locator(".clause-body").first().waitFor();
 }
 
-/** Today in Shanghai (UTC+8), as the app computes its default as-of date. */
+/** Today in Shanghai (UTC+8) on the pages' fixed clock (`DEFAULT_NOW`), as the app computes its default as-of date. */
 export function todayInShanghai() {
-  return new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
+  return new Date(new Date(DEFAULT_NOW).getTime() + 8 * 3_600_000).toISOString().slice(0, 10);
 }
 
 /**
@@ -345,7 +366,10 @@ export async function expectPutuoFigures(page) {
   // 三（四）: the licensed game operating with revenue, up to 100万 per game.
   await expectText(clause(page, "putuo", "putuo.3.4.games").getByTestId("amount"), "最高 100万元", "三（四）游戏");
   const card = page.getByTestId("district-putuo");
-  await expectText(card.getByTestId("policy-state"), "在施行", "Putuo state badge");
+  // As of 2026-11-21 the document has 40 days left: in force, ending soon, said on the card.
+  await expectText(card.getByTestId("policy-state"), "即将失效", "Putuo state badge");
+  assert.equal(await card.getAttribute("data-state"), "in_force");
+  assert.match(await card.getByTestId("lifecycle").textContent(), /^距失效还有 40 天：有效期至 2026-12-31/);
   await expectText(card.getByTestId("up-to"), "最高 220万元", "Putuo up-to total");
   await expectText(card.getByTestId("definite"), "确定 0元", "Putuo definite total");
   // The total is the sum of every counted clause: these three and nothing else.

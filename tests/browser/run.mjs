@@ -356,7 +356,7 @@ test("language switch: English labels, amounts and back", async () => {
     assert.equal(await page.getByLabel("Registered district", { exact: true }).inputValue(), "putuo");
     await expectText(clause(page, "putuo", "putuo.3.3").getByTestId("amount"), "up to CNY 1,000,000");
     await expectText(clause(page, "putuo", "putuo.3.3").getByTestId("status"), "Subject to review");
-    await expectText(page.getByTestId("district-putuo").getByTestId("policy-state"), "In force");
+    await expectText(page.getByTestId("district-putuo").getByTestId("policy-state"), "Ending soon");
     await expectText(page.getByTestId("available-up-to"), "Up to CNY 2,200,000");
     // The language is remembered.
     await page.reload();

@@ -165,7 +165,7 @@ pub fn parse_options(
                         .collect();
                     let mut ids = Vec::new();
                     for (path, d) in list {
-                        if set.district(&d).is_some() {
+                        if set.has_district(&d) {
                             ids.push(d);
                         } else {
                             problems.push(FieldProblem::new(

@@ -53,7 +53,7 @@ impl Outcome {
 pub fn options(set: &PolicySet, profile: &Profile, query: &Query) -> (EvalOptions, Registered) {
     let allowed: Option<Vec<String>> = query.allowed.as_ref().map(|list| {
         list.iter()
-            .filter(|d| set.district(d).is_some())
+            .filter(|d| set.has_district(d))
             .cloned()
             .collect()
     });
@@ -70,7 +70,7 @@ pub fn options(set: &PolicySet, profile: &Profile, query: &Query) -> (EvalOption
         });
         match value {
             None => registered = Registered::Unknown,
-            Some(v) if set.district(&v.id).is_some() => {
+            Some(v) if set.has_district(&v.id) => {
                 let allowed_here = allowed.as_ref().is_none_or(|a| a.contains(&v.id));
                 districts = Some(if allowed_here {
                     vec![v.id.clone()]

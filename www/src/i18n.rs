@@ -521,16 +521,9 @@ pub fn semi(lang: Lang) -> &'static str {
     Tr("；", "; ").get(lang)
 }
 
-/// A status badge text.
+/// A status badge text (the core's vocabulary).
 pub fn status(s: Status, lang: Lang) -> &'static str {
-    match s {
-        Status::Eligible => Tr("可申请", "Eligible"),
-        Status::EligibleSubjectToReview => Tr("需审核认定", "Subject to review"),
-        Status::NeedsInformation => Tr("需补充信息", "Needs information"),
-        Status::NotEligible => Tr("不符合", "Not eligible"),
-        Status::PolicyNotInForce => Tr("政策未在施行期", "Policy not in force"),
-    }
-    .get(lang)
+    s.word().get(lang)
 }
 
 /// A CSS class for a status.
@@ -546,45 +539,32 @@ pub fn status_class(s: Status) -> &'static str {
 
 /// The machine name of a status (CSV, JSON, test hooks).
 pub fn status_id(s: Status) -> &'static str {
-    match s {
-        Status::Eligible => "eligible",
-        Status::EligibleSubjectToReview => "eligible_subject_to_review",
-        Status::NeedsInformation => "needs_information",
-        Status::NotEligible => "not_eligible",
-        Status::PolicyNotInForce => "policy_not_in_force",
-    }
+    s.id()
 }
 
-/// A policy state badge text.
+/// A policy state badge text (the core's vocabulary).
 pub fn policy_state(s: PolicyState, lang: Lang) -> &'static str {
-    match s {
-        PolicyState::InForce => Tr("在施行", "In force"),
-        PolicyState::Expired => Tr("已失效", "Expired"),
-        PolicyState::Draft => Tr("草案", "Draft"),
-        PolicyState::NotYetInForce => Tr("尚未施行", "Not yet in force"),
-    }
-    .get(lang)
+    s.word().get(lang)
 }
 
 /// The machine name of a policy state.
 pub fn policy_state_id(s: PolicyState) -> &'static str {
+    s.id()
+}
+
+/// A CSS class for a policy state.
+pub fn policy_state_class(s: PolicyState) -> &'static str {
     match s {
-        PolicyState::InForce => "in_force",
-        PolicyState::Expired => "expired",
-        PolicyState::Draft => "draft",
-        PolicyState::NotYetInForce => "not_yet_in_force",
+        PolicyState::InForce => "ps-in-force",
+        PolicyState::NotYetInForce => "ps-not-yet",
+        PolicyState::Expired | PolicyState::Superseded => "ps-expired",
+        PolicyState::Draft => "ps-draft",
     }
 }
 
-/// A condition state word.
+/// A condition state word (the core's vocabulary).
 pub fn cond_state(s: CondState, lang: Lang) -> &'static str {
-    match s {
-        CondState::Met => Tr("满足", "met"),
-        CondState::Unmet => Tr("不满足", "not met"),
-        CondState::Unknown => Tr("未知", "unknown"),
-        CondState::OnReview => Tr("待认定", "on review"),
-    }
-    .get(lang)
+    s.word().get(lang)
 }
 
 /// A condition state's symbol (also announced through the word).

@@ -57,6 +57,14 @@ pub struct DistrictView {
     pub data_file: String,
     pub source_file: String,
     pub state: PolicyState,
+    /// In force with at most 60 days left.
+    pub ending_soon: bool,
+    /// The badge word (the state, or "ending soon").
+    pub badge: butie::words::Word,
+    /// The sentence about the window on the evaluation date (derived by the core).
+    pub notice: Text,
+    /// Set when no encoded document of the district is in force or about to be.
+    pub coverage: Option<Text>,
     pub payable_now: bool,
     pub totals: TotalsView,
     pub if_in_force: TotalsView,
@@ -330,6 +338,10 @@ pub fn build(set: &PolicySet, report: &Report) -> ReportView {
                 data_file: d.policy.data_file.to_string(),
                 source_file: d.policy.source_file.to_string(),
                 state: d.state,
+                ending_soon: d.lifecycle.ending_soon,
+                badge: butie::words::lifecycle_badge(&d.lifecycle),
+                notice: d.notice.clone(),
+                coverage: d.coverage.clone(),
                 payable_now: d.payable_now,
                 totals: totals(&d.totals),
                 if_in_force: totals(&d.if_in_force),
@@ -339,15 +351,7 @@ pub fn build(set: &PolicySet, report: &Report) -> ReportView {
         })
         .collect();
     // In force first, then what each would pay; the policy order among equals.
-    districts.sort_by_key(|d| {
-        let state = match d.state {
-            PolicyState::InForce => 0,
-            PolicyState::NotYetInForce => 1,
-            PolicyState::Expired => 2,
-            PolicyState::Draft => 3,
-        };
-        (state, std::cmp::Reverse(d.if_in_force.up_to))
-    });
+    districts.sort_by_key(|d| (d.state, std::cmp::Reverse(d.if_in_force.up_to)));
     ReportView {
         as_of: fmt_date(report.as_of),
         compare_all: report.mode == butie::report::Mode::CompareAll,

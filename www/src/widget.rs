@@ -75,7 +75,7 @@ pub fn parse_options(set: &PolicySet, text: &str) -> (WidgetOptions, Vec<String>
             .collect();
         if !wanted.is_empty() {
             let (known, unknown): (Vec<String>, Vec<String>) =
-                wanted.into_iter().partition(|d| set.district(d).is_some());
+                wanted.into_iter().partition(|d| set.has_district(d));
             if !unknown.is_empty() {
                 let ids: Vec<&str> = set
                     .policies

@@ -84,20 +84,12 @@ impl Default for Sort {
     }
 }
 
-fn state_rank(s: PolicyState) -> u8 {
-    match s {
-        PolicyState::InForce => 0,
-        PolicyState::NotYetInForce => 1,
-        PolicyState::Expired => 2,
-        PolicyState::Draft => 3,
-    }
-}
-
 /// The sort key of a line; error lines sort as less than every figure.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 enum Key<'a> {
     Missing,
     Number(Decimal),
+    State(PolicyState),
     Text(&'a str, &'a str),
 }
 
@@ -120,7 +112,7 @@ fn key<'a>(out: &'a BatchOutput, r: &RowView, column: Column) -> Key<'a> {
             Figures::Error(_) => Key::Missing,
         },
         Column::State => match r.figures {
-            Figures::District { state, .. } => Key::Number(Decimal::from(state_rank(state))),
+            Figures::District { state, .. } => Key::State(state),
             Figures::Error(_) => Key::Missing,
         },
         Column::Definite => money(|f| match f {
@@ -183,15 +175,6 @@ pub struct TableProps {
     pub output: Shared,
     pub lang: Lang,
     pub full_yuan: bool,
-}
-
-fn state_class(s: PolicyState) -> &'static str {
-    match s {
-        PolicyState::InForce => "ps-in-force",
-        PolicyState::Expired => "ps-expired",
-        PolicyState::Draft => "ps-draft",
-        PolicyState::NotYetInForce => "ps-not-yet",
-    }
 }
 
 /// The table with its pager.
@@ -288,7 +271,7 @@ pub fn batch_table(props: &TableProps) -> Html {
                         <td class="num">{ r.row }</td>
                         { client_cell }
                         <td>{ district }</td>
-                        <td><span class={classes!("badge", state_class(*state))}>{ i18n::policy_state(*state, lang) }</span></td>
+                        <td><span class={classes!("badge", i18n::policy_state_class(*state))}>{ i18n::policy_state(*state, lang) }</span></td>
                         <td class="num">{ money(*definite) }</td>
                         <td class="num"><strong>{ money(*up_to) }</strong></td>
                         <td class={classes!("num", (*state != PolicyState::InForce).then_some("muted"))}>{ money(*if_in_force_up_to) }</td>

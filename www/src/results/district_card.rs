@@ -3,7 +3,7 @@
 use std::rc::Rc;
 
 use butie::Lang;
-use butie::report::{PolicyState, Status};
+use butie::report::Status;
 use yew::prelude::*;
 
 use super::clause::Clause;
@@ -54,12 +54,7 @@ pub fn district_card(props: &DistrictCardProps) -> Html {
         (Some(from), None) => format!("{} {from} –", i18n::WINDOW.get(lang)),
         _ => i18n::NO_WINDOW.get(lang).to_string(),
     };
-    let state_class = match d.state {
-        PolicyState::InForce => "ps-in-force",
-        PolicyState::Expired => "ps-expired",
-        PolicyState::Draft => "ps-draft",
-        PolicyState::NotYetInForce => "ps-not-yet",
-    };
+    let state_class = i18n::policy_state_class(d.state);
     let (met, no): (Vec<_>, Vec<_>) = d
         .clauses
         .iter()
@@ -92,7 +87,7 @@ pub fn district_card(props: &DistrictCardProps) -> Html {
                 <h3 id={title_id}>
                     { d.name.get(lang) }
                     <span class={classes!("badge", "state", state_class)} data-testid="policy-state">
-                        { i18n::policy_state(d.state, lang) }
+                        { d.badge.get(lang) }
                     </span>
                 </h3>
                 <p class="doc">
@@ -100,6 +95,11 @@ pub fn district_card(props: &DistrictCardProps) -> Html {
                     { format!(" 《{}》", d.title.get(lang)) }
                 </p>
                 <p class="window">{ window }</p>
+                <p class={classes!("lifecycle", d.ending_soon.then_some("ending-soon"))} data-testid="lifecycle"
+                    role={d.ending_soon.then_some("status")}>{ d.notice.get(lang) }</p>
+                if let Some(c) = &d.coverage {
+                    <p class="coverage" data-testid="coverage">{ c.get(lang) }</p>
+                }
                 { for d.window_notes.iter().map(|n| html! { <p class="help">{ n.get(lang) }</p> }) }
             </header>
             <div class={classes!("totals", (!d.payable_now).then_some("off"))} data-testid="totals"

@@ -89,7 +89,7 @@ pub fn print_header(props: &PrintHeaderProps) -> Html {
             <ul class="print-policies">
                 { for set.policies.iter().map(|p| {
                     let m = &p.meta;
-                    let state = butie::policy_state(m, props.view_as_of());
+                    let state = set.lifecycle(p, props.view_as_of()).state;
                     let window = match (m.effective_from, m.effective_to) {
                         (Some(f), Some(t)) => i18n::window(&butie::date::fmt_date(f), &butie::date::fmt_date(t), lang),
                         _ => i18n::NO_WINDOW.get(lang).to_string(),

@@ -1,0 +1,238 @@
+//! The vocabulary users see, defined once: ids and zh/en words for clause statuses, document
+//! states and condition states, and the sentences derived from a document's state on a date
+//! (days left, ending soon, expired since, coverage). The CLI, the page, the widget, the
+//! exports and the JS API all take their words from here.
+
+use crate::date::{Date, fmt_date};
+use crate::lifecycle::{Lifecycle, PolicyState, Relation};
+use crate::policy::Meta;
+use crate::report::{CondState, Status};
+use crate::text::{Lang, Text};
+
+/// A word or short phrase in both languages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Word {
+    pub zh: &'static str,
+    pub en: &'static str,
+}
+
+impl Word {
+    /// The word in `lang`.
+    pub fn get(self, lang: Lang) -> &'static str {
+        match lang {
+            Lang::Zh => self.zh,
+            Lang::En => self.en,
+        }
+    }
+}
+
+const fn w(zh: &'static str, en: &'static str) -> Word {
+    Word { zh, en }
+}
+
+impl Status {
+    /// The id used in JSON, CSV and the DOM.
+    pub fn id(self) -> &'static str {
+        match self {
+            Status::Eligible => "eligible",
+            Status::EligibleSubjectToReview => "eligible_subject_to_review",
+            Status::NeedsInformation => "needs_information",
+            Status::NotEligible => "not_eligible",
+            Status::PolicyNotInForce => "policy_not_in_force",
+        }
+    }
+
+    /// The word shown to people.
+    pub fn word(self) -> Word {
+        match self {
+            Status::Eligible => w("可申请", "Eligible"),
+            Status::EligibleSubjectToReview => w("需审核认定", "Subject to review"),
+            Status::NeedsInformation => w("需补充信息", "Needs information"),
+            Status::NotEligible => w("不符合", "Not eligible"),
+            Status::PolicyNotInForce => w("政策未在施行期", "Policy not in force"),
+        }
+    }
+}
+
+impl PolicyState {
+    /// The id used in JSON, CSV and the DOM.
+    pub fn id(self) -> &'static str {
+        match self {
+            PolicyState::InForce => "in_force",
+            PolicyState::NotYetInForce => "not_yet_in_force",
+            PolicyState::Expired => "expired",
+            PolicyState::Superseded => "superseded",
+            PolicyState::Draft => "draft",
+        }
+    }
+
+    /// The word shown to people.
+    pub fn word(self) -> Word {
+        match self {
+            PolicyState::InForce => w("在施行", "In force"),
+            PolicyState::NotYetInForce => w("尚未施行", "Not yet in force"),
+            PolicyState::Expired => w("已失效", "Expired"),
+            PolicyState::Superseded => w("已被取代", "Superseded"),
+            PolicyState::Draft => w("草案", "Draft"),
+        }
+    }
+}
+
+impl CondState {
+    /// The word shown to people.
+    pub fn word(self) -> Word {
+        match self {
+            CondState::Met => w("满足", "met"),
+            CondState::Unmet => w("不满足", "not met"),
+            CondState::Unknown => w("未知", "unknown"),
+            CondState::OnReview => w("待认定", "on review"),
+        }
+    }
+}
+
+impl Relation {
+    /// How the other document relates to the evaluated one, as a label.
+    pub fn word(self) -> Word {
+        match self {
+            Relation::Predecessor => w("被本政策取代", "replaced by this policy"),
+            Relation::Successor => w("接替本政策", "succeeds this policy"),
+            Relation::Amended => w("被本政策修订", "amended by this policy"),
+            Relation::Amendment => w("修订本政策", "amends this policy"),
+            Relation::Other => w("同区其他文件", "another document of the district"),
+        }
+    }
+}
+
+/// The badge for a lifecycle: the state, or "ending soon" for an in-force document near its end.
+pub fn lifecycle_badge(l: &Lifecycle) -> Word {
+    if l.ending_soon {
+        w("即将失效", "Ending soon")
+    } else {
+        l.state.word()
+    }
+}
+
+/// How a document is named in a sentence: its number, else its title.
+fn doc_name(m: &Meta) -> Text {
+    match &m.doc_no {
+        Some(n) => Text::new(n.clone(), n.clone()),
+        None => Text::new(format!("《{}》", m.title.zh), m.title.en.clone()),
+    }
+}
+
+fn day_word(n: i64, lang: Lang) -> String {
+    match (lang, n) {
+        (Lang::Zh, n) => format!("{n} 天"),
+        (Lang::En, 1) => "1 day".into(),
+        (Lang::En, n) => format!("{n} days"),
+    }
+}
+
+/// The sentence about a document's window on the evaluation date, derived from its lifecycle
+/// (never a fixed text: what it says always agrees with the state on `as_of`).
+/// `successor` names the document that superseded it, when it did.
+pub fn lifecycle_notice(l: &Lifecycle, m: &Meta, successor: Option<&Meta>) -> Text {
+    let to = m.effective_to.map(fmt_date).unwrap_or_default();
+    let from = m.effective_from.map(fmt_date).unwrap_or_default();
+    match l.state {
+        PolicyState::InForce if l.days_left == Some(0) => Text::new(
+            format!("今天（{to}）是有效期最后一天：请尽快按区主管部门通知申报。"),
+            format!(
+                "Today ({to}) is the last day in force: apply now, as the district's call directs."
+            ),
+        ),
+        PolicyState::InForce if l.ending_soon => {
+            let d = l.days_left.unwrap_or_default();
+            Text::new(
+                format!(
+                    "距失效还有 {}：有效期至 {to}，请尽快按区主管部门通知申报。",
+                    day_word(d, Lang::Zh)
+                ),
+                format!(
+                    "{} left: in force until {to}; apply soon, as the district's call directs.",
+                    day_word(d, Lang::En)
+                ),
+            )
+        }
+        PolicyState::InForce => {
+            let d = l.days_left.unwrap_or_default();
+            Text::new(
+                format!("在施行：有效期至 {to}（还有 {}）。", day_word(d, Lang::Zh)),
+                format!("In force until {to} ({} left).", day_word(d, Lang::En)),
+            )
+        }
+        PolicyState::NotYetInForce => {
+            let d = l.starts_in_days.unwrap_or_default();
+            Text::new(
+                format!(
+                    "尚未施行：自 {from} 起施行（还有 {}）；在此之前金额不可申请。",
+                    day_word(d, Lang::Zh)
+                ),
+                format!(
+                    "Not yet in force: starts on {from} (in {}); until then nothing is payable.",
+                    day_word(d, Lang::En)
+                ),
+            )
+        }
+        PolicyState::Expired => Text::new(
+            format!("已于 {to} 失效：其金额仅作“若仍有效”的参考，不计入当前可申请。"),
+            format!(
+                "Expired on {to}: amounts show what it would pay if still in force and never count as available now."
+            ),
+        ),
+        PolicyState::Superseded => {
+            let by = successor.map(doc_name).unwrap_or_default();
+            let since = l.ended_on.map(fmt_date).unwrap_or_default();
+            Text::new(
+                format!(
+                    "已被 {} 取代（最后施行日 {since}）：其金额不计入当前可申请。",
+                    by.zh
+                ),
+                format!(
+                    "Superseded by {} (last day in force {since}): amounts never count as available now.",
+                    by.en
+                ),
+            )
+        }
+        PolicyState::Draft => Text::new(
+            "草案：未正式施行，其金额仅作“若正式施行”的参考，不计入当前可申请。",
+            "Draft: not adopted; amounts show what it would pay if adopted and never count as available now.",
+        ),
+    }
+}
+
+/// The honest line when no encoded document of a district is in force or about to be: the
+/// district may well have a newer policy that is not encoded yet. `None` otherwise.
+pub fn coverage(l: &Lifecycle, m: &Meta) -> Option<Text> {
+    match l.state {
+        PolicyState::Expired | PolicyState::Superseded => {
+            let ended = l
+                .ended_on
+                .or(m.effective_to)
+                .map(fmt_date)
+                .unwrap_or_default();
+            Some(Text::new(
+                format!(
+                    "本工具收录的该区政策已于 {ended} 失效；该区可能已有新政策，本工具尚未收录。"
+                ),
+                format!(
+                    "The policies encoded for this district ended on {ended}; the district may have a newer policy that this tool does not include yet."
+                ),
+            ))
+        }
+        PolicyState::Draft => Some(Text::new(
+            "本工具收录的该区文件仅为草案，未正式施行；该区可能已有正式政策，本工具尚未收录。",
+            "Only a draft is encoded for this district; the district may have an adopted policy that this tool does not include yet.",
+        )),
+        PolicyState::InForce | PolicyState::NotYetInForce => None,
+    }
+}
+
+/// "verified against its source on DATE".
+pub fn verified_on(d: Date) -> Text {
+    let d = fmt_date(d);
+    Text::new(
+        format!("已于 {d} 对照原文核对"),
+        format!("verified against its source on {d}"),
+    )
+}
