@@ -123,6 +123,7 @@ fn calculator(config: &AppConfig) -> Html {
     );
     let query = Query {
         as_of: as_of_date,
+        application_period: None,
         compare_all: state.compare_all,
         allowed: config.districts.clone(),
     };

@@ -368,10 +368,12 @@ mod tests {
         let json = serde_json::json!({
             "schema_version": 1,
             "enterprise": {"registered_district": "putuo", "entity_type": "enterprise",
-                           "credit_good": true, "serious_violation_dates": []},
+                           "credit_good": true, "serious_violation_dates": [],
+                           "other_violation_dates": []},
             "certifications": {"cmmi_level": "3", "cmmi_issued_on": "2025-05-10", "icp_licence": true},
             "game_products": [{"licensed": true, "operating_with_revenue": true}],
-            "projects": [{"kind": "rd_project", "actual_investment": "2000000", "other_support_received": "0"}]
+            "projects": [{"kind": "rd_project", "actual_investment": "2000000", "other_support_received": "0",
+                          "municipal_support_received": "0"}]
         });
         let profile = butie::Profile::from_json(&set.catalogue, &json).unwrap();
         let mut opts = EvalOptions::new(butie::date::parse_date("2026-11-21").unwrap());
