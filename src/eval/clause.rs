@@ -729,7 +729,9 @@ pub(crate) fn explain<'p>(
         amount_note: clause.amount_note.as_ref(),
         readings: Vec::new(),
         hints: Vec::new(),
-        missing: if full {
+        // Only what would decide a clause that needs information (a decided clause asks for
+        // nothing, not even inputs the form hides because they cannot matter).
+        missing: if full && d.status == Status::NeedsInformation {
             missing_inputs(&missing, env)
         } else {
             Vec::new()

@@ -2,6 +2,8 @@
 
 mod clause;
 mod env;
+#[cfg(all(test, feature = "loader"))]
+mod form_reads;
 mod formula;
 mod hints;
 
