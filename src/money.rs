@@ -105,19 +105,22 @@ pub fn sub(a: Decimal, b: Decimal) -> Result<Decimal, MoneyError> {
     a.checked_sub(b).ok_or(MoneyError::Overflow)
 }
 
-/// `a × b` rounded to the fen, or an overflow error.
-pub fn mul_fen(a: Decimal, b: Decimal) -> Result<Decimal, MoneyError> {
-    a.checked_mul(b).map(round_fen).ok_or(MoneyError::Overflow)
+/// `a × b` rounded to the fen with `strategy` (one copy of the rounding code for both rules).
+#[inline(never)]
+fn mul_round(a: Decimal, b: Decimal, strategy: RoundingStrategy) -> Result<Decimal, MoneyError> {
+    a.checked_mul(b)
+        .map(|d| d.round_dp_with_strategy(2, strategy))
+        .ok_or(MoneyError::Overflow)
 }
 
-/// Rounds down (toward zero) to the fen: for amounts that may not exceed what they round.
-pub fn floor_fen(d: Decimal) -> Decimal {
-    d.round_dp_with_strategy(2, RoundingStrategy::ToZero)
+/// `a × b` rounded to the fen, or an overflow error.
+pub fn mul_fen(a: Decimal, b: Decimal) -> Result<Decimal, MoneyError> {
+    mul_round(a, b, RoundingStrategy::MidpointAwayFromZero)
 }
 
 /// `a × b` rounded down to the fen (a ceiling rate: never above `a × b`), or an overflow error.
 pub fn mul_fen_down(a: Decimal, b: Decimal) -> Result<Decimal, MoneyError> {
-    a.checked_mul(b).map(floor_fen).ok_or(MoneyError::Overflow)
+    mul_round(a, b, RoundingStrategy::ToZero)
 }
 
 /// A yuan amount printed with exactly two decimals, e.g. `300000.00` (the JSON form).
