@@ -24,6 +24,7 @@ fn full_profile_json() -> Json {
             "operating_normally": true,
             "credit_good": true,
             "serious_violation_dates": ["2019-05-01"],
+            "other_violation_dates": [],
             "established_in_district_on": "2025-03-01",
             "is_software_enterprise": true,
             "is_iiot_enterprise": true,
@@ -74,12 +75,12 @@ fn full_profile_json() -> Json {
             "major_project_recognized": false
         },
         "projects": [
-            { "name": "平台", "kind": "iiot_platform", "total_investment": "9000000", "actual_investment": "8000000", "construction_investment": "1000000", "other_support_received": "0" },
-            { "name": "标杆", "kind": "iiot_application", "level": "municipal", "total_investment": "12000000", "actual_investment": "10000000", "upper_subsidy_received": "1000000", "upper_requires_matching": false, "other_support_received": "0" },
-            { "name": "研发", "kind": "rd_project", "actual_investment": "4000000", "other_support_received": "200000" },
-            { "name": "算力", "kind": "computing_power", "actual_cost": "6000000", "other_support_received": "0" },
-            { "name": "首版次", "kind": "first_of_kind", "sales_amount": "20000000", "upper_first_set_supported": false, "other_support_received": "0" },
-            { "name": "峰会", "kind": "event_hosting", "event_scope": "national", "actual_cost": "1500000", "other_support_received": "0" }
+            { "name": "平台", "kind": "iiot_platform", "total_investment": "9000000", "actual_investment": "8000000", "construction_investment": "1000000", "upper_subsidy_received": "0", "upper_requires_matching": false, "other_support_received": "0", "town_support_received": "0" },
+            { "name": "标杆", "kind": "iiot_application", "level": "municipal", "total_investment": "12000000", "actual_investment": "10000000", "upper_subsidy_received": "1000000", "upper_requires_matching": false, "other_support_received": "0", "town_support_received": "0" },
+            { "name": "研发", "kind": "rd_project", "actual_investment": "4000000", "other_support_received": "200000", "municipal_support_received": "0" },
+            { "name": "算力", "kind": "computing_power", "actual_cost": "6000000", "other_support_received": "0", "municipal_support_received": "0" },
+            { "name": "首版次", "kind": "first_of_kind", "sales_amount": "20000000", "upper_first_set_supported": false, "other_support_received": "0", "municipal_support_received": "0" },
+            { "name": "峰会", "kind": "event_hosting", "event_scope": "national", "actual_cost": "1500000", "other_support_received": "0", "town_support_received": "0", "municipal_support_received": "0" }
         ],
         "game_products": [
             { "name": "游戏一", "licensed": true, "operating_with_revenue": true, "overseas_with_revenue": true, "settled_domestically": true },
@@ -191,6 +192,8 @@ fn varied_profiles(set: &PolicySet, n: usize) -> Vec<Profile> {
                         "upper_requires_matching": rng.coin(),
                         "upper_matching_amount": rng.yuan(3_000_000),
                         "other_support_received": rng.yuan(500_000),
+                        "town_support_received": rng.yuan(300_000),
+                        "municipal_support_received": rng.yuan(500_000),
                     })
                 })
                 .collect();

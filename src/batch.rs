@@ -1034,7 +1034,10 @@ mod tests {
     fn evaluates_and_writes_csv() {
         let s = set();
         let rows = parse_csv(&s.catalogue, CSV).expect("header ok");
-        let r = evaluate_batch(&s, &rows, &opts("2024-06-01")).expect("eval");
+        let mut o = opts("2024-06-01");
+        // 第八条 checks the certificate date against the call's application period.
+        o.application_period = crate::date::Period::parse("2023-01-01..2023-12-31").ok();
+        let r = evaluate_batch(&s, &rows, &o).expect("eval");
         assert_eq!((r.clients, r.bad_rows), (3, 1));
         assert_eq!(r.rows.len(), 2 * s.policies.len() + 1);
         let jinshan = r

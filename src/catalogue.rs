@@ -171,6 +171,7 @@ const RESERVED: &[&str] = &[
     "false",
     "any",
     "in_window",
+    "in_application_period",
     "none_within_years",
     "none_in_previous_year",
 ];

@@ -39,6 +39,101 @@ pub fn years_before(d: Date, years: i32) -> Date {
         .unwrap_or(d)
 }
 
+/// An inclusive range of days: the application period (申报期) of a year's call.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Period {
+    pub from: Date,
+    pub to: Date,
+}
+
+/// Why a period could not be read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PeriodError {
+    /// No separator between the two dates.
+    NotARange(String),
+    /// One end is not a `YYYY-MM-DD` date.
+    BadDate(String),
+    /// The period ends before it starts.
+    Reversed { from: Date, to: Date },
+}
+
+/// Separators accepted between the two dates of a period, besides `..`.
+const PERIOD_SEPARATORS: &[&str] = &["..", "～", "~", "至", "到", "—", "–", " to "];
+
+impl Period {
+    /// A period; `from` must not be after `to`.
+    pub fn new(from: Date, to: Date) -> Result<Period, PeriodError> {
+        if from > to {
+            return Err(PeriodError::Reversed { from, to });
+        }
+        Ok(Period { from, to })
+    }
+
+    /// Reads `2026-03-01..2026-04-30` (also `~`, `至`, `到`, `—`, `–` or ` to ` between).
+    /// This is the one parser of periods for every front end (CLI, JS API, page, widget).
+    pub fn parse(s: &str) -> Result<Period, PeriodError> {
+        let t = s.trim();
+        let (a, b) = PERIOD_SEPARATORS
+            .iter()
+            .find_map(|sep| t.split_once(sep))
+            .ok_or_else(|| PeriodError::NotARange(t.to_string()))?;
+        let date = |x: &str| {
+            parse_date(x.trim()).ok_or_else(|| PeriodError::BadDate(x.trim().to_string()))
+        };
+        Period::new(date(a)?, date(b)?)
+    }
+
+    /// Whether `d` is inside the period (both ends included).
+    pub fn contains(&self, d: Date) -> bool {
+        self.from <= d && d <= self.to
+    }
+}
+
+impl std::fmt::Display for Period {
+    /// `2026-03-01..2026-04-30`, the form [`Period::parse`] reads.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}..{}", fmt_date(self.from), fmt_date(self.to))
+    }
+}
+
+impl PeriodError {
+    /// The message in both languages.
+    pub fn text(&self) -> crate::text::Text {
+        use crate::text::Text;
+        const EXAMPLE: &str = "2026-03-01..2026-04-30";
+        match self {
+            PeriodError::NotARange(s) => Text::new(
+                format!("“{s}”不是起止日期：请写作 起始日期..截止日期，如 {EXAMPLE}"),
+                format!("`{s}` is not a period: write start..end, e.g. {EXAMPLE}"),
+            ),
+            PeriodError::BadDate(s) => Text::new(
+                format!("“{s}”不是日期：请写作 YYYY-MM-DD，如 {EXAMPLE}"),
+                format!("`{s}` is not a date: use YYYY-MM-DD, e.g. {EXAMPLE}"),
+            ),
+            PeriodError::Reversed { from, to } => Text::new(
+                format!(
+                    "截止日期 {} 早于起始日期 {}",
+                    fmt_date(*to),
+                    fmt_date(*from)
+                ),
+                format!(
+                    "the period ends ({}) before it starts ({})",
+                    fmt_date(*to),
+                    fmt_date(*from)
+                ),
+            ),
+        }
+    }
+}
+
+impl std::fmt::Display for PeriodError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.text().en)
+    }
+}
+
+impl std::error::Error for PeriodError {}
+
 /// Serde helpers for compact bundles: a date as its Julian day number.
 pub mod serde_jd {
     use super::Date;
@@ -111,6 +206,41 @@ mod tests {
         assert!(parse_date("2023-13-01").is_none());
         assert!(parse_date("+023-01-01").is_none());
         assert!(parse_date("２０２３-01-01").is_none());
+    }
+
+    #[test]
+    fn periods() {
+        let p = Period::parse(" 2026-03-01..2026-04-30 ").unwrap();
+        assert_eq!(p.to_string(), "2026-03-01..2026-04-30");
+        for s in [
+            "2026-03-01 至 2026-04-30",
+            "2026-03-01~2026-04-30",
+            "2026-03-01 to 2026-04-30",
+        ] {
+            assert_eq!(Period::parse(s).unwrap(), p, "{s}");
+        }
+        assert!(p.contains(parse_date("2026-03-01").unwrap()));
+        assert!(p.contains(parse_date("2026-04-30").unwrap()));
+        assert!(!p.contains(parse_date("2026-05-01").unwrap()));
+        assert_eq!(
+            Period::parse("2026-03-01"),
+            Err(PeriodError::NotARange("2026-03-01".into()))
+        );
+        assert_eq!(
+            Period::parse("2026-03-01..2026-02-30"),
+            Err(PeriodError::BadDate("2026-02-30".into()))
+        );
+        assert!(matches!(
+            Period::parse("2026-04-30..2026-03-01"),
+            Err(PeriodError::Reversed { .. })
+        ));
+        assert!(
+            Period::parse("x")
+                .unwrap_err()
+                .text()
+                .zh
+                .contains("起止日期")
+        );
     }
 
     #[test]

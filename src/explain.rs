@@ -3,7 +3,7 @@
 use crate::format::{money, rate};
 use crate::policy::{Bound, OffsetKind};
 use crate::profile::{Value, value_to_string};
-use crate::report::{CapScope, Hint, StepOp};
+use crate::report::{Amount, AmountKind, CapScope, Hint, Status, StepOp, Totals};
 use crate::text::{Lang, Text};
 
 fn both(f: impl Fn(Lang) -> String) -> Text {
@@ -215,6 +215,59 @@ pub fn step_text(op: &StepOp) -> Text {
                 }
             }
         }
+    })
+}
+
+/// The outcome of another reading in words: its amount, or its status when it has none.
+fn outcome(status: Status, amount: &Amount, l: Lang) -> String {
+    let zh = l == Lang::Zh;
+    match (amount.kind, amount.value, zh) {
+        (AmountKind::UpTo, Some(v), true) => format!("最高 {}", money(v.0, l)),
+        (AmountKind::UpTo, Some(v), false) => format!("up to {}", money(v.0, l)),
+        (_, Some(v), _) => money(v.0, l),
+        (AmountKind::NotQuantified, _, true) => "未定额".into(),
+        (AmountKind::NotQuantified, _, false) => "not quantified".into(),
+        _ => match (status, zh) {
+            (Status::NeedsInformation, true) => "需补充信息".into(),
+            (Status::NeedsInformation, false) => "needs information".into(),
+            (_, true) => "不符合".into(),
+            (_, false) => "not eligible".into(),
+        },
+    }
+}
+
+/// The line for another reading of a clause (`status` as if in force), e.g.
+/// "另一读法（每个项目各最高200万元）：最高 400万元，不计入".
+pub fn reading_text(label: &Text, status: Status, amount: &Amount) -> Text {
+    both(|l| match l {
+        Lang::Zh => format!(
+            "另一读法（{}）：{}，不计入",
+            label.get(l),
+            outcome(status, amount, l)
+        ),
+        Lang::En => format!(
+            "Other reading ({}): {}; not counted",
+            label.get(l),
+            outcome(status, amount, l)
+        ),
+    })
+}
+
+/// The line for another reading of an applicant rule: the policy's totals under it.
+pub fn rule_reading_text(label: &Text, t: &Totals) -> Text {
+    both(|l| match l {
+        Lang::Zh => format!(
+            "另一读法（{}）：本区合计确定 {}，最高 {}，不计入",
+            label.get(l),
+            money(t.definite.0, l),
+            money(t.up_to.0, l)
+        ),
+        Lang::En => format!(
+            "Other reading ({}): this district definite {}, up to {}; not counted",
+            label.get(l),
+            money(t.definite.0, l),
+            money(t.up_to.0, l)
+        ),
     })
 }
 

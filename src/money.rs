@@ -3,9 +3,11 @@
 use rust_decimal::{Decimal, RoundingStrategy};
 use std::fmt;
 
-/// The one rounding rule used on the money path: half away from zero, to the fen (0.01 元).
-pub const ROUNDING_RULE: &str =
-    "round half away from zero to the fen (0.01 yuan) after every multiplication";
+/// The rounding rule of the money path: half away from zero to the fen (0.01 元), except
+/// under a ceiling rate ("不超过30%", "50%以内"), which rounds down so that rounding never
+/// lifts an amount above the rate it may not exceed. Ceilings apply after rounding.
+pub const ROUNDING_RULE: &str = "round half away from zero to the fen (0.01 yuan) after every multiplication; \
+     under a ceiling rate (不超过/以内 X%) round down, so rounding never lifts an amount above a ceiling";
 
 /// Largest amount accepted as input (1 万亿元). Anything above is rejected as absurd.
 pub const MAX_INPUT_YUAN: Decimal = Decimal::from_parts(3_567_587_328, 232, 0, false, 0); // 1e12
@@ -103,9 +105,22 @@ pub fn sub(a: Decimal, b: Decimal) -> Result<Decimal, MoneyError> {
     a.checked_sub(b).ok_or(MoneyError::Overflow)
 }
 
+/// `a × b` rounded to the fen with `strategy` (one copy of the rounding code for both rules).
+#[inline(never)]
+fn mul_round(a: Decimal, b: Decimal, strategy: RoundingStrategy) -> Result<Decimal, MoneyError> {
+    a.checked_mul(b)
+        .map(|d| d.round_dp_with_strategy(2, strategy))
+        .ok_or(MoneyError::Overflow)
+}
+
 /// `a × b` rounded to the fen, or an overflow error.
 pub fn mul_fen(a: Decimal, b: Decimal) -> Result<Decimal, MoneyError> {
-    a.checked_mul(b).map(round_fen).ok_or(MoneyError::Overflow)
+    mul_round(a, b, RoundingStrategy::MidpointAwayFromZero)
+}
+
+/// `a × b` rounded down to the fen (a ceiling rate: never above `a × b`), or an overflow error.
+pub fn mul_fen_down(a: Decimal, b: Decimal) -> Result<Decimal, MoneyError> {
+    mul_round(a, b, RoundingStrategy::ToZero)
 }
 
 /// A yuan amount printed with exactly two decimals, e.g. `300000.00` (the JSON form).
@@ -166,6 +181,12 @@ mod tests {
         assert!(parse_rate("30").is_err());
         assert_eq!(mul_fen(d("333.335"), Decimal::ONE).unwrap(), d("333.34"));
         assert_eq!(mul_fen(d("0.005"), Decimal::ONE).unwrap(), d("0.01"));
+        // A half fen under a ceiling rate rounds down: 50% × 0.03 = 0.015 → 0.01, not 0.02.
+        assert_eq!(mul_fen_down(d("0.03"), d("0.5")).unwrap(), d("0.01"));
+        assert_eq!(
+            mul_fen_down(d("1666666.65"), d("0.3")).unwrap(),
+            d("499999.99")
+        );
         assert_eq!(to_fixed2(d("300000")), "300000.00");
     }
 }

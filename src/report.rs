@@ -2,7 +2,7 @@
 //! arithmetic, citation, hints. Strings are borrowed from the policy set and the profile.
 
 use crate::catalogue::FactDef;
-use crate::date::{Date, serde_iso};
+use crate::date::{Date, Period, serde_iso};
 use crate::policy::{
     Basis, Bound, DatedStep, DocStatus, OffsetKind, ProcedureStep, Replaced, Reprint, RuleKind,
 };
@@ -38,10 +38,22 @@ pub struct Report<'a> {
     pub profile_name: Option<&'a str>,
     /// `registered`: each district as the profile says; `compare_all`: as if registered in each.
     pub mode: Mode,
+    /// The application period (申报期) given as an option, `2026-03-01..2026-04-30`; null
+    /// when not given (clauses that need it then need information).
+    #[serde(serialize_with = "period_option")]
+    #[cfg_attr(feature = "schema", schemars(with = "Option<String>"))]
+    pub application_period: Option<Period>,
     pub rounding_rule: &'static str,
     /// Money available now: in-force policies only.
     pub available_now: Totals,
     pub districts: Vec<DistrictResult<'a>>,
+}
+
+fn period_option<S: Serializer>(p: &Option<Period>, s: S) -> Result<S::Ok, S::Error> {
+    match p {
+        Some(p) => s.collect_str(p),
+        None => s.serialize_none(),
+    }
 }
 
 /// How location facts were treated.
@@ -82,6 +94,8 @@ pub struct DistrictResult<'a> {
     pub if_in_force: Totals,
     /// Applicant conditions (scope, exclusions, credit look-back), evaluated once.
     pub applicant: Vec<ConditionResult<'a>>,
+    /// Other readings of applicant rules, with what the policy would pay under each.
+    pub readings: Vec<RuleReadingResult<'a>>,
     pub rules: Vec<RuleInfo<'a>>,
     pub clauses: Vec<ClauseResult<'a>>,
 }
@@ -158,6 +172,21 @@ pub struct RuleInfo<'a> {
     pub quote: &'a str,
     pub notes: &'a [Text],
     pub interpretation: &'a [Text],
+}
+
+/// Another reading of an applicant rule and the policy's totals under it (never counted).
+#[derive(Debug, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct RuleReadingResult<'a> {
+    /// The rule read differently.
+    pub rule: &'a str,
+    pub id: &'a str,
+    pub label: &'a Text,
+    /// The sentence the reading rests on.
+    pub quote: &'a str,
+    pub note: Option<&'a Text>,
+    /// What the policy would pay under this reading (if in force).
+    pub if_in_force: Totals,
 }
 
 /// Money totals and clause counts.
@@ -353,9 +382,33 @@ pub struct ClauseResult<'a> {
     pub citation: Citation<'a>,
     pub notes: &'a [Text],
     pub interpretation: &'a [Text],
+    /// Said next to the amount (e.g. the text is silent about when a qualification must
+    /// have been obtained).
+    pub amount_note: Option<&'a Text>,
+    /// Other readings of an ambiguous clause with their status and amount; never counted
+    /// (`amount` above is always the reading that does not overstate).
+    pub readings: Vec<ReadingResult<'a>>,
     pub hints: Vec<Hint<'a>>,
-    /// Inputs that would let the calculator decide.
+    /// Inputs that would let the calculator decide (`fact` is `application_period` when the
+    /// evaluation option is what is missing).
     pub missing: Vec<Input<'a>>,
+}
+
+/// A clause under another reading of its text.
+#[derive(Debug, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct ReadingResult<'a> {
+    pub id: &'a str,
+    /// The reading in a few words.
+    pub label: &'a Text,
+    /// The sentence the reading rests on.
+    pub quote: &'a str,
+    pub note: Option<&'a Text>,
+    /// As the clause's: `policy_not_in_force` unless the policy is in force.
+    pub status: Status,
+    pub status_if_in_force: Status,
+    /// What the clause would pay under this reading.
+    pub amount: Amount,
 }
 
 /// One project or product under a per-item clause.
@@ -366,6 +419,8 @@ pub struct ItemResult<'a> {
     pub index: usize,
     pub name: Option<&'a str>,
     pub status: Status,
+    /// What the item counts toward the clause: its own award, at most the clause's ceiling
+    /// over all items (a `cap` step with scope `items` shows it when that ceiling binds).
     pub amount: Amount,
     pub counted: bool,
     /// The clause that pays this item instead (从高不重复).

@@ -47,7 +47,7 @@ fn fixture_text() -> String {
 fn profile(set: &PolicySet) -> Profile {
     let j = json!({
         "schema_version": 1,
-        "enterprise": { "registered_district": "putuo", "entity_type": "enterprise", "credit_good": true, "serious_violation_dates": [] },
+        "enterprise": { "registered_district": "putuo", "entity_type": "enterprise", "credit_good": true, "serious_violation_dates": [], "other_violation_dates": [] },
         "certifications": { "cmmi_level": "3", "cmmi_issued_on": "2025-03-01" },
         "projects": [ { "kind": "rd_project", "name": "R&D", "actual_investment": "10000000", "other_support_received": "0" } ]
     });

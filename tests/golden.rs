@@ -13,6 +13,7 @@
 //! - name: "金山 第八条: CMMI 4 pays 60万 (tier reached, not 30+60)"
 //!   source: "000 第八条: CMM/CMMI4 级认证一次性拨付 60 万元资金奖励"  # the sentence used
 //!   as_of: 2023-06-01          # evaluation date
+//!   application_period: 2023-03-01..2023-04-30   # optional: the call's 申报期 (an option)
 //!   compare_all: false         # optional: evaluate as if registered in each district
 //!   districts: [jinshan]       # optional: only these districts
 //!   profile: { schema_version: 1, enterprise: {...}, certifications: {...}, projects: [...] }
@@ -29,13 +30,19 @@
 //!     available_now: { definite: "600000.00", up_to: "600000.00" }
 //!     hints:                   # clause id → a hint must exist that adds this amount
 //!       jinshan.8: { adds: "300000.00", fact: cmmi_level }   # or { none: true }
+//!     readings:                # clause id → reading id → that reading's result (never counted)
+//!       jiading.2.1: { per_project: { status: eligible, amount: "4000000.00", kind: up_to } }
+//!     rule_readings:           # rule id → reading id → the district's if_in_force totals
+//!       putuo.5.2: { serious_only: { up_to: "200000.00" } }
 //! ```
 //!
 //! Only the keys given are asserted. Clause keys: `status`, `status_if_in_force`, `amount`
 //! (the amount's value; `null` = no amount), `kind` (`definite` | `up_to` | `not_quantified`
 //! | `none`), `counted`, `applicant_state`, `schedule` (a list of `{year, share, amount}`;
 //! the whole list is compared, length included), `missing` (fact ids that must be among the
-//! missing inputs). Item keys: `index` (required), `list`, `status`, `amount`, `kind`,
+//! missing inputs; `application_period` for the option), `amount_note` (true: the clause
+//! carries a note next to its amount). Reading keys: `status`, `status_if_in_force`, `amount`,
+//! `kind`. Item keys: `index` (required), `list`, `status`, `amount`, `kind`,
 //! `counted`, `superseded_by`. District keys: `state`, `payable_now`, `definite`, `up_to`
 //! (today's totals) and `if_in_force: {definite, up_to}`; totals may also give the clause
 //! counts `eligible`, `eligible_subject_to_review`, `needs_information`, `not_eligible`,
@@ -59,6 +66,7 @@ struct Case {
     name: String,
     source: String,
     as_of: String,
+    application_period: Option<String>,
     #[serde(default)]
     compare_all: bool,
     districts: Option<Vec<String>>,
@@ -78,6 +86,20 @@ struct Expect {
     available_now: Option<TotalsExp>,
     #[serde(default)]
     hints: BTreeMap<String, HintExp>,
+    #[serde(default)]
+    readings: BTreeMap<String, BTreeMap<String, ReadingExp>>,
+    #[serde(default)]
+    rule_readings: BTreeMap<String, BTreeMap<String, TotalsExp>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ReadingExp {
+    status: Option<String>,
+    status_if_in_force: Option<String>,
+    #[serde(default, deserialize_with = "nullable")]
+    amount: Option<Option<String>>,
+    kind: Option<String>,
 }
 
 /// A key that may be given as `null`: `None` = not asserted, `Some(None)` = must be null.
@@ -101,6 +123,7 @@ struct ClauseExp {
     applicant_state: Option<String>,
     schedule: Option<Vec<InstallmentExp>>,
     missing: Option<Vec<String>>,
+    amount_note: Option<bool>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -403,6 +426,15 @@ fn run_case(set: &PolicySet, file: &str, case: &Case) -> Vec<String> {
         }
     };
     let mut opts = EvalOptions::new(as_of);
+    if let Some(p) = &case.application_period {
+        match butie::date::Period::parse(p) {
+            Ok(p) => opts.application_period = Some(p),
+            Err(e) => {
+                ck.note(format!("bad application_period `{p}`: {e}"));
+                return ck.failures;
+            }
+        }
+    }
     opts.compare_all = case.compare_all;
     opts.districts = case.districts.clone();
     opts.hints = true;
@@ -463,6 +495,15 @@ fn run_case(set: &PolicySet, file: &str, case: &Case) -> Vec<String> {
                 );
                 ck.nullable_money_eq(&format!("{what}.amount"), &ei.amount, &ai["amount"]);
             }
+        }
+        if let Some(note) = e.amount_note
+            && c["amount_note"].is_null() == note
+        {
+            ck.fail(
+                &format!("{id}.amount_note"),
+                if note { "a note" } else { "none" },
+                show(&c["amount_note"]),
+            );
         }
         if let Some(missing) = &e.missing {
             let actual: Vec<&str> = c["missing"]
@@ -551,6 +592,48 @@ fn run_case(set: &PolicySet, file: &str, case: &Case) -> Vec<String> {
 
     if let Some(t) = &ex.available_now {
         ck.totals("available_now", t, &report["available_now"]);
+    }
+
+    for (id, readings) in &ex.readings {
+        let Some(c) = case_clause(set, &report, id, &mut ck) else {
+            continue;
+        };
+        for (rid, e) in readings {
+            let what = format!("{id}.readings.{rid}");
+            let Some(r) = c["readings"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .find(|r| r["id"] == rid.as_str())
+            else {
+                ck.note(format!("{what}: no such reading"));
+                continue;
+            };
+            ck.str_eq(&format!("{what}.status"), &e.status, &r["status"]);
+            ck.str_eq(
+                &format!("{what}.status_if_in_force"),
+                &e.status_if_in_force,
+                &r["status_if_in_force"],
+            );
+            ck.nullable_money_eq(&format!("{what}.amount"), &e.amount, &r["amount"]["value"]);
+            ck.str_eq(&format!("{what}.kind"), &e.kind, &r["amount"]["kind"]);
+        }
+    }
+
+    for (rule, readings) in &ex.rule_readings {
+        let found = report["districts"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .flat_map(|d| d["readings"].as_array().into_iter().flatten());
+        let found: Vec<&Json> = found.filter(|r| r["rule"] == rule.as_str()).collect();
+        for (rid, e) in readings {
+            let what = format!("{rule}.readings.{rid}");
+            match found.iter().find(|r| r["id"] == rid.as_str()) {
+                Some(r) => ck.totals(&format!("{what}.if_in_force"), e, &r["if_in_force"]),
+                None => ck.note(format!("{what}: no such reading (district filtered out?)")),
+            }
+        }
     }
 
     for (id, e) in &ex.hints {
@@ -671,6 +754,7 @@ fn golden_coverage() {
         *per_district.entry(dir).or_default() += 1;
         let mut ids: Vec<&str> = case.expect.clauses.keys().map(String::as_str).collect();
         ids.extend(case.expect.items.keys().map(String::as_str));
+        ids.extend(case.expect.readings.keys().map(String::as_str));
         ids.sort_unstable();
         ids.dedup();
         for id in ids {

@@ -17,9 +17,9 @@
 //! debug builds; set `PROPTEST_CASES` to run more.
 
 use butie::catalogue::{Catalogue, FactDef, FactKind};
-use butie::date::Date;
+use butie::date::{Date, Period};
 use butie::expr::{Lit, Operand, Sign, Term, ValueExpr};
-use butie::policy::{Formula, Node, OffsetKind, Policy};
+use butie::policy::{Formula, ItemsCap, Node, OffsetKind, Policy};
 use butie::profile::{Item, Value, parse_value_str, value_to_string};
 use butie::report::{AmountKind, PolicyState, Status, Totals};
 use butie::{EvalOptions, PolicySet, Profile, Report, evaluate};
@@ -189,9 +189,19 @@ fn case() -> impl Strategy<Value = (Profile, Date, bool)> {
     (profile(), as_of(), any::<bool>())
 }
 
+/// The application period (申报期) evaluated with: for two evaluation dates in three, the five
+/// years up to it (wide, so that certificate dates fall inside often); otherwise none (those
+/// clauses then need information). Derived from the date so that every property sees both.
+fn application_period(as_of: Date) -> Option<Period> {
+    (as_of.to_julian_day() % 3 != 0)
+        .then(|| Period::new(butie::date::years_before(as_of, 5), as_of).ok())
+        .flatten()
+}
+
 fn batch(as_of: Date, compare_all: bool) -> EvalOptions {
     let mut o = EvalOptions::new(as_of);
     o.compare_all = compare_all;
+    o.application_period = application_period(as_of);
     o.hints = false;
     o.explain = false;
     o
@@ -200,6 +210,7 @@ fn batch(as_of: Date, compare_all: bool) -> EvalOptions {
 fn full(as_of: Date, compare_all: bool) -> EvalOptions {
     let mut o = EvalOptions::new(as_of);
     o.compare_all = compare_all;
+    o.application_period = application_period(as_of);
     o
 }
 
@@ -344,12 +355,35 @@ fn award_ceiling(
     Some(ceil)
 }
 
+/// For a clause whose award is one ceiling rate ("不超过30%") and no offset that can raise it
+/// (就高), the exact, unrounded rate × base: the amount may never exceed it.
+fn rate_ceiling(
+    c: &butie::policy::Clause,
+    p: &Profile,
+    item: Option<(usize, usize)>,
+) -> Option<Decimal> {
+    let Node::Rate {
+        base,
+        rate,
+        bound: butie::policy::Bound::UpTo,
+        ..
+    } = &c.award.node
+    else {
+        return None;
+    };
+    if c.award.years.is_some() || c.offsets.iter().any(|o| o.kind == OffsetKind::AtLeast) {
+        return None;
+    }
+    read_num(base, p, item).map(|b| b.max(Decimal::ZERO) * rate)
+}
+
 #[test]
 fn every_money_clause_has_a_ceiling() {
     // The ceiling property below skips unbounded clauses; in the real data there are none.
     for pol in &SET.policies {
         for c in &pol.clauses {
-            let bounded = ceiling(&c.award).is_some() || c.items_cap.is_some();
+            let bounded =
+                ceiling(&c.award).is_some() || matches!(c.items_cap, Some(ItemsCap::Amount(_)));
             assert!(bounded, "{} has no ceiling", c.id);
         }
     }
@@ -433,10 +467,33 @@ fn check_amounts(p: &Profile, r: &Report) -> Result<(), TestCaseError> {
                         if let Some(m) = max {
                             prop_assert!(a <= m, "{}[{}]: {a} above ceiling {m}", c.id, it.index);
                         }
+                        // A ceiling rate: never above rate × base, not even by rounding.
+                        if let Some(m) = rate_ceiling(clause, p, Some((l as usize, it.index))) {
+                            prop_assert!(
+                                a <= m,
+                                "{}[{}]: {a} above rate × base = {m}",
+                                c.id,
+                                it.index
+                            );
+                        }
                         sum = sum.zip(max).map(|(s, m)| s + m);
                     }
-                    if let Some(cap) = clause.items_cap {
+                    let items_cap = match clause.items_cap {
+                        Some(ItemsCap::Amount(cap)) => Some(cap),
+                        Some(ItemsCap::AwardCap) => ceiling(&clause.award),
+                        None => None,
+                    };
+                    if let Some(cap) = items_cap {
                         prop_assert!(amount <= cap, "{}: {amount} above items cap {cap}", c.id);
+                        for it in &c.items {
+                            let a = it.amount.value_or_zero();
+                            prop_assert!(
+                                a <= cap,
+                                "{}[{}]: {a} above items cap {cap}",
+                                c.id,
+                                it.index
+                            );
+                        }
                     }
                     if let Some(s) = sum {
                         prop_assert!(
@@ -459,6 +516,60 @@ proptest! {
     fn amounts_are_non_negative_and_within_ceilings((p, as_of, all) in case()) {
         let r = eval(&p, &batch(as_of, all));
         check_amounts(&p, &r)?;
+    }
+}
+
+/// A profile with one project `{kind, field: base}` and the applicant facts `enterprise`.
+fn one_project(enterprise: Json, project: Json) -> Profile {
+    let j = serde_json::json!({
+        "schema_version": 1,
+        "enterprise": enterprise,
+        "projects": [project],
+    });
+    Profile::from_json(cat(), &j).unwrap_or_else(|e| panic!("profile: {e:?}"))
+}
+
+proptest! {
+    #![proptest_config(cases(256))]
+
+    /// Rounding never lifts an amount above its ceiling (issue 9): a 50% or 30% ceiling rate on
+    /// any amount to the fen gives at most rate × base and at most the stated ceiling, and loses
+    /// less than one fen against the lesser of the two.
+    #[test]
+    fn rounding_never_lifts_an_amount_above_its_ceiling(cents in 0u64..=200_000_000_000) {
+        let base = Decimal::new(cents as i64, 2);
+        let putuo = serde_json::json!({"registered_district": "putuo", "entity_type": "enterprise",
+            "credit_good": true, "serious_violation_dates": [], "other_violation_dates": []});
+        let jiading = serde_json::json!({"registered_district": "jiading", "entity_type": "enterprise",
+            "tax_registered_locally": true, "operates_locally": true, "operating_normally": true,
+            "credit_good": true, "is_iiot_enterprise": true, "serious_violation_dates": []});
+        let cases = [
+            // 三（十）参展: 50%以内, 总额最高不超过20万.
+            ("putuo.3.10.participation", putuo.clone(), serde_json::json!({"kind": "event_participation",
+                "actual_cost": base.to_string(), "other_support_received": "0", "municipal_support_received": "0"}),
+                Decimal::new(5, 1), Decimal::from(200_000)),
+            // 三（六）: 30%以内, 最高不超过500万.
+            ("putuo.3.6", putuo, serde_json::json!({"kind": "computing_power",
+                "actual_cost": base.to_string(), "other_support_received": "0", "municipal_support_received": "0"}),
+                Decimal::new(3, 1), Decimal::from(5_000_000)),
+            // 二（二）7: 不超过30%, 单个服务商最高不超过100万.
+            ("jiading.2.7", jiading, serde_json::json!({"kind": "iiot_services",
+                "service_amount": base.to_string(), "other_support_received": "0", "town_support_received": "0"}),
+                Decimal::new(3, 1), Decimal::from(1_000_000)),
+        ];
+        for (id, enterprise, project, rate, cap) in cases {
+            let p = one_project(enterprise, project);
+            let as_of = Date::from_julian_day(day(2025, 6, 1)).unwrap();
+            let r = eval(&p, &batch(as_of, true));
+            let c = r.districts.iter().flat_map(|d| &d.clauses).find(|c| c.id == id).unwrap();
+            let a = c.amount.value.map(|y| y.0);
+            prop_assert!(a.is_some(), "{}: no amount for base {}", id, base);
+            let a = a.unwrap();
+            let exact = base * rate;
+            prop_assert!(a <= exact, "{}: {} above {} × {} = {}", id, a, rate, base, exact);
+            prop_assert!(a <= cap, "{}: {} above the ceiling {}", id, a, cap);
+            prop_assert!(exact.min(cap) - a < Decimal::new(1, 2), "{}: {} more than a fen below {}", id, a, exact.min(cap));
+        }
     }
 }
 
@@ -554,7 +665,12 @@ const FACT_MONEY_IN: &[&str] = &[
     "cloud_service_spend",
 ];
 /// Support already received elsewhere (offset values that only ever reduce an award).
-const PROJECT_SUPPORT: &[&str] = &["other_support_received", "upper_subsidy_received"];
+const PROJECT_SUPPORT: &[&str] = &[
+    "other_support_received",
+    "town_support_received",
+    "municipal_support_received",
+    "upper_subsidy_received",
+];
 
 /// Where to put a value: a fact, or a field of one project.
 #[derive(Debug, Clone)]

@@ -5,8 +5,10 @@ use crate::error::CliError;
 use crate::input;
 use crate::text::{amount, pad, state_badge, status, total};
 use butie::date::fmt_date;
+use butie::eval::APPLICATION_PERIOD;
 use butie::report::{
-    ClauseResult, CondState, DistrictResult, ItemResult, Mode, Report, Status, Totals,
+    CapScope, ClauseResult, CondState, DistrictResult, ItemResult, Mode, Report, Status, StepOp,
+    Totals,
 };
 use butie::{Lang, PolicySet, evaluate};
 use std::fmt::Write;
@@ -75,6 +77,24 @@ fn header(s: &mut String, r: &Report, l: Lang) {
         r.engine_version,
         fmt_date(r.as_of)
     );
+    let needed = r
+        .districts
+        .iter()
+        .flat_map(|d| &d.clauses)
+        .any(|c| c.missing.iter().any(|m| m.fact == APPLICATION_PERIOD));
+    let _ = match (r.application_period, zh(l)) {
+        (Some(p), true) => writeln!(s, "申报期 {p}"),
+        (Some(p), false) => writeln!(s, "application period {p}"),
+        (None, true) if needed => writeln!(
+            s,
+            "申报期未设置（--application-period 起始..截止）：要求日期在申报期内的条款需补充信息"
+        ),
+        (None, false) if needed => writeln!(
+            s,
+            "application period not set (--application-period START..END): clauses that need a date within it need information"
+        ),
+        (None, _) => Ok(()),
+    };
     let t = &r.available_now;
     let _ = if zh(l) {
         writeln!(
@@ -132,6 +152,16 @@ fn district(s: &mut String, d: &DistrictResult, l: Lang, all: bool) {
     }
     let _ = writeln!(s, "  {}", totals_line(d, l));
     applicant_lines(s, d, l);
+    for x in &d.readings {
+        if x.if_in_force != d.if_in_force {
+            let _ = writeln!(
+                s,
+                "  {} [{}]",
+                butie::explain::rule_reading_text(x.label, &x.if_in_force).get(l),
+                x.rule
+            );
+        }
+    }
     if !all && blocked(d) {
         let _ = if zh(l) {
             writeln!(
@@ -244,8 +274,25 @@ fn clause(s: &mut String, c: &ClauseResult, payable: bool, l: Lang) {
         c.id
     );
     let indent = " ".repeat(2 + status_w(l) + amount_w(l));
+    if let Some(n) = c.amount_note
+        && c.amount.value.is_some()
+    {
+        let w = if zh(l) {
+            "金额说明"
+        } else {
+            "about the amount"
+        };
+        let _ = writeln!(s, "{indent}{w}: {}", n.get(l));
+    }
     for it in &c.items {
         let _ = writeln!(s, "{indent}· {}", item_line(it, l));
+    }
+    for x in &c.readings {
+        // The table shows a reading where it changes the outcome (JSON has them all).
+        if x.status_if_in_force != c.status_if_in_force || x.amount != c.amount {
+            let t = butie::explain::reading_text(x.label, x.status_if_in_force, &x.amount);
+            let _ = writeln!(s, "{indent}{}", t.get(l));
+        }
     }
     let unmet: Vec<&str> = c
         .conditions
@@ -290,8 +337,26 @@ fn item_line(it: &ItemResult, l: Lang) -> String {
         (Some(w), false) => format!(" (paid once, under {w})"),
         (None, _) => String::new(),
     };
+    // An item above the clause's ceiling over all items counts only up to it.
+    let toward = it.computation.iter().find_map(|st| match st.op {
+        StepOp::Cap {
+            scope: CapScope::Items,
+            before,
+            after,
+            ..
+        } if after < before => Some(before),
+        _ => None,
+    });
+    let toward = match (toward, zh(l)) {
+        (Some(b), true) => format!("（本项 {}，计入合计上限）", total(b, l)),
+        (Some(b), false) => format!(
+            " (this item {}, counted toward the combined ceiling)",
+            total(b, l)
+        ),
+        (None, _) => String::new(),
+    };
     format!(
-        "{head}: {} {}{sup}",
+        "{head}: {} {}{toward}{sup}",
         status(it.status, l),
         amount(&it.amount, l)
     )

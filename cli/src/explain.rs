@@ -7,8 +7,8 @@ use butie::catalogue::Catalogue;
 use butie::expr::{Lit, Operand, Sign, Term, ValueExpr};
 use butie::format::{money, rate};
 use butie::policy::{
-    Basis, Bound, Check, Clause, Condition, Formula, Node, Offset, OffsetKind, Policy, Rule,
-    RuleKind, Schedule,
+    Basis, Bound, Check, Clause, Condition, Formula, ItemsCap, Node, Offset, OffsetKind, Policy,
+    Reading, Rule, RuleKind, Schedule,
 };
 use butie::set::Entry;
 use butie::{Lang, PolicySet, Text};
@@ -257,19 +257,102 @@ fn clause_text(cat: &Catalogue, p: &Policy, c: &Clause, l: Lang) -> String {
     let h = o.w("金额公式:", "formula:").to_string();
     o.line(0, &h);
     formula_text(&mut o, cat, &c.award, 1);
-    if let Some(cap) = c.items_cap {
-        let label = c.items_cap_label.as_ref().map_or(
-            o.w("所有项目合计上限", "ceiling over all items"),
-            |t| t.get(l),
-        );
-        let s = format!("{label}: {}", money(cap, l));
-        o.line(1, &s);
-    }
+    items_cap_text(&mut o, Some(c.items_cap), c.items_cap_label.as_ref());
     offsets_text(&mut o, cat, &c.offsets);
+    if let Some(n) = &c.amount_note {
+        let s = format!("{}: {}", o.w("金额说明", "about the amount"), n.get(l));
+        o.line(0, &s);
+    }
     o.texts("说明:", "notes:", &c.notes);
     o.texts("解读:", "interpretation:", &c.interpretation);
+    for r in &c.readings {
+        reading_text(&mut o, cat, p, r);
+    }
     sources_line(&mut o, p);
     o.s
+}
+
+/// The ceiling over all items; `cap` is `None` when unchanged (a reading), `Some(None)` when
+/// there is none.
+fn items_cap_text(o: &mut Out, cap: Option<Option<ItemsCap>>, label: Option<&Text>) {
+    let l = o.l;
+    let Some(cap) = cap else { return };
+    let label = label.map_or(
+        o.w("所有项目合计上限", "ceiling over all items"),
+        |t| t.get(l),
+    );
+    let value = match cap {
+        None => return,
+        Some(ItemsCap::Amount(c)) => money(c, l),
+        Some(ItemsCap::AwardCap) => o
+            .w(
+                "所有项目合计不超过单项所达上限（按认定级别）",
+                "all items together at most the award's ceiling (by the level reached)",
+            )
+            .to_string(),
+    };
+    o.line(1, &format!("{label}: {value}"));
+}
+
+/// Another reading of the clause: what it changes, with its sentence.
+fn reading_text(o: &mut Out, cat: &Catalogue, p: &Policy, r: &Reading) {
+    let l = o.l;
+    let h = format!(
+        "{} [{}]: {}",
+        o.w("另一读法（不计入金额）", "another reading (never counted)"),
+        r.id,
+        r.label.get(l)
+    );
+    o.line(0, &h);
+    o.quote(1, &r.quote);
+    if let Some(n) = &r.note {
+        o.line(1, n.get(l));
+    }
+    if let Some(ids) = &r.applicant {
+        let names: Vec<&str> = ids
+            .iter()
+            .filter_map(|&i| p.rules.get(i))
+            .map(|x| x.id.as_str())
+            .collect();
+        let s = format!(
+            "{}: {}",
+            o.w("申报主体规则", "applicant rules"),
+            if names.is_empty() {
+                o.w("无", "none").to_string()
+            } else {
+                names.join(", ")
+            }
+        );
+        o.line(1, &s);
+    }
+    if let Some(conds) = &r.conditions {
+        let h = o.w("条件:", "conditions:").to_string();
+        o.line(1, &h);
+        o.conditions(conds);
+    }
+    if let Some(f) = &r.award {
+        let h = o.w("金额公式:", "formula:").to_string();
+        o.line(1, &h);
+        formula_text(o, cat, f, 2);
+    }
+    match r.items_cap {
+        Some(None) => {
+            let s = o.w(
+                "所有项目合计：不设上限（逐项计）",
+                "no ceiling over all items (per item)",
+            );
+            o.line(1, s);
+        }
+        other => items_cap_text(o, other, r.items_cap_label.as_ref()),
+    }
+    if let Some(offs) = &r.offsets {
+        if offs.is_empty() {
+            let s = o.w("不作调整", "no offsets");
+            o.line(1, s);
+        } else {
+            offsets_text(o, cat, offs);
+        }
+    }
 }
 
 fn applicant_text(o: &mut Out, p: &Policy, c: &Clause) {
@@ -485,6 +568,20 @@ fn rule_text(p: &Policy, r: &Rule, l: Lang) -> String {
     }
     o.texts("说明:", "notes:", &r.notes);
     o.texts("解读:", "interpretation:", &r.interpretation);
+    for x in &r.readings {
+        let h = format!(
+            "{} [{}]: {}",
+            o.w("另一读法（不计入金额）", "another reading (never counted)"),
+            x.id,
+            x.label.get(l)
+        );
+        o.line(0, &h);
+        o.quote(1, &x.quote);
+        if let Some(n) = &x.note {
+            o.line(1, n.get(l));
+        }
+        o.conditions(&x.conditions);
+    }
     sources_line(&mut o, p);
     o.s
 }
@@ -568,17 +665,7 @@ fn clause_json(cat: &Catalogue, p: &Policy, c: &Clause) -> Json {
             "conditions": r.conditions.iter().map(cond_json).collect::<Vec<_>>()})
         })
         .collect();
-    let offsets: Vec<Json> = c
-        .offsets
-        .iter()
-        .map(|x| {
-            json!({
-                "kind": offset_id(x.kind), "value": expr_src(cat, &x.value),
-                "when": x.when.as_ref().map(|w| &w.source), "label": x.label,
-                "quote": x.quote, "rule": x.rule,
-            })
-        })
-        .collect();
+    let offsets = offsets_json(cat, &c.offsets);
     json!({
         "kind": "clause",
         "id": c.id,
@@ -593,12 +680,65 @@ fn clause_json(cat: &Catalogue, p: &Policy, c: &Clause) -> Json {
         "select": c.select.as_ref().map(cond_json),
         "conditions": c.conditions.iter().map(cond_json).collect::<Vec<_>>(),
         "award": formula_json(cat, &c.award),
-        "items_cap": c.items_cap.map(|x| x.to_string()),
+        "items_cap": items_cap_json(c.items_cap),
         "items_cap_label": c.items_cap_label,
         "offsets": offsets,
         "notes": c.notes,
         "interpretation": c.interpretation,
+        "amount_note": c.amount_note,
+        "readings": c.readings.iter().map(|r| reading_json(cat, p, r)).collect::<Vec<_>>(),
     })
+}
+
+fn items_cap_json(c: Option<ItemsCap>) -> Json {
+    match c {
+        None => Json::Null,
+        Some(ItemsCap::Amount(a)) => json!(a.to_string()),
+        Some(ItemsCap::AwardCap) => json!("award_cap"),
+    }
+}
+
+fn offsets_json(cat: &Catalogue, offs: &[Offset]) -> Vec<Json> {
+    offs.iter()
+        .map(|x| {
+            json!({
+                "kind": offset_id(x.kind), "value": expr_src(cat, &x.value),
+                "when": x.when.as_ref().map(|w| &w.source), "label": x.label,
+                "quote": x.quote, "rule": x.rule,
+            })
+        })
+        .collect()
+}
+
+/// A reading: only what it replaces is given (absent keys: as the clause).
+fn reading_json(cat: &Catalogue, p: &Policy, r: &Reading) -> Json {
+    let mut j = json!({"id": r.id, "label": r.label, "quote": r.quote, "note": r.note});
+    if let Some(o) = j.as_object_mut() {
+        if let Some(ids) = &r.applicant {
+            let ids: Vec<&str> = ids
+                .iter()
+                .filter_map(|&i| p.rules.get(i))
+                .map(|x| x.id.as_str())
+                .collect();
+            o.insert("applicant_rules".into(), json!(ids));
+        }
+        if let Some(c) = &r.conditions {
+            o.insert(
+                "conditions".into(),
+                json!(c.iter().map(cond_json).collect::<Vec<_>>()),
+            );
+        }
+        if let Some(f) = &r.award {
+            o.insert("award".into(), formula_json(cat, f));
+        }
+        if let Some(c) = r.items_cap {
+            o.insert("items_cap".into(), items_cap_json(c));
+        }
+        if let Some(offs) = &r.offsets {
+            o.insert("offsets".into(), json!(offsets_json(cat, offs)));
+        }
+    }
+    j
 }
 
 fn rule_json(p: &Policy, r: &Rule) -> Json {
@@ -614,5 +754,9 @@ fn rule_json(p: &Policy, r: &Rule) -> Json {
         "conditions": r.conditions.iter().map(cond_json).collect::<Vec<_>>(),
         "notes": r.notes,
         "interpretation": r.interpretation,
+        "readings": r.readings.iter().map(|x| json!({
+            "id": x.id, "label": x.label, "quote": x.quote, "note": x.note,
+            "conditions": x.conditions.iter().map(cond_json).collect::<Vec<_>>(),
+        })).collect::<Vec<_>>(),
     })
 }

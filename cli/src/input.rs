@@ -2,7 +2,7 @@
 
 use crate::EvalArgs;
 use crate::error::CliError;
-use butie::date::{Date, fmt_date, parse_date};
+use butie::date::{Date, Period, fmt_date, parse_date};
 use butie::set::CATALOGUE_FILE;
 use butie::{EvalOptions, PolicySet, Profile};
 use std::io::{Read, Write};
@@ -98,6 +98,11 @@ pub fn as_of(arg: Option<&str>) -> Result<Date, CliError> {
 pub fn eval_options(set: &PolicySet, a: &EvalArgs) -> Result<EvalOptions, CliError> {
     let mut opts = EvalOptions::new(as_of(a.as_of.as_deref())?);
     opts.compare_all = a.compare;
+    if let Some(s) = &a.application_period {
+        let p = Period::parse(s)
+            .map_err(|e| CliError::bad(format!("--application-period: {}", e.text().en)))?;
+        opts.application_period = Some(p);
+    }
     if !a.districts.is_empty() {
         let known: Vec<&str> = set
             .policies

@@ -55,6 +55,11 @@ struct EvalArgs {
     /// Evaluate every district as if the enterprise were registered there.
     #[arg(long)]
     compare: bool,
+    /// The application period (申报期) of the call applied under, START..END, e.g.
+    /// 2026-03-01..2026-04-30: decides clauses whose text requires a date within it
+    /// (金山 第六–八条). Not given: those clauses need information.
+    #[arg(long, value_name = "START..END")]
+    application_period: Option<String>,
 }
 
 #[derive(Debug, Args)]

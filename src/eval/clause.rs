@@ -1,15 +1,114 @@
 //! One clause: applicant and clause conditions, per-item evaluation, offsets, status, amount.
 
 use super::EvalError;
-use super::env::{Env, ItemCtx, Missing, Truth};
+use super::env::{Env, ItemCtx, Missing, Need, Truth};
 use super::formula::{self, Out};
-use crate::catalogue::ListId;
+use crate::catalogue::{FactDef, FactKind, FieldId, ListId};
 use crate::expr::Operand;
 use crate::money::round_fen;
-use crate::policy::{Basis, Bound, Check, Clause, Condition, Offset, OffsetKind, Policy, Schedule};
+use crate::policy::{
+    Basis, Bound, Check, Clause, Condition, Formula, ItemsCap, Offset, OffsetKind, Policy, Reading,
+    Schedule,
+};
+use crate::profile::Value;
 use crate::report::*;
+use crate::text::Text;
 use rust_decimal::Decimal;
 use smallvec::SmallVec;
+
+/// What a clause is decided by: its own terms, or those of one of its readings.
+#[derive(Clone, Copy)]
+pub(crate) struct Terms<'p> {
+    pub basis: Basis,
+    pub applicant: &'p [usize],
+    pub for_each: Option<ListId>,
+    pub select: Option<&'p Condition>,
+    pub select_enum: Option<&'p (FieldId, Vec<u16>)>,
+    pub conditions: &'p [Condition],
+    pub award: &'p Formula,
+    pub items_cap: Option<ItemsCap>,
+    pub items_cap_label: Option<&'p Text>,
+    pub offsets: &'p [Offset],
+}
+
+impl<'p> Terms<'p> {
+    /// The clause as counted.
+    pub fn of(c: &'p Clause) -> Terms<'p> {
+        Terms {
+            basis: c.basis,
+            applicant: &c.applicant,
+            for_each: c.for_each,
+            select: c.select.as_ref(),
+            select_enum: c.select_enum.as_ref(),
+            conditions: &c.conditions,
+            award: &c.award,
+            items_cap: c.items_cap,
+            items_cap_label: c.items_cap_label.as_ref(),
+            offsets: &c.offsets,
+        }
+    }
+
+    /// The clause under another reading: what the reading replaces, the rest as counted.
+    pub fn reading(c: &'p Clause, r: &'p Reading) -> Terms<'p> {
+        let own = Terms::of(c);
+        Terms {
+            applicant: r.applicant.as_deref().unwrap_or(own.applicant),
+            conditions: r.conditions.as_deref().unwrap_or(own.conditions),
+            award: r.award.as_ref().unwrap_or(own.award),
+            items_cap: r.items_cap.unwrap_or(own.items_cap),
+            items_cap_label: r.items_cap_label.as_ref().or(own.items_cap_label),
+            offsets: r.offsets.as_deref().unwrap_or(own.offsets),
+            ..own
+        }
+    }
+}
+
+/// The definition shown for the application period when a clause needs it (an evaluation
+/// option, not a profile field: `missing[].fact` is `application_period`).
+pub fn application_period_def() -> &'static FactDef {
+    static DEF: std::sync::OnceLock<FactDef> = std::sync::OnceLock::new();
+    DEF.get_or_init(|| FactDef {
+        id: APPLICATION_PERIOD.to_string(),
+        group: String::new(),
+        kind: FactKind::Text,
+        label: Text::new(
+            "申报期（当年申报通知规定的起止日期）",
+            "application period (申报期, set by each year's call)",
+        ),
+        help: None,
+        values: Vec::new(),
+        unit_label: None,
+        min: None,
+        max: None,
+        lever: false,
+        location: false,
+        basic: false,
+        companion_date: None,
+        default: None,
+        show_if: None,
+        required: false,
+    })
+}
+
+/// The id the application period has among inputs (`missing[].fact`, condition inputs).
+pub const APPLICATION_PERIOD: &str = "application_period";
+
+/// The application period as a condition input (null when not set).
+fn period_input<'p>(env: &Env<'p>) -> Input<'p> {
+    let def = application_period_def();
+    Input {
+        fact: APPLICATION_PERIOD,
+        label: &def.label,
+        list: None,
+        item: None,
+        value: InputValue {
+            def,
+            value: env
+                .application_period
+                .map(|p| ValueRef::Owned(Value::Text(p.to_string()))),
+        },
+    }
+}
 
 /// Whether to build the explanation (conditions with inputs, steps) or only the outcome.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -41,10 +140,15 @@ pub(crate) fn inputs<'p>(
     env: &Env<'p>,
     item: ItemCtx,
 ) -> SmallVec<[Input<'p>; 2]> {
-    c.reads
+    let mut out: SmallVec<[Input<'p>; 2]> = c
+        .reads
         .iter()
         .filter_map(|op| input(*op, env, item))
-        .collect()
+        .collect();
+    if c.reads_application_period {
+        out.push(period_input(env));
+    }
+    out
 }
 
 /// One input with its current value.
@@ -128,6 +232,8 @@ struct Award<'p> {
     status: Status,
     amount: Amount,
     schedule: Option<&'p Schedule>,
+    /// The ceiling the formula applied (for `items_cap = "award_cap"`).
+    cap: Option<Decimal>,
 }
 
 /// Applies offsets to a computed amount; `None` when an input is unknown.
@@ -179,7 +285,7 @@ fn apply_offsets<'p>(
 
 /// Formula, offsets and status for the clause (or one of its items).
 fn award<'p>(
-    clause: &'p Clause,
+    terms: &Terms<'p>,
     env: &Env<'p>,
     item: ItemCtx,
     truth: Truth,
@@ -190,12 +296,16 @@ fn award<'p>(
         // Still computed when explaining, so the user sees what the clause would pay.
         Out::Skip
     } else {
-        formula::eval(&clause.award, env, item, steps.as_deref_mut(), missing)?
+        formula::eval(terms.award, env, item, steps.as_deref_mut(), missing)?
     };
-    let mut status = status_of(clause.basis, truth, &out);
+    let mut status = status_of(terms.basis, truth, &out);
+    let cap = match out {
+        Out::Money(m) => m.cap,
+        _ => None,
+    };
     let (amount, schedule) = match out {
         Out::Money(m) => match apply_offsets(
-            &clause.offsets,
+            terms.offsets,
             env,
             item,
             m.value,
@@ -223,6 +333,7 @@ fn award<'p>(
         status,
         amount,
         schedule,
+        cap,
     })
 }
 
@@ -264,12 +375,18 @@ pub(crate) fn installments(s: Option<&Schedule>, amount: &Amount) -> Vec<Install
 
 fn missing_inputs<'p>(missing: &Missing, env: &Env<'p>) -> Vec<Input<'p>> {
     let mut out: Vec<Input<'p>> = Vec::new();
-    for (op, idx) in missing {
-        let item = match op {
-            Operand::Field(l, _) => idx.map(|i| (*l, i)),
-            Operand::Fact(_) => None,
+    for need in missing {
+        let inp = match need {
+            Need::ApplicationPeriod => Some(period_input(env)),
+            Need::Input(op, idx) => {
+                let item = match op {
+                    Operand::Field(l, _) => idx.map(|i| (*l, i)),
+                    Operand::Fact(_) => None,
+                };
+                input(*op, env, item)
+            }
         };
-        if let Some(inp) = input(*op, env, item)
+        if let Some(inp) = inp
             && !out
                 .iter()
                 .any(|o| o.fact == inp.fact && o.item == inp.item && o.list == inp.list)
@@ -289,6 +406,8 @@ pub(crate) struct ItemDecision {
     pub counted: bool,
     /// Index (within the policy) of the clause that pays this item instead (从高不重复).
     pub superseded_by: Option<usize>,
+    /// The ceiling the item's award applied (for `items_cap = "award_cap"`).
+    pub cap: Option<Decimal>,
 }
 
 /// What counts for one clause: decided once here, explained on demand by [`explain`].
@@ -312,8 +431,8 @@ impl Decision {
     }
 }
 
-fn applicant_truth_of(clause: &Clause, applicant: &[Truth]) -> Truth {
-    clause
+fn applicant_truth_of(terms: &Terms, applicant: &[Truth]) -> Truth {
+    terms
         .applicant
         .iter()
         .map(|&i| applicant[i])
@@ -322,14 +441,8 @@ fn applicant_truth_of(clause: &Clause, applicant: &[Truth]) -> Truth {
 }
 
 /// Whether an item is one the clause is about (its `select`), with a fast path for enum tests.
-fn selected(
-    clause: &Clause,
-    list: ListId,
-    env: &Env,
-    ctx: ItemCtx,
-    missing: &mut Missing,
-) -> Truth {
-    match (&clause.select_enum, &clause.select) {
+fn selected(terms: &Terms, list: ListId, env: &Env, ctx: ItemCtx, missing: &mut Missing) -> Truth {
+    match (terms.select_enum, terms.select) {
         (Some((f, values)), Some(s)) => match env.get(Operand::Field(list, *f), ctx) {
             Some(crate::profile::Value::Enum(v)) if values.contains(v) => Truth::True,
             Some(_) => Truth::False,
@@ -343,22 +456,22 @@ fn selected(
 /// Decides a clause: status, amount and per-item outcomes, without building any explanation.
 /// `applicant` holds each rule's combined truth; `scratch` is a reusable buffer.
 pub(crate) fn decide(
-    clause: &Clause,
+    terms: &Terms,
     env: &Env,
     applicant: &[Truth],
     scratch: &mut Missing,
 ) -> Result<Decision, EvalError> {
     scratch.clear();
-    let applicant_truth = applicant_truth_of(clause, applicant);
+    let applicant_truth = applicant_truth_of(terms, applicant);
     let mut truth = applicant_truth;
-    for c in clause.conditions.iter().filter(|c| !c.item_level) {
+    for c in terms.conditions.iter().filter(|c| !c.item_level) {
         if truth == Truth::False {
             break;
         }
         truth = truth.min(truth_of(c, env, None, scratch));
     }
-    let Some(list) = clause.for_each else {
-        let a = award(clause, env, None, truth, None, scratch)?;
+    let Some(list) = terms.for_each else {
+        let a = award(terms, env, None, truth, None, scratch)?;
         return Ok(Decision {
             status: a.status,
             amount: a.amount,
@@ -371,27 +484,29 @@ pub(crate) fn decide(
     let n = env.profile.lists.get(list as usize).map_or(0, Vec::len);
     for i in 0..n {
         let ctx = Some((list, i));
-        let sel = selected(clause, list, env, ctx, scratch);
+        let sel = selected(terms, list, env, ctx, scratch);
         if sel == Truth::False {
             continue;
         }
         let mut t = truth.min(sel);
-        for c in clause.conditions.iter().filter(|c| c.item_level) {
+        for c in terms.conditions.iter().filter(|c| c.item_level) {
             if t == Truth::False {
                 break;
             }
             t = t.min(truth_of(c, env, ctx, scratch));
         }
-        let a = award(clause, env, ctx, t, None, scratch)?;
+        let a = award(terms, env, ctx, t, None, scratch)?;
         items.push(ItemDecision {
             index: i,
             status: a.status,
-            amount: a.amount,
+            // An item above the clause's ceiling counts only up to it.
+            amount: within_items_cap(terms, a.amount),
             counted: a.status.counts(),
             superseded_by: None,
+            cap: a.cap,
         });
     }
-    let (status, amount) = aggregate_items(clause, items.iter().map(ItemDecision::outcome), None);
+    let (status, amount) = aggregate_items(terms, items.iter().map(ItemDecision::outcome), None);
     Ok(Decision {
         status,
         amount,
@@ -401,9 +516,56 @@ pub(crate) fn decide(
     })
 }
 
+/// An item's amount, at most the stated ceiling over all items (`items_cap` as an amount).
+fn within_items_cap(terms: &Terms, a: Amount) -> Amount {
+    match (terms.items_cap, a.value) {
+        (Some(ItemsCap::Amount(cap)), Some(v)) if v.0 > cap => Amount {
+            value: Some(Yuan(cap)),
+            ..a
+        },
+        _ => a,
+    }
+}
+
+/// Decides a clause under another reading. Which clause pays a project (从高不重复) stays as
+/// the counted reading decided it (`counted`): a reading changes only its own clause.
+pub(crate) fn decide_reading(
+    terms: &Terms,
+    env: &Env,
+    applicant: &[Truth],
+    counted: &Decision,
+    scratch: &mut Missing,
+) -> Result<Decision, EvalError> {
+    let mut d = decide(terms, env, applicant, scratch)?;
+    let mut moved = false;
+    for it in &mut d.items {
+        let by = counted
+            .items
+            .iter()
+            .find(|c| c.index == it.index)
+            .and_then(|c| c.superseded_by);
+        if by.is_some() {
+            it.counted = false;
+            it.superseded_by = by;
+            moved = true;
+        }
+    }
+    if moved {
+        let (status, amount) =
+            aggregate_items(terms, d.items.iter().map(ItemDecision::outcome), None);
+        d.status = status;
+        d.amount = amount;
+        d.counted = status.counts() && d.items.iter().any(|i| i.counted);
+    }
+    Ok(d)
+}
+
+/// One item's outcome as [`aggregate_items`] reads it.
+pub(crate) type ItemOutcome = (Status, Amount, bool, Option<Decimal>);
+
 impl ItemDecision {
-    fn outcome(&self) -> (Status, Amount, bool) {
-        (self.status, self.amount, self.counted)
+    pub(crate) fn outcome(&self) -> ItemOutcome {
+        (self.status, self.amount, self.counted, self.cap)
     }
 }
 
@@ -418,6 +580,7 @@ pub(crate) fn explain<'p>(
     detail: Detail,
 ) -> Result<ClauseResult<'p>, EvalError> {
     let full = detail == Detail::Full;
+    let terms = Terms::of(clause);
     let mut missing: Missing = Vec::new();
     if full && d.applicant_truth == Truth::Unknown {
         // List the applicant inputs that are missing, too.
@@ -445,7 +608,7 @@ pub(crate) fn explain<'p>(
         None => {
             if full {
                 let a = award(
-                    clause,
+                    &terms,
                     env,
                     None,
                     truth,
@@ -471,7 +634,7 @@ pub(crate) fn explain<'p>(
                 let mut steps = Vec::new();
                 let mut item_schedule = Vec::new();
                 if full {
-                    let sel = selected(clause, list, env, ctx, &mut missing);
+                    let sel = selected(&terms, list, env, ctx, &mut missing);
                     if sel == Truth::Unknown
                         && let Some(s) = &clause.select
                     {
@@ -483,7 +646,22 @@ pub(crate) fn explain<'p>(
                         t = t.min(ct);
                         item_conds.push(cond_result(c, ct, env, ctx, None));
                     }
-                    let a = award(clause, env, ctx, t, Some(&mut steps), &mut missing)?;
+                    let a = award(&terms, env, ctx, t, Some(&mut steps), &mut missing)?;
+                    if let (Some(own), Some(counted)) = (a.amount.value, it.amount.value)
+                        && own > counted
+                    {
+                        // Above the ceiling over all items: counted toward it, up to it.
+                        steps.push(
+                            StepOp::Cap {
+                                label: terms.items_cap_label,
+                                cap: counted,
+                                before: own,
+                                after: counted,
+                                scope: CapScope::Items,
+                            }
+                            .into(),
+                        );
+                    }
                     item_schedule = installments(a.schedule, &it.amount);
                 }
                 items.push(ItemResult {
@@ -512,7 +690,7 @@ pub(crate) fn explain<'p>(
             }
             if full {
                 aggregate_items(
-                    clause,
+                    &terms,
                     d.items.iter().map(ItemDecision::outcome),
                     Some(&mut computation),
                 );
@@ -559,8 +737,12 @@ pub(crate) fn explain<'p>(
         },
         notes: &clause.notes,
         interpretation: &clause.interpretation,
+        amount_note: clause.amount_note.as_ref(),
+        readings: Vec::new(),
         hints: Vec::new(),
-        missing: if full {
+        // Only what would decide a clause that needs information (a decided clause asks for
+        // nothing, not even inputs the form hides because they cannot matter).
+        missing: if full && d.status == Status::NeedsInformation {
             missing_inputs(&missing, env)
         } else {
             Vec::new()
@@ -568,15 +750,15 @@ pub(crate) fn explain<'p>(
     })
 }
 
-/// Combines item outcomes `(status, amount, counted)` into the clause's status and amount
-/// (sum of the counted items, then the items ceiling).
+/// Combines item outcomes `(status, amount, counted, cap)` into the clause's status and
+/// amount (sum of the counted items, then the ceiling over all items).
 pub(crate) fn aggregate_items<'p, I>(
-    clause: &'p Clause,
+    terms: &Terms<'p>,
     items: I,
     steps: Option<&mut Vec<Step<'p>>>,
 ) -> (Status, Amount)
 where
-    I: Iterator<Item = (Status, Amount, bool)> + Clone,
+    I: Iterator<Item = ItemOutcome> + Clone,
 {
     let status = items
         .clone()
@@ -589,8 +771,8 @@ where
         })
         .unwrap_or(Status::NotEligible);
     // Counted items, and those of them with money (two passes; no temporary vectors).
-    let counted = || items.clone().filter(|(s, _, c)| *c && s.counts());
-    let money = || counted().filter(|(_, a, _)| a.value.is_some());
+    let counted = || items.clone().filter(|(s, _, c, _)| *c && s.counts());
+    let money = || counted().filter(|(_, a, ..)| a.value.is_some());
     let parts = money().count();
     if parts == 0 {
         let amount = if counted().next().is_none() {
@@ -600,13 +782,18 @@ where
         };
         return (status, amount);
     }
-    let sum: Decimal = money().map(|(_, a, _)| a.value_or_zero()).sum();
-    let bound = if money().any(|(_, a, _)| a.kind == AmountKind::UpTo) {
+    let sum: Decimal = money().map(|(_, a, ..)| a.value_or_zero()).sum();
+    let bound = if money().any(|(_, a, ..)| a.kind == AmountKind::UpTo) {
         Bound::UpTo
     } else {
         Bound::Definite
     };
-    let total = clause.items_cap.map_or(sum, |cap| sum.min(cap));
+    let items_cap = match terms.items_cap {
+        None => None,
+        Some(ItemsCap::Amount(c)) => Some(c),
+        Some(ItemsCap::AwardCap) => money().filter_map(|(.., cap)| cap).max(),
+    };
+    let total = items_cap.map_or(sum, |cap| sum.min(cap));
     if let Some(s) = steps {
         if parts > 1 {
             s.push(
@@ -617,10 +804,10 @@ where
                 .into(),
             );
         }
-        if let Some(cap) = clause.items_cap {
+        if let Some(cap) = items_cap {
             s.push(
                 StepOp::Cap {
-                    label: clause.items_cap_label.as_ref(),
+                    label: terms.items_cap_label,
                     cap: Yuan(cap),
                     before: Yuan(sum),
                     after: Yuan(total),

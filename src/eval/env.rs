@@ -1,7 +1,7 @@
 //! The evaluation environment: profile lookups with overrides, and four-valued condition logic.
 
 use crate::catalogue::{Catalogue, ListId};
-use crate::date::{Date, years_before};
+use crate::date::{Date, Period, years_before};
 use crate::expr::{Cond, Lit, Operand, Sign, Term, ValueExpr};
 use crate::profile::{Profile, Value};
 use rust_decimal::Decimal;
@@ -34,10 +34,21 @@ pub(crate) struct Env<'a> {
     pub overrides: SmallVec<[Override; 4]>,
     pub window: Window,
     pub as_of: Date,
+    /// The application period (申报期) of the call, when the user gave it.
+    pub application_period: Option<Period>,
 }
 
-/// Inputs found missing while evaluating.
-pub(crate) type Missing = Vec<(Operand, Option<usize>)>;
+/// Something the calculator needs to decide, found missing while evaluating.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Need {
+    /// An input of the profile (and the item index, for item fields).
+    Input(Operand, Option<usize>),
+    /// The application period, an evaluation option.
+    ApplicationPeriod,
+}
+
+/// What was found missing while evaluating.
+pub(crate) type Missing = Vec<Need>;
 
 /// Four-valued truth, ordered so that `and` is `min` and `or` is `max`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -121,7 +132,7 @@ impl<'a> Env<'a> {
             Term::Lit(Lit::Bool(b)) => Some(V::Bool(*b)),
             Term::Ref(op) => match self.get(*op, item) {
                 None => {
-                    missing.push((*op, item_index(*op, item)));
+                    missing.push(Need::Input(*op, item_index(*op, item)));
                     None
                 }
                 Some(Value::Money(d)) => Some(V::Num(*d)),
@@ -175,7 +186,7 @@ impl<'a> Env<'a> {
             Cond::Truthy(op) => match self.get(*op, item) {
                 Some(Value::Bool(b)) => Truth::from_bool(*b),
                 _ => {
-                    missing.push((*op, item_index(*op, item)));
+                    missing.push(Need::Input(*op, item_index(*op, item)));
                     Truth::Unknown
                 }
             },
@@ -194,7 +205,7 @@ impl<'a> Env<'a> {
             Cond::InSet { left, set } => match self.get(*left, item) {
                 Some(Value::Enum(e)) => Truth::from_bool(set.contains(&Lit::Enum(*e))),
                 _ => {
-                    missing.push((*left, item_index(*left, item)));
+                    missing.push(Need::Input(*left, item_index(*left, item)));
                     Truth::Unknown
                 }
             },
@@ -204,17 +215,35 @@ impl<'a> Env<'a> {
                     _ => Truth::Review,
                 },
                 _ => {
-                    missing.push((*op, item_index(*op, item)));
+                    missing.push(Need::Input(*op, item_index(*op, item)));
                     Truth::Unknown
                 }
             },
+            Cond::InApplicationPeriod(op) => {
+                let date = match self.get(*op, item) {
+                    Some(Value::Date(d)) => Some(*d),
+                    _ => {
+                        missing.push(Need::Input(*op, item_index(*op, item)));
+                        None
+                    }
+                };
+                match (date, self.application_period) {
+                    (Some(d), Some(p)) => Truth::from_bool(p.contains(d)),
+                    (_, None) => {
+                        // Unset is unknown, never "met": the call's period decides.
+                        missing.push(Need::ApplicationPeriod);
+                        Truth::Unknown
+                    }
+                    (None, Some(_)) => Truth::Unknown,
+                }
+            }
             Cond::NoneWithinYears { dates, years } => match self.get(*dates, item) {
                 Some(Value::Dates(ds)) => {
                     let start = years_before(self.as_of, *years);
                     Truth::from_bool(!ds.iter().any(|d| *d > start && *d <= self.as_of))
                 }
                 _ => {
-                    missing.push((*dates, item_index(*dates, item)));
+                    missing.push(Need::Input(*dates, item_index(*dates, item)));
                     Truth::Unknown
                 }
             },
@@ -224,7 +253,7 @@ impl<'a> Env<'a> {
                     Truth::from_bool(!ds.iter().any(|d| d.year() == prev))
                 }
                 _ => {
-                    missing.push((*op, item_index(*op, item)));
+                    missing.push(Need::Input(*op, item_index(*op, item)));
                     Truth::Unknown
                 }
             },

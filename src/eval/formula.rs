@@ -1,8 +1,8 @@
 //! Award formulas: fixed, rate × base, per unit, tiers (the level reached), sums, ceilings, years.
 
 use super::EvalError;
-use super::env::{Env, ItemCtx, Missing, Truth, V};
-use crate::money::{MoneyError, mul_fen};
+use super::env::{Env, ItemCtx, Missing, Need, Truth, V};
+use crate::money::{MoneyError, mul_fen, mul_fen_down};
 use crate::policy::{Bound, Formula, Node, Schedule};
 use crate::profile::Value;
 use crate::report::{CapScope, Step, StepOp, Yuan};
@@ -96,7 +96,12 @@ pub(crate) fn eval<'p>(
                 Some(V::Num(n)) => n.max(Decimal::ZERO),
                 _ => return Ok(Out::Unknown),
             };
-            let result = mul_fen(b, *rate).map_err(ovf)?;
+            // A ceiling rate ("不超过30%") rounds down: the amount never exceeds base × rate.
+            let result = match bound {
+                Bound::UpTo => mul_fen_down(b, *rate),
+                Bound::Definite => mul_fen(b, *rate),
+            }
+            .map_err(ovf)?;
             push(
                 &mut steps,
                 StepOp::Rate {
@@ -119,7 +124,7 @@ pub(crate) fn eval<'p>(
             let n = match env.get(*count, item) {
                 Some(Value::Int(n)) => (*n).max(0),
                 _ => {
-                    missing.push((
+                    missing.push(Need::Input(
                         *count,
                         item.map(|(_, i)| i)
                             .filter(|_| matches!(count, crate::expr::Operand::Field(..))),

@@ -5,7 +5,7 @@
 //! candidate is tried by re-evaluating the clause; only changes that add money are kept.
 
 use super::EvalError;
-use super::clause::{Decision, decide};
+use super::clause::{Decision, Terms, decide};
 use super::env::{Env, ItemCtx, Missing, Override, Truth};
 use crate::catalogue::FactKind;
 use crate::expr::{Cmp, Cond, Lit, Operand, Sign, Term};
@@ -274,7 +274,7 @@ pub(crate) fn hints<'p>(
         }
         let dist = distance(from, &lever.value);
         let e2 = with_levers(env, std::slice::from_ref(&lever));
-        let r = decide(clause, &e2, &applicant_of(&e2), &mut scratch)?;
+        let r = decide(&Terms::of(clause), &e2, &applicant_of(&e2), &mut scratch)?;
         let gain = r.value() - base;
         if gain <= Decimal::ZERO {
             continue;
@@ -299,7 +299,7 @@ pub(crate) fn hints<'p>(
             .collect();
         if combo.len() == blocking.len() {
             let e2 = with_levers(env, &combo);
-            let r = decide(clause, &e2, &applicant_of(&e2), &mut scratch)?;
+            let r = decide(&Terms::of(clause), &e2, &applicant_of(&e2), &mut scratch)?;
             let gain = r.value() - base;
             if gain > Decimal::ZERO {
                 out.push(hint(env, &combo, gain, &r));
@@ -318,14 +318,22 @@ fn list_of(op: Operand) -> crate::catalogue::ListId {
     }
 }
 
-/// The certificate date set together with a level: today, within the policy window.
+/// The certificate date set together with a level: today, within the policy window and,
+/// when given, within the application period.
 fn companion(env: &Env, op: Operand) -> Option<(Operand, Value)> {
     let Operand::Fact(f) = op else { return None };
     let date_fact = (*env.cat.companion.get(f as usize)?)?;
-    let d = match (env.window.from, env.window.to) {
+    let mut d = match (env.window.from, env.window.to) {
         (Some(from), Some(to)) => env.as_of.clamp(from, to),
         _ => env.as_of,
     };
+    if let Some(p) = env.application_period {
+        let lo = env.window.from.map_or(p.from, |f| f.max(p.from));
+        let hi = env.window.to.map_or(p.to, |t| t.min(p.to));
+        if lo <= hi {
+            d = d.clamp(lo, hi);
+        }
+    }
     Some((Operand::Fact(date_fact), Value::Date(d)))
 }
 

@@ -2,20 +2,23 @@
 
 mod clause;
 mod env;
+#[cfg(all(test, feature = "loader"))]
+mod form_reads;
 mod formula;
 mod hints;
 
-use crate::date::Date;
+use crate::date::{Date, Period};
 use crate::expr::Operand;
 use crate::lifecycle::{Lifecycle, Selection};
 use crate::policy::{Policy, RuleKind};
 use crate::profile::{Profile, Value};
 use crate::report::*;
 use crate::set::PolicySet;
-use clause::{Decision, Detail, decide, explain};
+use clause::{Decision, Detail, Terms, decide, decide_reading, explain};
 use env::{Env, Override, Truth, Window};
 use smallvec::SmallVec;
 
+pub use clause::{APPLICATION_PERIOD, application_period_def};
 pub use hints::MAX_HINTS;
 
 /// How to evaluate.
@@ -31,6 +34,10 @@ pub struct EvalOptions {
     pub hints: bool,
     /// Build conditions, inputs and arithmetic (off for fast batch totals).
     pub explain: bool,
+    /// The application period (申报期) of the call applied under, for clauses whose text
+    /// says a date must fall within it. Unset: those conditions are unknown (the clause
+    /// needs information and names the period), never met.
+    pub application_period: Option<Period>,
 }
 
 impl EvalOptions {
@@ -42,6 +49,7 @@ impl EvalOptions {
             compare_all: false,
             hints: true,
             explain: true,
+            application_period: None,
         }
     }
 }
@@ -94,6 +102,7 @@ pub fn evaluate<'a>(
         } else {
             Mode::Registered
         },
+        application_period: opts.application_period,
         rounding_rule: crate::money::ROUNDING_RULE,
         available_now: available,
         districts,
@@ -258,6 +267,7 @@ fn policy_env<'a>(
             to: pol.meta.effective_to,
         },
         as_of: opts.as_of,
+        application_period: opts.application_period,
     }
 }
 
@@ -266,7 +276,7 @@ fn decide_all(pol: &Policy, env: &Env, truths: &[Truth]) -> Result<Vec<Decision>
     let mut scratch = Vec::new();
     let mut decisions = Vec::with_capacity(pol.clauses.len());
     for c in &pol.clauses {
-        decisions.push(decide(c, env, truths, &mut scratch)?);
+        decisions.push(decide(&Terms::of(c), env, truths, &mut scratch)?);
     }
     if pol.one_award_per_project.is_some() {
         one_award_per_project(pol, &mut decisions);
@@ -306,14 +316,35 @@ fn evaluate_policy<'a>(
     let decisions = decide_all(pol, &env, &truths)?;
     let if_in_force = totals_of(&decisions);
     let mut clauses = Vec::with_capacity(pol.clauses.len());
+    let mut scratch = Vec::new();
     for (c, d) in pol.clauses.iter().zip(&decisions) {
         let mut r = explain(pol, c, &env, &truths, d, detail)?;
         if opts.hints {
             let applicant_of = |e: &Env<'a>| applicant_truths(pol, e);
             r.hints = hints::hints(pol, c, &env, &applicant_of, d)?;
         }
+        if opts.explain {
+            for reading in &c.readings {
+                let terms = Terms::reading(c, reading);
+                let rd = decide_reading(&terms, &env, &truths, d, &mut scratch)?;
+                r.readings.push(ReadingResult {
+                    id: &reading.id,
+                    label: &reading.label,
+                    quote: &reading.quote,
+                    note: reading.note.as_ref(),
+                    status: rd.status,
+                    status_if_in_force: rd.status,
+                    amount: rd.amount,
+                });
+            }
+        }
         clauses.push(r);
     }
+    let readings = if opts.explain {
+        rule_readings(pol, &env, &truths)?
+    } else {
+        Vec::new()
+    };
     let lifecycle = set.lifecycle(pol, opts.as_of);
     let state = lifecycle.state;
     let payable_now = state.payable();
@@ -323,6 +354,9 @@ fn evaluate_policy<'a>(
             c.counted = false;
             for it in &mut c.items {
                 it.counted = false;
+            }
+            for r in &mut c.readings {
+                r.status = Status::PolicyNotInForce;
             }
         }
     }
@@ -375,6 +409,7 @@ fn evaluate_policy<'a>(
         totals,
         if_in_force,
         applicant,
+        readings,
         rules: pol
             .rules
             .iter()
@@ -419,6 +454,36 @@ fn history_entry<'a>(
     }
 }
 
+/// Other readings of the applicant rules: the policy's totals (if in force) under each.
+fn rule_readings<'a>(
+    pol: &'a Policy,
+    env: &Env<'a>,
+    truths: &[Truth],
+) -> Result<Vec<RuleReadingResult<'a>>, EvalError> {
+    let mut out = Vec::new();
+    for (ri, rule) in pol.rules.iter().enumerate() {
+        for reading in &rule.readings {
+            let mut alt = truths.to_vec();
+            alt[ri] = reading
+                .conditions
+                .iter()
+                .map(|c| clause::truth_of(c, env, None, &mut Vec::new()))
+                .min()
+                .unwrap_or(Truth::True);
+            let decisions = decide_all(pol, env, &alt)?;
+            out.push(RuleReadingResult {
+                rule: &rule.id,
+                id: &reading.id,
+                label: &reading.label,
+                quote: &reading.quote,
+                note: reading.note.as_ref(),
+                if_in_force: totals_of(&decisions),
+            });
+        }
+    }
+    Ok(out)
+}
+
 /// 从高不重复 within a policy: each project is paid once, under the clause that pays most
 /// (ties: the earlier clause).
 /// A paid project under one clause: (clause index, item position, list, item index, value).
@@ -456,8 +521,8 @@ fn one_award_per_project(pol: &Policy, decisions: &mut [Decision]) {
         let clause = &pol.clauses[ci];
         let d = &mut decisions[ci];
         let (status, amount) = clause::aggregate_items(
-            clause,
-            d.items.iter().map(|i| (i.status, i.amount, i.counted)),
+            &Terms::of(clause),
+            d.items.iter().map(clause::ItemDecision::outcome),
             None,
         );
         d.status = status;
@@ -507,5 +572,6 @@ fn form_env<'a>(set: &'a PolicySet, profile: &'a Profile, as_of: Date) -> Env<'a
             to: None,
         },
         as_of,
+        application_period: None,
     }
 }

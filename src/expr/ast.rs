@@ -125,6 +125,8 @@ pub enum Cond {
     },
     /// A date lies inside the policy's effective window.
     InWindow(Operand),
+    /// A date lies inside the application period (申报期, an evaluation option).
+    InApplicationPeriod(Operand),
     /// No date of a date list falls within `years` years before the evaluation date.
     NoneWithinYears {
         dates: Operand,
@@ -146,7 +148,10 @@ impl Cond {
     /// Every operand read, outside `any(...)` item scopes (those report their list instead).
     pub fn visit_operands(&self, f: &mut impl FnMut(Operand)) {
         match self {
-            Cond::Truthy(o) | Cond::InWindow(o) | Cond::NoneInPreviousYear(o) => f(*o),
+            Cond::Truthy(o)
+            | Cond::InWindow(o)
+            | Cond::InApplicationPeriod(o)
+            | Cond::NoneInPreviousYear(o) => f(*o),
             Cond::NoneWithinYears { dates, .. } => f(*dates),
             Cond::Compare { left, right, .. } => {
                 left.operands().for_each(&mut *f);
@@ -156,6 +161,17 @@ impl Cond {
             Cond::Any { cond, .. } => cond.visit_operands(f),
             Cond::Not(c) => c.visit_operands(f),
             Cond::And(cs) | Cond::Or(cs) => cs.iter().for_each(|c| c.visit_operands(f)),
+        }
+    }
+
+    /// True when the condition reads the application period (`in_application_period`).
+    pub fn reads_application_period(&self) -> bool {
+        match self {
+            Cond::InApplicationPeriod(_) => true,
+            Cond::Any { cond, .. } => cond.reads_application_period(),
+            Cond::Not(c) => c.reads_application_period(),
+            Cond::And(cs) | Cond::Or(cs) => cs.iter().any(Cond::reads_application_period),
+            _ => false,
         }
     }
 

@@ -127,6 +127,11 @@ fn cond(c: &Cond, cat: &Catalogue, lang: Lang) -> String {
                 format!("{} is one of: {}", label(cat, *left, lang), vals.join(", "))
             }
         }
+        Cond::InApplicationPeriod(o) if zh => format!("{}在申报期内", label(cat, *o, lang)),
+        Cond::InApplicationPeriod(o) => format!(
+            "{} within the application period (申报期)",
+            label(cat, *o, lang)
+        ),
         Cond::InWindow(o) if zh => format!("{}在政策有效期内", label(cat, *o, lang)),
         Cond::InWindow(o) => format!(
             "{} within the policy's effective period",

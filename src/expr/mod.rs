@@ -6,6 +6,7 @@
 //! and     := unary ("and" unary)*
 //! unary   := "not" unary | "(" cond ")" | call | compare
 //! call    := "any" "(" LIST "," cond ")" | "in_window" "(" path ")"
+//!          | "in_application_period" "(" path ")"
 //!          | "none_within_years" "(" path "," INT ")" | "none_in_previous_year" "(" path ")"
 //! compare := value [ CMP value | "in" "[" literal ("," literal)* "]" ]
 //! value   := term (("+" | "-") term)*

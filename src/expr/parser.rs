@@ -212,6 +212,13 @@ impl<'a> Parser<'a> {
                 }
                 Ok(Cond::InWindow(op))
             }
+            "in_application_period" => {
+                let (op, ty, c) = self.path_ref()?;
+                if ty != Ty::Date {
+                    return self.err(c, "in_application_period(...) needs a date");
+                }
+                Ok(Cond::InApplicationPeriod(op))
+            }
             "none_in_previous_year" => {
                 let (op, ty, c) = self.path_ref()?;
                 if ty != Ty::Dates {
@@ -237,7 +244,7 @@ impl<'a> Parser<'a> {
             }
             _ => self.err(
                 col,
-                format!("unknown function `{name}` (known: any, in_window, none_within_years, none_in_previous_year)"),
+                format!("unknown function `{name}` (known: any, in_window, in_application_period, none_within_years, none_in_previous_year)"),
             ),
         }
     }

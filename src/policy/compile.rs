@@ -242,6 +242,7 @@ impl Compiler<'_> {
                     label: r.review,
                     check: Check::Review,
                     reads: Vec::new(),
+                    reads_application_period: false,
                     item_level: false,
                 });
             }
@@ -259,6 +260,7 @@ impl Compiler<'_> {
                 Some(Condition {
                     label: label.unwrap_or_else(|| describe(&cond, self.cat)),
                     item_level: cond.reads_item(),
+                    reads_application_period: cond.reads_application_period(),
                     check: Check::Expr(cond),
                     reads,
                     source: src,
@@ -289,6 +291,43 @@ impl Compiler<'_> {
             self.errs
                 .push(format!("{p}.when"), "only applicant rules have conditions");
         }
+        if r.kind != RuleKind::Applicant && !r.readings.is_empty() {
+            self.errs.push(
+                format!("{p}.readings"),
+                "only applicant rules have readings",
+            );
+        }
+        let mut readings = Vec::new();
+        for (i, d) in r.readings.into_iter().enumerate() {
+            let rp = format!("{p}.readings[{i}]");
+            self.reading_head(&d, &readings_ids(&readings), &rp);
+            let only_when = d.applicant.is_none()
+                && d.award.is_none()
+                && d.items_cap.is_none()
+                && d.items_cap_label.is_none()
+                && d.offsets.is_none();
+            if !only_when {
+                self.errs.push(
+                    rp.clone(),
+                    "a rule's reading gives `when` only (the rule's conditions as read)",
+                );
+            }
+            let conditions = match d.when {
+                Some(w) => self.conditions(w, &scope, &format!("{rp}.when")),
+                None => {
+                    self.errs
+                        .push(format!("{rp}.when"), "a rule's reading needs `when`");
+                    Vec::new()
+                }
+            };
+            readings.push(RuleReading {
+                id: d.id,
+                label: d.label,
+                quote: d.quote,
+                note: d.note,
+                conditions,
+            });
+        }
         Rule {
             id: r.id,
             article: r.article,
@@ -300,6 +339,119 @@ impl Compiler<'_> {
             notes: r.notes,
             interpretation: r.interpretation,
             origin: r.inherited_from.map(Box::new),
+            readings,
+        }
+    }
+
+    /// Checks what every reading has: an id (unique within its clause or rule), a quote.
+    fn reading_head(&mut self, d: &ReadingDef, taken: &[&str], p: &str) {
+        let id_ok = !d.id.is_empty()
+            && d.id
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
+        if !id_ok {
+            self.errs.push(
+                format!("{p}.id"),
+                format!(
+                    "reading id `{}`: lowercase letters, digits and _ only",
+                    d.id
+                ),
+            );
+        }
+        if taken.contains(&d.id.as_str()) {
+            self.errs.push(
+                format!("{p}.id"),
+                format!("duplicate reading id `{}`", d.id),
+            );
+        }
+        self.nonempty(&d.quote, &format!("{p}.quote"));
+    }
+
+    /// Resolves `applicant = [ids]` to the indexes of this policy's applicant rules.
+    fn applicant_ids(&mut self, ids: &[String], rules: &[Rule], p: &str) -> Vec<usize> {
+        let mut out = Vec::new();
+        for (k, id) in ids.iter().enumerate() {
+            match rules
+                .iter()
+                .position(|r| &r.id == id && r.kind == RuleKind::Applicant)
+            {
+                Some(i) => out.push(i),
+                None => self.errs.push(
+                    format!("{p}[{k}]"),
+                    format!("`{id}` is not an applicant rule of this policy"),
+                ),
+            }
+        }
+        out
+    }
+
+    /// `items_cap`: an amount, or `award_cap` (the award's own ceiling, once for all items).
+    fn items_cap(&mut self, s: &str, p: &str) -> Option<ItemsCap> {
+        if s.trim() == "award_cap" {
+            Some(ItemsCap::AwardCap)
+        } else {
+            self.amount(s, p).map(ItemsCap::Amount)
+        }
+    }
+
+    /// Compiles a clause's reading: its replacements, checked like the clause's own.
+    fn reading(
+        &mut self,
+        d: ReadingDef,
+        scope: &Scope,
+        rules: &[Rule],
+        taken: &[&str],
+        p: &str,
+    ) -> Reading {
+        self.reading_head(&d, taken, p);
+        let changes = d.applicant.is_some()
+            || d.when.is_some()
+            || d.award.is_some()
+            || d.items_cap.is_some()
+            || d.offsets.is_some();
+        if !changes {
+            self.errs.push(
+                p,
+                "a reading changes something: applicant, when, award, items_cap or offsets",
+            );
+        }
+        let applicant = d
+            .applicant
+            .map(|ids| self.applicant_ids(&ids, rules, &format!("{p}.applicant")));
+        let conditions = d
+            .when
+            .map(|w| self.conditions(w, scope, &format!("{p}.when")));
+        let award = d
+            .award
+            .map(|a| self.formula(a, scope, &format!("{p}.award"), 0));
+        let items_cap = d.items_cap.map(|s| {
+            if scope.item_list.is_none() {
+                self.errs
+                    .push(format!("{p}.items_cap"), "items_cap needs for_each");
+            }
+            if s.trim() == "none" {
+                None
+            } else {
+                self.items_cap(&s, &format!("{p}.items_cap"))
+            }
+        });
+        let offsets = d.offsets.map(|os| {
+            os.into_iter()
+                .enumerate()
+                .filter_map(|(i, o)| self.offset(o, scope, rules, &format!("{p}.offsets[{i}]")))
+                .collect()
+        });
+        Reading {
+            id: d.id,
+            label: d.label,
+            quote: d.quote,
+            note: d.note,
+            applicant,
+            conditions,
+            award,
+            items_cap,
+            items_cap_label: d.items_cap_label,
+            offsets,
         }
     }
 
@@ -326,36 +478,19 @@ impl Compiler<'_> {
         });
         let conditions = self.conditions(d.when, &scope, &format!("{p}.when"));
         let award = self.formula(d.award, &scope, &format!("{p}.award"), 0);
-        let applicant_rules = |ids: &mut dyn Iterator<Item = usize>| ids.collect::<Vec<_>>();
         let applicant = match d.applicant {
-            None => applicant_rules(
-                &mut rules
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, r)| r.kind == RuleKind::Applicant)
-                    .map(|(i, _)| i),
-            ),
-            Some(ids) => {
-                let mut out = Vec::new();
-                for (k, id) in ids.iter().enumerate() {
-                    match rules
-                        .iter()
-                        .position(|r| &r.id == id && r.kind == RuleKind::Applicant)
-                    {
-                        Some(i) => out.push(i),
-                        None => self.errs.push(
-                            format!("{p}.applicant[{k}]"),
-                            format!("`{id}` is not an applicant rule of this policy"),
-                        ),
-                    }
-                }
-                out
-            }
+            None => rules
+                .iter()
+                .enumerate()
+                .filter(|(_, r)| r.kind == RuleKind::Applicant)
+                .map(|(i, _)| i)
+                .collect(),
+            Some(ids) => self.applicant_ids(&ids, rules, &format!("{p}.applicant")),
         };
         let items_cap = d
             .items_cap
             .as_ref()
-            .and_then(|s| self.amount(s, &format!("{p}.items_cap")));
+            .and_then(|s| self.items_cap(s, &format!("{p}.items_cap")));
         if items_cap.is_some() && for_each.is_none() {
             self.errs
                 .push(format!("{p}.items_cap"), "items_cap needs for_each");
@@ -366,6 +501,12 @@ impl Compiler<'_> {
             .enumerate()
             .filter_map(|(i, o)| self.offset(o, &scope, rules, &format!("{p}.offsets[{i}]")))
             .collect();
+        let mut readings: Vec<Reading> = Vec::new();
+        for (i, r) in d.readings.into_iter().enumerate() {
+            let taken: Vec<&str> = readings.iter().map(|r| r.id.as_str()).collect();
+            let reading = self.reading(r, &scope, rules, &taken, &format!("{p}.readings[{i}]"));
+            readings.push(reading);
+        }
         Clause {
             id: d.id,
             article: d.article,
@@ -385,6 +526,8 @@ impl Compiler<'_> {
             notes: d.notes,
             interpretation: d.interpretation,
             origin: d.inherited_from.map(Box::new),
+            amount_note: d.amount_note,
+            readings,
         }
     }
 
@@ -668,6 +811,11 @@ impl Compiler<'_> {
     fn expr_label(&self, v: &crate::expr::ValueExpr) -> Text {
         crate::expr::describe_value(v, self.cat)
     }
+}
+
+/// The ids of the readings compiled so far (to reject duplicates).
+fn readings_ids(readings: &[RuleReading]) -> Vec<&str> {
+    readings.iter().map(|r| r.id.as_str()).collect()
 }
 
 /// Recognises `item.f == 'v'` and `item.f in ['v', …]` on an enum field (the common `select`).

@@ -123,6 +123,31 @@ pub(crate) struct RuleDef {
     /// Set by the loader when an amendment inherits the entry from the document it amends.
     #[serde(default)]
     pub inherited_from: Option<super::Origin>,
+    #[serde(default)]
+    pub readings: Vec<ReadingDef>,
+}
+
+/// Another reading of a clause (or, with `when` only, of an applicant rule).
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct ReadingDef {
+    pub id: String,
+    pub label: Text,
+    pub quote: String,
+    #[serde(default)]
+    pub note: Option<Text>,
+    #[serde(default)]
+    pub applicant: Option<Vec<String>>,
+    #[serde(default)]
+    pub when: Option<Vec<CondDef>>,
+    #[serde(default)]
+    pub award: Option<FormulaDef>,
+    #[serde(default)]
+    pub items_cap: Option<String>,
+    #[serde(default)]
+    pub items_cap_label: Option<Text>,
+    #[serde(default)]
+    pub offsets: Option<Vec<OffsetDef>>,
 }
 
 /// A condition: a bare expression, an expression with a label, or a matter for the reviewers.
@@ -179,6 +204,10 @@ pub(crate) struct ClauseDef {
     /// Set by the loader when an amendment inherits the clause from the document it amends.
     #[serde(default)]
     pub inherited_from: Option<super::Origin>,
+    #[serde(default)]
+    pub amount_note: Option<Text>,
+    #[serde(default)]
+    pub readings: Vec<ReadingDef>,
 }
 
 #[derive(Deserialize)]

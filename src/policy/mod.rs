@@ -203,6 +203,8 @@ pub struct Condition {
     pub check: Check,
     /// Operands read, for reporting inputs.
     pub reads: Vec<Operand>,
+    /// True when it reads the application period (`in_application_period`), an option.
+    pub reads_application_period: bool,
     /// True when it reads the current list item.
     pub item_level: bool,
 }
@@ -229,6 +231,48 @@ pub struct Rule {
     pub interpretation: Vec<Text>,
     /// Inherited from the amended document (`None`: this policy's own text).
     pub origin: Option<Box<Origin>>,
+    /// Other readings of an applicant rule (its conditions read differently).
+    pub readings: Vec<RuleReading>,
+}
+
+/// Another reading of an applicant rule: its conditions as that reading has them.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct RuleReading {
+    pub id: String,
+    pub label: Text,
+    /// The sentence the reading rests on.
+    pub quote: String,
+    pub note: Option<Text>,
+    pub conditions: Vec<Condition>,
+}
+
+/// A ceiling over the sum of a per-item clause's items.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub enum ItemsCap {
+    /// A stated amount ("单个服务商…最高不超过100万元").
+    Amount(Decimal),
+    /// The award's own ceiling, once for all items: the highest ceiling any counted item
+    /// reached (普陀 三（八）: per operator, by its recognition level).
+    AwardCap,
+}
+
+/// Another reading of an ambiguous clause: what it changes, with the sentence it rests on.
+/// Evaluated and shown next to the counted figure; never counted.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Reading {
+    pub id: String,
+    pub label: Text,
+    /// The sentence the reading rests on.
+    pub quote: String,
+    pub note: Option<Text>,
+    /// Replacements; `None` keeps the clause's own.
+    pub applicant: Option<Vec<usize>>,
+    pub conditions: Option<Vec<Condition>>,
+    pub award: Option<Formula>,
+    /// `Some(None)`: no ceiling over the items.
+    pub items_cap: Option<Option<ItemsCap>>,
+    pub items_cap_label: Option<Text>,
+    pub offsets: Option<Vec<Offset>>,
 }
 
 /// A clause that grants (or mentions) money.
@@ -251,13 +295,18 @@ pub struct Clause {
     pub conditions: Vec<Condition>,
     pub award: Formula,
     /// Ceiling over the sum of all items (per year or per enterprise).
-    pub items_cap: Option<Decimal>,
+    pub items_cap: Option<ItemsCap>,
     pub items_cap_label: Option<Text>,
     pub offsets: Vec<Offset>,
     pub notes: Vec<Text>,
     pub interpretation: Vec<Text>,
     /// Inherited from the amended document (`None`: this policy's own text).
     pub origin: Option<Box<Origin>>,
+    /// Said next to the amount (e.g. the text is silent about when a qualification must
+    /// have been obtained).
+    pub amount_note: Option<Text>,
+    /// Other readings of an ambiguous clause, shown with their amounts; never counted.
+    pub readings: Vec<Reading>,
 }
 
 /// An award formula node with its common modifiers.

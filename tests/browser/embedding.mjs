@@ -337,6 +337,12 @@ export function registerEmbeddingTests() {
       await set("as-of", AS_OF);
       await until(async () => (await b.getByTestId("as-of").inputValue()) === AS_OF, "as-of applied");
       await waitForResult(page, "calc-b", (d) => d.as_of === AS_OF, "a result as of the new date");
+      await set("application-period", "2026-03-01..2026-04-30");
+      await until(
+        async () => (await b.getByTestId("application-period").inputValue()) === "2026-03-01..2026-04-30",
+        "application-period applied",
+      );
+      await waitForResult(page, "calc-b", (d) => d.application_period === "2026-03-01..2026-04-30", "a result with the period");
       await set("compact", null);
       await until(async () => (await b.locator(".butie.compact").count()) === 0, "compact removed");
       // The widget's own width decides its layout (container queries), not the viewport's.
@@ -391,7 +397,10 @@ export function registerEmbeddingTests() {
         profile: JSON.parse(await fs.readFile(path.join(EXAMPLES, name), "utf8")),
         plain: JSON.parse(await cli(["evaluate", file, "--json", "--as-of", AS_OF])),
         compare: JSON.parse(
-          await cli(["evaluate", file, "--json", "--as-of", "2024-06-01", "--compare", "--district", "putuo", "--district", "jinshan"]),
+          await cli([
+            "evaluate", file, "--json", "--as-of", "2024-06-01", "--compare", "--district", "putuo", "--district", "jinshan",
+            "--application-period", "2022-01-01..2022-12-31",
+          ]),
         ),
       };
     }
@@ -410,10 +419,16 @@ export function registerEmbeddingTests() {
           const got = await page.evaluate(([p]) => window.butie.evaluate(p, { asOf: "2026-11-21" }), [profile]);
           assert.deepEqual(got, plain, `${name}: the same JSON as butie evaluate --json`);
           const text = await page.evaluate(
-            ([p]) => window.butie.evaluate(JSON.stringify(p), { asOf: "2024-06-01", compare: true, districts: ["putuo", "jinshan"] }),
+            ([p]) =>
+              window.butie.evaluate(JSON.stringify(p), {
+                asOf: "2024-06-01",
+                compare: true,
+                districts: ["putuo", "jinshan"],
+                applicationPeriod: "2022-01-01..2022-12-31",
+              }),
             [profile],
           );
-          assert.deepEqual(text, compare, `${name}: --compare --district putuo --district jinshan`);
+          assert.deepEqual(text, compare, `${name}: --compare --district putuo --district jinshan --application-period …`);
         }
         assert.deepEqual(await page.evaluate(() => window.butie.policies({ asOf: "2026-11-21" })), policies, "butie policies --json");
         assert.deepEqual(await page.evaluate(() => window.butie.schema("profile")), profileSchema);
@@ -436,7 +451,13 @@ export function registerEmbeddingTests() {
             missing: () => window.butie.evaluate(),
             cyclic: () => window.butie.evaluate(cyclic),
             array: () => window.butie.evaluate([1, 2]),
-            options: () => window.butie.evaluate({}, { asOf: "2026-13-01", districts: ["putuo", "pudong"], comapre: true }),
+            options: () =>
+              window.butie.evaluate({}, {
+                asOf: "2026-13-01",
+                districts: ["putuo", "pudong"],
+                comapre: true,
+                applicationPeriod: "2026-04-30..2026-03-01",
+              }),
             policies: () => window.butie.policies({ asOf: "yesterday" }),
             schema: () => window.butie.schema("profiles"),
           };
@@ -464,7 +485,11 @@ export function registerEmbeddingTests() {
           assert.ok(errors[key].fields[0].message.zh && errors[key].fields[0].message.en, key);
         }
         assert.equal(errors.options.error, "invalid_options");
-        assert.deepEqual(paths(errors.options), ["asOf", "comapre", "districts[1]"]);
+        assert.deepEqual(paths(errors.options), ["applicationPeriod", "asOf", "comapre", "districts[1]"]);
+        assert.deepEqual(errors.options.fields.find((f) => f.path === "applicationPeriod").message, {
+          zh: "截止日期 2026-03-01 早于起始日期 2026-04-30",
+          en: "the period ends (2026-03-01) before it starts (2026-04-30)",
+        });
         assert.match(errors.options.fields.find((f) => f.path === "districts[1]").message.en, /`pudong` is not a district with a policy; known: jiading, jinshan, putuo, songjiang/);
         assert.equal(errors.policies.error, "invalid_options");
         assert.equal(errors.schema.error, "invalid_argument");
@@ -544,6 +569,8 @@ export function registerEmbeddingTests() {
       await cli(["batch", csvFile, "--as-of", AS_OF, "--out", reference]);
       const referenceJsonl = path.join(dir, "cli-jsonl.csv");
       await cli(["batch", jsonlFile, "--as-of", AS_OF, "--out", referenceJsonl]);
+      const referencePeriod = path.join(dir, "cli-jsonl-period.csv");
+      await cli(["batch", jsonlFile, "--as-of", AS_OF, "--application-period", "2022-01-01..2022-12-31", "--out", referencePeriod]);
       await withPage({}, async ({ page }) => {
         await page.goto(distFileUrl("butie.html"));
         await expectApp(page);
@@ -561,7 +588,7 @@ export function registerEmbeddingTests() {
         assert.match(row5, /annual_revenue：请输入数字金额（元）/);
         assert.match(row5, /cmmi_level：无效选项/);
         assert.match(row5, /cmmi_issued_on：日期格式应为 YYYY-MM-DD/);
-        assert.match(await errors.locator('li[data-row="9"]').textContent(), /此行的单元格多于表头的 43 列/);
+        assert.match(await errors.locator('li[data-row="9"]').textContent(), /此行的单元格多于表头的 47 列/);
         assert.match(await errors.locator('li[data-row="10"]').textContent(), /projects\.1\.total_investment：金额不能为负数/);
         assert.equal(await page.getByTestId("batch-error-row").count(), 3, "an error line per bad row");
         assert.equal(await page.getByTestId("batch-row").count(), 28, "7 good clients × 4 districts");
@@ -605,6 +632,17 @@ export function registerEmbeddingTests() {
         const saved2 = path.join(dir, "browser-jsonl.csv");
         await download2.saveAs(saved2);
         assert.deepEqual(await fs.readFile(saved2), await fs.readFile(referenceJsonl), "the same CSV as butie batch (JSONL)");
+        // With the application period (申报期): the same CSV as butie batch --application-period.
+        assert.notDeepEqual(await fs.readFile(referencePeriod), await fs.readFile(referenceJsonl), "the period changes J-4 (金山 第八条)");
+        await page.getByTestId("batch-application-period").fill("2022-01-01..2022-12-31");
+        const saved3 = path.join(dir, "browser-jsonl-period.csv");
+        // The run restarts with the period; download until it is the new file.
+        await until(async () => {
+          await page.getByTestId("batch-done").waitFor();
+          const [download3] = await Promise.all([page.waitForEvent("download"), page.getByTestId("batch-download").click()]);
+          await download3.saveAs(saved3);
+          return (await fs.readFile(saved3)).equals(await fs.readFile(referencePeriod));
+        }, "the same CSV as butie batch --application-period");
 
         // A bad file (an unknown column) is refused as a whole, with a close match.
         const badFile = path.join(dir, "bad-header.csv");

@@ -240,14 +240,31 @@ test("a realistic profile gives the hand-checked amounts; compare all labels exp
     await expectText(page.getByTestId("district-jinshan").getByTestId("policy-state"), "已失效");
     await expectText(page.getByTestId("district-songjiang").getByTestId("policy-state"), "草案");
     await expectText(page.getByTestId("district-jiading").getByTestId("policy-state"), "已失效");
-    // CMMI issued 2025-05-10 is outside 金山's window (2020-09-01 – 2024-08-31): not met even if in force.
+    // 第八条 checks the certificate date against the application period (申报期), which is not
+    // given yet: the clause needs it, never assumes it, and links to the setting.
     const jinshan8 = clause(page, "jinshan", "jinshan.8");
-    assert.equal(await jinshan8.getAttribute("data-status-if-in-force"), "not_eligible");
-    // With a certificate issued inside the window, 第八条 pays 30万 — labelled, not counted.
+    assert.equal(await jinshan8.getAttribute("data-status-if-in-force"), "needs_information");
     await page.getByLabel("CMMI 证书颁发日期", { exact: true }).fill("2023-05-10");
+    const period = jinshan8.getByTestId("missing").getByRole("button", { name: /^申报期/ });
+    await period.click();
+    const setting = page.getByTestId("application-period");
+    await until(() => setting.evaluate((el) => el === document.activeElement), "the application period has focus");
+    // A period that holds the certificate: 第八条 pays 30万 — labelled, not counted.
+    await page.keyboard.type("2023-01-01..2023-12-31");
     await expectText(jinshan8.getByTestId("amount"), "若仍有效 30万元", "金山 第八条");
     await expectText(jinshan8.getByTestId("status"), "政策未在施行期", "金山 第八条 status");
     assert.equal(await jinshan8.getAttribute("data-status-if-in-force"), "eligible");
+    // A certificate from years before the period: not met (the window alone let it count).
+    await setting.fill("2024-01-01..2024-06-30");
+    await until(async () => (await jinshan8.getAttribute("data-status-if-in-force")) === "not_eligible", "outside the period");
+    await setting.fill("2023-01-01..2023-12-31");
+    await until(async () => (await jinshan8.getAttribute("data-status-if-in-force")) === "eligible", "inside again");
+    // A period that cannot be read says why and counts as not given.
+    await setting.fill("2023-12-31..2023-01-01");
+    await expectText(page.locator("#butie-period-error"), "截止日期 2023-01-01 早于起始日期 2023-12-31");
+    assert.equal(await jinshan8.getAttribute("data-status-if-in-force"), "needs_information");
+    await setting.fill("2023-01-01..2023-12-31");
+    await until(async () => (await jinshan8.getAttribute("data-status-if-in-force")) === "eligible", "readable again");
     assert.equal(await jinshan8.getAttribute("data-counted"), "false");
     assert.match(await jinshan8.textContent(), /若有效：可申请/);
     const jinshan = page.getByTestId("district-jinshan").getByTestId("totals");
@@ -258,6 +275,77 @@ test("a realistic profile gives the hand-checked amounts; compare all labels exp
     // Full yuan on request.
     await page.getByTestId("full-yuan").click();
     await expectText(jinshan8.getByTestId("amount"), "若仍有效 300,000.00元", "full yuan");
+  });
+});
+
+test("嘉定 二5 is completed from the form for each of its three project kinds at Shanghai level: the 500万 ceiling", async () => {
+  await withPage({}, async ({ page }) => {
+    await page.goto(distFileUrl("butie.html"));
+    await expectApp(page);
+    // 2024-06-01: 嘉定 in force. The applicant fields keep the form's defaults (tax, operations,
+    // enterprise, normal operation, good credit, no violations).
+    await page.getByTestId("as-of").fill("2024-06-01");
+    await page.getByLabel("工商注册区", { exact: true }).selectOption("jiading");
+    await page.getByTestId("add-projects").click();
+    const project = page.getByTestId("projects-0");
+    const benchmark = clause(page, "jiading", "jiading.2.5");
+    for (const kind of ["iiot_application", "digital_transformation", "iiot_platform"]) {
+      await project.getByLabel(/^项目类型/).selectOption(kind);
+      await project.getByLabel("获评 / 认定级别", { exact: true }).selectOption("municipal");
+      // 2000万 invested: 30% = 600万, above the Shanghai-level ceiling.
+      await project.getByLabel("实际已投入金额").fill("2000");
+      // The fields 二5 reads are shown for this kind and keep their defaults (0, no matching).
+      // (Money labels carry their unit, so they are matched by their start.)
+      for (const label of ["该项目已获上级（国家、市级）补助", "同一项目已获其他区级政策扶持", "同一项目已获镇级产业政策扶持"]) {
+        assert.ok(await project.getByLabel(label).isVisible(), `${kind}: ${label} is shown`);
+      }
+      assert.ok(await project.getByLabel("上级补助项目有区级资金配套要求", { exact: true }).isVisible(), `${kind}: matching is shown`);
+      await expectText(benchmark.getByTestId("amount"), "最高 500万元", `${kind}: the Shanghai-level ceiling`);
+      assert.equal(await benchmark.getAttribute("data-status"), "eligible_subject_to_review", kind);
+      assert.equal(await benchmark.getAttribute("data-counted"), "true", `${kind}: counted (从高不重复 picks 二5)`);
+      assert.equal(await benchmark.getByTestId("missing").count(), 0, `${kind}: nothing left to ask`);
+    }
+  });
+});
+
+test("other readings: shown with their amounts next to the counted figure, in the clause and in print", async () => {
+  await withPage({}, async ({ page }) => {
+    await page.goto(distFileUrl("butie.html"));
+    await expectApp(page);
+    await fillRealistic(page);
+    await expectPutuoFigures(page);
+    // 三（四）: the text is silent on when a qualification must be obtained — said next to the amount.
+    const qualifications = clause(page, "putuo", "putuo.3.4.qualifications");
+    assert.match(await qualifications.getByTestId("amount-note").textContent(), /条文未规定资质须在何时取得/);
+    // Two events of 400万 and 500万: 200万 for the enterprise (counted); 400万 per event (the other reading).
+    // (The realistic profile's R&D project is projects-0.)
+    for (const [n, cost] of [[1, "400"], [2, "500"]]) {
+      await page.getByTestId("add-projects").click();
+      const p = page.getByTestId(`projects-${n}`);
+      await p.getByLabel(/^项目类型/).selectOption("event_hosting");
+      await p.getByLabel("实际发生费用").fill(cost);
+    }
+    const hosting = clause(page, "putuo", "putuo.3.10.hosting");
+    await expectText(hosting.getByTestId("amount"), "最高 200万元", "三（十） per enterprise");
+    await expectText(hosting.getByTestId("reading-line"), "另一读法（每次活动各最高200万元）：最高 400万元，不计入", "the per-event reading");
+    await hosting.locator(".clause-head").click();
+    const readings = hosting.getByTestId("readings");
+    assert.match(await readings.textContent(), /对举办相关领域具有一定影响力的峰会、论坛、展览会、博览会等活动/, "the sentence it rests on");
+    // Computing power of 2000万: 600万 counted toward the 500万 ceiling — the item says so.
+    await page.getByTestId("add-projects").click();
+    const compute = page.getByTestId("projects-3");
+    await compute.getByLabel(/^项目类型/).selectOption("computing_power");
+    await compute.getByLabel("实际发生费用").fill("2000");
+    const power = clause(page, "putuo", "putuo.3.6");
+    await expectText(power.getByTestId("amount"), "最高 500万元", "三（六）");
+    await power.locator(".clause-head").click();
+    const item = power.locator(".item-result").first();
+    await expectText(item.locator(".amount"), "最高 500万元", "the item counts up to the ceiling");
+    assert.match(await item.textContent(), /每家企业上限 500万元：600万元 → 500万元/, "and shows it");
+    // Print: the readings and the note print with every clause.
+    await page.emulateMedia({ media: "print" });
+    assert.ok(await readings.isVisible(), "readings print");
+    assert.ok(await qualifications.getByTestId("amount-note").isVisible(), "the note prints");
   });
 });
 

@@ -9,7 +9,7 @@
 //! and options (the same rule core, the same options, the same serializer), and [`policies`]
 //! what `butie policies --json` prints.
 
-use butie::date::{Date, parse_date};
+use butie::date::{Date, Period, parse_date};
 use butie::{EvalOptions, PolicySet, Profile, Text};
 use serde_json::{Map, Value as Json, json};
 use wasm_bindgen::prelude::*;
@@ -70,12 +70,14 @@ fn no_data(e: &str) -> String {
 }
 
 /// Options of `butie.evaluate`, as the CLI's flags: `asOf` (`--as-of`), `districts`
-/// (`--district`, repeatable), `compare` (`--compare`).
+/// (`--district`, repeatable), `compare` (`--compare`), `applicationPeriod`
+/// (`--application-period`, `"2026-03-01..2026-04-30"`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ApiOptions {
     pub as_of: Date,
     pub districts: Option<Vec<String>>,
     pub compare: bool,
+    pub application_period: Option<Period>,
 }
 
 fn date_problem(path: &str, raw: &str) -> FieldProblem {
@@ -108,6 +110,7 @@ pub fn parse_options(
         as_of: today,
         districts: None,
         compare: false,
+        application_period: None,
     };
     let mut problems = Vec::new();
     let empty = Map::new();
@@ -183,6 +186,18 @@ pub fn parse_options(
                     out.districts = Some(ids);
                 }
             }
+            "applicationPeriod" | "application_period" => match value {
+                Json::Null => {}
+                Json::String(s) => match Period::parse(s) {
+                    Ok(p) => out.application_period = Some(p),
+                    Err(e) => problems.push(FieldProblem::new(key.clone(), e.text())),
+                },
+                _ => problems.push(type_problem(
+                    key,
+                    "字符串 起始日期..截止日期",
+                    "a string START..END",
+                )),
+            },
             "compare" | "compare_all" => match value {
                 Json::Null => {}
                 Json::Bool(b) => out.compare = *b,
@@ -191,8 +206,8 @@ pub fn parse_options(
             _ => problems.push(FieldProblem::new(
                 key.clone(),
                 Text::new(
-                    "未知选项；可用：asOf、districts、compare",
-                    "unknown option; use asOf, districts, compare",
+                    "未知选项；可用：asOf、districts、compare、applicationPeriod",
+                    "unknown option; use asOf, districts, compare, applicationPeriod",
                 ),
             )),
         }
@@ -261,6 +276,7 @@ pub fn evaluate_text(
     let opts = EvalOptions {
         districts: options.districts,
         compare_all: options.compare,
+        application_period: options.application_period,
         ..EvalOptions::new(options.as_of)
     };
     match butie::evaluate(set, &profile, &opts) {
@@ -430,6 +446,23 @@ mod tests {
         assert_eq!(paths, ["asOf", "comapre", "districts[1]", "districts[2]"]);
         assert!(parse_options(set(), &parse("[1]"), today).is_err());
         assert!(parse_options(set(), &Json::Null, today).is_ok());
+        let p = parse_options(
+            set(),
+            &parse(r#"{"applicationPeriod":"2026-03-01..2026-04-30"}"#),
+            today,
+        )
+        .unwrap();
+        assert_eq!(
+            p.application_period.map(|p| p.to_string()).as_deref(),
+            Some("2026-03-01..2026-04-30")
+        );
+        let e = parse_options(
+            set(),
+            &parse(r#"{"applicationPeriod":"2026-04-30..2026-03-01"}"#),
+            today,
+        )
+        .unwrap_err();
+        assert_eq!(e[0].path, "applicationPeriod");
     }
 
     #[test]

@@ -32,6 +32,9 @@ pub struct AppConfig {
     /// A fixed initial as-of date (`YYYY-MM-DD`); default today in Shanghai.
     #[prop_or_default]
     pub as_of: Option<String>,
+    /// An initial application period (申报期, `2026-03-01..2026-04-30`); default none.
+    #[prop_or_default]
+    pub application_period: Option<String>,
     /// Narrow layout without help texts.
     #[prop_or_default]
     pub compact: bool,
@@ -93,8 +96,9 @@ fn calculator(config: &AppConfig) -> Html {
     let set = data::policy_set().ok();
     let state = {
         let (lang, as_of, embedded) = (config.lang, config.as_of.clone(), config.embedded);
+        let period = config.application_period.clone();
         use_reducer(move || match set {
-            Some(set) => AppState::init(set, lang, as_of.as_deref(), embedded),
+            Some(set) => AppState::init(set, lang, as_of.as_deref(), period.as_deref(), embedded),
             None => AppState::init_empty(lang),
         })
     };
@@ -121,8 +125,17 @@ fn calculator(config: &AppConfig) -> Html {
             None => draft::Parsed::default(),
         },
     );
+    // The application period: empty is "not given"; what cannot be read says why.
+    let (application_period, application_period_error) = match state.application_period.trim() {
+        "" => (None, None),
+        typed => match butie::date::Period::parse(typed) {
+            Ok(p) => (Some(p), None),
+            Err(e) => (None, Some(e.text())),
+        },
+    };
     let query = Query {
         as_of: as_of_date,
+        application_period,
         compare_all: state.compare_all,
         allowed: config.districts.clone(),
     };
@@ -135,8 +148,13 @@ fn calculator(config: &AppConfig) -> Html {
     {
         let dispatch = state.dispatcher();
         let today = state.today.clone();
-        let seen = use_mut_ref(|| (config.lang, config.as_of.clone()));
-        use_effect_with((config.lang, config.as_of.clone()), move |(lang, as_of)| {
+        let attrs = (
+            config.lang,
+            config.as_of.clone(),
+            config.application_period.clone(),
+        );
+        let seen = use_mut_ref(|| attrs.clone());
+        use_effect_with(attrs, move |(lang, as_of, period)| {
             let mut seen = seen.borrow_mut();
             if seen.0 != *lang {
                 dispatch.dispatch(Action::SetLang(*lang));
@@ -148,7 +166,12 @@ fn calculator(config: &AppConfig) -> Html {
                     .unwrap_or(today);
                 dispatch.dispatch(Action::SetAsOf(date));
             }
-            *seen = (*lang, as_of.clone());
+            if seen.2 != *period {
+                dispatch.dispatch(Action::SetApplicationPeriod(
+                    period.clone().unwrap_or_default(),
+                ));
+            }
+            *seen = (*lang, as_of.clone(), period.clone());
         });
     }
     let view = use_state(|| View::Calculator);
@@ -193,9 +216,9 @@ fn calculator(config: &AppConfig) -> Html {
     // Focus a field asked for by a "please add" link.
     {
         let root = root.clone();
-        use_effect_with(state.focus, move |focus| {
-            if let Some((target, _)) = focus {
-                focus_field(&root, &target.dom_id());
+        use_effect_with(state.focus.clone(), move |focus| {
+            if let Some((id, _)) = focus {
+                focus_field(&root, id);
             }
         });
     }
@@ -278,6 +301,8 @@ fn calculator(config: &AppConfig) -> Html {
                         expanded={state.expanded}
                         as_of={state.as_of.clone()}
                         as_of_error={as_of_error}
+                        application_period={state.application_period.clone()}
+                        application_period_error={application_period_error.clone()}
                         today={state.today.clone()}
                         compare_all={state.compare_all}
                         compact={config.compact}
@@ -437,7 +462,8 @@ fn notice_bar(props: &NoticeProps) -> Html {
 fn tool_panel(view: View, lang: Lang, state: &crate::state::AppState) -> Option<Html> {
     match view {
         View::Batch => Some(html! {
-            <crate::bulk::BatchPanel lang={lang} as_of={state.as_of.clone()} today={state.today.clone()} full_yuan={state.full_yuan} />
+            <crate::bulk::BatchPanel lang={lang} as_of={state.as_of.clone()}
+                application_period={state.application_period.clone()} today={state.today.clone()} full_yuan={state.full_yuan} />
         }),
         View::Embed => {
             Some(html! { <crate::embed::EmbedPanel lang={lang} today={state.today.clone()} /> })

@@ -11,7 +11,8 @@ pub const FULL_PROFILE: &str = r#"{
   "enterprise": {
     "registered_district": "putuo", "tax_registered_locally": true, "operates_locally": true,
     "entity_type": "enterprise", "operating_normally": true, "credit_good": true,
-    "serious_violation_dates": [], "established_in_district_on": "2025-03-01",
+    "serious_violation_dates": [], "other_violation_dates": [],
+    "established_in_district_on": "2025-03-01",
     "is_software_enterprise": true, "is_iiot_enterprise": true, "is_manufacturer": true,
     "is_sme": true, "has_own_ip": true
   },
@@ -42,14 +43,18 @@ pub const FULL_PROFILE: &str = r#"{
     "startup_in_carrier": false, "major_project_recognized": false
   },
   "projects": [
-    {"name": "研发项目", "kind": "rd_project", "actual_investment": "2000000", "other_support_received": "0"},
+    {"name": "研发项目", "kind": "rd_project", "actual_investment": "2000000", "other_support_received": "0",
+     "municipal_support_received": "0"},
     {"name": "平台", "kind": "iiot_platform", "total_investment": "30000000", "actual_investment": "25000000",
-     "construction_investment": "2000000", "other_support_received": "0"},
+     "construction_investment": "2000000", "upper_subsidy_received": "0", "upper_requires_matching": false,
+     "other_support_received": "0", "town_support_received": "0"},
     {"name": "应用", "kind": "iiot_application", "level": "municipal", "total_investment": "8000000",
      "actual_investment": "6000000", "upper_subsidy_received": "500000", "upper_requires_matching": false,
-     "other_support_received": "0"},
-    {"name": "算力", "kind": "computing_power", "actual_cost": "1200000", "other_support_received": "0"},
-    {"name": "展会", "kind": "event_participation", "actual_cost": "150000", "other_support_received": "0"}
+     "other_support_received": "0", "town_support_received": "0"},
+    {"name": "算力", "kind": "computing_power", "actual_cost": "1200000", "other_support_received": "0",
+     "municipal_support_received": "0"},
+    {"name": "展会", "kind": "event_participation", "actual_cost": "150000", "other_support_received": "0",
+     "municipal_support_received": "0"}
   ],
   "game_products": [
     {"name": "游戏一", "licensed": true, "operating_with_revenue": true, "overseas_with_revenue": true,
@@ -101,6 +106,7 @@ pub fn bench_evaluate(iterations: u32, explain: bool, compare_all: bool) -> f64 
         compare_all,
         hints: explain,
         explain,
+        application_period: None,
     };
     let iterations = iterations.max(1);
     let start = now_ms();

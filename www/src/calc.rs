@@ -2,7 +2,7 @@
 
 use std::rc::Rc;
 
-use butie::date::Date;
+use butie::date::{Date, Period};
 use butie::{EvalOptions, PolicySet, Profile, Text};
 
 use crate::view::{self, ReportView};
@@ -11,6 +11,8 @@ use crate::view::{self, ReportView};
 #[derive(Debug, Clone, PartialEq)]
 pub struct Query {
     pub as_of: Date,
+    /// The application period (申报期), when given.
+    pub application_period: Option<Period>,
     pub compare_all: bool,
     /// Districts the host allows (`None`: all).
     pub allowed: Option<Vec<String>>,
@@ -90,6 +92,7 @@ pub fn options(set: &PolicySet, profile: &Profile, query: &Query) -> (EvalOption
         compare_all: query.compare_all,
         hints: true,
         explain: true,
+        application_period: query.application_period,
     };
     (opts, registered)
 }

@@ -44,6 +44,9 @@ impl FieldRef {
     }
 }
 
+/// The DOM id of the application period (申报期) setting.
+pub const APPLICATION_PERIOD_ID: &str = "butie-application-period";
+
 /// Raw marker of a date list the user says is empty.
 pub const DATES_NONE: &str = "none";
 /// Raw prefix of a date list with dates.

@@ -378,6 +378,7 @@ pub fn embed_panel(props: &EmbedPanelProps) -> Html {
         districts: Some(choice.districts.clone()).filter(|d| !d.is_empty() && d.len() < all.len()),
         as_of: Some(choice.as_of.trim().to_string())
             .filter(|d| butie::date::parse_date(d).is_some()),
+        application_period: None,
         compact: choice.compact,
         embedded: true,
         external_style: true,

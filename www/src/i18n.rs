@@ -350,6 +350,12 @@ pub const DATES_NONE: Tr = Tr("无", "None");
 pub const DATES_SOME: Tr = Tr("有（填写日期）", "Yes (enter dates)");
 pub const DATES_LIST: Tr = Tr("日期（多个用分号分隔）", "Dates (separate with ;)");
 pub const DATE_PLACEHOLDER: &str = "YYYY-MM-DD";
+pub const APPLICATION_PERIOD: Tr = Tr("申报期（可选）", "Application period (optional)");
+pub const APPLICATION_PERIOD_HELP: Tr = Tr(
+    "当年申报通知规定的起止日期，如 2026-03-01..2026-04-30。要求证书颁发日期在申报期内的条款（金山第六至八条）据此核对；未填写时，这些条款显示为需补充信息。",
+    "The start and end dates in that year's call, e.g. 2026-03-01..2026-04-30. Clauses that need a certificate dated within it (Jinshan 第六–八条) are checked against it; left empty, they need information.",
+);
+pub const PERIOD_PLACEHOLDER: &str = "YYYY-MM-DD..YYYY-MM-DD";
 pub const ADD_ITEM: Tr = Tr("添加", "Add a");
 pub const REMOVE_ITEM: Tr = Tr("删除", "Remove");
 pub const NO_ITEMS: Tr = Tr("尚未添加。", "None added.");
@@ -400,6 +406,7 @@ pub const UP_TO: Tr = Tr("最高", "Up to");
 pub const IF_IN_FORCE: Tr = Tr("若仍有效", "If in force");
 pub const NOT_COUNTED: Tr = Tr("不计入当前可得", "not counted in what is available now");
 pub const AS_OF_LINE: Tr = Tr("评估日期", "As of");
+pub const APPLICATION_PERIOD_LINE: Tr = Tr("申报期", "Application period");
 pub const MODE_LINE_REGISTERED: Tr = Tr("按工商注册区评估", "Evaluated by registered district");
 pub const MODE_LINE_COMPARE: Tr = Tr(
     "比较模式：假设在各区注册",
@@ -442,6 +449,7 @@ pub const SCHEDULE_YEAR: Tr = Tr("第{n}年", "Year {n}");
 pub const SCHEDULE_UNSPLIT: Tr = Tr("比例未规定", "split not stated");
 pub const CITATION: Tr = Tr("政策原文", "Policy text");
 pub const INTERPRETATION: Tr = Tr("解读", "Reading");
+pub const READINGS: Tr = Tr("另一读法（不计入金额）", "Other readings (never counted)");
 pub const NOTES: Tr = Tr("说明", "Notes");
 pub const HINTS: Tr = Tr("还可以争取", "Could unlock more");
 pub const HINTS_IF_IN_FORCE: Tr = Tr(

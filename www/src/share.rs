@@ -1,8 +1,11 @@
-//! Share links: the profile JSON (and the as-of date and mode) encoded in the URL fragment
-//! only — `#profile=<base64url>&as_of=2026-11-21&compare=1` — so it never reaches a server.
+//! Share links: the profile JSON (and the as-of date, the application period and the mode)
+//! encoded in the URL fragment only —
+//! `#profile=<base64url>&as_of=2026-11-21&period=2026-03-01..2026-04-30&compare=1` — so it
+//! never reaches a server.
 //! Decoding reports what was wrong instead of failing silently.
 
 use butie::catalogue::Catalogue;
+use butie::date::Period;
 use butie::profile::FieldError;
 use butie::{Profile, Text};
 use serde_json::Value as Json;
@@ -16,6 +19,8 @@ pub struct Shared {
     /// Fields that could not be read and were dropped.
     pub dropped: Vec<String>,
     pub as_of: Option<String>,
+    /// The application period (申报期), as `2026-03-01..2026-04-30`.
+    pub application_period: Option<String>,
     pub compare_all: bool,
 }
 
@@ -102,6 +107,7 @@ pub fn encode(
     cat: &Catalogue,
     profile: &Profile,
     as_of: Option<&str>,
+    application_period: Option<Period>,
     compare_all: bool,
 ) -> String {
     let json = profile.to_json(cat).to_string();
@@ -109,6 +115,9 @@ pub fn encode(
     if let Some(d) = as_of {
         out.push_str("&as_of=");
         out.push_str(d);
+    }
+    if let Some(p) = application_period {
+        out.push_str(&format!("&period={p}"));
     }
     if compare_all {
         out.push_str("&compare=1");
@@ -125,12 +134,18 @@ pub fn is_share_fragment(fragment: &str) -> bool {
 pub fn decode(cat: &Catalogue, fragment: &str) -> Result<Shared, ShareError> {
     let mut profile = None;
     let mut as_of = None;
+    let mut application_period = None;
+    let mut bad_period = None;
     let mut compare_all = false;
     for part in fragment.split('&') {
         let (key, value) = part.split_once('=').unwrap_or((part, ""));
         match key {
             "profile" => profile = Some(value),
             "as_of" if butie::date::parse_date(value).is_some() => as_of = Some(value.to_string()),
+            "period" => match Period::parse(value) {
+                Ok(p) => application_period = Some(p.to_string()),
+                Err(e) => bad_period = Some(format!("period: {}", e.text().en)),
+            },
             "compare" => compare_all = value == "1",
             _ => {}
         }
@@ -138,11 +153,13 @@ pub fn decode(cat: &Catalogue, fragment: &str) -> Result<Shared, ShareError> {
     let encoded = profile.ok_or(ShareError::NoProfile)?;
     let bytes = base64url_decode(encoded).ok_or(ShareError::Base64)?;
     let text = String::from_utf8(bytes).map_err(|_| ShareError::Utf8)?;
-    let (profile, dropped) = profile_from_text(cat, &text)?;
+    let (profile, mut dropped) = profile_from_text(cat, &text)?;
+    dropped.extend(bad_period);
     Ok(Shared {
         profile,
         dropped,
         as_of,
+        application_period,
         compare_all,
     })
 }
@@ -238,10 +255,15 @@ mod tests {
             "projects": [{"kind": "rd_project", "actual_investment": "2000000.00"}]
         });
         let profile = Profile::from_json(cat, &json).unwrap();
-        let fragment = encode(cat, &profile, Some("2026-11-21"), true);
+        let period = Period::parse("2026-03-01..2026-04-30").ok();
+        let fragment = encode(cat, &profile, Some("2026-11-21"), period, true);
         let shared = decode(cat, &fragment).unwrap();
         assert_eq!(shared.profile, profile);
         assert_eq!(shared.as_of.as_deref(), Some("2026-11-21"));
+        assert_eq!(
+            shared.application_period.as_deref(),
+            Some("2026-03-01..2026-04-30")
+        );
         assert!(shared.compare_all);
         assert!(shared.dropped.is_empty());
 

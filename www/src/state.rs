@@ -49,6 +49,8 @@ pub struct AppState {
     pub lang: Lang,
     /// The as-of date as typed.
     pub as_of: String,
+    /// The application period (申报期) as typed; empty: not given.
+    pub application_period: String,
     /// Today in Shanghai (the default as-of date).
     pub today: String,
     pub compare_all: bool,
@@ -58,8 +60,9 @@ pub struct AppState {
     /// are always open).
     pub expanded: u64,
     pub notice: Option<Notice>,
-    /// A field to focus after the next render, with a counter so a repeat request re-runs.
-    pub focus: Option<(FieldRef, u32)>,
+    /// The DOM id of a control to focus after the next render, with a counter so a repeat
+    /// request re-runs.
+    pub focus: Option<(String, u32)>,
     /// The last share link made.
     pub share_link: Option<String>,
     /// Embedded in a host page (nothing is stored).
@@ -76,11 +79,14 @@ pub enum Action {
     SetUnit(MoneyUnit),
     SetLang(Lang),
     SetAsOf(String),
+    SetApplicationPeriod(String),
     SetCompareAll(bool),
     SetFullYuan(bool),
     ToggleMore(u16),
     /// Show a field (open its group's more fields) and focus it.
     Reveal(FieldRef),
+    /// Focus a settings control (always shown), by its DOM id.
+    FocusSetting(&'static str),
     /// Replace the inputs (import).
     Load(Box<Draft>, Option<Notice>),
     Reset,
@@ -126,6 +132,7 @@ impl Reducible for AppState {
             }
             Action::SetLang(lang) => s.lang = lang,
             Action::SetAsOf(d) => s.as_of = d,
+            Action::SetApplicationPeriod(p) => s.application_period = p,
             Action::SetCompareAll(on) => s.compare_all = on,
             Action::SetFullYuan(on) => s.full_yuan = on,
             Action::ToggleMore(group) => {
@@ -138,8 +145,12 @@ impl Reducible for AppState {
                 {
                     s.expanded |= group_bit(g as u16);
                 }
-                let n = s.focus.map_or(0, |(_, n)| n.wrapping_add(1));
-                s.focus = Some((at, n));
+                let n = s.focus.as_ref().map_or(0, |(_, n)| n.wrapping_add(1));
+                s.focus = Some((at.dom_id(), n));
+            }
+            Action::FocusSetting(id) => {
+                let n = s.focus.as_ref().map_or(0, |(_, n)| n.wrapping_add(1));
+                s.focus = Some((id.to_string(), n));
             }
             Action::Load(draft, notice) => {
                 s.draft = Rc::new(*draft);
@@ -151,6 +162,7 @@ impl Reducible for AppState {
                     s.draft = Rc::new(Draft::defaults(cat));
                 }
                 s.as_of = s.today.clone();
+                s.application_period.clear();
                 s.compare_all = false;
                 s.expanded = 0;
                 s.share_link = None;
@@ -169,7 +181,13 @@ impl Reducible for AppState {
 
 impl AppState {
     /// The first state: defaults, then (page mode) saved inputs, then a share link.
-    pub fn init(set: &PolicySet, lang: Lang, as_of: Option<&str>, embedded: bool) -> AppState {
+    pub fn init(
+        set: &PolicySet,
+        lang: Lang,
+        as_of: Option<&str>,
+        application_period: Option<&str>,
+        embedded: bool,
+    ) -> AppState {
         let cat = &set.catalogue;
         let mut s = AppState {
             draft: Rc::new(Draft::defaults(cat)),
@@ -178,6 +196,9 @@ impl AppState {
         };
         if let Some(d) = as_of.filter(|d| butie::date::parse_date(d).is_some()) {
             s.as_of = d.to_string();
+        }
+        if let Some(p) = application_period {
+            s.application_period = p.to_string();
         }
         if embedded {
             return s;
@@ -194,6 +215,7 @@ impl AppState {
                 {
                     s.as_of = d;
                 }
+                s.application_period = stored.application_period.unwrap_or_default();
             }
             Ok(None) => {}
             Err(e) => {
@@ -209,6 +231,9 @@ impl AppState {
                     s.draft = Rc::new(Draft::from_profile(cat, &shared.profile, s.draft.unit));
                     if let Some(d) = shared.as_of {
                         s.as_of = d;
+                    }
+                    if let Some(p) = shared.application_period {
+                        s.application_period = p;
                     }
                     s.compare_all = shared.compare_all;
                     s.notice = Some(if shared.dropped.is_empty() {
@@ -235,6 +260,7 @@ impl AppState {
             draft: Rc::default(),
             lang,
             as_of: today.clone(),
+            application_period: String::new(),
             today,
             compare_all: false,
             full_yuan: false,
@@ -252,12 +278,15 @@ impl AppState {
             && self.lang == default_lang
             && !self.compare_all
             && !self.full_yuan
-            && self.as_of == self.today;
+            && self.as_of == self.today
+            && self.application_period.trim().is_empty();
         (!untouched).then(|| Stored {
             lang: Some(self.lang),
             compare_all: self.compare_all,
             full_yuan: self.full_yuan,
             as_of: (self.as_of != self.today).then(|| self.as_of.clone()),
+            application_period: (!self.application_period.trim().is_empty())
+                .then(|| self.application_period.trim().to_string()),
             draft: self.draft.to_stored(cat),
         })
     }
@@ -339,9 +368,13 @@ mod tests {
         assert!(!group_open(s.expanded, group));
         let s = s.reduce(Action::Reveal(FieldRef::Fact(fact)));
         assert!(group_open(s.expanded, group));
-        let first = s.focus.unwrap().1;
+        let first = s.focus.clone().unwrap().1;
         let s = s.reduce(Action::Reveal(FieldRef::Fact(fact)));
-        assert_ne!(s.focus.unwrap().1, first, "a repeated request re-runs");
+        assert_ne!(
+            s.focus.clone().unwrap().1,
+            first,
+            "a repeated request re-runs"
+        );
         let s = s.reduce(Action::ToggleMore(group));
         assert!(!group_open(s.expanded, group));
         assert!(group_open(0, 64), "groups past the bit set are always open");

@@ -19,6 +19,8 @@ pub struct Stored {
     pub full_yuan: bool,
     /// Only when the user picked a date other than today.
     pub as_of: Option<String>,
+    /// The application period (申报期) as typed, when given.
+    pub application_period: Option<String>,
     pub draft: StoredDraft,
 }
 

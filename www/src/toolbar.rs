@@ -82,6 +82,7 @@ pub fn toolbar(props: &ToolbarProps) -> Html {
                 &set.catalogue,
                 &parsed.profile,
                 (as_of != today).then_some(as_of.as_str()),
+                outcome.query.application_period,
                 outcome.query.compare_all,
             );
             let base = web_sys::window()

@@ -6,7 +6,7 @@ use std::rc::Rc;
 
 use butie::catalogue::FactDef;
 use butie::date::fmt_date;
-use butie::explain::{hint_text, step_text};
+use butie::explain::{hint_text, reading_text, rule_reading_text, step_text};
 use butie::format::money_text;
 use butie::policy::Basis;
 use butie::profile::{Value, value_to_string};
@@ -23,6 +23,8 @@ use crate::draft::FieldRef;
 #[derive(Debug, Clone, PartialEq)]
 pub struct ReportView {
     pub as_of: String,
+    /// The application period (申报期) evaluated with, when given.
+    pub application_period: Option<String>,
     pub compare_all: bool,
     pub engine_version: String,
     pub available_now: TotalsView,
@@ -69,6 +71,8 @@ pub struct DistrictView {
     pub totals: TotalsView,
     pub if_in_force: TotalsView,
     pub applicant: Rc<[CondView]>,
+    /// Other readings of applicant rules: what the district would pay under each.
+    pub readings: Vec<ReadingView>,
     /// Sorted by money, then status.
     pub clauses: Vec<Rc<ClauseView>>,
 }
@@ -103,6 +107,8 @@ pub struct MissingView {
     pub label: Text,
     pub item: Option<usize>,
     pub target: Option<FieldRef>,
+    /// A settings control that supplies it instead (the application period).
+    pub setting: Option<&'static str>,
 }
 
 /// One installment of a schedule.
@@ -126,6 +132,18 @@ pub struct ItemView {
     pub conditions: Vec<CondView>,
     pub steps: Vec<Text>,
     pub schedule: Vec<InstallmentView>,
+}
+
+/// Another reading of the text and what it would pay (never counted).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReadingView {
+    /// "另一读法（…）：最高 400万元，不计入".
+    pub text: Text,
+    /// Its outcome differs from the counted one (shown without opening the clause).
+    pub differs: bool,
+    pub note: Option<Text>,
+    /// The sentence it rests on.
+    pub quote: String,
 }
 
 /// The citation.
@@ -156,6 +174,9 @@ pub struct ClauseView {
     pub citation: CitationView,
     pub notes: Vec<Text>,
     pub interpretation: Vec<Text>,
+    /// Said next to the amount.
+    pub amount_note: Option<Text>,
+    pub readings: Vec<ReadingView>,
     pub hints: Vec<Text>,
     pub missing: Vec<MissingView>,
 }
@@ -259,10 +280,13 @@ fn missing(set: &PolicySet, i: &Input) -> MissingView {
         }),
         _ => cat.fact_id(i.fact).map(FieldRef::Fact),
     };
+    let setting =
+        (i.fact == butie::eval::APPLICATION_PERIOD).then_some(crate::draft::APPLICATION_PERIOD_ID);
     MissingView {
         label: i.label.clone(),
         item: i.item,
         target,
+        setting,
     }
 }
 
@@ -310,6 +334,17 @@ fn clause(set: &PolicySet, c: &ClauseResult) -> ClauseView {
         },
         notes: c.notes.to_vec(),
         interpretation: c.interpretation.to_vec(),
+        amount_note: c.amount_note.cloned(),
+        readings: c
+            .readings
+            .iter()
+            .map(|r| ReadingView {
+                text: reading_text(r.label, r.status_if_in_force, &r.amount),
+                differs: r.status_if_in_force != c.status_if_in_force || r.amount != c.amount,
+                note: r.note.cloned(),
+                quote: r.quote.to_string(),
+            })
+            .collect(),
         hints: c.hints.iter().map(hint_text).collect(),
         missing: c.missing.iter().map(|i| missing(set, i)).collect(),
     }
@@ -346,6 +381,16 @@ pub fn build(set: &PolicySet, report: &Report) -> ReportView {
                 totals: totals(&d.totals),
                 if_in_force: totals(&d.if_in_force),
                 applicant: d.applicant.iter().map(condition).collect(),
+                readings: d
+                    .readings
+                    .iter()
+                    .map(|r| ReadingView {
+                        text: rule_reading_text(r.label, &r.if_in_force),
+                        differs: r.if_in_force != d.if_in_force,
+                        note: r.note.cloned(),
+                        quote: r.quote.to_string(),
+                    })
+                    .collect(),
                 clauses: clauses.into_iter().map(Rc::new).collect(),
             })
         })
@@ -354,6 +399,7 @@ pub fn build(set: &PolicySet, report: &Report) -> ReportView {
     districts.sort_by_key(|d| (d.state, std::cmp::Reverse(d.if_in_force.up_to)));
     ReportView {
         as_of: fmt_date(report.as_of),
+        application_period: report.application_period.map(|p| p.to_string()),
         compare_all: report.mode == butie::report::Mode::CompareAll,
         engine_version: report.engine_version.to_string(),
         available_now: totals(&report.available_now),
@@ -372,10 +418,12 @@ mod tests {
         let json = serde_json::json!({
             "schema_version": 1,
             "enterprise": {"registered_district": "putuo", "entity_type": "enterprise",
-                           "credit_good": true, "serious_violation_dates": []},
+                           "credit_good": true, "serious_violation_dates": [],
+                           "other_violation_dates": []},
             "certifications": {"cmmi_level": "3", "cmmi_issued_on": "2025-05-10", "icp_licence": true},
             "game_products": [{"licensed": true, "operating_with_revenue": true}],
-            "projects": [{"kind": "rd_project", "actual_investment": "2000000", "other_support_received": "0"}]
+            "projects": [{"kind": "rd_project", "actual_investment": "2000000", "other_support_received": "0",
+                          "municipal_support_received": "0"}]
         });
         let profile = butie::Profile::from_json(&set.catalogue, &json).unwrap();
         let mut opts = EvalOptions::new(butie::date::parse_date("2026-11-21").unwrap());

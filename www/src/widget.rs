@@ -5,8 +5,8 @@
 //! [`widget_css`] is the stylesheet the element adopts into its shadow root.
 //!
 //! Options come as JSON text with the attribute values as written: `{"lang": "en",
-//! "districts": "putuo,jiading", "as-of": "2026-11-21", "compact": true, "consultant": …,
-//! "contact": …}`. Values that cannot be used are ignored with a console warning naming the
+//! "districts": "putuo,jiading", "as-of": "2026-11-21", "application-period":
+//! "2026-03-01..2026-04-30", "compact": true, "consultant": …, "contact": …}`. Values that cannot be used are ignored with a console warning naming the
 //! attribute (a typo must not stop the widget).
 
 use std::cell::RefCell;
@@ -42,6 +42,8 @@ pub struct WidgetOptions {
     pub lang: Lang,
     pub districts: Option<Vec<String>>,
     pub as_of: Option<String>,
+    /// The application period (申报期), as written (`2026-03-01..2026-04-30`).
+    pub application_period: Option<String>,
     pub compact: bool,
     pub consultant: Option<String>,
     pub contact: Option<String>,
@@ -105,6 +107,20 @@ pub fn parse_options(set: &PolicySet, text: &str) -> (WidgetOptions, Vec<String>
             ));
         }
     }
+    if let Some(p) = json
+        .get("application-period")
+        .and_then(Json::as_str)
+        .map(str::trim)
+        && !p.is_empty()
+    {
+        match butie::date::Period::parse(p) {
+            Ok(_) => o.application_period = Some(p.to_string()),
+            Err(e) => warnings.push(format!(
+                "application-period=\"{p}\": {}; not set",
+                e.text().en
+            )),
+        }
+    }
     o.compact = json.get("compact").and_then(Json::as_bool).unwrap_or(false);
     o.consultant = text_attr(json.get("consultant"));
     o.contact = text_attr(json.get("contact"));
@@ -117,6 +133,7 @@ fn config(o: WidgetOptions, on_result: &Callback<Rc<str>>) -> AppConfig {
         lang: o.lang,
         districts: o.districts,
         as_of: o.as_of,
+        application_period: o.application_period,
         compact: o.compact,
         embedded: true,
         external_style: true,
@@ -313,5 +330,17 @@ mod tests {
         assert_eq!(o, WidgetOptions::default());
         assert_eq!(w.len(), 3, "{w:?}");
         assert_eq!(parse_options(set, "not json").0, WidgetOptions::default());
+        let (o, w) = parse_options(set, r#"{"application-period":" 2026-03-01..2026-04-30 "}"#);
+        assert_eq!(
+            o.application_period.as_deref(),
+            Some("2026-03-01..2026-04-30")
+        );
+        assert!(w.is_empty(), "{w:?}");
+        let (o, w) = parse_options(set, r#"{"application-period":"2026-03-01"}"#);
+        assert_eq!(o.application_period, None);
+        assert!(
+            w[0].starts_with("application-period=\"2026-03-01\""),
+            "{w:?}"
+        );
     }
 }

@@ -10,7 +10,7 @@
 // applied through the CSSOM. See docs/embedding.md.
 
 /** Attributes handed to the app (the others are theme attributes). */
-const OPTION_ATTRIBUTES = ["lang", "districts", "as-of", "compact", "consultant", "contact"];
+const OPTION_ATTRIBUTES = ["lang", "districts", "as-of", "application-period", "compact", "consultant", "contact"];
 /** Theme attributes → the custom properties they set on the element. */
 const THEME_ATTRIBUTES = {
   accent: "--butie-accent",
@@ -150,7 +150,7 @@ function printOnly(element) {
 
 // ---------------------------------------------------------------- the element
 
-/** `<butie-calculator lang districts as-of compact consultant contact accent background text-color font>` */
+/** `<butie-calculator lang districts as-of application-period compact consultant contact accent background text-color font>` */
 class ButieCalculator extends HTMLElement {
   static get observedAttributes() {
     return OPTION_ATTRIBUTES.concat(Object.keys(THEME_ATTRIBUTES));
@@ -235,6 +235,7 @@ class ButieCalculator extends HTMLElement {
       lang: this.getAttribute("lang"),
       districts: this.getAttribute("districts"),
       "as-of": this.getAttribute("as-of"),
+      "application-period": this.getAttribute("application-period"),
       compact: compact !== null && compact !== "false",
       consultant: this.getAttribute("consultant"),
       contact: this.getAttribute("contact"),
@@ -335,7 +336,8 @@ Object.assign(api, {
   ready: null,
   /**
    * Evaluates a profile (an object or JSON text) like `butie evaluate FILE --json`:
-   * options `{ asOf: "YYYY-MM-DD", districts: ["putuo"], compare: true }`. Resolves to the
+   * options `{ asOf: "YYYY-MM-DD", districts: ["putuo"], compare: true,
+   * applicationPeriod: "YYYY-MM-DD..YYYY-MM-DD" }`. Resolves to the
    * result object, or to `{ error, fields: [{ path, message: { zh, en } }] }`.
    */
   evaluate(profile, options) {

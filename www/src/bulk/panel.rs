@@ -27,6 +27,8 @@ pub struct BatchPanelProps {
     pub lang: Lang,
     /// The calculator's as-of date (the starting value here).
     pub as_of: String,
+    /// The calculator's application period as typed (the starting value here).
+    pub application_period: String,
     pub today: String,
     pub full_yuan: bool,
 }
@@ -48,6 +50,7 @@ pub fn batch_panel(props: &BatchPanelProps) -> Html {
             props.today.clone()
         }
     });
+    let period = use_state(|| props.application_period.clone());
     let compare = use_state(|| false);
     let phase = use_state(|| Phase::Idle);
     let source: Rc<RefCell<Option<Source>>> = use_mut_ref(|| None);
@@ -57,6 +60,13 @@ pub fn batch_panel(props: &BatchPanelProps) -> Html {
     let dragging = use_state(|| false);
 
     let date = dates::parse_typed_date(&as_of);
+    // The application period: empty is "not given"; an unreadable one stops the run.
+    let parsed_period = match period.trim() {
+        "" => Ok(None),
+        typed => butie::date::Period::parse(typed).map(Some),
+    };
+    let period_error = parsed_period.as_ref().err().map(|e| e.text());
+    let application_period = parsed_period.ok();
     // Leaving the view stops a run in progress.
     {
         let generation = generation.clone();
@@ -68,22 +78,30 @@ pub fn batch_panel(props: &BatchPanelProps) -> Html {
         let phase = phase.clone();
         let source = source.clone();
         let generation = generation.clone();
-        use_effect_with((*request, date, *compare), move |(_, date, compare)| {
-            let (Some(date), Some(src)) = (*date, source.borrow().clone()) else {
-                return;
-            };
-            let Ok(set) = data::policy_set() else { return };
-            let mine = generation.get().wrapping_add(1);
-            generation.set(mine);
-            mark(START_MARK);
-            phase.set(Phase::Reading);
-            let opts = EvalOptions {
-                compare_all: *compare,
-                ..EvalOptions::new(date)
-            };
-            let report = move |p: Phase| phase.set(p);
-            wasm_bindgen_futures::spawn_local(run::run(set, src, opts, generation, mine, report));
-        });
+        use_effect_with(
+            (*request, date, application_period, *compare),
+            move |(_, date, period, compare)| {
+                let (Some(date), Some(period), Some(src)) =
+                    (*date, *period, source.borrow().clone())
+                else {
+                    return;
+                };
+                let Ok(set) = data::policy_set() else { return };
+                let mine = generation.get().wrapping_add(1);
+                generation.set(mine);
+                mark(START_MARK);
+                phase.set(Phase::Reading);
+                let opts = EvalOptions {
+                    compare_all: *compare,
+                    application_period: period,
+                    ..EvalOptions::new(date)
+                };
+                let report = move |p: Phase| phase.set(p);
+                wasm_bindgen_futures::spawn_local(run::run(
+                    set, src, opts, generation, mine, report,
+                ));
+            },
+        );
     }
     // Results on screen (painted): the measured end of a run.
     {
@@ -169,6 +187,13 @@ pub fn batch_panel(props: &BatchPanelProps) -> Html {
             as_of.set(input.value());
         })
     };
+    let on_period = {
+        let period = period.clone();
+        Callback::from(move |e: InputEvent| {
+            let input: HtmlInputElement = e.target_unchecked_into();
+            period.set(input.value());
+        })
+    };
     let mode = |value: bool, label: i18n::Tr, id: &'static str| {
         let handle = compare.clone();
         let onchange = Callback::from(move |_: Event| handle.set(value));
@@ -194,6 +219,15 @@ pub fn batch_panel(props: &BatchPanelProps) -> Html {
                         aria-invalid={date.is_none().to_string()} data-testid="batch-as-of" />
                     if date.is_none() {
                         <p class="error">{ i18n::ERR_BATCH_AS_OF.get(lang) }</p>
+                    }
+                </div>
+                <div class={classes!("field", period_error.is_some().then_some("invalid"))}>
+                    <label for="butie-batch-period">{ i18n::APPLICATION_PERIOD.get(lang) }</label>
+                    <input id="butie-batch-period" type="text" autocomplete="off"
+                        placeholder={i18n::PERIOD_PLACEHOLDER} value={(*period).clone()} oninput={on_period}
+                        aria-invalid={period_error.is_some().to_string()} data-testid="batch-application-period" />
+                    if let Some(e) = &period_error {
+                        <p class="error">{ e.get(lang) }</p>
                     }
                 </div>
                 <fieldset class="mode">

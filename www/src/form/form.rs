@@ -21,6 +21,9 @@ pub struct FormProps {
     pub expanded: u64,
     pub as_of: String,
     pub as_of_error: bool,
+    pub application_period: String,
+    /// Why the typed application period cannot be read, if it cannot.
+    pub application_period_error: Option<butie::Text>,
     pub today: String,
     pub compare_all: bool,
     pub compact: bool,
@@ -59,6 +62,8 @@ pub fn form(props: &FormProps) -> Html {
                 lang={lang}
                 as_of={props.as_of.clone()}
                 as_of_error={props.as_of_error}
+                application_period={props.application_period.clone()}
+                application_period_error={props.application_period_error.clone()}
                 today={props.today.clone()}
                 compare_all={props.compare_all}
                 dispatch={props.dispatch.clone()}

@@ -1,4 +1,5 @@
-//! Evaluation settings: the as-of date and the mode (by registered district or compare all).
+//! Evaluation settings: the as-of date, the application period (申报期) and the mode (by
+//! registered district or compare all).
 
 use butie::Lang;
 use web_sys::HtmlInputElement;
@@ -12,6 +13,8 @@ pub struct SettingsProps {
     pub lang: Lang,
     pub as_of: String,
     pub as_of_error: bool,
+    pub application_period: String,
+    pub application_period_error: Option<butie::Text>,
     pub today: String,
     pub compare_all: bool,
     pub dispatch: UseReducerDispatcher<AppState>,
@@ -27,6 +30,19 @@ pub fn settings(props: &SettingsProps) -> Html {
             let input: HtmlInputElement = e.target_unchecked_into();
             dispatch.dispatch(Action::SetAsOf(input.value()));
         })
+    };
+    let on_period = {
+        let dispatch = props.dispatch.clone();
+        Callback::from(move |e: InputEvent| {
+            let input: HtmlInputElement = e.target_unchecked_into();
+            dispatch.dispatch(Action::SetApplicationPeriod(input.value()));
+        })
+    };
+    let period_error = props.application_period_error.as_ref();
+    let period_described = if period_error.is_some() {
+        "butie-period-help butie-period-error"
+    } else {
+        "butie-period-help"
     };
     let on_today = {
         let dispatch = props.dispatch.clone();
@@ -66,6 +82,17 @@ pub fn settings(props: &SettingsProps) -> Html {
                 <p class="help" id="butie-as-of-help">{ i18n::AS_OF_HELP.get(lang) }</p>
                 if props.as_of_error {
                     <p class="error" id="butie-as-of-error">{ i18n::ERR_AS_OF.get(lang) }</p>
+                }
+            </div>
+            <div class={classes!("field", period_error.map(|_| "invalid"))}>
+                <label for={crate::draft::APPLICATION_PERIOD_ID}>{ i18n::APPLICATION_PERIOD.get(lang) }</label>
+                <input id={crate::draft::APPLICATION_PERIOD_ID} type="text" autocomplete="off"
+                    placeholder={i18n::PERIOD_PLACEHOLDER} value={props.application_period.clone()} oninput={on_period}
+                    aria-invalid={period_error.is_some().to_string()} aria-describedby={period_described}
+                    data-testid="application-period" />
+                <p class="help" id="butie-period-help">{ i18n::APPLICATION_PERIOD_HELP.get(lang) }</p>
+                if let Some(e) = period_error {
+                    <p class="error" id="butie-period-error">{ e.get(lang) }</p>
                 }
             </div>
             <fieldset class="mode">

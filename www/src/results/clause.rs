@@ -13,7 +13,7 @@ use super::conditions::Conditions;
 use super::hints::Hints;
 use crate::i18n;
 use crate::state::AppState;
-use crate::view::{AmountView, ClauseView, InstallmentView, ItemView};
+use crate::view::{AmountView, ClauseView, InstallmentView, ItemView, ReadingView};
 
 #[derive(Properties, PartialEq)]
 pub struct ClauseProps {
@@ -51,6 +51,26 @@ fn schedule(list: &[InstallmentView], lang: Lang, full: bool) -> Html {
                 html! { <li>{ format!("{}{}{share}{amount}", i18n::schedule_year(i.year, lang), i18n::colon(lang)) }</li> }
             }) }
         </ul>
+    }
+}
+
+/// Other readings of the text with what each would pay, and the sentence each rests on.
+pub fn readings(list: &[ReadingView], lang: Lang) -> Html {
+    html! {
+        <aside class="readings" data-testid="readings">
+            <h4>{ i18n::READINGS.get(lang) }</h4>
+            <ul>
+                { for list.iter().map(|r| html! {
+                    <li>
+                        <p class="reading-text">{ r.text.get(lang) }</p>
+                        if let Some(n) = &r.note {
+                            <p class="help">{ n.get(lang) }</p>
+                        }
+                        <blockquote lang="zh-CN">{ r.quote.clone() }</blockquote>
+                    </li>
+                }) }
+            </ul>
+        </aside>
     }
 }
 
@@ -125,6 +145,12 @@ pub fn clause(props: &ClauseProps) -> Html {
                     { amount_text(&c.amount, props.payable_now, lang, full) }
                 </span>
             </button>
+            if let (Some(note), Some(_)) = (&c.amount_note, c.amount.value) {
+                <p class="amount-note" data-testid="amount-note">{ note.get(lang) }</p>
+            }
+            { for c.readings.iter().filter(|r| r.differs).map(|r| html! {
+                <p class="reading-line" data-testid="reading-line">{ r.text.get(lang) }</p>
+            }) }
             if c.status == Status::PolicyNotInForce {
                 <p class="if-in-force-status">
                     { i18n::IF_IN_FORCE_STATUS.get(lang) }
@@ -142,6 +168,9 @@ pub fn clause(props: &ClauseProps) -> Html {
                         <h4>{ i18n::INTERPRETATION.get(lang) }</h4>
                         <ul>{ for c.interpretation.iter().map(|t| html! { <li>{ t.get(lang) }</li> }) }</ul>
                     </aside>
+                }
+                if !c.readings.is_empty() {
+                    { readings(&c.readings, lang) }
                 }
                 if c.conditions.is_empty() {
                     <p class="help">{ i18n::NO_CONDITIONS.get(lang) }</p>

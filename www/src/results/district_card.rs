@@ -126,6 +126,9 @@ pub fn district_card(props: &DistrictCardProps) -> Html {
             if !d.applicant.is_empty() {
                 <div class="applicant">
                     <Conditions title={i18n::APPLICANT.get(lang)} conditions={d.applicant.to_vec()} lang={lang} />
+                    if d.readings.iter().any(|r| r.differs) {
+                        { super::clause::readings(&d.readings, lang) }
+                    }
                 </div>
             }
             <ol class="clauses">{ for met.into_iter().map(clause) }</ol>

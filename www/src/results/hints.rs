@@ -29,10 +29,15 @@ pub fn hints(props: &HintsProps) -> Html {
             label = format!("{label} (#{})", item + 1);
         }
         let sep = if i == 0 { "" } else { i18n::list_sep(lang) };
-        let link = match m.target {
-            Some(target) => {
+        let action = match (m.target, m.setting) {
+            (Some(target), _) => Some(Action::Reveal(target)),
+            (None, Some(id)) => Some(Action::FocusSetting(id)),
+            (None, None) => None,
+        };
+        let link = match action {
+            Some(action) => {
                 let dispatch = props.dispatch.clone();
-                let onclick = Callback::from(move |_| dispatch.dispatch(Action::Reveal(target)));
+                let onclick = Callback::from(move |_| dispatch.dispatch(action.clone()));
                 html! { <button type="button" class="link" {onclick}>{ label }</button> }
             }
             None => html! { <span>{ label }</span> },

@@ -81,6 +81,9 @@ pub fn print_header(props: &PrintHeaderProps) -> Html {
             }
             <p>
                 { format!("{} {} · ", i18n::AS_OF_LINE.get(lang), view.as_of) }
+                if let Some(p) = &view.application_period {
+                    { format!("{} {p} · ", i18n::APPLICATION_PERIOD_LINE.get(lang)) }
+                }
                 { if view.compare_all { i18n::MODE_LINE_COMPARE.get(lang) } else { i18n::MODE_LINE_REGISTERED.get(lang) } }
                 { format!(" · {} butie {}", i18n::PRINT_ENGINE.get(lang), view.engine_version) }
                 { format!(" · {} {}", i18n::PRINTED_ON.get(lang), crate::dates::today_shanghai()) }
