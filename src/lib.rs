@@ -11,6 +11,7 @@ pub mod eval;
 pub mod explain;
 pub mod expr;
 pub mod format;
+pub mod json;
 pub mod listing;
 pub mod money;
 pub mod policy;
@@ -19,6 +20,7 @@ pub mod report;
 pub mod schema;
 pub mod set;
 pub mod text;
+pub mod typed;
 
 pub use error::{LoadError, LoadErrors};
 pub use eval::{

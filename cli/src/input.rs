@@ -3,6 +3,7 @@
 use crate::EvalArgs;
 use crate::error::CliError;
 use butie::date::{Date, fmt_date, parse_date};
+use butie::profile::ProfileTextError;
 use butie::set::CATALOGUE_FILE;
 use butie::{EvalOptions, PolicySet, Profile};
 use std::io::{Read, Write};
@@ -135,11 +136,9 @@ pub fn eval_options(set: &PolicySet, a: &EvalArgs) -> Result<EvalOptions, CliErr
 
 /// Parses a profile JSON text, listing every field error.
 pub fn parse_profile(set: &PolicySet, text: &str, source: &str) -> Result<Profile, CliError> {
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let json: serde_json::Value = serde_json::from_str(text)
-        .map_err(|e| CliError::bad(format!("{source} is not valid JSON: {e}")))?;
-    Profile::from_json(&set.catalogue, &json).map_err(|errs| {
-        CliError::bad_with(
+    Profile::from_json_str(&set.catalogue, text).map_err(|e| match e {
+        ProfileTextError::Syntax(e) => CliError::bad(format!("{source} is not valid JSON: {e}")),
+        ProfileTextError::Fields(errs) => CliError::bad_with(
             format!("{source}: {} field(s) rejected", errs.len()),
             errs.iter()
                 .map(|e| {
@@ -147,6 +146,6 @@ pub fn parse_profile(set: &PolicySet, text: &str, source: &str) -> Result<Profil
                     format!("{}: {} / {}", e.path, t.en, t.zh)
                 })
                 .collect(),
-        )
+        ),
     })
 }

@@ -362,19 +362,6 @@ pub const MONEY_UNIT_YUAN: Tr = Tr("按元填写", "Enter in yuan");
 pub const REQUIRED: Tr = Tr("必填", "required");
 
 // ------------------------------------------------------------------ field errors of the form
-pub const ERR_NOT_NUMBER_WAN: Tr = Tr(
-    "请输入数字金额（万元），如 200 或 12.5",
-    "enter an amount in 万元 (10,000 yuan), e.g. 200 or 12.5",
-);
-pub const ERR_NEGATIVE: Tr = Tr("金额不能为负数", "must not be negative");
-pub const ERR_TOO_PRECISE_WAN: Tr = Tr(
-    "万元最多保留六位小数（精确到分）",
-    "at most six decimal places in 万元 (exact to the fen)",
-);
-pub const ERR_TOO_LARGE: Tr = Tr(
-    "金额过大（上限 1 万亿元）",
-    "too large (limit 1,000,000,000,000 yuan)",
-);
 pub const ERR_DATES_EMPTY: Tr = Tr(
     "请填写日期（YYYY-MM-DD），或选择“无”",
     "enter the dates (YYYY-MM-DD), or choose “None”",
