@@ -205,11 +205,16 @@ pub fn parse_value_str(def: &FactDef, raw: &str) -> Result<Option<Value>, ValueE
         return Ok(None);
     }
     let v = match def.kind {
-        FactKind::Bool => match s.to_ascii_lowercase().as_str() {
-            "true" | "yes" | "y" | "1" | "是" => Value::Bool(true),
-            "false" | "no" | "n" | "0" | "否" => Value::Bool(false),
-            _ => return Err(ValueError::NotYesNo),
-        },
+        FactKind::Bool => {
+            let any = |words: &[&str]| words.iter().any(|w| w.eq_ignore_ascii_case(s));
+            if any(&["true", "yes", "y", "1", "是"]) {
+                Value::Bool(true)
+            } else if any(&["false", "no", "n", "0", "否"]) {
+                Value::Bool(false)
+            } else {
+                return Err(ValueError::NotYesNo);
+            }
+        }
         FactKind::Integer => {
             let n: i64 = s.parse().map_err(|_| ValueError::NotInteger)?;
             check_range(def, n)?

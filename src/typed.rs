@@ -33,9 +33,18 @@ const NUMBER_NOISE: [char; 5] = [',', '，', ' ', '_', '\u{3000}'];
 /// What separates the dates of a date list.
 const DATE_LIST_SEPARATORS: [char; 7] = [';', ',', ' ', '；', '，', '、', '\n'];
 
+/// `s` without surrounding whitespace; quick when it has none (most cells).
+pub fn trim(s: &str) -> &str {
+    match (s.as_bytes().first(), s.as_bytes().last()) {
+        (None, _) => s,
+        (Some(&f), Some(&l)) if f > b' ' && f < 0x80 && l > b' ' && l < 0x80 => s,
+        _ => s.trim(),
+    }
+}
+
 /// Full-width digits and signs to ASCII; thousands separators and spaces dropped.
 pub fn normalize_number(raw: &str) -> Cow<'_, str> {
-    let s = raw.trim();
+    let s = trim(raw);
     if s.bytes()
         .all(|b| b.is_ascii_digit() || b == b'.' || b == b'-')
     {
@@ -95,7 +104,11 @@ pub fn parse_money(raw: &str, unit: MoneyUnit) -> Result<Decimal, ValueError> {
     if negative && !d.is_zero() {
         return Err(err(MoneyError::Negative));
     }
-    let yuan = d.checked_mul(multiplier).ok_or(err(MoneyError::TooLarge))?;
+    let yuan = if multiplier == Decimal::ONE {
+        d
+    } else {
+        d.checked_mul(multiplier).ok_or(err(MoneyError::TooLarge))?
+    };
     if yuan.normalize().scale() > 2 {
         return Err(err(MoneyError::TooPrecise));
     }
@@ -146,7 +159,8 @@ pub fn normalize_date(raw: &str) -> Cow<'_, str> {
 
 /// A date as typed (see [`normalize_date`]).
 pub fn parse_typed_date(raw: &str) -> Option<Date> {
-    parse_date(&normalize_date(raw))
+    let s = raw.trim();
+    parse_date(s).or_else(|| parse_date(&normalize_date(s)))
 }
 
 /// Folds an enum spelling for comparison: case, spaces, full-width and Chinese digits
@@ -186,7 +200,7 @@ fn enum_value(def: &FactDef, s: &str) -> Option<usize> {
 /// Parses a value typed by a person (a form field, a CSV or Excel cell); empty means unknown.
 /// Money without a typed unit is read in `unit`.
 pub fn parse_typed(def: &FactDef, raw: &str, unit: MoneyUnit) -> Result<Option<Value>, ValueError> {
-    let s = raw.trim();
+    let s = trim(raw);
     if s.is_empty() {
         return Ok(None);
     }

@@ -2,6 +2,7 @@
 
 use crate::EvalArgs;
 use crate::error::CliError;
+use crate::text::clean;
 use butie::date::{Date, fmt_date, parse_date};
 use butie::profile::ProfileTextError;
 use butie::set::CATALOGUE_FILE;
@@ -42,18 +43,23 @@ pub fn load_set(dir: Option<&Path>) -> Result<PolicySet, CliError> {
     })
 }
 
+/// An input that cannot be read (missing, not permitted, failing): bad input, exit code 2.
+pub fn cannot_read(path: &str, e: &std::io::Error) -> CliError {
+    CliError::bad(format!("cannot read {}: {e}", clean(path)))
+}
+
 /// Reads a file, or standard input for `-`, as UTF-8 text.
 pub fn read_text(path: &str) -> Result<String, CliError> {
+    let shown = if path == "-" { "stdin" } else { path };
     let mut bytes = Vec::new();
     if path == "-" {
         std::io::stdin()
             .read_to_end(&mut bytes)
-            .map_err(|e| CliError::failure(format!("cannot read standard input: {e}")))?;
+            .map_err(|e| cannot_read(shown, &e))?;
     } else {
-        bytes =
-            std::fs::read(path).map_err(|e| CliError::bad(format!("cannot read {path}: {e}")))?;
+        bytes = std::fs::read(path).map_err(|e| cannot_read(shown, &e))?;
     }
-    let shown = if path == "-" { "stdin" } else { path };
+    let shown = clean(shown);
     String::from_utf8(bytes).map_err(|e| {
         CliError::bad(format!(
             "{shown} is not UTF-8 text (byte {}); in Excel use “CSV UTF-8” when saving",

@@ -13,6 +13,7 @@
 mod checks;
 mod csp;
 mod dist;
+mod examples;
 mod measure;
 mod serve;
 mod util;
@@ -39,6 +40,8 @@ commands:
                      Chromium, time to first results (file://), evaluation time
                      of one full profile, and a 10,000-client list in the batch
                      view (change event to results painted)
+
+  examples           regenerate docs/examples/clients.xlsx from clients.csv
 
 environment:
   BUTIE_CHROMIUM     Chromium binary for the browser tests (default /usr/bin/chromium)
@@ -74,6 +77,10 @@ fn run(args: Vec<String>) -> Result<()> {
             checks::ci()
         }
         "measure" => measure::measure(rest),
+        "examples" => {
+            no_more_args(command, rest)?;
+            examples::examples()
+        }
         "help" | "-h" | "--help" => {
             println!("{USAGE}");
             Ok(())
