@@ -116,12 +116,14 @@ fn is_date_format(id: u32, custom: Option<&str>) -> bool {
     }
 }
 
-/// A sheet's serial date number as `YYYY-MM-DD` (1900 system with its 29 Feb 1900, or 1904).
-fn serial_date(serial: f64, date1904: bool) -> Option<String> {
-    if !serial.is_finite() || !(0.0..3_000_000.0).contains(&serial) {
+/// A sheet's serial date number (`45413`, `45413.5` with a time) as `YYYY-MM-DD` (1900
+/// system with its 29 Feb 1900, or 1904). Read as text: no float parser in the wasm.
+fn serial_date(serial: &str, date1904: bool) -> Option<String> {
+    let whole = serial.split('.').next()?;
+    if whole.is_empty() || whole.len() > 7 || !whole.bytes().all(|b| b.is_ascii_digit()) {
         return None;
     }
-    let days = serial.floor() as i64;
+    let days: i64 = whole.parse().ok()?;
     let (base, days) = if date1904 {
         (
             time::Date::from_calendar_date(1904, time::Month::January, 1).ok()?,
@@ -142,12 +144,12 @@ fn serial_date(serial: f64, date1904: bool) -> Option<String> {
     Some(crate::date::fmt_date(d))
 }
 
-/// A number as the cell holds it: plain decimal (no exponent).
+/// A number as the cell holds it, in plain decimal (`1.2E+7` → `12000000`), exactly.
 fn number_text(v: &str) -> String {
     if v.contains(['e', 'E']) {
-        match v.parse::<f64>() {
-            Ok(f) if f.is_finite() => format!("{f}"),
-            _ => v.to_string(),
+        match rust_decimal::Decimal::from_scientific(v) {
+            Ok(d) => d.normalize().to_string(),
+            Err(_) => v.to_string(),
         }
     } else {
         v.to_string()
@@ -337,12 +339,9 @@ impl<'a> SheetRows<'a> {
             },
             "d" => v.get(..10).unwrap_or(&v).to_string(),
             _ if v.trim().is_empty() => String::new(),
-            _ if self.date_styles.get(style).copied().unwrap_or(false) => v
-                .trim()
-                .parse::<f64>()
-                .ok()
-                .and_then(|f| serial_date(f, self.date1904))
-                .unwrap_or(v),
+            _ if self.date_styles.get(style).copied().unwrap_or(false) => {
+                serial_date(v.trim(), self.date1904).unwrap_or(v)
+            }
             _ => number_text(v.trim()),
         })
     }
@@ -476,11 +475,16 @@ mod tests {
 
     #[test]
     fn serial_dates_both_systems() {
-        assert_eq!(serial_date(45413.0, false).as_deref(), Some("2024-05-01"));
-        assert_eq!(serial_date(1.0, false).as_deref(), Some("1900-01-01"));
-        assert_eq!(serial_date(61.0, false).as_deref(), Some("1900-03-01"));
-        assert_eq!(serial_date(43951.0, true).as_deref(), Some("2024-05-01"));
-        assert_eq!(serial_date(f64::NAN, false), None);
+        assert_eq!(serial_date("45413", false).as_deref(), Some("2024-05-01"));
+        assert_eq!(
+            serial_date("45413.75", false).as_deref(),
+            Some("2024-05-01")
+        );
+        assert_eq!(serial_date("1", false).as_deref(), Some("1900-01-01"));
+        assert_eq!(serial_date("61", false).as_deref(), Some("1900-03-01"));
+        assert_eq!(serial_date("43951", true).as_deref(), Some("2024-05-01"));
+        assert_eq!(serial_date("-3", false), None);
+        assert_eq!(serial_date("1e5", false), None);
     }
 
     #[test]
@@ -493,6 +497,7 @@ mod tests {
         assert!(!is_date_format(167, Some("[Red]0.00")));
         assert_eq!(unescape_ooxml("a_x000D_b_x_c"), "a\rb_x_c");
         assert_eq!(number_text("1.2E+7"), "12000000");
+        assert_eq!(number_text("1.25E-2"), "0.0125");
         assert_eq!(number_text("2000000"), "2000000");
     }
 }
