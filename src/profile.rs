@@ -205,6 +205,8 @@ pub fn parse_value_str(def: &FactDef, raw: &str) -> Result<Option<Value>, ValueE
         return Ok(None);
     }
     let v = match def.kind {
+        FactKind::Bool if s == "是" || s == "true" => Value::Bool(true),
+        FactKind::Bool if s == "否" || s == "false" => Value::Bool(false),
         FactKind::Bool => {
             let any = |words: &[&str]| words.iter().any(|w| w.eq_ignore_ascii_case(s));
             if any(&["true", "yes", "y", "1", "是"]) {
@@ -375,6 +377,9 @@ impl Profile {
     /// is a field error at its path), collecting every field error.
     pub fn from_json_str(cat: &Catalogue, text: &str) -> Result<Profile, ProfileTextError> {
         let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+        if let Some((p, _)) = crate::json::profile_one_pass(cat, text, false) {
+            return Ok(p);
+        }
         match crate::json::from_str_strict(text) {
             Ok(j) => Profile::from_json(cat, &j).map_err(ProfileTextError::Fields),
             Err(crate::json::JsonError::Syntax(e)) => Err(ProfileTextError::Syntax(e)),
@@ -431,15 +436,16 @@ impl Profile {
                         continue;
                     };
                     for (fk, fv) in facts {
-                        let path = format!("{k}.{fk}");
+                        // The path is only written out for an error.
+                        let path = || format!("{k}.{fk}");
                         match cat.fact_id(fk) {
-                            None => err(&mut errs, path, ValueError::UnknownField),
+                            None => err(&mut errs, path(), ValueError::UnknownField),
                             Some(id) => {
                                 let def = &cat.facts[id as usize];
                                 if def.group != k {
                                     err(
                                         &mut errs,
-                                        path,
+                                        path(),
                                         ValueError::WrongGroup {
                                             group: def.group.clone(),
                                         },
@@ -448,7 +454,7 @@ impl Profile {
                                 }
                                 match parse_value_json(def, fv) {
                                     Ok(v) => p.facts[id as usize] = v,
-                                    Err(e) => err(&mut errs, path, e),
+                                    Err(e) => err(&mut errs, path(), e),
                                 }
                             }
                         }
@@ -493,15 +499,18 @@ impl Profile {
             };
             let mut item: Item = vec![None; def.fields.len()];
             for (fk, fv) in obj {
-                let path = format!("{}[{i}].{fk}", def.id);
+                let path = || format!("{}[{i}].{fk}", def.id);
                 match cat.field_id(l, fk) {
                     None => errs.push(FieldError {
-                        path,
+                        path: path(),
                         error: ValueError::UnknownField,
                     }),
                     Some(f) => match parse_value_json(&def.fields[f as usize], fv) {
                         Ok(v) => item[f as usize] = v,
-                        Err(error) => errs.push(FieldError { path, error }),
+                        Err(error) => errs.push(FieldError {
+                            path: path(),
+                            error,
+                        }),
                     },
                 }
             }

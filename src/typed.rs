@@ -35,10 +35,11 @@ const DATE_LIST_SEPARATORS: [char; 7] = [';', ',', ' ', '；', '，', '、', '\n
 
 /// `s` without surrounding whitespace; quick when it has none (most cells).
 pub fn trim(s: &str) -> &str {
-    match (s.as_bytes().first(), s.as_bytes().last()) {
-        (None, _) => s,
-        (Some(&f), Some(&l)) if f > b' ' && f < 0x80 && l > b' ' && l < 0x80 => s,
-        _ => s.trim(),
+    let ws = |c: Option<char>| c.is_some_and(char::is_whitespace);
+    if ws(s.chars().next()) || ws(s.chars().next_back()) {
+        s.trim()
+    } else {
+        s
     }
 }
 

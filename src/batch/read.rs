@@ -338,6 +338,9 @@ fn check_text(path: &str, s: &str, problems: &mut Vec<RowProblem>) -> Option<Str
 /// One JSONL line: a profile (strict JSON, see [`crate::json`]) plus an optional `"id"`.
 fn json_line(cat: &Catalogue, line: &str, row: usize) -> RowResult {
     let line = line.strip_prefix('\u{feff}').unwrap_or(line);
+    if let Some((profile, id)) = crate::json::profile_one_pass(cat, line, true) {
+        return Ok(ClientProfile { row, id, profile });
+    }
     let mut j: Json = crate::json::from_str_strict(line).map_err(|e| match e {
         crate::json::JsonError::Syntax(e) => RowError::new(
             row,

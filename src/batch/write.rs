@@ -90,11 +90,19 @@ pub fn csv_client(out: &mut String, batch: &Batch, c: &ClientResult) {
     let n = CSV_COLUMNS.len();
     match &c.outcome {
         Outcome::Districts(ds) => {
+            // `row,id,name` once for the client's rows.
+            let mut head = String::new();
+            let mut rec = Record::new(&mut head, 3);
+            rec.num(c.row);
+            rec.text(c.id.as_deref().unwrap_or_default());
+            rec.text(c.name.as_deref().unwrap_or_default());
             for d in ds {
-                let mut rec = Record::new(out, n);
-                rec.num(c.row);
-                rec.text(c.id.as_deref().unwrap_or_default());
-                rec.text(c.name.as_deref().unwrap_or_default());
+                out.push_str(&head);
+                let mut rec = Record {
+                    out,
+                    cells: 3,
+                    width: n,
+                };
                 let cells = batch
                     .policies
                     .iter()

@@ -6,10 +6,13 @@
 //! - `serve [--port N]`: `dist`, then serve `dist/` on 127.0.0.1.
 //! - `test`: native tests, then `dist` and the headless-Chromium tests.
 //! - `ci`: format check, clippy, then everything `test` does.
+//! - `bench-batch`: the release CLI on a million clients (docs/benchmarks.md).
+//! - `examples`: docs/examples/clients.xlsx from clients.csv.
 //! - `measure`: the budgets — single-file size (and the widget's next to it),
 //!   time to first results, evaluation time and a 10,000-client batch in
 //!   headless Chromium (see docs/performance.md).
 
+mod bench_batch;
 mod checks;
 mod csp;
 mod dist;
@@ -40,8 +43,11 @@ commands:
                      Chromium, time to first results (file://), evaluation time
                      of one full profile, and a 10,000-client list in the batch
                      view (change event to results painted)
-
+  bench-batch [--clients N] [--runs N] [--check]
+                     the release CLI on 1,000,000 generated clients, CSV and
+                     JSONL: wall time and peak RSS (docs/benchmarks.md)
   examples           regenerate docs/examples/clients.xlsx from clients.csv
+
 
 environment:
   BUTIE_CHROMIUM     Chromium binary for the browser tests (default /usr/bin/chromium)
@@ -77,6 +83,7 @@ fn run(args: Vec<String>) -> Result<()> {
             checks::ci()
         }
         "measure" => measure::measure(rest),
+        "bench-batch" => bench_batch::bench_batch(rest),
         "examples" => {
             no_more_args(command, rest)?;
             examples::examples()
