@@ -127,6 +127,7 @@ pub struct Dist {
 
 /// Builds everything into `dist/` and prints sizes and timings.
 pub fn dist() -> Result<Dist> {
+    crate::setup::wasm_target(&mut crate::setup::Machine::from_env())?;
     let root = util::root();
     let template_path = root.join("index.html");
     let template = std::fs::read_to_string(&template_path)
@@ -292,11 +293,7 @@ fn build_wasm(krate: Crate, features: Option<&str>, tag: &str) -> Result<PathBuf
         .output()
         .with_context(|| format!("could not start `{shown}`"))?;
     if !output.status.success() {
-        bail!(
-            "`{shown}` failed ({}); is the target installed? \
-             (rustup target add wasm32-unknown-unknown)",
-            output.status
-        );
+        bail!("`{shown}` failed ({})", output.status);
     }
     let stdout = String::from_utf8_lossy(&output.stdout);
     let built = find_wasm_artifact(&stdout, krate.lib)

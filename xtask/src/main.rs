@@ -8,6 +8,7 @@
 //! - `ci`: format check, clippy, then everything `test` does.
 //! - `bench-batch`: the release CLI on a million clients (docs/benchmarks.md).
 //! - `examples`: docs/examples/clients.xlsx from clients.csv.
+//! - `setup`: what `test` and `serve` install when it is missing (setup.rs).
 //! - `measure`: the budgets — single-file size (and the widget's next to it),
 //!   time to first results, evaluation time and a 10,000-client batch in
 //!   headless Chromium (see docs/performance.md).
@@ -19,6 +20,7 @@ mod dist;
 mod examples;
 mod measure;
 mod serve;
+mod setup;
 mod util;
 
 use std::process::ExitCode;
@@ -47,11 +49,15 @@ commands:
                      the release CLI on 1,000,000 generated clients, CSV and
                      JSONL: wall time and peak RSS (docs/benchmarks.md)
   examples           regenerate docs/examples/clients.xlsx from clients.csv
+  setup [--dry-run]  what test/serve set up themselves: the wasm32 target,
+                     rustfmt and clippy (rustup), Debian's Chromium (apt-get,
+                     as root), the browser tests' npm packages
 
 
 environment:
   BUTIE_CHROMIUM     Chromium binary for the browser tests (default /usr/bin/chromium)
-  CI=true            a missing Chromium fails `test`/`ci` instead of skipping";
+  CI=true            a missing Chromium fails `test`/`ci` instead of skipping
+  BUTIE_SETUP_DRY_RUN=1  print the set-up commands instead of running them";
 
 fn main() -> ExitCode {
     match run(std::env::args().skip(1).collect()) {
@@ -84,6 +90,7 @@ fn run(args: Vec<String>) -> Result<()> {
         }
         "measure" => measure::measure(rest),
         "bench-batch" => bench_batch::bench_batch(rest),
+        "setup" => setup::setup(rest),
         "examples" => {
             no_more_args(command, rest)?;
             examples::examples()
