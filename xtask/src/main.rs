@@ -7,6 +7,7 @@
 //! - `test`: native tests, then `dist` and the headless-Chromium tests.
 //! - `ci`: format check, clippy, then everything `test` does.
 //! - `bench-batch`: the release CLI on a million clients (docs/benchmarks.md).
+//! - `peers`: butie beside zen-engine and json-rules-engine on one decision (peers.rs).
 //! - `examples`: docs/examples/clients.xlsx from clients.csv.
 //! - `setup`: what `test` and `serve` install when it is missing (setup.rs).
 //! - `measure`: the budgets — single-file size (and the widget's next to it),
@@ -19,6 +20,7 @@ mod csp;
 mod dist;
 mod examples;
 mod measure;
+mod peers;
 mod serve;
 mod setup;
 mod util;
@@ -48,6 +50,11 @@ commands:
   bench-batch [--clients N] [--runs N] [--check]
                      the release CLI on 1,000,000 generated clients, CSV and
                      JSONL: wall time and peak RSS (docs/benchmarks.md)
+  peers [--profiles N] [--rounds N]
+                     butie, GoRules zen-engine 2.1 (JDM) and json-rules-engine 7
+                     on Putuo's money clauses for 10,000 generated profiles:
+                     per-clause agreement checked, time per profile
+                     (benches/peers/, its own workspace; not part of test/ci)
   examples           regenerate docs/examples/clients.xlsx from clients.csv
   setup [--dry-run]  what test/serve set up themselves: the wasm32 target,
                      rustfmt and clippy (rustup), Debian's Chromium (apt-get,
@@ -90,6 +97,7 @@ fn run(args: Vec<String>) -> Result<()> {
         }
         "measure" => measure::measure(rest),
         "bench-batch" => bench_batch::bench_batch(rest),
+        "peers" => peers::peers(rest),
         "setup" => setup::setup(rest),
         "examples" => {
             no_more_args(command, rest)?;
