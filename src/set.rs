@@ -85,36 +85,13 @@ impl PolicySet {
                 Err(e) => errs.extend(e),
             }
         }
-        // A district's documents together, oldest first.
-        out.sort_by(|a, b| {
-            let key = |p: &Policy| (p.meta.effective_from.or(p.meta.issued_on), p.meta.issued_on);
-            a.meta
-                .district
-                .cmp(&b.meta.district)
-                .then(key(a).cmp(&key(b)))
-        });
-        if errs.is_empty() {
-            errs.extend(check_relations(&out));
-        }
+        sort_documents(&mut out);
         let set = PolicySet {
             catalogue: cat,
             policies: out,
         };
         if errs.is_empty() {
-            for (a, b, day) in crate::lifecycle::clashes(&set) {
-                let (pa, pb) = (&set.policies[a], &set.policies[b]);
-                errs.push(LoadError {
-                    file: pb.file.clone(),
-                    path: "policy.effective_from".into(),
-                    message: format!(
-                        "`{}` and `{}` ({}) are both in force on {}: say which supersedes or amends the other",
-                        pa.meta.id,
-                        pb.meta.id,
-                        pa.meta.district,
-                        crate::date::fmt_date(day)
-                    ),
-                });
-            }
+            errs.extend(relation_errors(&set));
         }
         if errs.is_empty() {
             Ok(set)
@@ -265,8 +242,44 @@ impl PolicySet {
     }
 }
 
-/// Set-level checks of the relations between documents.
-#[cfg(feature = "loader")]
+/// A district's documents together, oldest first (the order of every set).
+pub(crate) fn sort_documents(docs: &mut [Policy]) {
+    docs.sort_by(|a, b| {
+        let key = |p: &Policy| (p.meta.effective_from.or(p.meta.issued_on), p.meta.issued_on);
+        a.meta
+            .district
+            .cmp(&b.meta.district)
+            .then(key(a).cmp(&key(b)))
+    });
+}
+
+/// The set-level checks: relations between documents, then (when they hold) that no two
+/// documents of a district are both in force on any day.
+pub(crate) fn relation_errors(set: &PolicySet) -> Vec<LoadError> {
+    let errs = check_relations(&set.policies);
+    if !errs.is_empty() {
+        return errs;
+    }
+    crate::lifecycle::clashes(set)
+        .into_iter()
+        .map(|(a, b, day)| {
+            let (pa, pb) = (&set.policies[a], &set.policies[b]);
+            LoadError {
+                file: pb.file.clone(),
+                path: "policy.effective_from".into(),
+                message: format!(
+                    "`{}` and `{}` ({}) are both in force on {}: say which supersedes or amends the other",
+                    pa.meta.id,
+                    pb.meta.id,
+                    pa.meta.district,
+                    crate::date::fmt_date(day)
+                ),
+            }
+        })
+        .collect()
+}
+
+/// Checks of the relations between documents.
 fn check_relations(docs: &[Policy]) -> Vec<LoadError> {
     let mut errs = Vec::new();
     for p in docs {

@@ -81,6 +81,11 @@ pub fn today_shanghai() -> Date {
         .date()
 }
 
+/// Today in Shanghai as `YYYY-MM-DD`.
+pub fn today_iso() -> String {
+    fmt_date(today_shanghai())
+}
+
 /// `--as-of`, or today in Shanghai.
 pub fn as_of(arg: Option<&str>) -> Result<Date, CliError> {
     match arg {

@@ -1,12 +1,15 @@
-//! The `butie` command line: evaluate a profile, batch a client list, list policies, explain a clause.
+//! The `butie` command line: evaluate a profile, batch a client list, list policies, explain a
+//! clause, check and build policy packs.
 //!
-//! Exit codes: 0 success, 2 bad input (every problem listed), 1 anything else.
+//! Exit codes: 0 success, 2 bad input (every problem listed), 1 anything else (a check that
+//! finds problems included).
 
 mod batch;
 mod error;
 mod evaluate;
 mod explain;
 mod input;
+mod packs;
 mod policies;
 mod text;
 
@@ -22,6 +25,9 @@ struct Cli {
     /// Load facts.toml and the policy *.toml files from this directory instead of the embedded data.
     #[arg(long, global = true, value_name = "DIR")]
     policies: Option<PathBuf>,
+    /// Add a policy pack (NAME.butie.json) to the data, as the page loads it (repeatable).
+    #[arg(long = "pack", global = true, value_name = "FILE")]
+    packs: Vec<PathBuf>,
     #[command(subcommand)]
     command: Command,
 }
@@ -36,6 +42,11 @@ enum Command {
     Policies(PoliciesArgs),
     /// Show a clause or rule: quotes, conditions, the formula written out, offsets, notes.
     Explain(ExplainArgs),
+    /// Check a policy pack (a directory with pack.toml, or a .butie.json file): every file at
+    /// line:column, every quote against its own source text, every case. Exit 1 on any problem.
+    Check(CheckArgs),
+    /// Build a policy pack from its directory (or rebuild a .butie.json) after checking it.
+    Pack(PackArgs),
     /// Print a JSON Schema: the profile input or the evaluation result.
     Schema {
         #[arg(value_enum)]
@@ -117,6 +128,24 @@ struct ExplainArgs {
     lang: LangArg,
 }
 
+#[derive(Debug, Args)]
+struct CheckArgs {
+    /// A pack directory (pack.toml, facts.toml, *.toml, sources/, cases/) or a NAME.butie.json.
+    path: PathBuf,
+}
+
+#[derive(Debug, Args)]
+struct PackArgs {
+    /// A pack directory, or a NAME.butie.json to compile again from its source form.
+    path: PathBuf,
+    /// Where to write the pack (default NAME.butie.json; - for standard output).
+    #[arg(long, short, value_name = "FILE")]
+    out: Option<PathBuf>,
+    /// The pack's creation date, YYYY-MM-DD (default: today in Shanghai).
+    #[arg(long, value_name = "DATE")]
+    created: Option<String>,
+}
+
 #[derive(Debug, Clone, Copy, ValueEnum)]
 enum LangArg {
     Zh,
@@ -145,8 +174,15 @@ enum SchemaKind {
 }
 
 fn run(cli: Cli) -> Result<(), CliError> {
-    let set = input::load_set(cli.policies.as_deref())?;
+    let dir = cli.policies.as_deref();
+    match &cli.command {
+        Command::Check(a) => return packs::run_check(dir, a),
+        Command::Pack(a) => return packs::run_pack(dir, a),
+        _ => {}
+    }
+    let set = packs::with_packs(input::load_set(dir)?, dir, &cli.packs)?;
     match cli.command {
+        Command::Check(_) | Command::Pack(_) => Ok(()),
         Command::Evaluate(a) => evaluate::run(&set, &a),
         Command::Batch(a) => batch::run(&set, &a),
         Command::Policies(a) => policies::run(&set, &a),

@@ -89,9 +89,14 @@ fn table(set: &PolicySet, as_of: Date, l: Lang) -> String {
         let _ = writeln!(s, "{}", line(&cells));
         let _ = writeln!(s, "    {}", e.notice.get(l));
         let _ = writeln!(s, "    {t}: {}", p.meta.title.get(l));
+        let dir = match &p.pack {
+            Some(pack) if zh => format!("政策包 {pack}："),
+            Some(pack) => format!("pack {pack}: "),
+            None => "policies/".into(),
+        };
         let _ = writeln!(
             s,
-            "    {d}: policies/{} · {src}: policies/sources/{} · {verified}: {}",
+            "    {d}: {dir}{} · {src}: {dir}sources/{} · {verified}: {}",
             p.file,
             p.meta.source_file,
             fmt_date(p.meta.verified_on)

@@ -69,6 +69,8 @@ struct Parser<'a> {
     pos: usize,
     src: &'a str,
     scope: Scope<'a>,
+    /// Nesting of `not`, parentheses and `any` at the current token.
+    depth: u32,
 }
 
 impl<'a> Parser<'a> {
@@ -78,6 +80,7 @@ impl<'a> Parser<'a> {
             pos: 0,
             src,
             scope: *scope,
+            depth: 0,
         })
     }
 
@@ -156,6 +159,23 @@ impl<'a> Parser<'a> {
     }
 
     fn unary(&mut self) -> Result<Cond, ExprError> {
+        self.depth += 1;
+        let c = self.unary_inner();
+        self.depth -= 1;
+        c
+    }
+
+    fn unary_inner(&mut self) -> Result<Cond, ExprError> {
+        if self.depth > crate::nesting::MAX_NESTING {
+            let col = self.peek().col;
+            return self.err(
+                col,
+                format!(
+                    "the condition nests more than {} levels deep",
+                    crate::nesting::MAX_NESTING
+                ),
+            );
+        }
         if self.is_kw("not") {
             self.next();
             return Ok(Cond::Not(Box::new(self.unary()?)));

@@ -71,6 +71,7 @@ pub fn compile_policy(
         rules,
         clauses,
         one_award_per_project: dedupe.first().copied(),
+        pack: None,
     })
 }
 

@@ -96,6 +96,8 @@ pub struct Policy {
     pub clauses: Vec<Clause>,
     /// Index of the rule that makes one award per project (从高不重复), if any.
     pub one_award_per_project: Option<usize>,
+    /// The policy pack it came from (the pack's name); `None` for the built-in data.
+    pub pack: Option<String>,
 }
 
 /// Document metadata.
@@ -296,9 +298,9 @@ pub enum Node {
         bound: Bound,
     },
     /// Tiers and alternatives: the highest applicable option, never the sum.
-    Best(Vec<Formula>),
+    Best(#[serde(deserialize_with = "crate::nesting::nested")] Vec<Formula>),
     /// Separate parts added up.
-    Sum(Vec<Formula>),
+    Sum(#[serde(deserialize_with = "crate::nesting::nested")] Vec<Formula>),
     /// The text names no computable amount.
     NotQuantified,
 }
