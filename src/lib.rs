@@ -22,6 +22,7 @@ pub mod lifecycle;
 pub mod listing;
 pub mod money;
 pub mod nesting;
+pub mod options;
 pub mod pack;
 pub mod policy;
 pub mod profile;

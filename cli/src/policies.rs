@@ -10,7 +10,7 @@ use std::fmt::Write;
 
 /// Runs the command.
 pub fn run(set: &PolicySet, a: &PoliciesArgs) -> Result<(), CliError> {
-    let as_of = input::as_of(a.as_of.as_deref())?;
+    let as_of = input::as_of(set, a.as_of.as_deref())?;
     if a.json {
         input::print_json(&butie::listing::policy_listing(set, as_of))
     } else {

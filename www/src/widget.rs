@@ -4,14 +4,16 @@
 //! [`WidgetHandle`] whose `update` applies changed attributes and whose `destroy` unmounts.
 //! [`widget_css`] is the stylesheet the element adopts into its shadow root.
 //!
-//! Options come as JSON text with the attribute values as written: `{"lang": "en",
-//! "districts": "putuo,jiading", "as-of": "2026-11-21", "compact": true, "consultant": …,
-//! "contact": …}`. Values that cannot be used are ignored with a console warning naming the
-//! attribute (a typo must not stop the widget).
+//! Options come as JSON text with the attribute values as written (`null` when absent):
+//! `{"lang": "en", "districts": "putuo,jiading", "as-of": "2026-11-21", "compact": "",
+//! "consultant": …, "contact": …}`, read by the core's one options reader
+//! (`butie::options`, also the CLI's and the JS API's). Values that cannot be used are ignored
+//! with a console warning naming the attribute (a typo must not stop the widget).
 
 use std::cell::RefCell;
 use std::rc::Rc;
 
+use butie::options::{Key, Options, parse_flag};
 use butie::{Lang, PolicySet};
 use serde_json::Value as Json;
 use wasm_bindgen::prelude::*;
@@ -52,62 +54,53 @@ fn text_attr(value: Option<&Json>) -> Option<String> {
     (!s.is_empty()).then(|| s.chars().take(MAX_LINE_CHARS).collect())
 }
 
-/// Reads the options; the second value lists what was ignored and why.
+/// Reads the options (the core's one options reader for `lang`, `districts`, `as-of`, and
+/// its yes/no for `compact`); the second value lists what was ignored and why, one line per
+/// attribute.
 pub fn parse_options(set: &PolicySet, text: &str) -> (WidgetOptions, Vec<String>) {
     let json: Json = serde_json::from_str(text).unwrap_or(Json::Null);
-    let mut warnings = Vec::new();
-    let mut o = WidgetOptions::default();
-    match json.get("lang").and_then(Json::as_str).map(str::trim) {
-        None | Some("") => {}
-        Some(l) if l.eq_ignore_ascii_case("en") || l.to_ascii_lowercase().starts_with("en-") => {
-            o.lang = Lang::En
+    let attr = |name: &str| {
+        json.get(name)
+            .and_then(Json::as_str)
+            .map(str::trim)
+            .filter(|v| !v.is_empty())
+    };
+    let mut pairs: Vec<(&str, &str)> = Vec::new();
+    for name in ["lang", "districts", "as-of"] {
+        if let Some(v) = attr(name) {
+            pairs.push((name, v));
         }
-        Some(l) if l.eq_ignore_ascii_case("zh") || l.to_ascii_lowercase().starts_with("zh-") => {
-            o.lang = Lang::Zh
-        }
-        Some(l) => warnings.push(format!("lang=\"{l}\" is not zh or en; using zh")),
     }
-    if let Some(list) = json.get("districts").and_then(Json::as_str) {
-        let wanted: Vec<String> = list
-            .split(',')
-            .map(|d| d.trim().to_ascii_lowercase())
-            .filter(|d| !d.is_empty())
+    let (read, problems) =
+        Options::from_pairs(set, &pairs, &[Key::Lang, Key::Districts, Key::AsOf]);
+    let mut warnings: Vec<String> = Vec::new();
+    for (name, value) in &pairs {
+        let why: Vec<&str> = problems
+            .iter()
+            .filter(|p| p.path.split('[').next() == Some(*name))
+            .map(|p| p.message.en.as_str())
             .collect();
-        if !wanted.is_empty() {
-            let (known, unknown): (Vec<String>, Vec<String>) =
-                wanted.into_iter().partition(|d| set.has_district(d));
-            if !unknown.is_empty() {
-                let ids: Vec<&str> = set
-                    .policies
-                    .iter()
-                    .map(|p| p.meta.district.as_str())
-                    .collect();
-                warnings.push(format!(
-                    "districts=\"{list}\": {} not encoded (known: {}); ignored",
-                    unknown.join(", "),
-                    ids.join(", ")
-                ));
-            }
-            // Only unknown ids: show every district rather than none.
-            if !known.is_empty() {
-                o.districts = Some(known);
-            }
+        if !why.is_empty() {
+            warnings.push(format!("{name}=\"{value}\": {}; ignored", why.join("; ")));
         }
     }
-    if let Some(d) = json.get("as-of").and_then(Json::as_str).map(str::trim)
-        && !d.is_empty()
-    {
-        if butie::date::parse_date(d).is_some() {
-            o.as_of = Some(d.to_string());
-        } else {
-            warnings.push(format!(
-                "as-of=\"{d}\" is not a date (YYYY-MM-DD); using today"
-            ));
-        }
-    }
-    o.compact = json.get("compact").and_then(Json::as_bool).unwrap_or(false);
-    o.consultant = text_attr(json.get("consultant"));
-    o.contact = text_attr(json.get("contact"));
+    let compact = match json.get("compact") {
+        None | Some(Json::Null) => false,
+        Some(Json::Bool(b)) => *b,
+        Some(Json::String(v)) => parse_flag(v).unwrap_or_else(|| {
+            warnings.push(format!("compact=\"{v}\": not a yes/no; using compact"));
+            true
+        }),
+        Some(_) => false,
+    };
+    let o = WidgetOptions {
+        lang: read.lang.unwrap_or_default(),
+        districts: read.districts,
+        as_of: read.as_of.map(butie::date::fmt_date),
+        compact,
+        consultant: text_attr(json.get("consultant")),
+        contact: text_attr(json.get("contact")),
+    };
     (o, warnings)
 }
 
@@ -312,6 +305,22 @@ mod tests {
         let (o, w) = parse_options(set, r#"{"lang":"fr","districts":"x","as-of":"2026-02-30"}"#);
         assert_eq!(o, WidgetOptions::default());
         assert_eq!(w.len(), 3, "{w:?}");
+        assert!(
+            w.iter().any(|w| w.starts_with("as-of=\"2026-02-30\"")),
+            "{w:?}"
+        );
         assert_eq!(parse_options(set, "not json").0, WidgetOptions::default());
+        // `compact` is a yes/no as everywhere: present (""), "1", "true" → on; "0", "false" → off.
+        for (value, on) in [
+            ("", true),
+            ("1", true),
+            ("true", true),
+            ("0", false),
+            ("false", false),
+        ] {
+            let json = serde_json::json!({ "compact": value }).to_string();
+            assert_eq!(parse_options(set, &json).0.compact, on, "compact={value:?}");
+        }
+        assert!(!parse_options(set, r#"{"compact":null}"#).0.compact);
     }
 }

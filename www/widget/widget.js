@@ -229,16 +229,9 @@ class ButieCalculator extends HTMLElement {
     });
   }
 
+  /** The option attributes as written (null when absent); the engine reads them (butie::options). */
   #options() {
-    const compact = this.getAttribute("compact");
-    return JSON.stringify({
-      lang: this.getAttribute("lang"),
-      districts: this.getAttribute("districts"),
-      "as-of": this.getAttribute("as-of"),
-      compact: compact !== null && compact !== "false",
-      consultant: this.getAttribute("consultant"),
-      contact: this.getAttribute("contact"),
-    });
+    return JSON.stringify(Object.fromEntries(OPTION_ATTRIBUTES.map((name) => [name, this.getAttribute(name)])));
   }
 
   #mount() {
@@ -389,9 +382,10 @@ function startFrame() {
     const params = new URLSearchParams(location.hash.slice(1));
     for (const name of OPTION_ATTRIBUTES.concat(Object.keys(THEME_ATTRIBUTES))) {
       const value = params.get(name);
-      if (name === "compact") {
-        if (value !== null && value !== "0" && value !== "false") element.setAttribute("compact", "");
-        else element.removeAttribute("compact");
+      // `compact` is a yes/no like the attribute (`compact`, `compact=1`, `compact=0`): the
+      // engine reads the value, so the fragment and the element agree.
+      if (name === "compact" && value !== null) {
+        element.setAttribute("compact", value);
       } else if (value !== null && value !== "") {
         element.setAttribute(name, value);
       } else {
