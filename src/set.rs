@@ -243,14 +243,21 @@ impl PolicySet {
 }
 
 /// A district's documents together, oldest first (the order of every set).
+#[cfg(feature = "loader")]
 pub(crate) fn sort_documents(docs: &mut [Policy]) {
-    docs.sort_by(|a, b| {
-        let key = |p: &Policy| (p.meta.effective_from.or(p.meta.issued_on), p.meta.issued_on);
-        a.meta
-            .district
-            .cmp(&b.meta.district)
-            .then(key(a).cmp(&key(b)))
-    });
+    docs.sort_by(|a, b| order_key(a).cmp(&order_key(b)));
+}
+
+/// Where a document goes in a set: by district, then oldest first.
+fn order_key(p: &Policy) -> (&str, Option<crate::date::Date>, Option<crate::date::Date>) {
+    let m = &p.meta;
+    (&m.district, m.effective_from.or(m.issued_on), m.issued_on)
+}
+
+/// Adds a document where [`sort_documents`] would put it (after its equals).
+pub(crate) fn insert_document(docs: &mut Vec<Policy>, p: Policy) {
+    let at = docs.partition_point(|q| order_key(q) <= order_key(&p));
+    docs.insert(at, p);
 }
 
 /// The set-level checks: relations between documents, then (when they hold) that no two

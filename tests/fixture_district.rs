@@ -36,7 +36,7 @@ fn with_pack(base: &Base) -> PolicySet {
     );
     let text = checked.pack.unwrap().to_json_text();
     let pack = Pack::read("hongkou-fictional.butie.json", &text).unwrap();
-    base.set.with_packs(&[&pack]).unwrap()
+    base.set.clone().with_packs(&[&pack]).unwrap()
 }
 
 /// The real catalogue and only the fictional district.

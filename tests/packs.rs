@@ -125,7 +125,7 @@ fn two_packs_that_add_facts_load_together() {
     let b = built(&district_pack("pack-b", "minhang", "fact_b", ""));
     // Each was compiled alone; loaded together, b's facts come after a's.
     for order in [[&a, &b], [&b, &a]] {
-        let set = base().set.with_packs(&order).unwrap();
+        let set = base().set.clone().with_packs(&order).unwrap();
         let n = base().set.catalogue.facts.len();
         assert_eq!(set.catalogue.facts.len(), n + 4);
         for (district, fact) in [("yangpu", "fact_a"), ("minhang", "fact_b")] {
@@ -158,12 +158,12 @@ fn conflicting_packs_are_refused() {
     let a = built(&district_pack("pack-a", "yangpu", "fact_a", ""));
     // Another pack adding the same fact and the same district's document in the same years.
     let a2 = built(&district_pack("pack-a2", "yangpu", "fact_a", ""));
-    let e = base().set.with_packs(&[&a, &a2]).unwrap_err();
+    let e = base().set.clone().with_packs(&[&a, &a2]).unwrap_err();
     assert!(
         e.iter().any(|e| e.message.en.contains("already has")),
         "{e:?}"
     );
-    let e = base().set.with_packs(&[&a, &a]).unwrap_err();
+    let e = base().set.clone().with_packs(&[&a, &a]).unwrap_err();
     assert!(e[0].message.en.contains("already loaded"), "{e:?}");
 }
 
@@ -196,7 +196,7 @@ fn a_pack_replaces_a_built_in_document_only_when_it_says_so() {
         "name = \"p\"\nauthor = \"t\"\n[[overrides]]\ndocument = \"putuo-2024-3\"\nreason = \"test: the same text, loaded from a pack\"\n",
     ));
     assert_eq!(pack.overrides[0].document, "putuo-2024-3");
-    let set = base().set.with_packs(&[&pack]).unwrap();
+    let set = base().set.clone().with_packs(&[&pack]).unwrap();
     let doc = set.document("putuo-2024-3").unwrap();
     assert_eq!(doc.pack.as_deref(), Some("p"));
     assert_eq!(set.policies.len(), base().set.policies.len());
@@ -286,7 +286,7 @@ fn successors_and_amendments_of_built_in_documents() {
         "2028年12月31日",
         "达到要求的企业，一次性奖励1万元。",
     ));
-    let set = base().set.with_packs(&[&succ]).unwrap();
+    let set = base().set.clone().with_packs(&[&succ]).unwrap();
     assert_eq!(clause(&set, "2026-06-01"), ("putuo-2024-3".into(), false));
     assert_eq!(clause(&set, "2027-06-01"), ("putuo-2027-test".into(), true));
 
@@ -298,7 +298,7 @@ fn successors_and_amendments_of_built_in_documents() {
         "2026年12月31日",
         "达到要求的企业，一次性奖励1万元。",
     ));
-    let set = base().set.with_packs(&[&amend]).unwrap();
+    let set = base().set.clone().with_packs(&[&amend]).unwrap();
     assert_eq!(
         clause(&set, "2026-06-01"),
         ("putuo-2026-amend-test".into(), true)
@@ -314,12 +314,10 @@ fn successors_and_amendments_of_built_in_documents() {
         .iter()
         .position(|p| p.meta.id == "putuo-2024-3")
         .unwrap();
-    other.policies[at].meta.verified_on = parse_date("2030-01-01").unwrap();
+    other.policies[at].fingerprint = "0000000000000000".into();
     let e = other.with_packs(&[&amend]).unwrap_err();
     assert!(
-        e[0].message
-            .en
-            .contains("another version of `putuo-2024-3`"),
+        e[0].message.en.contains("another version") && e[0].message.en.contains("putuo-2024-3"),
         "{e:?}"
     );
 }
@@ -360,7 +358,7 @@ fn load_and_run(text: &str) -> bool {
     let Ok(pack) = Pack::read("fuzz.butie.json", text) else {
         return false;
     };
-    let Ok(set) = base().set.with_packs(&[&pack]) else {
+    let Ok(set) = base().set.clone().with_packs(&[&pack]) else {
         return false;
     };
     let p = Profile::from_json(

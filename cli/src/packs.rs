@@ -34,11 +34,8 @@ pub fn read_pack(path: &Path) -> Result<Pack, CliError> {
         .map_err(|e| CliError::bad(format!("cannot read {shown}: {e}")))?
         .len();
     if len > MAX_PACK_BYTES as u64 {
-        return Err(CliError::bad(format!(
-            "{shown}: the file is {:.1} MB; a pack may be at most {:.1} MB",
-            len as f64 / 1e6,
-            MAX_PACK_BYTES as f64 / 1e6
-        )));
+        let e = butie::pack::too_large(&shown, usize::try_from(len).unwrap_or(usize::MAX));
+        return Err(CliError::bad(e.to_string()));
     }
     let text = input::read_text(&shown)?;
     Pack::read(&shown, &text).map_err(|errs| {

@@ -311,7 +311,7 @@ fn bad_pack_files_are_refused_naming_the_place() {
             "future.butie.json",
             &good.replacen("\"schema_version\": 1", "\"schema_version\": 2", 1),
         ),
-        "unknown pack schema_version 2",
+        "unknown pack schema_version (this engine reads version 1; made by a newer butie?): 2",
     );
     refused(
         &write(
@@ -327,7 +327,10 @@ fn bad_pack_files_are_refused_naming_the_place() {
     let big = dir.join("big.butie.json");
     let f = std::fs::File::create(&big).unwrap();
     f.set_len(50 * 1024 * 1024).unwrap();
-    refused(big.to_str().unwrap(), "a pack may be at most");
+    refused(
+        big.to_str().unwrap(),
+        "too large for a pack: 52.4 MB > 8.3 MB",
+    );
     // The same pack twice is one too many.
     let o = butie(&[
         "policies",

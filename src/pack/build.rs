@@ -611,7 +611,7 @@ pub fn check(base: &Base, src: &PackSources, created: &str) -> Checked {
         .iter()
         .filter_map(|d| d.meta.amends.as_deref())
         .filter_map(|id| base.set.document(id))
-        .map(|b| (b.meta.id.clone(), super::fingerprint(b)))
+        .map(|b| (b.meta.id.clone(), b.fingerprint.clone()))
         .collect();
     let compiled = CompiledPack {
         symbols: sym.symbols(),
@@ -640,7 +640,7 @@ pub fn check(base: &Base, src: &PackSources, created: &str) -> Checked {
     );
 
     // Loaded as a page loads it.
-    let set = match base.set.with_packs(&[&pack]) {
+    let set = match base.set.clone().with_packs(&[&pack]) {
         Ok(set) => Some(set),
         Err(errs) => {
             for e in errs {

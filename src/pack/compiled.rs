@@ -54,7 +54,7 @@ pub struct CompiledPack {
     /// The pack's documents, compiled (an amendment merged with what it amends).
     pub policies: Vec<Policy>,
     /// The documents outside the pack that an amendment in it was compiled merged with:
-    /// `(id, fingerprint)` (see [`super::fingerprint`]); the loader refuses the pack when the
+    /// `(id, fingerprint)` (see `Policy::fingerprint`); the loader refuses the pack when the
     /// page's document differs.
     pub bases: Vec<(String, String)>,
 }

@@ -1,23 +1,24 @@
 //! The content hash of a pack: SHA-256 over the canonical JSON of the pack object without its
-//! `hash` member. Canonical JSON is RFC 8785 (JCS) for the values a pack holds: object members
-//! sorted by key (UTF-16 code units), no whitespace, strings escaped as JSON requires and no
-//! more (`"`, `\`, and control characters: `\b \t \n \f \r`, others `\u00xx`), integers in
-//! decimal. A pack holds no fractional numbers; one that does is refused.
+//! `hash` member. Canonical JSON: object members sorted by key (by code point), no whitespace,
+//! strings escaped as JSON requires and no more (`"`, `\`, and control characters:
+//! `\b \t \n \f \r`, others `\u00xx`; everything else as is, UTF-8), integers in decimal. A
+//! pack holds no fractional numbers; one that does is refused. For the keys a pack has (ASCII)
+//! this is RFC 8785 (JCS), and what Python's `json.dumps(…, sort_keys=True,
+//! separators=(",", ":"), ensure_ascii=False)` writes.
 
 use crate::text::Text;
 use serde_json::Value as Json;
-use sha2::{Digest, Sha256};
 
-/// Appends the canonical JSON of `v` to `out`.
-fn write(v: &Json, out: &mut String) -> Result<(), Text> {
+/// Appends the canonical JSON of `v` to `out`, leaving out the top-level member `skip`.
+fn write(v: &Json, out: &mut String, skip: Option<&str>) -> Result<(), Text> {
     match v {
         Json::Null => out.push_str("null"),
         Json::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
         Json::Number(n) => {
             if !(n.is_u64() || n.is_i64()) {
                 return Err(Text::new(
-                    format!("政策包中不应有小数：{n}"),
-                    format!("a pack holds no fractional numbers: {n}"),
+                    "政策包中不应有小数",
+                    "a pack holds no fractional numbers",
                 ));
             }
             out.push_str(&n.to_string());
@@ -29,21 +30,22 @@ fn write(v: &Json, out: &mut String) -> Result<(), Text> {
                 if i > 0 {
                     out.push(',');
                 }
-                write(item, out)?;
+                write(item, out, None)?;
             }
             out.push(']');
         }
         Json::Object(members) => {
-            let mut keys: Vec<&String> = members.keys().collect();
-            keys.sort_by(|a, b| a.encode_utf16().cmp(b.encode_utf16()));
+            // A `serde_json` map iterates its keys in code point order.
             out.push('{');
-            for (i, k) in keys.into_iter().enumerate() {
-                if i > 0 {
+            let mut first = true;
+            for (k, v) in members.iter().filter(|(k, _)| Some(k.as_str()) != skip) {
+                if !first {
                     out.push(',');
                 }
+                first = false;
                 string(k, out);
                 out.push(':');
-                write(&members[k], out)?;
+                write(v, out, None)?;
             }
             out.push('}');
         }
@@ -74,24 +76,23 @@ fn string(s: &str, out: &mut String) {
     out.push('"');
 }
 
-/// The canonical JSON text of `v` (see the module documentation).
-pub fn canonical_json(v: &Json) -> Result<String, Text> {
+/// The canonical JSON text of `v`, without its top-level member `skip` (see the module
+/// documentation).
+pub fn canonical_json(v: &Json, skip: Option<&str>) -> Result<String, Text> {
     let mut out = String::new();
-    write(v, &mut out)?;
+    write(v, &mut out, skip)?;
     Ok(out)
 }
 
 /// `sha256:` and the lowercase hex SHA-256 of the canonical JSON of `pack` without `hash`.
+#[cfg(feature = "loader")]
 pub fn content_hash(pack: &Json) -> Result<String, Text> {
-    let text = match pack {
-        Json::Object(members) if members.contains_key("hash") => {
-            let mut rest = members.clone();
-            rest.remove("hash");
-            canonical_json(&Json::Object(rest))?
-        }
-        other => canonical_json(other)?,
-    };
-    Ok(format!("sha256:{}", hex(&Sha256::digest(text.as_bytes()))))
+    use sha2::Digest as _;
+    let text = canonical_json(pack, Some("hash"))?;
+    Ok(format!(
+        "sha256:{}",
+        hex(&sha2::Sha256::digest(text.as_bytes()))
+    ))
 }
 
 pub(crate) fn hex(bytes: &[u8]) -> String {
@@ -113,12 +114,13 @@ mod tests {
     fn canonical_form_sorts_keys_and_escapes_minimally() {
         let v = json!({"b": [1, -2, "x\u{1}\n/é<"], "a": {"d": null, "c": true}, "é": 0, "z": 1});
         assert_eq!(
-            canonical_json(&v).unwrap(),
+            canonical_json(&v, None).unwrap(),
             r#"{"a":{"c":true,"d":null},"b":[1,-2,"x\u0001\n/é<"],"z":1,"é":0}"#
         );
-        assert!(canonical_json(&json!({"x": 1.5})).is_err());
+        assert!(canonical_json(&json!({"x": 1.5}), None).is_err());
     }
 
+    #[cfg(feature = "loader")]
     #[test]
     fn hash_leaves_out_the_hash_member() {
         let a = content_hash(&json!({"name": "x", "hash": "sha256:whatever"})).unwrap();

@@ -16,13 +16,15 @@ mod base64;
 #[cfg(feature = "authoring")]
 pub mod build;
 mod compiled;
+pub mod describe;
 mod hash;
 mod load;
 pub(crate) mod refs;
 
 pub use compiled::{Additions, CompiledPack, ListSymbol, Symbol, Symbols};
-pub use hash::{canonical_json, content_hash};
-pub use load::fingerprint;
+pub use hash::canonical_json;
+#[cfg(feature = "loader")]
+pub use hash::content_hash;
 
 use crate::text::Text;
 use serde_json::{Map, Value as Json};
@@ -177,22 +179,29 @@ impl Fields<'_> {
         }
     }
 
+    /// The array at `key` (absent: empty; not an array: a problem).
+    fn array<'j>(&mut self, o: &'j Map<String, Json>, key: &str) -> &'j [Json] {
+        match o.get(key) {
+            None => &[],
+            Some(Json::Array(items)) => items,
+            Some(_) => {
+                self.push(key, t("应为数组", "expected an array"));
+                &[]
+            }
+        }
+    }
+
     /// `[{file, text}]` at `key` (absent: empty).
+    #[cfg(feature = "authoring")]
     fn files(&mut self, o: &Map<String, Json>, key: &str) -> Vec<SourceFile> {
-        let Some(v) = o.get(key) else {
-            return Vec::new();
-        };
-        let Some(items) = v.as_array() else {
-            self.push(key, t("应为数组", "expected an array"));
-            return Vec::new();
-        };
-        items
+        self.array(o, key)
             .iter()
             .enumerate()
             .filter_map(|(i, item)| self.file(item, &format!("{key}[{i}]")))
             .collect()
     }
 
+    #[cfg(feature = "authoring")]
     fn file(&mut self, v: &Json, path: &str) -> Option<SourceFile> {
         let o = self.object(v, path)?;
         self.no_other_keys(o, path, &["file", "text"]);
@@ -253,91 +262,83 @@ const KEYS: &[&str] = &[
     "hash",
 ];
 
+/// Megabytes with one decimal, without the float printer.
+fn megabytes(n: usize) -> String {
+    let tenths = n / 100_000;
+    format!("{}.{} MB", tenths / 10, tenths % 10)
+}
+
+/// The refusal of a file of `bytes` bytes, larger than [`MAX_PACK_BYTES`] (checked before a
+/// file is read where the size is known first).
+pub fn too_large(label: &str, bytes: usize) -> PackError {
+    let sizes = format!("{} > {}", megabytes(bytes), megabytes(MAX_PACK_BYTES));
+    PackError::new(
+        label,
+        "(root)",
+        ["文件过大：", &sizes].concat(),
+        ["the file is too large for a pack: ", sizes.as_str()].concat(),
+    )
+}
+
 impl Pack {
-    /// Reads a pack file's text. `label` names it in messages (its file name or URL). Checks the
-    /// size (before parsing), the JSON, the format and schema version, every field, and the
-    /// content hash; the compiled section is decoded by [`Pack::compiled`].
-    pub fn read(label: &str, text: &str) -> Result<Pack, Vec<PackError>> {
-        let one = |path: &str, zh: String, en: String| vec![PackError::new(label, path, zh, en)];
+    /// Reads a pack file's text — its size (before parsing), the JSON, the format and schema
+    /// version, every field — and returns the pack with the canonical text its hash is computed
+    /// over: [`Pack::verify`] checks the stated hash against that text's SHA-256 (a page hashes
+    /// with the browser's WebCrypto; [`Pack::read`] does both with Rust's SHA-256).
+    pub fn parse(label: &str, text: &str) -> Result<(Pack, String), Vec<PackError>> {
+        let one = |path: &str, zh: &str, en: &str, detail: &str| {
+            vec![PackError::new(
+                label,
+                path,
+                format!("{zh}{detail}"),
+                format!("{en}{detail}"),
+            )]
+        };
         if text.len() > MAX_PACK_BYTES {
-            let mb = |n: usize| format!("{:.1} MB", n as f64 / 1_000_000.0);
+            let sizes = format!("{} > {}", megabytes(text.len()), megabytes(MAX_PACK_BYTES));
             return Err(one(
                 "(root)",
-                format!(
-                    "文件过大（{}）：政策包最大 {}",
-                    mb(text.len()),
-                    mb(MAX_PACK_BYTES)
-                ),
-                format!(
-                    "the file is too large ({}): a pack may be at most {}",
-                    mb(text.len()),
-                    mb(MAX_PACK_BYTES)
-                ),
+                "文件过大：",
+                "the file is too large for a pack: ",
+                &sizes,
             ));
         }
         let text = text.strip_prefix('\u{feff}').unwrap_or(text);
         let json: Json = serde_json::from_str(text).map_err(|e| {
             let place = format!("line {}, column {}", e.line(), e.column());
             let reason = e.to_string();
-            let (zh, en) = if e.is_eof() {
-                (
-                    format!("文件不完整（被截断？）：{reason}"),
-                    format!("the file ends too early (truncated?): {reason}"),
+            if e.is_eof() {
+                one(
+                    &place,
+                    "文件不完整（被截断？）：",
+                    "the file ends too early (truncated?): ",
+                    &reason,
                 )
             } else {
-                (
-                    format!("不是有效的 JSON：{reason}"),
-                    format!("not valid JSON: {reason}"),
-                )
-            };
-            one(&place, zh, en)
+                one(&place, "不是有效的 JSON：", "not valid JSON: ", &reason)
+            }
         })?;
-        let Some(o) = json.as_object() else {
-            return Err(one(
-                "(root)",
-                "不是 butie 政策包（应为 JSON 对象）".into(),
-                "not a butie policy pack (expected a JSON object)".into(),
-            ));
-        };
-        if o.get("format").and_then(Json::as_str) != Some(PACK_FORMAT) {
-            return Err(one(
-                "format",
-                format!("不是 butie 政策包（format 应为 \"{PACK_FORMAT}\"）"),
-                format!("not a butie policy pack (format must be \"{PACK_FORMAT}\")"),
-            ));
-        }
-        match o.get("schema_version") {
-            Some(v) if v.as_u64() == Some(PACK_SCHEMA_VERSION) => {}
-            v => {
-                let shown = v.map_or("none".to_string(), Json::to_string);
+        let o = match json.as_object() {
+            Some(o) if o.get("format").and_then(Json::as_str) == Some(PACK_FORMAT) => o,
+            _ => {
                 return Err(one(
-                    "schema_version",
-                    format!(
-                        "未知的政策包版本 {shown}：本程序读取版本 {PACK_SCHEMA_VERSION}（可能由更新版本的 butie 生成）"
-                    ),
-                    format!(
-                        "unknown pack schema_version {shown}: this engine reads version {PACK_SCHEMA_VERSION} (made by a newer butie?)"
-                    ),
+                    "format",
+                    "不是 butie 政策包",
+                    "not a butie policy pack",
+                    " (format \"butie-pack\")",
                 ));
             }
-        }
-        let stated = o.get("hash").and_then(Json::as_str).unwrap_or_default();
-        let actual = content_hash(&json).map_err(|m| one("(root)", m.zh, m.en))?;
-        if stated != actual {
-            let (zh, en) = if stated.is_empty() {
-                (
-                    "缺少内容哈希 hash".to_string(),
-                    "no content hash".to_string(),
-                )
-            } else {
-                (
-                    format!("内容与哈希不符（文件生成后被修改？）：文件写 {stated}，实际 {actual}"),
-                    format!(
-                        "the content does not match its hash (changed after it was made?): the file says {stated}, the content is {actual}"
-                    ),
-                )
-            };
-            return Err(one("hash", zh, en));
+        };
+        if o.get("schema_version").and_then(Json::as_u64) != Some(PACK_SCHEMA_VERSION) {
+            let shown = o
+                .get("schema_version")
+                .map_or("none".into(), Json::to_string);
+            return Err(one(
+                "schema_version",
+                "未知的政策包版本（本程序读取版本 1；可能由更新版本的 butie 生成）：",
+                "unknown pack schema_version (this engine reads version 1; made by a newer butie?): ",
+                &shown,
+            ));
         }
         let mut f = Fields {
             label,
@@ -361,32 +362,33 @@ impl Pack {
         }
         let description = f.string(o, "", "description", true).unwrap_or_default();
         let engine = f.string(o, "", "engine", false).unwrap_or_default();
+        let hash = f.string(o, "", "hash", false).unwrap_or_default();
         let mut overrides = Vec::new();
-        match o.get("overrides") {
-            None => {}
-            Some(Json::Array(items)) => {
-                for (i, item) in items.iter().enumerate() {
-                    let path = format!("overrides[{i}]");
-                    let Some(io) = f.object(item, &path) else {
-                        continue;
-                    };
-                    f.no_other_keys(io, &path, &["document", "reason"]);
-                    let document = f.string(io, &path, "document", false);
-                    let reason = f.string(io, &path, "reason", false);
-                    if let (Some(document), Some(reason)) = (document, reason) {
-                        overrides.push(Override { document, reason });
-                    }
-                }
+        for (i, item) in f.array(o, "overrides").iter().enumerate() {
+            let path = format!("overrides[{i}]");
+            let Some(io) = f.object(item, &path) else {
+                continue;
+            };
+            f.no_other_keys(io, &path, &["document", "reason"]);
+            let document = f.string(io, &path, "document", false);
+            let reason = f.string(io, &path, "reason", false);
+            if let (Some(document), Some(reason)) = (document, reason) {
+                overrides.push(Override { document, reason });
             }
-            Some(_) => f.push("overrides", t("应为数组", "expected an array")),
         }
-        let documents = f.files(o, "documents");
-        let catalogue = match o.get("catalogue") {
-            None | Some(Json::Null) => None,
-            Some(v) => f.file(v, "catalogue"),
-        };
-        let sources = f.files(o, "sources");
-        let cases = f.files(o, "cases");
+        // The source form: read by the tools that compile it again (the page does not).
+        #[cfg(feature = "authoring")]
+        let (documents, catalogue, sources, cases) = (
+            f.files(o, "documents"),
+            match o.get("catalogue") {
+                None | Some(Json::Null) => None,
+                Some(v) => f.file(v, "catalogue"),
+            },
+            f.files(o, "sources"),
+            f.files(o, "cases"),
+        );
+        #[cfg(not(feature = "authoring"))]
+        let (documents, catalogue, sources, cases) = (Vec::new(), None, Vec::new(), Vec::new());
         let (mut compiled_format, mut compiled_data) = (String::new(), String::new());
         match o.get("compiled") {
             Some(v) => {
@@ -398,17 +400,24 @@ impl Pack {
             }
             None => f.push("compiled", t("缺少此项", "missing")),
         }
+        let canonical = canonical_json(&json, Some("hash")).map_err(|m| {
+            vec![PackError {
+                file: label.to_string(),
+                path: "(root)".into(),
+                message: m,
+            }]
+        })?;
         if !f.errs.is_empty() {
             return Err(f.errs);
         }
-        Ok(Pack {
+        let pack = Pack {
             label: label.to_string(),
             name,
             author,
             created,
             description,
             engine,
-            hash: actual,
+            hash,
             overrides,
             documents,
             catalogue,
@@ -416,7 +425,37 @@ impl Pack {
             cases,
             compiled_format,
             compiled_data,
-        })
+        };
+        Ok((pack, canonical))
+    }
+
+    /// The pack, when `digest` (the SHA-256 of the canonical text [`Pack::parse`] returned)
+    /// is the hash it states.
+    pub fn verify(self, digest: &[u8]) -> Result<Pack, Vec<PackError>> {
+        let actual = format!("sha256:{}", hash::hex(digest));
+        if self.hash == actual {
+            return Ok(self);
+        }
+        Err(vec![PackError::new(
+            &self.label,
+            "hash",
+            format!(
+                "内容与哈希不符（文件生成后被修改？）：文件写 {}，实际 {actual}",
+                self.hash
+            ),
+            format!(
+                "the content does not match its hash (changed after it was made?): the file says {}, the content is {actual}",
+                self.hash
+            ),
+        )])
+    }
+
+    /// [`Pack::parse`] and [`Pack::verify`], hashing with Rust's SHA-256.
+    #[cfg(feature = "loader")]
+    pub fn read(label: &str, text: &str) -> Result<Pack, Vec<PackError>> {
+        use sha2::Digest as _;
+        let (pack, canonical) = Pack::parse(label, text)?;
+        pack.verify(&sha2::Sha256::digest(canonical.as_bytes()))
     }
 
     /// Whether the compiled section was written by this engine (else it must be compiled again
@@ -559,7 +598,7 @@ mod tests {
         assert!(e[0].path.starts_with("line 1, column"), "{e:?}");
         assert!(e[0].message.en.contains("truncated"), "{e:?}");
         let e = Pack::read("x.butie.json", "[]").unwrap_err();
-        assert_eq!(e[0].path, "(root)");
+        assert_eq!(e[0].path, "format");
         let e = Pack::read("x.butie.json", r#"{"format":"other"}"#).unwrap_err();
         assert_eq!(e[0].path, "format");
         let e = Pack::read(
@@ -568,13 +607,19 @@ mod tests {
         )
         .unwrap_err();
         assert_eq!(e[0].path, "schema_version");
-        assert!(e[0].message.en.contains("unknown pack schema_version 2"));
+        assert!(e[0].message.en.contains("unknown pack schema_version"));
+        assert!(e[0].message.en.ends_with(": 2"));
         let e = Pack::read(
             "x.butie.json",
             r#"{"format":"butie-pack","schema_version":1,"hash":"sha256:00"}"#,
         )
         .unwrap_err();
-        assert_eq!(e[0].path, "hash");
+        // Every missing field is named (a wrong hash: see the CLI's tests).
+        let paths: Vec<&str> = e.iter().map(|e| e.path.as_str()).collect();
+        assert!(
+            paths.contains(&"name") && paths.contains(&"compiled"),
+            "{paths:?}"
+        );
         let big = " ".repeat(MAX_PACK_BYTES + 1);
         let e = Pack::read("big.butie.json", &big).unwrap_err();
         assert!(e[0].message.en.contains("too large"), "{e:?}");

@@ -98,6 +98,10 @@ pub struct Policy {
     pub one_award_per_project: Option<usize>,
     /// The policy pack it came from (the pack's name); `None` for the built-in data.
     pub pack: Option<String>,
+    /// 16 hex digits of the SHA-256 of the document as compiled (its canonical JSON, merged
+    /// with what it amends): an amendment in a pack records its base's, so a page whose copy of
+    /// the base differs refuses it rather than mix two versions.
+    pub fingerprint: String,
 }
 
 /// Document metadata.

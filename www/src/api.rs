@@ -231,6 +231,40 @@ pub fn api_schema(which: &str) -> String {
     schema_text(which)
 }
 
+/// `butie.loadPolicies`: adds a policy pack (its JSON text; `label` names it in messages) to
+/// every widget and API call on the page. `{"pack": {name, hash, documents: [{id, district,
+/// relation, of}], facts_added, overrides, …}}`, or `{"error": "invalid_pack", "fields":
+/// [{path: "FILE: PLACE", message: {zh, en}}]}` with nothing changed. The same pack again is
+/// answered as loaded.
+pub async fn load_pack_text(text: &str, label: &str) -> String {
+    match crate::packs::add(text, label, crate::packs::Origin::Host).await {
+        Ok(pack) => {
+            let (Ok(set), Ok(base)) = (data::policy_set(), data::builtin_set()) else {
+                return no_data("the built-in data is missing");
+            };
+            let summary = butie::pack::describe::summary(set, base, &pack);
+            json!({ "pack": summary }).to_string()
+        }
+        Err(errors) => {
+            let fields: Vec<FieldProblem> = errors
+                .into_iter()
+                .map(|e| FieldProblem::new(format!("{}: {}", e.file, e.path), e.message))
+                .collect();
+            error_json("invalid_pack", &fields)
+        }
+    }
+}
+
+/// `butie.loadPolicies(pack)` and the widget's `pack` attribute: a Promise of the JSON text of
+/// [`load_pack_text`].
+#[wasm_bindgen]
+pub fn api_load_pack(text: String, label: String) -> js_sys::Promise {
+    crate::install_panic_hook();
+    wasm_bindgen_futures::future_to_promise(async move {
+        Ok(JsValue::from_str(&load_pack_text(&text, &label).await))
+    })
+}
+
 /// The engine version (`butie.version`).
 #[wasm_bindgen]
 pub fn api_version() -> String {

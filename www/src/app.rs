@@ -63,6 +63,8 @@ pub enum View {
     Batch,
     /// The snippet generator for consultants' sites.
     Embed,
+    /// Policy packs: load, list, remove.
+    Packs,
 }
 
 /// The calculator.
@@ -149,6 +151,15 @@ fn calculator(config: &AppConfig) -> Html {
                 dispatch.dispatch(Action::SetAsOf(date));
             }
             *seen = (*lang, as_of.clone());
+        });
+    }
+    // A policy pack added or removed: carry the inputs over to the new catalogue.
+    {
+        let dispatch = state.dispatcher();
+        use_effect_with((), move |()| {
+            let listener =
+                data::on_change(move |old| dispatch.dispatch(Action::PoliciesChanged(old)));
+            move || drop(listener)
         });
     }
     let view = use_state(|| View::Calculator);
@@ -260,6 +271,7 @@ fn calculator(config: &AppConfig) -> Html {
                     { tab(View::Calculator, i18n::VIEW_CALCULATOR, "view-calculator") }
                     { tab(View::Batch, i18n::VIEW_BATCH, "view-batch") }
                     { tab(View::Embed, i18n::VIEW_EMBED, "view-embed") }
+                    { tab(View::Packs, i18n::VIEW_PACKS, "view-packs") }
                 </nav>
             }
             // The page's main landmark; a widget leaves that to its host page.
@@ -442,6 +454,7 @@ fn tool_panel(view: View, lang: Lang, state: &crate::state::AppState) -> Option<
         View::Embed => {
             Some(html! { <crate::embed::EmbedPanel lang={lang} today={state.today.clone()} /> })
         }
+        View::Packs => Some(html! { <crate::pack_panel::PackPanel lang={lang} /> }),
         View::Calculator => None,
     }
 }

@@ -1,4 +1,10 @@
-//! The embedded policy set (catalogue + policies), parsed once per page and kept for its lifetime.
+//! The policy set the app evaluates with: the built-in one (compiled by build.rs, parsed once
+//! per page), or the built-in one with policy packs added (`packs.rs`). Sets are kept for the
+//! page's lifetime so every component can borrow them for `'static`; a change (a pack added
+//! or removed) makes a new set and tells every mounted app, which carries its inputs over.
+
+use std::cell::{Cell, RefCell};
+use std::rc::{Rc, Weak};
 
 use butie::PolicySet;
 use butie::catalogue::{FactDef, ListDef};
@@ -6,18 +12,61 @@ use butie::catalogue::{FactDef, ListDef};
 /// The policy set compiled by build.rs from `policies/*.toml`.
 const BUNDLE: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/policies.bin"));
 
+/// Called with the set that was active before a change.
+type Listener = dyn Fn(&'static PolicySet);
+
 thread_local! {
     /// Read on first use; leaked so every component can borrow it for `'static`.
-    static SET: &'static Result<PolicySet, String> =
+    static BUILTIN: &'static Result<PolicySet, String> =
         Box::leak(Box::new(PolicySet::from_bytes(BUNDLE).map_err(|e| e.to_string())));
+    /// The built-in set with packs, when packs are loaded.
+    static ACTIVE: Cell<Option<&'static PolicySet>> = const { Cell::new(None) };
+    static LISTENERS: RefCell<Vec<Weak<Listener>>> = const { RefCell::new(Vec::new()) };
 }
 
-/// The policy set, or the load error text (a build problem, never the user's input).
-pub fn policy_set() -> Result<&'static PolicySet, &'static str> {
-    SET.with(|set| match *set {
+/// The built-in policy set, or the load error text (a build problem, never the user's input).
+pub fn builtin_set() -> Result<&'static PolicySet, &'static str> {
+    BUILTIN.with(|set| match *set {
         Ok(set) => Ok(set),
         Err(error) => Err(error.as_str()),
     })
+}
+
+/// A new copy of the built-in set (read from the bundle again: cheaper in code than a copy).
+pub fn fresh_builtin() -> Result<PolicySet, String> {
+    PolicySet::from_bytes(BUNDLE).map_err(|e| e.to_string())
+}
+
+/// The policy set in use: the built-in one, with the loaded packs.
+pub fn policy_set() -> Result<&'static PolicySet, &'static str> {
+    match ACTIVE.with(Cell::get) {
+        Some(set) => Ok(set),
+        None => builtin_set(),
+    }
+}
+
+/// Makes `set` the one in use (`None`: the built-in one) and tells the listeners. The old set
+/// stays alive (components may still borrow it); packs change rarely.
+pub fn replace(set: Option<PolicySet>) {
+    let Ok(old) = policy_set() else { return };
+    let new = set.map(|s| &*Box::leak(Box::new(s)));
+    ACTIVE.with(|a| a.set(new));
+    let listeners: Vec<Rc<Listener>> = LISTENERS.with(|l| {
+        let mut l = l.borrow_mut();
+        l.retain(|w| w.strong_count() > 0);
+        l.iter().filter_map(Weak::upgrade).collect()
+    });
+    for f in listeners {
+        f(old);
+    }
+}
+
+/// Calls `f` (with the previous set) whenever the set in use changes, as long as the returned
+/// handle is kept.
+pub fn on_change(f: impl Fn(&'static PolicySet) + 'static) -> Rc<Listener> {
+    let f: Rc<Listener> = Rc::new(f);
+    LISTENERS.with(|l| l.borrow_mut().push(Rc::downgrade(&f)));
+    f
 }
 
 /// The definition of a top-level fact.

@@ -86,6 +86,9 @@ pub enum Action {
     Reset,
     Notify(Option<Notice>),
     ShareLink(Option<String>),
+    /// The policy set changed (a pack added or removed; the old set given): the inputs are
+    /// carried over by id, values of facts no longer there are kept for later.
+    PoliciesChanged(&'static PolicySet),
 }
 
 impl Reducible for AppState {
@@ -162,6 +165,12 @@ impl Reducible for AppState {
             }
             Action::Notify(notice) => s.notice = notice,
             Action::ShareLink(link) => s.share_link = link,
+            Action::PoliciesChanged(old) => {
+                if let Some(cat) = cat {
+                    s.draft = Rc::new(Draft::from_stored(cat, &s.draft.to_stored(&old.catalogue)));
+                }
+                s.focus = None;
+            }
         }
         Rc::new(s)
     }

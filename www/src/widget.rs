@@ -133,16 +133,22 @@ fn read_options(text: &str) -> WidgetOptions {
 /// A mounted widget.
 #[wasm_bindgen]
 pub struct WidgetHandle {
+    inner: Rc<Mounted>,
+    /// Re-reads the attributes when a policy pack changes the districts there are.
+    _listener: Rc<dyn Fn(&'static PolicySet)>,
+}
+
+struct Mounted {
     app: RefCell<Option<AppHandle<App>>>,
     on_result: Callback<Rc<str>>,
     root: web_sys::Element,
+    /// The attributes last applied (JSON).
+    options: RefCell<String>,
 }
 
-#[wasm_bindgen]
-impl WidgetHandle {
-    /// Applies changed options (the same JSON as [`mount_widget`]).
-    pub fn update(&self, options_json: &str) {
-        let props = config(read_options(options_json), &self.on_result);
+impl Mounted {
+    fn apply(&self) {
+        let props = config(read_options(&self.options.borrow()), &self.on_result);
         match self.app.try_borrow_mut() {
             Ok(mut app) => {
                 if let Some(app) = app.as_mut() {
@@ -152,15 +158,24 @@ impl WidgetHandle {
             Err(_) => gloo::console::warn!("butie-calculator: update while busy; ignored"),
         }
     }
+}
+
+#[wasm_bindgen]
+impl WidgetHandle {
+    /// Applies changed options (the same JSON as [`mount_widget`]).
+    pub fn update(&self, options_json: &str) {
+        *self.inner.options.borrow_mut() = options_json.to_string();
+        self.inner.apply();
+    }
 
     /// Unmounts the app (the element was removed from the page).
     pub fn destroy(&self) {
-        if let Ok(mut app) = self.app.try_borrow_mut()
+        if let Ok(mut app) = self.inner.app.try_borrow_mut()
             && let Some(app) = app.take()
         {
             app.destroy();
         }
-        ROOTS.with(|roots| roots.borrow_mut().retain(|r| r != &self.root));
+        ROOTS.with(|roots| roots.borrow_mut().retain(|r| r != &self.inner.root));
     }
 }
 
@@ -191,10 +206,21 @@ pub fn mount_widget(
     let props = config(read_options(options_json), &on_result);
     ROOTS.with(|roots| roots.borrow_mut().push(root.clone()));
     let app = yew::Renderer::<App>::with_root_and_props(root.clone(), props).render();
-    WidgetHandle {
+    let inner = Rc::new(Mounted {
         app: RefCell::new(Some(app)),
         on_result,
         root,
+        options: RefCell::new(options_json.to_string()),
+    });
+    let weak = Rc::downgrade(&inner);
+    let listener = data::on_change(move |_| {
+        if let Some(m) = weak.upgrade() {
+            m.apply();
+        }
+    });
+    WidgetHandle {
+        inner,
+        _listener: listener,
     }
 }
 
