@@ -58,6 +58,7 @@ import {
   withPage,
 } from "./lib.mjs";
 import { registerEmbeddingTests } from "./embedding.mjs";
+import { registerPackTests } from "./packs.mjs";
 
 // ---------------------------------------------------------------- tests
 
@@ -576,5 +577,6 @@ for (const { width, height, name } of [
 }
 
 registerEmbeddingTests();
+registerPackTests();
 
 process.exitCode = await main();

@@ -52,6 +52,9 @@ pub struct AppConfig {
     /// Called with the result JSON (the contract) after every evaluation.
     #[prop_or_default]
     pub on_result: Option<Callback<Rc<str>>>,
+    /// A profile (JSON) to start from instead of the defaults (the authoring page's preview).
+    #[prop_or_default]
+    pub initial_profile: Option<Rc<str>>,
 }
 
 /// What the page shows below the masthead.
@@ -95,8 +98,10 @@ fn calculator(config: &AppConfig) -> Html {
     let set = data::policy_set().ok();
     let state = {
         let (lang, as_of, embedded) = (config.lang, config.as_of.clone(), config.embedded);
+        let profile = config.initial_profile.clone();
         use_reducer(move || match set {
-            Some(set) => AppState::init(set, lang, as_of.as_deref(), embedded),
+            Some(set) => AppState::init(set, lang, as_of.as_deref(), embedded)
+                .with_profile(set, profile.as_deref()),
             None => AppState::init_empty(lang),
         })
     };
@@ -116,9 +121,10 @@ fn calculator(config: &AppConfig) -> Html {
         .or_else(|| butie::date::parse_date(&state.today))
         .unwrap_or(butie::date::Date::MIN);
 
+    let set_id = set.map(crate::state::SetRef);
     let parsed = use_memo(
-        (state.draft.clone(), as_of_date),
-        move |(d, as_of)| match set {
+        (state.draft.clone(), as_of_date, set_id),
+        move |(d, as_of, _)| match set {
             Some(set) => draft::parse(set, d, *as_of),
             None => draft::Parsed::default(),
         },
@@ -128,10 +134,13 @@ fn calculator(config: &AppConfig) -> Html {
         compare_all: state.compare_all,
         allowed: config.districts.clone(),
     };
-    let outcome = use_memo((parsed.clone(), query), move |(parsed, query)| match set {
-        Some(set) => calc::run(set, &parsed.profile, query),
-        None => calc::Outcome::empty(query.clone()),
-    });
+    let outcome = use_memo(
+        (parsed.clone(), query, set_id),
+        move |(parsed, query, _)| match set {
+            Some(set) => calc::run(set, &parsed.profile, query),
+            None => calc::Outcome::empty(query.clone()),
+        },
+    );
 
     // Attributes changed after load (widget): the language and the as-of date follow them.
     {
@@ -153,13 +162,22 @@ fn calculator(config: &AppConfig) -> Html {
             *seen = (*lang, as_of.clone());
         });
     }
-    // A policy pack added or removed: carry the inputs over to the new catalogue.
+    // A policy pack added or removed: carry the inputs over to the new catalogue (told by the
+    // data, and checked on every render in case the change came before this app listened).
     {
         let dispatch = state.dispatcher();
         use_effect_with((), move |()| {
-            let listener =
-                data::on_change(move |old| dispatch.dispatch(Action::PoliciesChanged(old)));
+            let listener = data::on_change(move |_| dispatch.dispatch(Action::PoliciesChanged));
             move || drop(listener)
+        });
+    }
+    {
+        let dispatch = state.dispatcher();
+        let stale = set.map(crate::state::SetRef) != state.set;
+        use_effect_with(stale, move |stale| {
+            if *stale {
+                dispatch.dispatch(Action::PoliciesChanged);
+            }
         });
     }
     let view = use_state(|| View::Calculator);

@@ -50,7 +50,11 @@ pub fn policy_set() -> Result<&'static PolicySet, &'static str> {
 pub fn replace(set: Option<PolicySet>) {
     let Ok(old) = policy_set() else { return };
     let new = set.map(|s| &*Box::leak(Box::new(s)));
-    ACTIVE.with(|a| a.set(new));
+    let previous = ACTIVE.with(|a| a.replace(new));
+    #[cfg(feature = "studio")]
+    retire(previous);
+    #[cfg(not(feature = "studio"))]
+    let _ = previous;
     let listeners: Vec<Rc<Listener>> = LISTENERS.with(|l| {
         let mut l = l.borrow_mut();
         l.retain(|w| w.strong_count() > 0);
@@ -58,6 +62,34 @@ pub fn replace(set: Option<PolicySet>) {
     });
     for f in listeners {
         f(old);
+    }
+}
+
+/// The authoring page replaces its set on every successful edit: it frees the sets that went
+/// out of use [`KEPT`] replacements ago instead of keeping them all.
+#[cfg(feature = "studio")]
+const KEPT: usize = 8;
+
+#[cfg(feature = "studio")]
+thread_local! {
+    static RETIRED: RefCell<std::collections::VecDeque<&'static PolicySet>> =
+        const { RefCell::new(std::collections::VecDeque::new()) };
+}
+
+#[cfg(feature = "studio")]
+fn retire(set: Option<&'static PolicySet>) {
+    let Some(set) = set else { return };
+    let old = RETIRED.with(|r| {
+        let mut r = r.borrow_mut();
+        r.push_back(set);
+        (r.len() > KEPT).then(|| r.pop_front()).flatten()
+    });
+    if let Some(old) = old {
+        // SAFETY: `old` was leaked by `replace` from a `Box` and is no longer `ACTIVE`; it
+        // went out of use KEPT replacements ago — each after a debounced, re-rendered edit —
+        // and nothing keeps a set beyond a render (components read `policy_set()` each time;
+        // their state holds owned values only), so no reference to it is alive.
+        drop(unsafe { Box::from_raw(std::ptr::from_ref(old).cast_mut()) });
     }
 }
 

@@ -36,6 +36,8 @@ mod results;
 mod share;
 mod state;
 mod storage;
+#[cfg(feature = "studio")]
+mod studio;
 mod summary_bar;
 mod toolbar;
 mod view;
@@ -105,11 +107,16 @@ pub fn start() -> Result<(), JsValue> {
     // Parse the policies now (once per page), so the phase shows on its own, with the policy
     // packs the page ships and the ones the user added (before the saved inputs are read).
     let _ = data::policy_set();
+    #[cfg(not(feature = "studio"))]
     packs::init_page();
     mark("butie:policies-loaded");
     while let Some(child) = root.first_child() {
         root.remove_child(&child)?;
     }
+    // The authoring page mounts the studio (its preview is the app).
+    #[cfg(feature = "studio")]
+    studio::mount(root);
+    #[cfg(not(feature = "studio"))]
     yew::Renderer::<App>::with_root_and_props(root, AppConfig::default()).render();
     Ok(())
 }

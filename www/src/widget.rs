@@ -116,6 +116,7 @@ fn config(o: WidgetOptions, on_result: &Callback<Rc<str>>) -> AppConfig {
         consultant: o.consultant,
         contact: o.contact,
         on_result: Some(on_result.clone()),
+        initial_profile: None,
     }
 }
 

@@ -29,6 +29,10 @@
 //!   inlined into `www/widget/embed.html`), options from the URL fragment.
 //! - `dist/butie-embed-host.js`: the host page's helper that resizes the iframe
 //!   (`www/widget/embed-host.js`, copied).
+//! - `dist/butie-studio.html`: the authoring page for policy packs, one self-contained file
+//!   like `butie.html` from its own template (`www/studio/index.html`) and its own wasm build
+//!   ([`STUDIO_FEATURES`]: the policy compiler, the TOML and YAML readers, the quote check),
+//!   which the calculator pages never carry.
 //! - `examples/*` copied as they are (the sample host pages, served next to the
 //!   widget by `cargo xtask serve` and used by the browser tests).
 //!
@@ -74,6 +78,9 @@ const WASM_OPT_LEVEL: &str = "z";
 pub const WIDGET_FILE: &str = "butie-widget.js";
 pub const EMBED_FILE: &str = "embed.html";
 pub const EMBED_HOST_FILE: &str = "butie-embed-host.js";
+/// The authoring page in `dist/` and its template.
+pub const STUDIO_FILE: &str = "butie-studio.html";
+const STUDIO_TEMPLATE: &str = "www/studio/index.html";
 /// The comment in `www/widget/embed.html` replaced by the inlined widget script.
 const WIDGET_MARKER: &str = "<!-- butie:widget -->";
 /// How wasm-bindgen's `no-modules` glue starts: it defines `wasm_bindgen`.
@@ -114,6 +121,7 @@ pub fn dist() -> Result<Dist> {
     let started = Instant::now();
     let wasm_path = build_wasm(PAGE_FEATURES, "page")?;
     let widget_wasm_path = build_wasm(WIDGET_FEATURES, "widget")?;
+    let studio_wasm_path = build_wasm(STUDIO_FEATURES, "studio")?;
     let build_time = started.elapsed();
 
     let started = Instant::now();
@@ -121,6 +129,8 @@ pub fn dist() -> Result<Dist> {
     let (glue, wasm) = bindgen(&wasm_path, &scratch, Glue::Web)?;
     let widget_scratch = wasm_path.with_file_name("xtask-bindgen-widget");
     let (widget_glue, widget_wasm) = bindgen(&widget_wasm_path, &widget_scratch, Glue::Widget)?;
+    let studio_scratch = wasm_path.with_file_name("xtask-bindgen-studio");
+    let (studio_glue, studio_wasm) = bindgen(&studio_wasm_path, &studio_scratch, Glue::Web)?;
     let bindgen_time = started.elapsed();
 
     let wasm_file = format!("{STEM}_bg.wasm");
@@ -129,11 +139,20 @@ pub fn dist() -> Result<Dist> {
         .and_then(|page| csp::with_policy(&page, csp::Reach::SameOrigin))
         .with_context(|| format!("in {}", template_path.display()))?;
     let started = Instant::now();
-    let (packed, widget_packed) = deflate_both(&wasm, &widget_wasm)?;
+    let (packed, widget_packed, studio_packed) = deflate_all(&wasm, &widget_wasm, &studio_wasm)?;
     let deflate_time = started.elapsed();
     let single = inject(&template, &single_file_script(&glue, &packed)?)
         .and_then(|page| csp::with_policy(&page, csp::Reach::Nothing))
         .with_context(|| format!("in {}", template_path.display()))?;
+    let studio_template_path = root.join(STUDIO_TEMPLATE);
+    let studio_template = std::fs::read_to_string(&studio_template_path)
+        .with_context(|| format!("cannot read {}", studio_template_path.display()))?;
+    let studio = inject(
+        &studio_template,
+        &single_file_script(&studio_glue, &studio_packed)?,
+    )
+    .and_then(|page| csp::with_policy(&page, csp::Reach::Nothing))
+    .with_context(|| format!("in {STUDIO_TEMPLATE}"))?;
 
     let widget_dir = root.join("www").join("widget");
     let read = |name: &str| {
@@ -163,6 +182,7 @@ pub fn dist() -> Result<Dist> {
         (WIDGET_FILE.to_string(), widget.as_bytes()),
         (EMBED_FILE.to_string(), embed.as_bytes()),
         (EMBED_HOST_FILE.to_string(), embed_host.as_bytes()),
+        (STUDIO_FILE.to_string(), studio.as_bytes()),
     ];
     for (name, _) in &examples {
         ensure!(
@@ -195,6 +215,7 @@ pub fn dist() -> Result<Dist> {
         (WIDGET_FILE, widget.as_bytes()),
         (EMBED_FILE, embed.as_bytes()),
         (EMBED_HOST_FILE, embed_host.as_bytes()),
+        (STUDIO_FILE, studio.as_bytes()),
     ] {
         println!(
             "  {name:<20} {}   gzip {}",
@@ -218,6 +239,8 @@ pub fn dist() -> Result<Dist> {
 pub const PAGE_FEATURES: &str = "consultant-tools";
 /// Cargo features of the widget's wasm (`butie-widget.js`, `embed.html`).
 pub const WIDGET_FEATURES: &str = "js-api";
+/// Cargo features of the authoring page's wasm (`butie-studio.html`).
+pub const STUDIO_FEATURES: &str = "studio";
 
 /// Runs `cargo build` for the front end with `features` and returns a copy of the `.wasm`
 /// it wrote, named after `tag` (the next build overwrites cargo's own file).
@@ -375,15 +398,17 @@ fn deflate(bytes: &[u8]) -> Result<Vec<u8>> {
     Ok(out)
 }
 
-/// [`deflate`] of the page's and the widget's wasm, on two threads.
-fn deflate_both(page: &[u8], widget: &[u8]) -> Result<(Vec<u8>, Vec<u8>)> {
+/// [`deflate`] of the page's, the widget's and the authoring page's wasm, on threads.
+fn deflate_all(page: &[u8], widget: &[u8], studio: &[u8]) -> Result<(Vec<u8>, Vec<u8>, Vec<u8>)> {
     std::thread::scope(|scope| {
         let page = scope.spawn(|| deflate(page));
-        let widget = deflate(widget)?;
-        let page = page
-            .join()
-            .map_err(|_| anyhow::anyhow!("deflate thread panicked"))??;
-        Ok((page, widget))
+        let widget = scope.spawn(|| deflate(widget));
+        let studio = deflate(studio)?;
+        let join = |h: std::thread::ScopedJoinHandle<'_, Result<Vec<u8>>>| {
+            h.join()
+                .map_err(|_| anyhow::anyhow!("deflate thread panicked"))?
+        };
+        Ok((join(page)?, join(widget)?, studio))
     })
 }
 
