@@ -1,5 +1,6 @@
 //! Golden cases: expected results written by hand from the policy texts
-//! (`policies/sources/*.txt`), kept as data in `tests/cases/<district>/*.yaml`.
+//! (`policies/sources/*.txt`), kept as data in `tests/cases/<district>/*.yaml`, run by the rule
+//! core's case runner (`butie::cases`, which `butie check` runs policy packs' cases with).
 //!
 //! The expected figures are derived from the source sentences, never copied from the
 //! engine's output. A failing case means the engine (or the policy data) and the text

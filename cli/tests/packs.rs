@@ -342,3 +342,44 @@ fn bad_pack_files_are_refused_naming_the_place() {
     assert_eq!(o.status.code(), Some(2));
     assert!(text(&o).contains("already loaded"), "{}", text(&o));
 }
+
+#[test]
+fn built_packs_fit_the_documented_schema() {
+    // docs/schema/pack.schema.json is written by hand: its fields are the ones packs have.
+    let dir = scratch("schema");
+    let pack: Value =
+        serde_json::from_str(&std::fs::read_to_string(built_pack(&dir)).unwrap()).unwrap();
+    let schema: Value = serde_json::from_str(
+        &std::fs::read_to_string(root().join("docs/schema/pack.schema.json")).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(schema["additionalProperties"], false);
+    let properties = schema["properties"].as_object().unwrap();
+    let keys = pack.as_object().unwrap();
+    for k in keys.keys() {
+        assert!(properties.contains_key(k), "`{k}` is not in the schema");
+    }
+    for r in schema["required"].as_array().unwrap() {
+        assert!(
+            keys.contains_key(r.as_str().unwrap()),
+            "required `{r}` missing"
+        );
+    }
+    assert_eq!(pack["format"], schema["properties"]["format"]["const"]);
+    assert_eq!(
+        pack["schema_version"],
+        schema["properties"]["schema_version"]["const"]
+    );
+    let file_keys: Vec<&String> = schema["$defs"]["file"]["properties"]
+        .as_object()
+        .unwrap()
+        .keys()
+        .collect();
+    for f in pack["documents"].as_array().unwrap() {
+        let mut k: Vec<&String> = f.as_object().unwrap().keys().collect();
+        k.sort();
+        assert_eq!(k, file_keys);
+    }
+    let compiled: Vec<&String> = pack["compiled"].as_object().unwrap().keys().collect();
+    assert_eq!(compiled, ["data", "format"]);
+}

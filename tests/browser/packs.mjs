@@ -14,6 +14,7 @@ import path from "node:path";
 import {
   ROOT,
   STRICT_CSP,
+  accessibilityViolations,
   cli,
   distFileUrl,
   expectApp,
@@ -251,5 +252,60 @@ export function registerPackTests() {
     } finally {
       await fs.rm(dir, { recursive: true, force: true });
     }
+  }, { cli: true });
+
+  test("packs: the studio cannot reach the network; the studio and the packs view pass axe-core", async () => {
+    // Its own CSP, as the other pages: no fetch, no injected script.
+    const refused = [/Refused to/, /Content Security Policy/, /Failed to fetch/, /ERR_/];
+    await withPage({ allowedProblems: refused }, async ({ page }) => {
+      await page.goto(distFileUrl("butie-studio.html"));
+      await page.getByTestId("studio-source").waitFor();
+      const seen = await page.evaluate(async () => {
+        const fetched = await fetch("http://127.0.0.1:9/x").then(() => "sent", () => "refused");
+        const script = document.createElement("script");
+        script.textContent = "window.__butieInjected = true;";
+        document.body.append(script);
+        await new Promise((r) => setTimeout(r, 200));
+        const meta = document.querySelector('meta[http-equiv="Content-Security-Policy"]')?.content ?? "";
+        return { fetched, injected: window.__butieInjected === true, meta };
+      });
+      assert.equal(seen.fetched, "refused");
+      assert.equal(seen.injected, false);
+      assert.match(seen.meta, /default-src 'none'/);
+      assert.doesNotMatch(seen.meta, /connect-src/);
+    });
+    await withPage({ bypassCSP: true }, async ({ page }) => {
+      await page.goto(distFileUrl("butie-studio.html"));
+      await page.getByTestId("studio-source").waitFor();
+      await edit(page, "source", await read("sources/fictional-hongkou.txt"));
+      await edit(page, "manifest", await read("pack.toml"));
+      await edit(page, "facts", await read("facts.toml"));
+      await edit(page, "policy", (await read("hongkou-fictional-2025.toml")).replace("一次性奖励10万元", "一次性奖励15万元"));
+      await edit(page, "cases", await read("cases/hongkou.yaml"));
+      await page.getByTestId("studio-quotes-missing").waitFor({ timeout: 20_000 });
+      assert.deepEqual(await accessibilityViolations(page), [], "the studio with problems");
+      await page.getByTestId("studio-tab-source").click();
+      await page.getByTestId("studio-preview-case").selectOption({ index: 1 });
+      assert.deepEqual(await accessibilityViolations(page), [], "the studio, source view and preview");
+    });
+    await withPage({ bypassCSP: true }, async ({ page }) => {
+      const dir = await fs.mkdtemp(path.join(os.tmpdir(), "butie-packs-a11y-"));
+      try {
+        const good = path.join(dir, "hongkou-fictional.butie.json");
+        await cli(["pack", PACK_DIR, "-o", good, "--created", "2026-12-02"]);
+        const bad = path.join(dir, "edited.butie.json");
+        await fs.writeFile(bad, (await fs.readFile(good, "utf8")).replace("5万元", "50万元"));
+        await page.goto(distFileUrl("butie.html"));
+        await expectApp(page);
+        await page.getByTestId("view-packs").click();
+        await page.getByTestId("pack-file").setInputFiles(good);
+        await page.getByTestId("pack-added").waitFor();
+        await page.getByTestId("pack-file").setInputFiles(bad);
+        await page.getByTestId("pack-refused").waitFor();
+        assert.deepEqual(await accessibilityViolations(page), [], "the packs view, a pack listed, one refused");
+      } finally {
+        await fs.rm(dir, { recursive: true, force: true });
+      }
+    });
   }, { cli: true });
 }

@@ -40,6 +40,7 @@ const TAB_POLICY: Tr = Tr("政策文件", "Policy file");
 const TAB_FACTS: Tr = Tr("新增字段", "Added facts");
 const TAB_CASES: Tr = Tr("测试用例", "Cases");
 const TAB_MANIFEST: Tr = Tr("政策包信息", "Pack details");
+const CHECKS: Tr = Tr("检查", "Checks");
 const PROBLEMS: Tr = Tr("问题", "Problems");
 const NO_PROBLEMS: Tr = Tr(
     "没有问题：引文全部在原文中，用例全部通过。",
@@ -47,6 +48,7 @@ const NO_PROBLEMS: Tr = Tr(
 );
 const QUOTES: Tr = Tr("引文", "Quotes");
 const CASES: Tr = Tr("用例", "Cases");
+const QUOTES_MARKED: Tr = Tr("原文（已找到的引文已标出）", "The text, with the quotes found marked");
 const NOT_FOUND: Tr = Tr("未在原文中找到的引文", "Quotes not found in the text");
 const PREVIEW: Tr = Tr(
     "预览（加上此政策包的计算器）",
@@ -259,8 +261,8 @@ fn editor(p: &EditorProps) -> Html {
     }
 }
 
-/// The source text with the quotes found in it marked.
-fn highlighted(text: &str, c: &Checked) -> Html {
+/// The source text with the quotes found in it marked (a scrollable region, reachable by key).
+fn highlighted(text: &str, c: &Checked, label: &'static str) -> Html {
     let mut found: Vec<(std::ops::Range<usize>, &str)> = c
         .quotes
         .iter()
@@ -280,7 +282,10 @@ fn highlighted(text: &str, c: &Checked) -> Html {
         at = r.end;
     }
     parts.push(html! { { &text[at..] } });
-    html! { <pre class="source-view" data-testid="studio-source-view">{ for parts }</pre> }
+    html! {
+        <pre class="source-view" tabindex="0" role="region" aria-label={label}
+            data-testid="studio-source-view">{ for parts }</pre>
+    }
 }
 
 /// Runs `f` after `ms` of quiet (a newer call cancels it through `generation`).
@@ -497,10 +502,11 @@ pub fn studio() -> Html {
                             Tab::Manifest => "studio-manifest",
                         }} label={TABS.iter().find(|(t, _, _)| *t == current).map_or("", |(_, tr, _)| tr.get(l))} />
                     if current == Tab::Source {
-                        { highlighted(&checked_work.source, &checked) }
+                        { highlighted(&checked_work.source, &checked, QUOTES_MARKED.get(l)) }
                     }
                 </div>
                 <aside class="studio-checks" aria-live="polite">
+                    <h2>{ CHECKS.get(l) }</h2>
                     <p class="counts" data-testid="studio-counts">
                         { format!("{} {} · {} {quotes_ok}/{} · {} {cases_ok}/{}", PROBLEMS.get(l), checked.problems.len(),
                             QUOTES.get(l), checked.quotes.len(), CASES.get(l), checked.cases.len()) }
