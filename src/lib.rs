@@ -18,6 +18,7 @@ pub mod expr;
 #[cfg(feature = "toml")]
 pub mod files;
 pub mod format;
+pub mod json;
 pub mod lifecycle;
 pub mod listing;
 pub mod money;
@@ -34,6 +35,7 @@ pub mod set;
 #[cfg(feature = "authoring")]
 pub mod spans;
 pub mod text;
+pub mod typed;
 pub mod words;
 
 pub use error::{LoadError, LoadErrors};

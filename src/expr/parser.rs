@@ -88,7 +88,7 @@ impl<'a> Parser<'a> {
         Err(ExprError {
             message: msg.into(),
             column: col,
-            source_text: self.src.to_string(),
+            source_text: excerpt(self.src),
         })
     }
 
@@ -171,7 +171,7 @@ impl<'a> Parser<'a> {
             return self.err(
                 col,
                 format!(
-                    "the condition nests more than {} levels deep",
+                    "the condition nests more than {} levels deep (parentheses, `not`, `any(…)`)",
                     crate::nesting::MAX_NESTING
                 ),
             );
@@ -468,6 +468,18 @@ impl<'a> Parser<'a> {
     }
 }
 
+/// The condition as quoted in errors: whole, or its start when it is very long.
+fn excerpt(src: &str) -> String {
+    const SHOWN: usize = 100;
+    let n = src.chars().count();
+    if n <= SHOWN {
+        src.to_string()
+    } else {
+        let head: String = src.chars().take(SHOWN).collect();
+        format!("{head}… ({n} characters)")
+    }
+}
+
 fn single(mut v: Vec<(Sign, Raw)>) -> Option<Raw> {
     if v.len() == 1 {
         v.pop().map(|(_, r)| r)
@@ -499,5 +511,37 @@ pub(crate) fn ty_of(cat: &Catalogue, op: Operand) -> Ty {
         FactKind::Dates => Ty::Dates,
         FactKind::Text => Ty::Text,
         FactKind::Enum => Ty::Enum(op),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::nesting::MAX_NESTING;
+    use crate::set::PolicySet;
+
+    #[test]
+    fn nesting_is_limited_not_a_stack_overflow() {
+        let set = PolicySet::embedded().expect("embedded");
+        let scope = Scope {
+            cat: &set.catalogue,
+            item_list: None,
+        };
+        let nested = |n: usize| format!("{}credit_good{}", "(".repeat(n), ")".repeat(n));
+        assert!(parse_cond(&nested(MAX_NESTING as usize - 1), &scope).is_ok());
+        for src in [
+            nested(100_000),
+            format!("{}credit_good", "not ".repeat(100_000)),
+        ] {
+            let e = parse_cond(&src, &scope).expect_err("too deep");
+            assert!(
+                e.message.contains("nests more than 32 levels"),
+                "{}",
+                e.message
+            );
+            assert!(e.to_string().len() < 400, "the error quotes an excerpt");
+        }
+        let flat = vec!["credit_good"; 10_000].join(" and ");
+        assert!(parse_cond(&flat, &scope).is_ok(), "long but flat is fine");
     }
 }

@@ -38,6 +38,7 @@ import {
   AS_OF,
   ROOT,
   accessibilityViolations,
+  cli,
   openEverything,
   REALISTIC_VALUES,
   TITLE,
@@ -440,6 +441,10 @@ test("profile JSON export/import and results CSV/JSON export", async () => {
     const csv = await fs.readFile(files["results.csv"], "utf8");
     assert.ok(csv.startsWith("\ufeffas_of,mode,district"), "CSV with a BOM and a header");
     assert.match(csv, /putuo\.3\.4\.games,三（四）,网络游戏产品（获得版号并上线运营）,[^\n]*eligible_subject_to_review,eligible_subject_to_review,up_to,1000000\.00,100,true/);
+    // The same CSV as `butie evaluate --csv` on the exported profile (one writer, in the core).
+    const mode = csv.split("\n")[1].split(",")[1] === "compare_all" ? ["--compare"] : [];
+    const fromCli = await cli(["evaluate", files["profile.json"], "--as-of", AS_OF, "--csv", ...mode]);
+    assert.equal(csv, "\ufeff" + fromCli, "the page's results CSV is the CLI's");
     // Import into a fresh browser.
     await withPage({}, async ({ page }) => {
       await page.goto(distFileUrl("butie.html"));
@@ -458,7 +463,7 @@ test("profile JSON export/import and results CSV/JSON export", async () => {
   } finally {
     await fs.rm(dir, { recursive: true, force: true });
   }
-});
+}, { cli: true });
 
 test("keyboard use: every control is labelled, clauses open with Enter", async () => {
   await withPage({}, async ({ page }) => {

@@ -110,6 +110,15 @@ pub fn run(set: &PolicySet, profile: &Profile, query: &Query) -> Outcome {
 }
 
 /// The result JSON (the contract), for downloads and the host's callback.
+/// The results as CSV, one row per clause and per item (the core's `clauses_csv`, as
+/// `butie evaluate --csv` prints it), with a BOM for spreadsheets.
+pub fn results_csv(set: &PolicySet, profile: &Profile, query: &Query) -> Result<String, String> {
+    let (mut opts, _) = options(set, profile, query);
+    opts.hints = false;
+    let report = butie::evaluate(set, profile, &opts).map_err(|e| e.to_string())?;
+    Ok(butie::batch::clauses_csv(set, &report, true))
+}
+
 pub fn report_json(
     set: &PolicySet,
     profile: &Profile,

@@ -24,6 +24,11 @@ thread_local! {
     static LISTENERS: RefCell<Vec<Weak<Listener>>> = const { RefCell::new(Vec::new()) };
 }
 
+/// The compiled policy bundle (the batch module decodes the same bytes).
+pub fn bundle() -> &'static [u8] {
+    BUNDLE
+}
+
 /// The built-in policy set, or the load error text (a build problem, never the user's input).
 pub fn builtin_set() -> Result<&'static PolicySet, &'static str> {
     BUILTIN.with(|set| match *set {

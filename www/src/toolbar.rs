@@ -113,21 +113,29 @@ pub fn toolbar(props: &ToolbarProps) -> Html {
                 &butie::date::fmt_date(outcome.query.as_of),
                 "json",
             );
-            if let Err(e) = export::download(&name, "application/json", &text) {
+            if let Err(e) = export::download(&name, "application/json", text.as_bytes()) {
                 failed(&dispatch, i18n::EXPORT_FAILED, export::js_error(&e));
             }
         })
     };
     let export_csv = {
         let dispatch = dispatch.clone();
+        let parsed = props.parsed.clone();
         let outcome = props.outcome.clone();
         Callback::from(move |_| {
-            let Ok(view) = &outcome.view else { return };
-            let name = export::file_name("results", &view.as_of, "csv");
-            if let Err(e) =
-                export::download(&name, "text/csv;charset=utf-8", &export::results_csv(view))
-            {
-                failed(&dispatch, i18n::EXPORT_FAILED, export::js_error(&e));
+            let Ok(set) = data::policy_set() else { return };
+            let name = export::file_name(
+                "results",
+                &butie::date::fmt_date(outcome.query.as_of),
+                "csv",
+            );
+            let result =
+                crate::calc::results_csv(set, &parsed.profile, &outcome.query).and_then(|csv| {
+                    export::download(&name, "text/csv;charset=utf-8", csv.as_bytes())
+                        .map_err(|e| export::js_error(&e))
+                });
+            if let Err(e) = result {
+                failed(&dispatch, i18n::EXPORT_FAILED, e);
             }
         })
     };
@@ -144,7 +152,7 @@ pub fn toolbar(props: &ToolbarProps) -> Html {
                         &butie::date::fmt_date(outcome.query.as_of),
                         "json",
                     );
-                    export::download(&name, "application/json", &json)
+                    export::download(&name, "application/json", json.as_bytes())
                         .map_err(|e| export::js_error(&e))
                 });
             if let Err(e) = result {
