@@ -8,7 +8,7 @@ use crate::text::Text;
 use serde::Serialize;
 
 /// How a pack's document relates to the data it was loaded into.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum PackRelation {
     /// The first document of a district the data did not cover.

@@ -44,7 +44,8 @@ pub const MAX_PACK_BYTES: usize = 8 * 1024 * 1024;
 pub const PACK_EXTENSION: &str = ".butie.json";
 
 /// One problem with a pack: the file (or where it came from), the place inside it, and why.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// (Serialized: the page's second module, which reads packs, hands them to the first.)
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct PackError {
     /// The pack's file name, URL or other label (`hongkou.butie.json`).
     pub file: String,

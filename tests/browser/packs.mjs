@@ -195,6 +195,11 @@ export function registerPackTests() {
               assert.deepEqual(detail.pack.documents.map((d) => [d.id, d.relation]), [["hongkou-fictional-2025", "new_district"]]);
               assert.deepEqual(detail.pack.facts_added, ["incubator_resident"]);
             }
+            // The packs were read by the widget's second module, fetched once from beside it.
+            const extras = await page.evaluate(() =>
+              performance.getEntriesByType("resource").filter((e) => e.name.endsWith("/butie-widget-extras.js")).length,
+            );
+            assert.equal(extras, 1, "butie-widget-extras.js loaded once, for both widgets");
             // The district is there (its attribute now names a known district).
             await page.locator("#by-url").getByTestId("district-hongkou").waitFor();
             // The JS API gives the CLI's JSON.

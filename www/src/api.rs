@@ -236,13 +236,7 @@ pub fn api_schema(which: &str) -> String {
 /// answered as loaded.
 pub async fn load_pack_text(text: &str, label: &str) -> String {
     match crate::packs::add(text, label, crate::packs::Origin::Host).await {
-        Ok(pack) => {
-            let (Ok(set), Ok(base)) = (data::policy_set(), data::builtin_set()) else {
-                return no_data("the built-in data is missing");
-            };
-            let summary = butie::pack::describe::summary(set, base, &pack);
-            json!({ "pack": summary }).to_string()
-        }
+        Ok(summary) => json!({ "pack": &*summary }).to_string(),
         Err(errors) => {
             let fields: Vec<FieldProblem> = errors
                 .into_iter()

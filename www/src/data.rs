@@ -21,12 +21,19 @@ thread_local! {
         Box::leak(Box::new(PolicySet::from_bytes(BUNDLE).map_err(|e| e.to_string())));
     /// The built-in set with packs, when packs are loaded.
     static ACTIVE: Cell<Option<&'static PolicySet>> = const { Cell::new(None) };
+    /// Its bundle, for the second module (the batch evaluates with the packs too).
+    static ACTIVE_BUNDLE: Cell<Option<&'static [u8]>> = const { Cell::new(None) };
     static LISTENERS: RefCell<Vec<Weak<Listener>>> = const { RefCell::new(Vec::new()) };
 }
 
-/// The compiled policy bundle (the batch module decodes the same bytes).
-pub fn bundle() -> &'static [u8] {
+/// The built-in policy bundle.
+pub fn builtin_bundle() -> &'static [u8] {
     BUNDLE
+}
+
+/// The bundle of the set in use (the batch module decodes the same bytes).
+pub fn bundle() -> &'static [u8] {
+    ACTIVE_BUNDLE.with(Cell::get).unwrap_or(BUNDLE)
 }
 
 /// The built-in policy set, or the load error text (a build problem, never the user's input).
@@ -37,9 +44,17 @@ pub fn builtin_set() -> Result<&'static PolicySet, &'static str> {
     })
 }
 
-/// A new copy of the built-in set (read from the bundle again: cheaper in code than a copy).
-pub fn fresh_builtin() -> Result<PolicySet, String> {
-    PolicySet::from_bytes(BUNDLE).map_err(|e| e.to_string())
+/// Makes the set in `bundle` (from the second module: the built-in set with packs) the one in
+/// use; `None`: the built-in one.
+pub fn use_bundle(bundle: Option<Vec<u8>>) -> Result<(), String> {
+    let set = match &bundle {
+        Some(bytes) => Some(PolicySet::from_bytes(bytes).map_err(|e| e.to_string())?),
+        None => None,
+    };
+    let bundle = bundle.map(|b| &*Vec::leak(b));
+    ACTIVE_BUNDLE.with(|a| a.set(bundle));
+    replace(set);
+    Ok(())
 }
 
 /// The policy set in use: the built-in one, with the loaded packs.

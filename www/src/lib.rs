@@ -29,6 +29,7 @@ mod embed;
 mod export;
 mod form;
 mod i18n;
+mod lazy;
 #[cfg(feature = "consultant-tools")]
 mod pack_panel;
 mod packs;

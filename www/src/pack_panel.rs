@@ -5,7 +5,8 @@
 
 use butie::Lang;
 use butie::pack::PackError;
-use butie::pack::describe::documents;
+use butie::pack::describe::PackRelation;
+use serde_json::Value as Json;
 use yew::prelude::*;
 
 use crate::packs::{self, Origin};
@@ -22,6 +23,29 @@ fn problems(errors: &[PackError], lang: Lang) -> Html {
             <li>{ format!("{}: {}: {}", e.file, e.path, e.message.get(lang)) }</li>
         }) }</ul>
     }
+}
+
+/// A string of a pack's summary (`""` when absent).
+fn text(v: &Json) -> &str {
+    v.as_str().unwrap_or_default()
+}
+
+/// One of a pack's documents, in `lang`: district, number, title, relation.
+fn document(d: &Json, lang: Lang) -> String {
+    let key = match lang {
+        Lang::Zh => "zh",
+        Lang::En => "en",
+    };
+    let relation = serde_json::from_value::<PackRelation>(d["relation"].clone())
+        .map(|r| r.word().get(lang))
+        .unwrap_or_default();
+    format!(
+        "{} {}《{}》 · {relation} {}",
+        text(&d["district_name"][key]),
+        text(&d["doc_no"]),
+        text(&d["title"][key]),
+        text(&d["of"])
+    )
 }
 
 /// The policy-pack view.
@@ -43,10 +67,10 @@ pub fn pack_panel(props: &PackPanelProps) -> Html {
                 return;
             }
             wasm_bindgen_futures::spawn_local(async move {
-                let text = wasm_bindgen_futures::JsFuture::from(file.text()).await;
-                let text = text.ok().and_then(|t| t.as_string()).unwrap_or_default();
-                let added = packs::add(&text, &file.name(), Origin::User).await;
-                said.set(Some(added.map(|p| p.name.clone())));
+                let content = wasm_bindgen_futures::JsFuture::from(file.text()).await;
+                let content = content.ok().and_then(|t| t.as_string()).unwrap_or_default();
+                let added = packs::add(&content, &file.name(), Origin::User).await;
+                said.set(Some(added.map(|p| text(&p["name"]).to_string())));
                 changed.set(*changed + 1);
             });
         }
@@ -68,7 +92,7 @@ pub fn pack_panel(props: &PackPanelProps) -> Html {
                 .and_then(|f| f.get(0)),
         );
     });
-    let (Ok(set), Ok(base)) = (data::policy_set(), data::builtin_set()) else {
+    let Ok(base) = data::builtin_set() else {
         return Html::default();
     };
     let entry = |e: packs::Entry| {
@@ -80,19 +104,22 @@ pub fn pack_panel(props: &PackPanelProps) -> Html {
         let remove = {
             let (label, said, changed) = (e.label.clone(), said.clone(), changed.clone());
             Callback::from(move |_| {
-                if let Err(errors) = packs::remove(&label) {
-                    said.set(Some(Err(errors)));
-                }
-                changed.set(*changed + 1);
+                let (label, said, changed) = (label.clone(), said.clone(), changed.clone());
+                wasm_bindgen_futures::spawn_local(async move {
+                    if let Err(errors) = packs::remove(&label).await {
+                        said.set(Some(Err(errors)));
+                    }
+                    changed.set(*changed + 1);
+                });
             })
         };
-        let body = match &e.pack {
+        let body = match &e.summary {
             Some(p) => html! { <>
-                <strong>{ &p.name }</strong>{ format!(" · {} · {} · {} ", by.get(lang), p.author, p.created) }
-                <code data-testid="pack-hash">{ &p.hash }</code>
-                <ul>{ for documents(set, base, p).into_iter().map(|d| html! {
-                    <li>{ format!("{} {}《{}》 · {} {}", d.district_name.get(lang), d.doc_no.unwrap_or_default(),
-                        d.title.get(lang), d.relation.word().get(lang), d.of.unwrap_or_default()) }</li>
+                <strong>{ text(&p["name"]) }</strong>
+                { format!(" · {} · {} · {} ", by.get(lang), text(&p["author"]), text(&p["created"])) }
+                <code data-testid="pack-hash">{ text(&p["hash"]) }</code>
+                <ul>{ for p["documents"].as_array().into_iter().flatten().map(|d| html! {
+                    <li>{ document(d, lang) }</li>
                 }) }</ul>
             </> },
             None => html! { <>
@@ -101,7 +128,7 @@ pub fn pack_panel(props: &PackPanelProps) -> Html {
             </> },
         };
         html! {
-            <li class="pack" data-testid="pack" data-pack={e.pack.as_ref().map(|p| p.name.clone())}>
+            <li class="pack" data-testid="pack" data-pack={e.summary.as_ref().map(|p| text(&p["name"]).to_string())}>
                 { body }
                 if e.origin == Origin::User {
                     <button type="button" onclick={remove} data-testid="pack-remove">{ i18n::PACKS_REMOVE.get(lang) }</button>

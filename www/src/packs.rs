@@ -1,19 +1,21 @@
 //! Policy packs loaded into this page: the ones the site ships inside the page
 //! (`<script type="application/json" data-butie-pack>`), the ones the user imported (kept in
 //! this browser's localStorage, page only), and the ones a host page loads into the widget
-//! (its `pack` attribute, `butie.loadPolicies`). Every change builds the set anew from the
-//! built-in one (`PolicySet::with_packs`): a pack that does not load changes nothing — not the
-//! built-in documents, not the other packs, not the user's inputs. Hashes are checked with the
-//! browser's WebCrypto (measured against a Rust SHA-256 in docs/packs.md).
+//! (its `pack` attribute, `butie.loadPolicies`). Reading packs, checking their hashes and
+//! adding them to the built-in set happen in the second module (`www/batch`, loaded only when
+//! a pack is there); this side keeps the list and switches to the set it gets back. Every
+//! change builds the set anew from the built-in one: a pack that does not load changes
+//! nothing — not the built-in documents, not the other packs, not the user's inputs.
 
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use butie::pack::{Pack, PackError};
+use butie::pack::PackError;
 use gloo::storage::{LocalStorage, Storage};
-use wasm_bindgen::JsCast;
+use serde_json::Value as Json;
+use wasm_bindgen::{JsCast, JsValue};
 
-use crate::data;
+use crate::{data, lazy};
 
 /// Who added a pack.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -32,7 +34,9 @@ pub struct Entry {
     /// Where it came from (file name, URL, storage slot).
     pub label: String,
     pub origin: Origin,
-    pub pack: Option<Rc<Pack>>,
+    /// The pack in use, summarised (`butie::pack::describe::PackSummary` as JSON: name,
+    /// author, created, hash, documents and their relation, facts added, overrides).
+    pub summary: Option<Rc<Json>>,
     /// Why it is not in use (a stored or shipped pack that did not load).
     pub errors: Vec<PackError>,
     /// The file's text (a user's pack is stored as it was).
@@ -51,93 +55,111 @@ pub fn entries() -> Vec<Entry> {
     ENTRIES.with(|l| l.borrow().clone())
 }
 
-/// The SHA-256 of `text`, by the browser (WebCrypto: a secure context — https, localhost or a
-/// local file — is needed).
-async fn sha256(text: &str) -> Result<Vec<u8>, String> {
-    let subtle = web_sys::window()
-        .and_then(|w| w.crypto().ok())
-        .map(|c| c.subtle())
-        .filter(|s| !s.is_undefined())
-        .ok_or("this page is not a secure context (https, localhost or a local file)")?;
-    let digest = subtle
-        .digest_with_str_and_u8_array("SHA-256", text.as_bytes())
-        .map_err(|e| crate::export::js_error(&e))?;
-    let digest = wasm_bindgen_futures::JsFuture::from(digest)
-        .await
-        .map_err(|e| crate::export::js_error(&e))?;
-    Ok(js_sys::Uint8Array::new(&digest).to_vec())
+/// One problem not about a pack's content (the second module did not load, …).
+fn problem(label: &str, why: &butie::Text) -> Vec<PackError> {
+    vec![PackError {
+        file: label.to_string(),
+        path: "(page)".into(),
+        message: why.clone(),
+    }]
 }
 
-/// Reads and verifies a pack file's text.
-async fn read(text: &str, label: &str) -> Result<Pack, Vec<PackError>> {
-    let (pack, canonical) = Pack::parse(label, text)?;
-    let digest = sha256(&canonical).await.map_err(|why| {
-        vec![PackError {
-            file: label.to_string(),
-            path: "hash".into(),
-            message: butie::Text::new(
-                ["无法核对政策包的哈希：", &why].concat(),
-                ["the pack's hash cannot be checked: ", why.as_str()].concat(),
-            ),
-        }]
-    })?;
-    pack.verify(&digest)
+/// The problems the second module threw (JSON text), or the JavaScript error.
+fn thrown(label: &str, e: &JsValue) -> Vec<PackError> {
+    e.as_string()
+        .and_then(|t| serde_json::from_str(&t).ok())
+        .unwrap_or_else(|| problem(label, &lazy::error_text(e)))
+}
+
+async fn module(label: &str) -> Result<JsValue, Vec<PackError>> {
+    lazy::module().await.map_err(|why| problem(label, &why))
 }
 
 /// Uses `list` if its packs load; the set in use changes only then.
-fn commit(list: Vec<Entry>) -> Result<(), Vec<PackError>> {
-    let packs: Vec<&Pack> = list.iter().filter_map(|e| e.pack.as_deref()).collect();
-    let set = if packs.is_empty() {
+fn commit(exports: &JsValue, mut list: Vec<Entry>) -> Result<(), Vec<PackError>> {
+    let using: Vec<usize> = (0..list.len())
+        .filter(|&i| list[i].errors.is_empty())
+        .collect();
+    let bundle = if using.is_empty() {
         None
     } else {
-        let base = data::fresh_builtin().map_err(|e| {
-            vec![PackError {
-                file: "(page)".into(),
-                path: "(data)".into(),
-                message: butie::Text::new(e.clone(), e),
-            }]
-        })?;
-        Some(base.with_packs(&packs)?)
+        let inputs: Vec<(&str, &str)> = using
+            .iter()
+            .map(|&i| (list[i].label.as_str(), &*list[i].text))
+            .collect();
+        let inputs = serde_json::to_string(&inputs).unwrap_or_default();
+        let out = lazy::call(
+            exports,
+            "packs_add",
+            &js_sys::Array::of2(
+                &js_sys::Uint8Array::from(data::builtin_bundle()),
+                &inputs.into(),
+            ),
+        )
+        .map_err(|e| thrown("(packs)", &e))?
+        .unchecked_into::<js_sys::Array>();
+        let summaries: Vec<Json> =
+            serde_json::from_str(&out.get(1).as_string().unwrap_or_default()).unwrap_or_default();
+        for (&i, summary) in using.iter().zip(summaries) {
+            list[i].summary = Some(Rc::new(summary));
+        }
+        Some(js_sys::Uint8Array::new(&out.get(0)).to_vec())
     };
+    data::use_bundle(bundle).map_err(|e| problem("(page)", &butie::Text::new(e.clone(), e)))?;
     ENTRIES.with(|l| *l.borrow_mut() = list);
-    data::replace(set);
     save();
     Ok(())
 }
 
 /// Adds a pack file's text. The same pack (same hash) again is a no-op; a user's newer pack
-/// of the same name replaces the older one.
-pub async fn add(text: &str, label: &str, origin: Origin) -> Result<Rc<Pack>, Vec<PackError>> {
-    let pack = Rc::new(read(text, label).await?);
+/// of the same name replaces the older one. Answers the pack's summary.
+pub async fn add(text: &str, label: &str, origin: Origin) -> Result<Rc<Json>, Vec<PackError>> {
+    let exports = module(label).await?;
+    let read = lazy::call(
+        &exports,
+        "pack_read",
+        &js_sys::Array::of2(&label.into(), &text.into()),
+    )
+    .map_err(|e| thrown(label, &e))?;
+    let read: Json = read
+        .as_string()
+        .and_then(|t| serde_json::from_str(&t).ok())
+        .unwrap_or_default();
     let mut list = entries();
     if let Some(same) = list
         .iter()
-        .filter_map(|e| e.pack.as_ref())
-        .find(|p| p.hash == pack.hash)
+        .filter_map(|e| e.summary.as_ref())
+        .find(|s| s["hash"] == read["hash"])
     {
         return Ok(same.clone());
     }
     if origin == Origin::User {
         list.retain(|e| {
-            !(e.origin == Origin::User && e.pack.as_ref().is_some_and(|p| p.name == pack.name))
+            !(e.origin == Origin::User
+                && e.summary
+                    .as_ref()
+                    .is_some_and(|s| s["name"] == read["name"]))
         });
     }
     list.push(Entry {
         label: label.to_string(),
         origin,
-        pack: Some(pack.clone()),
+        summary: None,
         errors: Vec::new(),
         text: Rc::from(text),
     });
-    commit(list)?;
-    Ok(pack)
+    commit(&exports, list)?;
+    Ok(ENTRIES
+        .with(|l| l.borrow().last().and_then(|e| e.summary.clone()))
+        .unwrap_or_default())
 }
 
 /// Removes a pack (or a listing of one that did not load) by its label.
-pub fn remove(label: &str) -> Result<(), Vec<PackError>> {
+pub async fn remove(label: &str) -> Result<(), Vec<PackError>> {
+    let exports = module(label).await?;
     let mut list = entries();
     list.retain(|e| e.label != label);
-    commit(list)
+    commit(&exports, list)
 }
 
 fn storage() -> bool {
@@ -168,8 +190,8 @@ fn save() {
 }
 
 /// At start-up (page): the packs shipped in the page, then the user's stored ones, loaded once
-/// the first results are on screen (the browser checks their hashes asynchronously; inputs
-/// kept for their fields come back then).
+/// the first results are on screen (by the second module, instantiated only when there is a
+/// pack; inputs kept for their fields come back then).
 pub fn init_page() {
     let mut found: Vec<(String, String, Origin)> = Vec::new();
     if let Some(document) = web_sys::window().and_then(|w| w.document())
@@ -213,7 +235,7 @@ pub fn init_page() {
                     l.borrow_mut().push(Entry {
                         label,
                         origin,
-                        pack: None,
+                        summary: None,
                         errors,
                         text: Rc::from(text),
                     })

@@ -48,7 +48,10 @@ const NO_PROBLEMS: Tr = Tr(
 );
 const QUOTES: Tr = Tr("引文", "Quotes");
 const CASES: Tr = Tr("用例", "Cases");
-const QUOTES_MARKED: Tr = Tr("原文（已找到的引文已标出）", "The text, with the quotes found marked");
+const QUOTES_MARKED: Tr = Tr(
+    "原文（已找到的引文已标出）",
+    "The text, with the quotes found marked",
+);
 const NOT_FOUND: Tr = Tr("未在原文中找到的引文", "Quotes not found in the text");
 const PREVIEW: Tr = Tr(
     "预览（加上此政策包的计算器）",
@@ -379,7 +382,9 @@ pub fn studio() -> Html {
         Callback::from(move |_| {
             if let Some(p) = checked.pack.as_ref().filter(|_| checked.passed()) {
                 let name = format!("{}{}", p.name, butie::pack::PACK_EXTENSION);
-                if let Err(e) = export::download(&name, "application/json", &p.to_json_text()) {
+                if let Err(e) =
+                    export::download(&name, "application/json", p.to_json_text().as_bytes())
+                {
                     opened.set(Some(export::js_error(&e)));
                 }
             }

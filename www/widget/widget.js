@@ -152,6 +152,36 @@ function printOnly(element) {
 
 // ---------------------------------------------------------------- policy packs
 
+/** Where this file was loaded from (only known while it runs for the first time). */
+const SCRIPT_URL = (document.currentScript && document.currentScript.src) || document.baseURI;
+/** The second module — reading and checking packs — is in this file beside the widget, loaded
+ *  the first time a pack is given (the same `script-src` lets it in). */
+const EXTRAS_FILE = "butie-widget-extras.js";
+
+/** `globalThis.butieBatch()`, which the engine calls for packs: loads EXTRAS_FILE once, whose
+ *  own loader then takes the name and instantiates the module. */
+if (typeof globalThis.butieBatch !== "function") {
+  let extras;
+  const loadExtras = () =>
+    (extras ??= new Promise((resolve, reject) => {
+      const script = document.createElement("script");
+      script.src = new URL(EXTRAS_FILE, SCRIPT_URL).href;
+      script.onload = resolve;
+      script.onerror = () => reject(new Error(`${script.src} did not load (it belongs beside butie-widget.js)`));
+      document.head.append(script);
+    }).then(
+      () => {
+        if (globalThis.butieBatch === loadExtras) throw new Error(`${EXTRAS_FILE} did not define its module`);
+        return globalThis.butieBatch();
+      },
+      (error) => {
+        extras = undefined;
+        throw error;
+      },
+    ));
+  globalThis.butieBatch = loadExtras;
+}
+
 /** Pack sources asked for → their load (a Promise of the engine's answer); each is read once. */
 const packLoads = new Map();
 
