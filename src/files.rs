@@ -31,6 +31,9 @@ pub struct PolicyFiles {
     pub documents: Vec<(String, String)>,
     /// `(file name, text)` of each source text.
     pub sources: Vec<(String, String)>,
+    /// `(path, text)` of the `facts.toml` of each directory after the first: catalogue
+    /// additions (`groups`, `facts`, `lists`), as in a pack's folder, appended in order.
+    pub additions: Vec<(String, String)>,
     /// `(file name, text)` of a pack's manifest (`pack.toml`).
     pub manifest: Option<(String, String)>,
     /// `(file name, text)` of each test case file (`cases/*.yaml`).
@@ -80,16 +83,10 @@ impl PolicyFiles {
                 let text = read(&path)?;
                 if name == PACK_FILE {
                     out.manifest = Some((name, text));
+                } else if name == CATALOGUE_FILE && i > 0 {
+                    // A further directory (a pack's folder): what it adds to the catalogue.
+                    out.additions.push((path.display().to_string(), text));
                 } else if name == CATALOGUE_FILE {
-                    if i > 0 {
-                        return Err(io::Error::new(
-                            io::ErrorKind::InvalidInput,
-                            format!(
-                                "{}: only the first policy directory holds the catalogue",
-                                path.display()
-                            ),
-                        ));
-                    }
                     out.catalogue = Some((name, text));
                 } else {
                     if out.documents.iter().any(|(n, _)| *n == name) {

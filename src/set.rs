@@ -110,7 +110,53 @@ impl PolicySet {
                 message: "no catalogue: the first policy directory must hold facts.toml".into(),
             }]));
         };
-        Self::from_toml(catalogue, &files.documents)
+        if files.additions.is_empty() {
+            return Self::from_toml(catalogue, &files.documents);
+        }
+        let mut merged: toml::Table = toml::from_str(catalogue).map_err(|e| {
+            LoadErrors(vec![LoadError {
+                file: CATALOGUE_FILE.into(),
+                path: "(toml)".into(),
+                message: e.to_string().trim().replace('\n', " "),
+            }])
+        })?;
+        for (file, text) in &files.additions {
+            let add: toml::Table = toml::from_str(text).map_err(|e| {
+                LoadErrors(vec![LoadError {
+                    file: file.clone(),
+                    path: "(toml)".into(),
+                    message: e.to_string().trim().replace('\n', " "),
+                }])
+            })?;
+            for (key, value) in add {
+                let items = match (key.as_str(), value) {
+                    ("schema_version", _) => continue,
+                    ("groups" | "facts" | "lists", toml::Value::Array(items)) => items,
+                    _ => {
+                        return Err(LoadErrors(vec![LoadError {
+                            file: file.clone(),
+                            path: key,
+                            message: "catalogue additions hold arrays of groups, facts and lists"
+                                .into(),
+                        }]));
+                    }
+                };
+                if let toml::Value::Array(to) = merged
+                    .entry(key)
+                    .or_insert_with(|| toml::Value::Array(Vec::new()))
+                {
+                    to.extend(items);
+                }
+            }
+        }
+        let merged = toml::to_string(&merged).map_err(|e| {
+            LoadErrors(vec![LoadError {
+                file: CATALOGUE_FILE.into(),
+                path: "(toml)".into(),
+                message: e.to_string(),
+            }])
+        })?;
+        Self::from_toml(&merged, &files.documents)
     }
 
     /// Reads and loads policy directories: the first holds `facts.toml`; each may hold

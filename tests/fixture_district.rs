@@ -423,3 +423,20 @@ fn next_to_the_real_districts() {
         );
     }
 }
+
+#[test]
+fn the_example_pack_folder_is_also_an_extra_policy_directory() {
+    // `--policies policies --policies examples/packs/hongkou`, BUTIE_EXTRA_POLICIES: the
+    // folder's facts.toml adds to the catalogue, its document joins the real ones.
+    let set = PolicySet::from_dirs(&[
+        root().join("policies"),
+        root().join("examples/packs/hongkou"),
+    ])
+    .unwrap_or_else(|e| panic!("{e}"));
+    assert!(set.catalogue.fact_id("incubator_resident").is_some());
+    assert!(set.has_district("hongkou"));
+    assert!(set.has_district("putuo"));
+    let p = profile(&set, &reference());
+    let r = evaluate(&set, &p, &opts("2025-06-01")).unwrap();
+    assert_eq!(district(&r, "hongkou").totals, reference_totals());
+}
