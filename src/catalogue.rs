@@ -160,8 +160,8 @@ pub struct Catalogue {
     #[serde(skip)]
     field_index: Vec<Index<FieldId>>,
     pub(crate) companion: Vec<Option<FactId>>,
-    fact_show_if: Vec<Option<Cond>>,
-    field_show_if: Vec<Vec<Option<Cond>>>,
+    pub(crate) fact_show_if: Vec<Option<Cond>>,
+    pub(crate) field_show_if: Vec<Vec<Option<Cond>>>,
 }
 
 #[cfg(feature = "loader")]

@@ -1,5 +1,6 @@
 //! Reading policy directories: the catalogue (`facts.toml`), one TOML file per document, and the
-//! source texts their quotes come from (`sources/*.txt`).
+//! source texts their quotes come from (`sources/*.txt`) — and, in a policy pack's directory, the
+//! pack's manifest (`pack.toml`, see docs/packs.md) and test cases (`cases/*.yaml`).
 //!
 //! The one directory reader of the project: the library's loader ([`crate::PolicySet::from_dirs`]),
 //! the CLI and the tests call it, and both build scripts compile this file in with `#[path]`,
@@ -13,6 +14,10 @@ use std::path::{Path, PathBuf};
 pub const CATALOGUE_FILE: &str = "facts.toml";
 /// The folder of source texts inside a policy directory.
 pub const SOURCES_DIR: &str = "sources";
+/// A policy pack's manifest (name, author, overrides) in the pack's directory.
+pub const PACK_FILE: &str = "pack.toml";
+/// The folder of test cases inside a pack's directory.
+pub const CASES_DIR: &str = "cases";
 /// The environment variable naming extra policy directories for the build scripts
 /// (separated like `PATH`): test fixtures go through the same build as the real files.
 pub const EXTRA_DIRS_VAR: &str = "BUTIE_EXTRA_POLICIES";
@@ -26,6 +31,13 @@ pub struct PolicyFiles {
     pub documents: Vec<(String, String)>,
     /// `(file name, text)` of each source text.
     pub sources: Vec<(String, String)>,
+    /// `(path, text)` of the `facts.toml` of each directory after the first: catalogue
+    /// additions (`groups`, `facts`, `lists`), as in a pack's folder, appended in order.
+    pub additions: Vec<(String, String)>,
+    /// `(file name, text)` of a pack's manifest (`pack.toml`).
+    pub manifest: Option<(String, String)>,
+    /// `(file name, text)` of each test case file (`cases/*.yaml`).
+    pub cases: Vec<(String, String)>,
     /// Every file read, for build scripts' `rerun-if-changed`.
     pub paths: Vec<PathBuf>,
 }
@@ -69,16 +81,12 @@ impl PolicyFiles {
             for path in sorted_entries(dir, "toml")? {
                 let name = file_name(&path);
                 let text = read(&path)?;
-                if name == CATALOGUE_FILE {
-                    if i > 0 {
-                        return Err(io::Error::new(
-                            io::ErrorKind::InvalidInput,
-                            format!(
-                                "{}: only the first policy directory holds the catalogue",
-                                path.display()
-                            ),
-                        ));
-                    }
+                if name == PACK_FILE {
+                    out.manifest = Some((name, text));
+                } else if name == CATALOGUE_FILE && i > 0 {
+                    // A further directory (a pack's folder): what it adds to the catalogue.
+                    out.additions.push((path.display().to_string(), text));
+                } else if name == CATALOGUE_FILE {
                     out.catalogue = Some((name, text));
                 } else {
                     if out.documents.iter().any(|(n, _)| *n == name) {
@@ -93,6 +101,16 @@ impl PolicyFiles {
                     out.documents.push((name, text));
                 }
                 out.paths.push(path);
+            }
+            let cases = dir.join(CASES_DIR);
+            if cases.is_dir() {
+                out.paths.push(cases.clone());
+                for ext in ["yaml", "yml"] {
+                    for path in sorted_entries(&cases, ext)? {
+                        out.cases.push((file_name(&path), read(&path)?));
+                        out.paths.push(path);
+                    }
+                }
             }
             let sources = dir.join(SOURCES_DIR);
             if sources.is_dir() {

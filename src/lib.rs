@@ -7,6 +7,8 @@
 #[cfg(feature = "loader")]
 mod amend;
 pub mod batch;
+#[cfg(feature = "loader")]
+pub mod cases;
 pub mod catalogue;
 pub mod date;
 pub mod error;
@@ -20,11 +22,18 @@ pub mod json;
 pub mod lifecycle;
 pub mod listing;
 pub mod money;
+pub mod nesting;
+pub mod options;
+pub mod pack;
 pub mod policy;
 pub mod profile;
+#[cfg(feature = "authoring")]
+pub mod quotes;
 pub mod report;
 pub mod schema;
 pub mod set;
+#[cfg(feature = "authoring")]
+pub mod spans;
 pub mod text;
 pub mod typed;
 pub mod words;

@@ -261,7 +261,6 @@ fn window_state(doc: &Policy, as_of: Date) -> PolicyState {
 
 /// Load-time check: on no day may two documents of a district both be current. Returns the
 /// indexes of each clashing pair with the first day they clash.
-#[cfg(feature = "loader")]
 pub(crate) fn clashes(set: &PolicySet) -> Vec<(usize, usize, Date)> {
     let mut out: Vec<(usize, usize, Date)> = Vec::new();
     for district in set.districts() {

@@ -60,6 +60,9 @@ pub struct PolicyEntry<'a> {
     pub rules: usize,
     pub data_file: &'a str,
     pub source_file: &'a str,
+    /// The policy pack the document comes from (its name); absent for the built-in data.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pack: Option<&'a str>,
     /// The article and sentence that set the window.
     pub window_article: &'a str,
     pub window_quote: &'a str,
@@ -128,6 +131,7 @@ fn entry<'a>(set: &'a PolicySet, p: &'a Policy, as_of: Date, evaluated: bool) ->
         rules: p.rules.len(),
         data_file: &p.file,
         source_file: &m.source_file,
+        pack: p.pack.as_deref(),
         window_article: &m.window_article,
         window_quote: &m.window_quote,
     }

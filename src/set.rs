@@ -85,36 +85,13 @@ impl PolicySet {
                 Err(e) => errs.extend(e),
             }
         }
-        // A district's documents together, oldest first.
-        out.sort_by(|a, b| {
-            let key = |p: &Policy| (p.meta.effective_from.or(p.meta.issued_on), p.meta.issued_on);
-            a.meta
-                .district
-                .cmp(&b.meta.district)
-                .then(key(a).cmp(&key(b)))
-        });
-        if errs.is_empty() {
-            errs.extend(check_relations(&out));
-        }
+        sort_documents(&mut out);
         let set = PolicySet {
             catalogue: cat,
             policies: out,
         };
         if errs.is_empty() {
-            for (a, b, day) in crate::lifecycle::clashes(&set) {
-                let (pa, pb) = (&set.policies[a], &set.policies[b]);
-                errs.push(LoadError {
-                    file: pb.file.clone(),
-                    path: "policy.effective_from".into(),
-                    message: format!(
-                        "`{}` and `{}` ({}) are both in force on {}: say which supersedes or amends the other",
-                        pa.meta.id,
-                        pb.meta.id,
-                        pa.meta.district,
-                        crate::date::fmt_date(day)
-                    ),
-                });
-            }
+            errs.extend(relation_errors(&set));
         }
         if errs.is_empty() {
             Ok(set)
@@ -133,7 +110,53 @@ impl PolicySet {
                 message: "no catalogue: the first policy directory must hold facts.toml".into(),
             }]));
         };
-        Self::from_toml(catalogue, &files.documents)
+        if files.additions.is_empty() {
+            return Self::from_toml(catalogue, &files.documents);
+        }
+        let mut merged: toml::Table = toml::from_str(catalogue).map_err(|e| {
+            LoadErrors(vec![LoadError {
+                file: CATALOGUE_FILE.into(),
+                path: "(toml)".into(),
+                message: e.to_string().trim().replace('\n', " "),
+            }])
+        })?;
+        for (file, text) in &files.additions {
+            let add: toml::Table = toml::from_str(text).map_err(|e| {
+                LoadErrors(vec![LoadError {
+                    file: file.clone(),
+                    path: "(toml)".into(),
+                    message: e.to_string().trim().replace('\n', " "),
+                }])
+            })?;
+            for (key, value) in add {
+                let items = match (key.as_str(), value) {
+                    ("schema_version", _) => continue,
+                    ("groups" | "facts" | "lists", toml::Value::Array(items)) => items,
+                    _ => {
+                        return Err(LoadErrors(vec![LoadError {
+                            file: file.clone(),
+                            path: key,
+                            message: "catalogue additions hold arrays of groups, facts and lists"
+                                .into(),
+                        }]));
+                    }
+                };
+                if let toml::Value::Array(to) = merged
+                    .entry(key)
+                    .or_insert_with(|| toml::Value::Array(Vec::new()))
+                {
+                    to.extend(items);
+                }
+            }
+        }
+        let merged = toml::to_string(&merged).map_err(|e| {
+            LoadErrors(vec![LoadError {
+                file: CATALOGUE_FILE.into(),
+                path: "(toml)".into(),
+                message: e.to_string(),
+            }])
+        })?;
+        Self::from_toml(&merged, &files.documents)
     }
 
     /// Reads and loads policy directories: the first holds `facts.toml`; each may hold
@@ -265,8 +288,51 @@ impl PolicySet {
     }
 }
 
-/// Set-level checks of the relations between documents.
+/// A district's documents together, oldest first (the order of every set).
 #[cfg(feature = "loader")]
+pub(crate) fn sort_documents(docs: &mut [Policy]) {
+    docs.sort_by(|a, b| order_key(a).cmp(&order_key(b)));
+}
+
+/// Where a document goes in a set: by district, then oldest first.
+fn order_key(p: &Policy) -> (&str, Option<crate::date::Date>, Option<crate::date::Date>) {
+    let m = &p.meta;
+    (&m.district, m.effective_from.or(m.issued_on), m.issued_on)
+}
+
+/// Adds a document where [`sort_documents`] would put it (after its equals).
+pub(crate) fn insert_document(docs: &mut Vec<Policy>, p: Policy) {
+    let at = docs.partition_point(|q| order_key(q) <= order_key(&p));
+    docs.insert(at, p);
+}
+
+/// The set-level checks: relations between documents, then (when they hold) that no two
+/// documents of a district are both in force on any day.
+pub(crate) fn relation_errors(set: &PolicySet) -> Vec<LoadError> {
+    let errs = check_relations(&set.policies);
+    if !errs.is_empty() {
+        return errs;
+    }
+    crate::lifecycle::clashes(set)
+        .into_iter()
+        .map(|(a, b, day)| {
+            let (pa, pb) = (&set.policies[a], &set.policies[b]);
+            LoadError {
+                file: pb.file.clone(),
+                path: "policy.effective_from".into(),
+                message: format!(
+                    "`{}` and `{}` ({}) are both in force on {}: say which supersedes or amends the other",
+                    pa.meta.id,
+                    pb.meta.id,
+                    pa.meta.district,
+                    crate::date::fmt_date(day)
+                ),
+            }
+        })
+        .collect()
+}
+
+/// Checks of the relations between documents.
 fn check_relations(docs: &[Policy]) -> Vec<LoadError> {
     let mut errs = Vec::new();
     for p in docs {

@@ -103,6 +103,20 @@ impl Relation {
     }
 }
 
+impl crate::pack::describe::PackRelation {
+    /// How a pack's document relates to the data, as a label.
+    pub fn word(self) -> Word {
+        use crate::pack::describe::PackRelation as R;
+        match self {
+            R::NewDistrict => w("新增区", "adds a district"),
+            R::AddsToDistrict => w("该区新增文件", "another document of the district"),
+            R::Successor => w("接替", "succeeds"),
+            R::Amendment => w("修订", "amends"),
+            R::Replaces => w("替换本站内置文件", "replaces the built-in document"),
+        }
+    }
+}
+
 /// The badge for a lifecycle: the state, or "ending soon" for an in-force document near its end.
 pub fn lifecycle_badge(l: &Lifecycle) -> Word {
     if l.ending_soon {

@@ -9,11 +9,11 @@
 use butie::date::parse_date;
 use butie::files::PolicyFiles;
 use butie::lifecycle::{PolicyState, Relation};
+use butie::quotes::fold;
 use butie::report::{DistrictResult, Report};
 use butie::{EvalOptions, PolicySet, Profile, evaluate};
 use serde_json::json;
 use std::path::PathBuf;
-use unicode_normalization::UnicodeNormalization;
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -319,11 +319,6 @@ fn clause_ids_resolve_per_document() {
     let e = set.entry("putuo.3.3@putuo-2027-fictional").unwrap();
     assert_eq!(e.policy().meta.id, "putuo-2027-fictional");
     assert!(set.entry("putuo.3.3@nope").is_none());
-}
-
-/// NFKC, then drop whitespace (as tests/quotes.rs folds both sides).
-fn fold(s: &str) -> String {
-    s.nfkc().filter(|c| !c.is_whitespace()).collect()
 }
 
 #[test]

@@ -1,40 +1,54 @@
-//! A new district is one data file and zero Rust: a made-up 虹口 policy
-//! (`tests/fixtures/hongkou-fictional.toml`, clearly marked fictional) is loaded next to the
-//! real catalogue and evaluated; every status and amount below was computed by hand.
+//! A new district is a pack of data and zero Rust: the made-up 虹口 policy of the example pack
+//! (`examples/packs/hongkou`, clearly marked fictional, with a fact it adds to the catalogue)
+//! is built as `butie pack` builds it, read back from its JSON as a page reads it, loaded next to
+//! the real catalogue and evaluated; every status and amount below was computed by hand.
 
 use butie::date::parse_date;
+use butie::files::PolicyFiles;
+use butie::pack::Pack;
+use butie::pack::build::{Base, PackSources, check};
 use butie::report::{AmountKind, ClauseResult, DistrictResult, PolicyState, Status, Totals};
 use butie::{EvalOptions, PolicySet, Profile, Report, evaluate};
 use rust_decimal::Decimal;
 use serde_json::{Value as Json, json};
-use std::fs;
 use std::path::PathBuf;
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-const FIXTURE: &str = "hongkou-fictional.toml";
+/// The fictional document's file in the pack.
+const FIXTURE: &str = "hongkou-fictional-2025.toml";
 
-fn fixture() -> (String, String) {
-    let text = fs::read_to_string(root().join("tests/fixtures").join(FIXTURE)).unwrap();
-    (FIXTURE.to_string(), text)
-}
-
-fn catalogue() -> String {
-    fs::read_to_string(root().join("policies/facts.toml")).unwrap()
+/// The example pack built on `base`, written to JSON and read back, then loaded.
+fn with_pack(base: &Base) -> PolicySet {
+    let files = PolicyFiles::read_dirs(&[root().join("examples/packs/hongkou")]).unwrap();
+    let checked = check(base, &PackSources::from_files(&files), "2026-12-01");
+    assert!(
+        checked.passed(),
+        "{}",
+        checked
+            .problems
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join("\n")
+    );
+    let text = checked.pack.unwrap().to_json_text();
+    let pack = Pack::read("hongkou-fictional.butie.json", &text).unwrap();
+    base.set.clone().with_packs(&[&pack]).unwrap()
 }
 
 /// The real catalogue and only the fictional district.
 fn hongkou_only() -> PolicySet {
-    PolicySet::from_toml(&catalogue(), &[fixture()]).unwrap_or_else(|e| panic!("{e}"))
+    let mut files = PolicyFiles::read_dirs(&[root().join("policies")]).unwrap();
+    files.documents.clear();
+    with_pack(&Base::from_files(&files).unwrap_or_else(|e| panic!("{e}")))
 }
 
 /// The real catalogue, the four real policies and the fictional district.
 fn with_real_policies() -> PolicySet {
-    let mut files = butie::files::PolicyFiles::read_dirs(&[root().join("policies")]).unwrap();
-    files.documents.push(fixture());
-    PolicySet::from_files(&files).unwrap_or_else(|e| panic!("{e}"))
+    with_pack(&Base::embedded().unwrap())
 }
 
 fn d(s: &str) -> Decimal {
@@ -46,6 +60,7 @@ fn d(s: &str) -> Decimal {
 /// * 第二条 fixed: software enterprise assessed → 100,000.00 (definite).
 /// * 第三条 rate with cap: 300,000 × 40% = 120,000 → capped at 80,000.00 (definite).
 /// * 第四条 tiers: CMMI 4, issued 2025-03-01 (in the window) → 400,000.00, not 20万 + 40万.
+/// * 第八条 fixed, on the fact the pack adds: incubator resident → 50,000.00 (definite).
 /// * 第五条 per project (recognition, up to), computing-power projects only:
 ///   - #0: 1,000,000 × 25% = 250,000 − 50,000 received elsewhere = 200,000.00
 ///   - #1: 3,000,000 × 25% = 750,000 → project cap 500,000 − 0 = 500,000.00
@@ -60,8 +75,10 @@ fn reference() -> Json {
             "registered_district": "hongkou",
             "entity_type": "enterprise",
             "credit_good": true,
-            "serious_violation_dates": []
+            "serious_violation_dates": [],
+            "is_software_enterprise": true
         },
+        "hongkou_fictional": { "incubator_resident": true },
         "operations": {
             "uses_listed_cloud": true,
             "cloud_service_spend": "300000"
@@ -111,9 +128,9 @@ fn outcome(r: &Report, id: &str) -> (Status, AmountKind, Option<Decimal>) {
 
 fn reference_totals() -> Totals {
     let mut t = Totals::default();
-    t.definite.0 = d("580000"); // 100,000 + 80,000 + 400,000
-    t.up_to.0 = d("1380000"); // + 800,000 (up to)
-    t.eligible = 3;
+    t.definite.0 = d("630000"); // 100,000 + 80,000 + 400,000 + 50,000
+    t.up_to.0 = d("1430000"); // + 800,000 (up to)
+    t.eligible = 4;
     t.eligible_subject_to_review = 1;
     t
 }
@@ -123,8 +140,22 @@ fn loads_without_code_changes_and_is_marked_fictional() {
     let set = hongkou_only();
     let p = set.documents("hongkou").next().expect("hongkou policy");
     assert!(p.meta.title.zh.contains("虚构") && p.meta.title.en.contains("FICTIONAL"));
-    assert_eq!(p.clauses.len(), 4);
+    assert_eq!(p.clauses.len(), 5);
     assert_eq!(p.rules.len(), 2);
+    assert_eq!(p.pack.as_deref(), Some("hongkou-fictional"));
+    // The fact the pack adds is in the catalogue (and so in the form and the schema).
+    let added = set
+        .catalogue
+        .fact_id("incubator_resident")
+        .expect("added fact");
+    assert_eq!(
+        set.catalogue.facts[added as usize].group,
+        "hongkou_fictional"
+    );
+    let schema = butie::schema::profile_schema(&set.catalogue);
+    assert!(
+        schema["properties"]["hongkou_fictional"]["properties"]["incubator_resident"].is_object()
+    );
     // It sits next to the four real districts just as well.
     let all = with_real_policies();
     assert_eq!(all.policies.len(), 5);
@@ -151,6 +182,10 @@ fn reference_profile_hand_computed() {
     assert_eq!(
         outcome(&r, "hongkou.4"),
         (Status::Eligible, AmountKind::Definite, Some(d("400000")))
+    );
+    assert_eq!(
+        outcome(&r, "hongkou.8"),
+        (Status::Eligible, AmountKind::Definite, Some(d("50000")))
     );
     assert_eq!(
         outcome(&r, "hongkou.5"),
@@ -188,8 +223,8 @@ fn reference_profile_hand_computed() {
     assert_eq!(c4.citation.article, "第四条");
     assert_eq!(c4.citation.source_file, "fictional-hongkou.txt");
     let j = serde_json::to_value(&r).unwrap();
-    assert_eq!(j["available_now"]["definite"], "580000.00");
-    assert_eq!(j["available_now"]["up_to"], "1380000.00");
+    assert_eq!(j["available_now"]["definite"], "630000.00");
+    assert_eq!(j["available_now"]["up_to"], "1430000.00");
     assert_eq!(j["districts"][0]["policy"]["data_file"], FIXTURE);
 }
 
@@ -234,7 +269,7 @@ fn applicant_rule_credit_look_back() {
             assert_eq!(h.totals, reference_totals(), "violation on {date}");
         } else {
             assert_eq!(h.totals.up_to.0, Decimal::ZERO, "violation on {date}");
-            assert_eq!(h.totals.not_eligible, 4, "violation on {date}");
+            assert_eq!(h.totals.not_eligible, 5, "violation on {date}");
             assert!(
                 h.clauses.iter().all(|c| c.status == Status::NotEligible
                     && c.amount.value.is_none()
@@ -253,7 +288,7 @@ fn registered_elsewhere_unless_comparing_all_districts() {
     let p = profile(&set, &j);
     let r = evaluate(&set, &p, &opts("2025-06-01")).unwrap();
     assert_eq!(district(&r, "hongkou").totals.up_to.0, Decimal::ZERO);
-    assert_eq!(district(&r, "hongkou").totals.not_eligible, 4);
+    assert_eq!(district(&r, "hongkou").totals.not_eligible, 5);
 
     let mut o = opts("2025-06-01");
     o.compare_all = true;
@@ -352,7 +387,7 @@ fn rate_below_the_cap_and_missing_inputs() {
     );
     let h = district(&r, "hongkou");
     assert_eq!(h.totals.needs_information, 1);
-    assert_eq!(h.totals.definite.0, d("500000"));
+    assert_eq!(h.totals.definite.0, d("550000"));
 
     // An unknown offset value is also asked for, per project.
     let mut j = reference();
@@ -378,8 +413,8 @@ fn next_to_the_real_districts() {
     // Registered in Hongkou: the real districts' applicant rules are not met, so only
     // the fictional district pays (the counts include the real in-force districts'
     // not-eligible clauses).
-    assert_eq!(r.available_now.definite.0, d("580000"));
-    assert_eq!(r.available_now.up_to.0, d("1380000"));
+    assert_eq!(r.available_now.definite.0, d("630000"));
+    assert_eq!(r.available_now.up_to.0, d("1430000"));
     for real in ["jinshan", "songjiang", "jiading", "putuo"] {
         assert_eq!(
             district(&r, real).if_in_force.up_to.0,
@@ -387,4 +422,21 @@ fn next_to_the_real_districts() {
             "{real}"
         );
     }
+}
+
+#[test]
+fn the_example_pack_folder_is_also_an_extra_policy_directory() {
+    // `--policies policies --policies examples/packs/hongkou`, BUTIE_EXTRA_POLICIES: the
+    // folder's facts.toml adds to the catalogue, its document joins the real ones.
+    let set = PolicySet::from_dirs(&[
+        root().join("policies"),
+        root().join("examples/packs/hongkou"),
+    ])
+    .unwrap_or_else(|e| panic!("{e}"));
+    assert!(set.catalogue.fact_id("incubator_resident").is_some());
+    assert!(set.has_district("hongkou"));
+    assert!(set.has_district("putuo"));
+    let p = profile(&set, &reference());
+    let r = evaluate(&set, &p, &opts("2025-06-01")).unwrap();
+    assert_eq!(district(&r, "hongkou").totals, reference_totals());
 }

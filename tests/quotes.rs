@@ -1,4 +1,5 @@
-//! Every quoted sentence in `policies/*.toml` occurs verbatim in its own source text.
+//! Every quoted sentence in `policies/*.toml` occurs verbatim in its own source text (the
+//! core's rule, `butie::quotes`, which `butie check` applies to policy packs).
 //!
 //! "Verbatim" after folding both sides the same way: Unicode NFKC (full-width → half-width
 //! punctuation and digits), then every whitespace character and the Markdown marks `*` and
@@ -9,21 +10,14 @@
 //! data says they do, and each policy file covers the articles it must.
 
 use butie::PolicySet;
+use butie::quotes::{collect, fold};
+use serde_json::Value;
 use std::collections::BTreeSet;
 use std::fs;
 use std::path::PathBuf;
-use toml::Value;
-use unicode_normalization::UnicodeNormalization;
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-/// NFKC, then drop whitespace, `*` and `#`.
-fn fold(s: &str) -> String {
-    s.nfkc()
-        .filter(|c| !c.is_whitespace() && *c != '*' && *c != '#')
-        .collect()
 }
 
 /// The policy files (everything but the catalogue), sorted by name.
@@ -48,58 +42,8 @@ fn read_source(file: &str) -> String {
     fs::read_to_string(source_path(file)).unwrap_or_else(|e| panic!("source {file}: {e}"))
 }
 
-/// One quoted string found in a policy file.
-#[derive(Debug)]
-struct Quote {
-    /// `clauses[3].extra_quotes[1]`.
-    path: String,
-    /// The key that contains `quote`.
-    key: String,
-    text: String,
-    /// For `reprint_quote`: which reprint.
-    reprint: Option<usize>,
-}
-
-/// Collects every string under a key containing `quote` (strings or arrays of strings).
-fn collect(v: &Value, path: &str, key: Option<&str>, reprint: Option<usize>, out: &mut Vec<Quote>) {
-    match v {
-        Value::Table(t) => {
-            for (k, x) in t {
-                let p = if path.is_empty() {
-                    k.clone()
-                } else {
-                    format!("{path}.{k}")
-                };
-                collect(x, &p, Some(k), reprint, out);
-            }
-        }
-        Value::Array(a) => {
-            for (i, x) in a.iter().enumerate() {
-                // Track which reprint we are inside, for reprint_quote.
-                let r = if path == "policy.reprints" {
-                    Some(i)
-                } else {
-                    reprint
-                };
-                collect(x, &format!("{path}[{i}]"), key, r, out);
-            }
-        }
-        Value::String(s) => {
-            if let Some(k) = key.filter(|k| k.contains("quote")) {
-                out.push(Quote {
-                    path: path.to_string(),
-                    key: k.to_string(),
-                    text: s.clone(),
-                    reprint,
-                });
-            }
-        }
-        _ => {}
-    }
-}
-
 fn doc(text: &str, file: &str) -> Value {
-    toml::from_str(text).unwrap_or_else(|e| panic!("{file}: {e}"))
+    toml::from_str::<Value>(text).unwrap_or_else(|e| panic!("{file}: {e}"))
 }
 
 fn str_at<'a>(v: &'a Value, path: &[&str]) -> &'a str {
@@ -145,8 +89,7 @@ fn every_quote_is_verbatim_in_its_own_source() {
                     .collect()
             })
             .unwrap_or_default();
-        let mut quotes = Vec::new();
-        collect(&d, "", None, None, &mut quotes);
+        let quotes = collect(&d);
         assert!(
             quotes.len() >= 15,
             "{file}: only {} quotes found — is the walker broken?",

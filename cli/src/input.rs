@@ -3,7 +3,8 @@
 use crate::EvalArgs;
 use crate::error::CliError;
 use crate::text::clean;
-use butie::date::{Date, Period, fmt_date, parse_date};
+use butie::date::{Date, fmt_date};
+use butie::options::{Key, Options};
 use butie::profile::ProfileTextError;
 use butie::set::CATALOGUE_FILE;
 use butie::{EvalOptions, PolicySet, Profile};
@@ -88,51 +89,73 @@ pub fn today_shanghai() -> Date {
         .date()
 }
 
-/// `--as-of`, or today in Shanghai.
-pub fn as_of(arg: Option<&str>) -> Result<Date, CliError> {
-    match arg {
-        None => Ok(today_shanghai()),
-        Some(s) => parse_date(s.trim()).ok_or_else(|| {
-            CliError::bad(format!(
-                "--as-of `{s}` is not a date: use YYYY-MM-DD, e.g. {}",
-                fmt_date(today_shanghai())
-            ))
-        }),
+/// Today in Shanghai as `YYYY-MM-DD`.
+pub fn today_iso() -> String {
+    fmt_date(today_shanghai())
+}
+
+/// Reads option flags through the core's one options reader; any problem is bad input,
+/// named as the flag.
+fn read_options(
+    set: &PolicySet,
+    pairs: &[(&str, &str)],
+    keys: &[Key],
+) -> Result<Options, CliError> {
+    let (options, problems) = Options::from_pairs(set, pairs, keys);
+    if problems.is_empty() {
+        return Ok(options);
     }
+    let flag = |path: &str| match path.split('[').next().unwrap_or(path) {
+        "as-of" => "--as-of",
+        "application-period" => "--application-period",
+        _ => "--district",
+    };
+    let first = flag(&problems[0].path);
+    let what = if problems.iter().all(|p| flag(&p.path) == first) {
+        first
+    } else {
+        "options"
+    };
+    Err(CliError::bad_with(
+        format!("invalid {what}"),
+        problems
+            .iter()
+            .map(|p| format!("{}: {}", flag(&p.path), p.message.en))
+            .collect(),
+    ))
+}
+
+/// `--as-of`, or today in Shanghai.
+pub fn as_of(set: &PolicySet, arg: Option<&str>) -> Result<Date, CliError> {
+    let pairs: Vec<(&str, &str)> = arg.map(|d| ("as-of", d)).into_iter().collect();
+    let o = read_options(set, &pairs, &[Key::AsOf])?;
+    Ok(o.as_of.unwrap_or_else(today_shanghai))
 }
 
 /// Evaluation options from the shared flags; unknown districts are bad input.
 pub fn eval_options(set: &PolicySet, a: &EvalArgs) -> Result<EvalOptions, CliError> {
-    let mut opts = EvalOptions::new(as_of(a.as_of.as_deref())?);
-    opts.compare_all = a.compare;
-    if let Some(s) = &a.application_period {
-        let p = Period::parse(s)
-            .map_err(|e| CliError::bad(format!("--application-period: {}", e.text().en)))?;
-        opts.application_period = Some(p);
+    let mut pairs: Vec<(&str, &str)> = Vec::new();
+    if let Some(d) = &a.as_of {
+        pairs.push(("as-of", d));
     }
-    if !a.districts.is_empty() {
-        let known: Vec<&str> = set
-            .policies
-            .iter()
-            .map(|p| p.meta.district.as_str())
-            .collect();
-        let bad: Vec<String> = a
-            .districts
-            .iter()
-            .filter(|d| !known.contains(&d.as_str()))
-            .map(|d| {
-                format!(
-                    "`{d}` is not a district with a policy; known: {}",
-                    known.join(", ")
-                )
-            })
-            .collect();
-        if !bad.is_empty() {
-            return Err(CliError::bad_with("unknown --district", bad));
-        }
-        opts.districts = Some(a.districts.clone());
+    pairs.extend(a.districts.iter().map(|d| ("district", d.as_str())));
+    if a.compare {
+        pairs.push(("compare", "1"));
     }
-    Ok(opts)
+    if let Some(p) = &a.application_period {
+        pairs.push(("application-period", p));
+    }
+    let o = read_options(
+        set,
+        &pairs,
+        &[
+            Key::AsOf,
+            Key::Districts,
+            Key::Compare,
+            Key::ApplicationPeriod,
+        ],
+    )?;
+    Ok(o.eval_options(today_shanghai()))
 }
 
 /// Parses a profile JSON text, listing every field error.

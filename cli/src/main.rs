@@ -1,14 +1,17 @@
-//! The `butie` command line: evaluate a profile, batch a client list, list policies, explain a clause.
+//! The `butie` command line: evaluate a profile, batch a client list, list policies, explain a
+//! clause, check and build policy packs.
 //!
-//! Exit codes: 0 success; 2 bad input (a file, flag, profile or header that cannot be used,
+//! Exit codes: 0 success; 2 bad input (a file, flag, profile, header or pack that cannot be used,
 //! every problem listed); 3 `batch` finished, but some rows were rejected (each named, and in
-//! the output's error column); 1 anything else (writing the output, embedded data).
+//! the output's error column); 1 anything else (writing the output, embedded data, a check that
+//! finds problems).
 
 mod batch;
 mod error;
 mod evaluate;
 mod explain;
 mod input;
+mod packs;
 mod policies;
 mod text;
 
@@ -28,6 +31,9 @@ struct Cli {
     /// Load facts.toml and the policy *.toml files from this directory instead of the embedded data.
     #[arg(long, global = true, value_name = "DIR")]
     policies: Option<PathBuf>,
+    /// Add a policy pack (NAME.butie.json) to the data, as the page loads it (repeatable).
+    #[arg(long = "pack", global = true, value_name = "FILE")]
+    packs: Vec<PathBuf>,
     #[command(subcommand)]
     command: Command,
 }
@@ -42,6 +48,11 @@ enum Command {
     Policies(PoliciesArgs),
     /// Show a clause or rule: quotes, conditions, the formula written out, offsets, notes.
     Explain(ExplainArgs),
+    /// Check a policy pack (a directory with pack.toml, or a .butie.json file): every file at
+    /// line:column, every quote against its own source text, every case. Exit 1 on any problem.
+    Check(CheckArgs),
+    /// Build a policy pack from its directory (or rebuild a .butie.json) after checking it.
+    Pack(PackArgs),
     /// Print a JSON Schema: the profile input or the evaluation result.
     Schema {
         #[arg(value_enum)]
@@ -133,6 +144,24 @@ struct ExplainArgs {
     lang: LangArg,
 }
 
+#[derive(Debug, Args)]
+struct CheckArgs {
+    /// A pack directory (pack.toml, facts.toml, *.toml, sources/, cases/) or a NAME.butie.json.
+    path: PathBuf,
+}
+
+#[derive(Debug, Args)]
+struct PackArgs {
+    /// A pack directory, or a NAME.butie.json to compile again from its source form.
+    path: PathBuf,
+    /// Where to write the pack (default NAME.butie.json; - for standard output).
+    #[arg(long, short, value_name = "FILE")]
+    out: Option<PathBuf>,
+    /// The pack's creation date, YYYY-MM-DD (default: today in Shanghai).
+    #[arg(long, value_name = "DATE")]
+    created: Option<String>,
+}
+
 #[derive(Debug, Clone, Copy, ValueEnum)]
 enum LangArg {
     Zh,
@@ -165,8 +194,15 @@ enum SchemaKind {
 const ROWS_REJECTED: u8 = 3;
 
 fn run(cli: Cli) -> Result<ExitCode, CliError> {
-    let set = input::load_set(cli.policies.as_deref())?;
+    let dir = cli.policies.as_deref();
+    match &cli.command {
+        Command::Check(a) => return packs::run_check(dir, a).map(|()| ExitCode::SUCCESS),
+        Command::Pack(a) => return packs::run_pack(dir, a).map(|()| ExitCode::SUCCESS),
+        _ => {}
+    }
+    let set = packs::with_packs(input::load_set(dir)?, dir, &cli.packs)?;
     let done = match cli.command {
+        Command::Check(_) | Command::Pack(_) => Ok(()),
         Command::Evaluate(a) => evaluate::run(&set, &a),
         Command::Batch(a) => {
             return batch::run(&set, &a).map(|f| match f {

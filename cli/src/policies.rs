@@ -10,7 +10,7 @@ use std::fmt::Write;
 
 /// Runs the command.
 pub fn run(set: &PolicySet, a: &PoliciesArgs) -> Result<(), CliError> {
-    let as_of = input::as_of(a.as_of.as_deref())?;
+    let as_of = input::as_of(set, a.as_of.as_deref())?;
     if a.json {
         input::print_json(&butie::listing::policy_listing(set, as_of))
     } else {
@@ -90,9 +90,14 @@ fn table(set: &PolicySet, as_of: Date, l: Lang) -> String {
         let _ = writeln!(s, "{}", line(&cells));
         let _ = writeln!(s, "    {}", e.notice.get(l));
         let _ = writeln!(s, "    {t}: {}", p.meta.title.get(l));
+        let dir = match &p.pack {
+            Some(pack) if zh => format!("政策包 {pack}："),
+            Some(pack) => format!("pack {pack}: "),
+            None => "policies/".into(),
+        };
         let _ = writeln!(
             s,
-            "    {d}: policies/{} · {src}: policies/sources/{} · {verified}: {}",
+            "    {d}: {dir}{} · {src}: {dir}sources/{} · {verified}: {}",
             p.file,
             p.meta.source_file,
             fmt_date(p.meta.verified_on)

@@ -742,7 +742,7 @@ fn deep_conditions_are_refused() {
     let o = butie(&["--policies", &path(&dir), "policies"]);
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
     assert!(
-        stderr(&o).contains("nests more than 64 levels"),
+        stderr(&o).contains("nests more than 32 levels"),
         "{}",
         stderr(&o)
     );

@@ -16,7 +16,8 @@ pub const BOM: char = '\u{feff}';
 /// * `row`, `id`, `name`: the client as read (row = the line in the CSV or JSONL file, or the
 ///   worksheet row).
 /// * `district`, `district_name`, `policy`, `doc_no`: the district and its document.
-/// * `state`: `in_force`, `expired`, `draft`, `not_yet_in_force` on the evaluation date.
+/// * `state`: `in_force`, `expired`, `superseded`, `draft`, `not_yet_in_force` on the evaluation
+///   date.
 /// * `payable_now`: `true` only when in force.
 /// * `definite_yuan`, `up_to_yuan` (two decimals) and `definite_wan`, `up_to_wan` (万元):
 ///   money that counts today — zero unless in force.
@@ -365,6 +366,7 @@ mod tests {
             PolicyState::NotYetInForce,
             PolicyState::InForce,
             PolicyState::Expired,
+            PolicyState::Superseded,
         ] {
             assert_eq!(serde_json::to_value(s).ok(), Some(s.id().into()));
         }

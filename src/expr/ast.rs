@@ -137,11 +137,12 @@ pub enum Cond {
     /// At least one item of a list satisfies the condition.
     Any {
         list: ListId,
+        #[serde(deserialize_with = "crate::nesting::nested")]
         cond: Box<Cond>,
     },
-    Not(Box<Cond>),
-    And(Vec<Cond>),
-    Or(Vec<Cond>),
+    Not(#[serde(deserialize_with = "crate::nesting::nested")] Box<Cond>),
+    And(#[serde(deserialize_with = "crate::nesting::nested")] Vec<Cond>),
+    Or(#[serde(deserialize_with = "crate::nesting::nested")] Vec<Cond>),
 }
 
 impl Cond {

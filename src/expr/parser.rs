@@ -64,17 +64,13 @@ enum Raw {
     Bool(bool),
 }
 
-/// How deep conditions may nest (parentheses, `not`, `any(…)`): far beyond any policy text,
-/// and well within the stack of the parser and of the evaluator.
-pub const MAX_NESTING: usize = 64;
-
 struct Parser<'a> {
     toks: Vec<Tok>,
     pos: usize,
     src: &'a str,
     scope: Scope<'a>,
-    /// Current nesting of parentheses, `not` and calls.
-    depth: usize,
+    /// Nesting of `not`, parentheses and `any` at the current token.
+    depth: u32,
 }
 
 impl<'a> Parser<'a> {
@@ -163,13 +159,6 @@ impl<'a> Parser<'a> {
     }
 
     fn unary(&mut self) -> Result<Cond, ExprError> {
-        if self.depth >= MAX_NESTING {
-            let col = self.peek().col;
-            return self.err(
-                col,
-                format!("the condition nests more than {MAX_NESTING} levels deep (parentheses, `not`, `any(…)`)"),
-            );
-        }
         self.depth += 1;
         let c = self.unary_inner();
         self.depth -= 1;
@@ -177,6 +166,16 @@ impl<'a> Parser<'a> {
     }
 
     fn unary_inner(&mut self) -> Result<Cond, ExprError> {
+        if self.depth > crate::nesting::MAX_NESTING {
+            let col = self.peek().col;
+            return self.err(
+                col,
+                format!(
+                    "the condition nests more than {} levels deep (parentheses, `not`, `any(…)`)",
+                    crate::nesting::MAX_NESTING
+                ),
+            );
+        }
         if self.is_kw("not") {
             self.next();
             return Ok(Cond::Not(Box::new(self.unary()?)));
@@ -525,6 +524,7 @@ pub(crate) fn ty_of(cat: &Catalogue, op: Operand) -> Ty {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::nesting::MAX_NESTING;
     use crate::set::PolicySet;
 
     #[test]
@@ -535,14 +535,14 @@ mod tests {
             item_list: None,
         };
         let nested = |n: usize| format!("{}credit_good{}", "(".repeat(n), ")".repeat(n));
-        assert!(parse_cond(&nested(MAX_NESTING - 1), &scope).is_ok());
+        assert!(parse_cond(&nested(MAX_NESTING as usize - 1), &scope).is_ok());
         for src in [
             nested(100_000),
             format!("{}credit_good", "not ".repeat(100_000)),
         ] {
             let e = parse_cond(&src, &scope).expect_err("too deep");
             assert!(
-                e.message.contains("nests more than 64 levels"),
+                e.message.contains("nests more than 32 levels"),
                 "{}",
                 e.message
             );

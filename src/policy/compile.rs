@@ -14,6 +14,9 @@ pub fn compile_policy(
     file: &str,
     doc: serde_json::Value,
 ) -> Result<Policy, Vec<LoadError>> {
+    let fingerprint = crate::pack::content_hash(&doc)
+        .map(|h| h.trim_start_matches("sha256:")[..16].to_string())
+        .unwrap_or_default();
     let raw: PolicyFile = crate::error::deserialize(file, doc).map_err(|e| vec![e])?;
     let mut c = Compiler {
         cat,
@@ -71,6 +74,8 @@ pub fn compile_policy(
         rules,
         clauses,
         one_award_per_project: dedupe.first().copied(),
+        pack: None,
+        fingerprint,
     })
 }
 

@@ -96,6 +96,12 @@ pub struct Policy {
     pub clauses: Vec<Clause>,
     /// Index of the rule that makes one award per project (从高不重复), if any.
     pub one_award_per_project: Option<usize>,
+    /// The policy pack it came from (the pack's name); `None` for the built-in data.
+    pub pack: Option<String>,
+    /// 16 hex digits of the SHA-256 of the document as compiled (its canonical JSON, merged
+    /// with what it amends): an amendment in a pack records its base's, so a page whose copy of
+    /// the base differs refuses it rather than mix two versions.
+    pub fingerprint: String,
 }
 
 /// Document metadata.
@@ -345,9 +351,9 @@ pub enum Node {
         bound: Bound,
     },
     /// Tiers and alternatives: the highest applicable option, never the sum.
-    Best(Vec<Formula>),
+    Best(#[serde(deserialize_with = "crate::nesting::nested")] Vec<Formula>),
     /// Separate parts added up.
-    Sum(Vec<Formula>),
+    Sum(#[serde(deserialize_with = "crate::nesting::nested")] Vec<Formula>),
     /// The text names no computable amount.
     NotQuantified,
 }

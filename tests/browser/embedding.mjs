@@ -243,6 +243,11 @@ export function registerEmbeddingTests() {
       assert.deepEqual(clauseOf(result, "putuo", "putuo.3.4.qualifications").amount, { kind: "up_to", value: "200000.00" });
       const events = await resultsOf(page, "calc-a");
       assert.ok(events.every((e) => e.bubbles && e.composed), "bubbles and composed");
+      // No pack on this page: the widget's second module (the pack loader) was never fetched.
+      const extras = await page.evaluate(() =>
+        performance.getEntriesByType("resource").filter((e) => e.name.endsWith("/butie-widget-extras.js")).length,
+      );
+      assert.equal(extras, 0, "butie-widget-extras.js is loaded only for packs");
       // Consecutive events differ: one per change of the result, not per render.
       const texts = events.map((e) => JSON.stringify(e.detail));
       assert.ok(texts.every((t, i) => i === 0 || t !== texts[i - 1]), "no repeated result");

@@ -59,6 +59,7 @@ import {
   withPage,
 } from "./lib.mjs";
 import { registerEmbeddingTests } from "./embedding.mjs";
+import { registerPackTests } from "./packs.mjs";
 
 // ---------------------------------------------------------------- tests
 
@@ -670,5 +671,6 @@ for (const { width, height, name } of [
 }
 
 registerEmbeddingTests();
+registerPackTests();
 
 process.exitCode = await main();

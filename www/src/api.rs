@@ -9,10 +9,11 @@
 //! and options (the same rule core, the same options, the same serializer), and [`policies`]
 //! what `butie policies --json` prints.
 
-use butie::date::{Date, Period, parse_date};
+use butie::date::{Date, parse_date};
+use butie::options::{Key, OptionProblem, Options};
 use butie::profile::ProfileTextError;
 use butie::{EvalOptions, PolicySet, Profile, Text};
-use serde_json::{Map, Value as Json, json};
+use serde_json::{Value as Json, json};
 use wasm_bindgen::prelude::*;
 
 use crate::{data, dates};
@@ -70,153 +71,35 @@ fn no_data(e: &str) -> String {
     )
 }
 
-/// Options of `butie.evaluate`, as the CLI's flags: `asOf` (`--as-of`), `districts`
-/// (`--district`, repeatable), `compare` (`--compare`), `applicationPeriod`
-/// (`--application-period`, `"2026-03-01..2026-04-30"`).
-#[derive(Debug, Clone, PartialEq)]
-pub struct ApiOptions {
-    pub as_of: Date,
-    pub districts: Option<Vec<String>>,
-    pub compare: bool,
-    pub application_period: Option<Period>,
+impl From<OptionProblem> for FieldProblem {
+    fn from(p: OptionProblem) -> FieldProblem {
+        FieldProblem::new(p.path, p.message)
+    }
 }
 
-fn date_problem(path: &str, raw: &str) -> FieldProblem {
-    FieldProblem::new(
-        path,
-        Text::new(
-            format!("“{raw}”不是日期：请写作 YYYY-MM-DD，如 2026-11-21"),
-            format!("`{raw}` is not a date: use YYYY-MM-DD, e.g. 2026-11-21"),
-        ),
-    )
-}
+/// The options `butie.evaluate` takes, as the CLI's flags: `asOf` (`--as-of`), `districts`
+/// (`--district`), `compare` (`--compare`), `applicationPeriod` (`--application-period`,
+/// `"2026-03-01..2026-04-30"`), and `hints`, `explain` (default true).
+const EVALUATE_KEYS: [Key; 6] = [
+    Key::AsOf,
+    Key::Districts,
+    Key::Compare,
+    Key::ApplicationPeriod,
+    Key::Hints,
+    Key::Explain,
+];
 
-fn type_problem(path: &str, zh: &str, en: &str) -> FieldProblem {
-    FieldProblem::new(
-        path,
-        Text::new(
-            format!("类型错误，应为{zh}"),
-            format!("wrong type, expected {en}"),
-        ),
-    )
-}
-
-/// Reads the options object; `today` is the default as-of date.
+/// Reads the options object with the core's one options reader; `today` is the default date.
 pub fn parse_options(
     set: &PolicySet,
     json: &Json,
     today: Date,
-) -> Result<ApiOptions, Vec<FieldProblem>> {
-    let mut out = ApiOptions {
-        as_of: today,
-        districts: None,
-        compare: false,
-        application_period: None,
-    };
-    let mut problems = Vec::new();
-    let empty = Map::new();
-    let obj = match json {
-        Json::Null => &empty,
-        Json::Object(obj) => obj,
-        _ => return Err(vec![type_problem("(options)", "对象", "an object")]),
-    };
-    for (key, value) in obj {
-        match key.as_str() {
-            "asOf" | "as_of" => match value {
-                Json::Null => {}
-                Json::String(s) => match parse_date(s.trim()) {
-                    Some(d) => out.as_of = d,
-                    None => problems.push(date_problem(key, s)),
-                },
-                _ => problems.push(type_problem(
-                    key,
-                    "字符串 YYYY-MM-DD",
-                    "a string YYYY-MM-DD",
-                )),
-            },
-            "districts" => {
-                let list: Option<Vec<(String, String)>> = match value {
-                    Json::Null => None,
-                    Json::String(s) => Some(
-                        s.split(',')
-                            .map(str::trim)
-                            .filter(|d| !d.is_empty())
-                            .enumerate()
-                            .map(|(i, d)| (format!("districts[{i}]"), d.to_string()))
-                            .collect(),
-                    ),
-                    Json::Array(items) => {
-                        let mut list = Vec::new();
-                        for (i, item) in items.iter().enumerate() {
-                            let path = format!("districts[{i}]");
-                            match item.as_str() {
-                                Some(d) => list.push((path, d.trim().to_string())),
-                                None => problems.push(type_problem(&path, "字符串", "a string")),
-                            }
-                        }
-                        Some(list)
-                    }
-                    _ => {
-                        problems.push(type_problem(key, "字符串数组", "an array of strings"));
-                        None
-                    }
-                };
-                if let Some(list) = list {
-                    let known: Vec<&str> = set
-                        .policies
-                        .iter()
-                        .map(|p| p.meta.district.as_str())
-                        .collect();
-                    let mut ids = Vec::new();
-                    for (path, d) in list {
-                        if set.has_district(&d) {
-                            ids.push(d);
-                        } else {
-                            problems.push(FieldProblem::new(
-                                path,
-                                Text::new(
-                                    format!("“{d}”不是已收录政策的区；可选：{}", known.join("、")),
-                                    format!(
-                                        "`{d}` is not a district with a policy; known: {}",
-                                        known.join(", ")
-                                    ),
-                                ),
-                            ));
-                        }
-                    }
-                    out.districts = Some(ids);
-                }
-            }
-            "applicationPeriod" | "application_period" => match value {
-                Json::Null => {}
-                Json::String(s) => match Period::parse(s) {
-                    Ok(p) => out.application_period = Some(p),
-                    Err(e) => problems.push(FieldProblem::new(key.clone(), e.text())),
-                },
-                _ => problems.push(type_problem(
-                    key,
-                    "字符串 起始日期..截止日期",
-                    "a string START..END",
-                )),
-            },
-            "compare" | "compare_all" => match value {
-                Json::Null => {}
-                Json::Bool(b) => out.compare = *b,
-                _ => problems.push(type_problem(key, "true 或 false", "true or false")),
-            },
-            _ => problems.push(FieldProblem::new(
-                key.clone(),
-                Text::new(
-                    "未知选项；可用：asOf、districts、compare、applicationPeriod",
-                    "unknown option; use asOf, districts, compare, applicationPeriod",
-                ),
-            )),
-        }
-    }
+) -> Result<EvalOptions, Vec<FieldProblem>> {
+    let (options, problems) = Options::from_json(set, json, &EVALUATE_KEYS);
     if problems.is_empty() {
-        Ok(out)
+        Ok(options.eval_options(today))
     } else {
-        Err(problems)
+        Err(problems.into_iter().map(FieldProblem::from).collect())
     }
 }
 
@@ -271,13 +154,7 @@ pub fn evaluate_text(
         Ok(p) => p,
         Err(problems) => return error_json("invalid_profile", &problems),
     };
-    let opts = EvalOptions {
-        districts: options.districts,
-        compare_all: options.compare,
-        application_period: options.application_period,
-        ..EvalOptions::new(options.as_of)
-    };
-    match butie::evaluate(set, &profile, &opts) {
+    match butie::evaluate(set, &profile, &options) {
         Ok(report) => serde_json::to_string(&report).unwrap_or_else(|e| {
             failure_json("internal_error", &Text::new(e.to_string(), e.to_string()))
         }),
@@ -294,31 +171,12 @@ pub fn evaluate_text(
 /// The documents and their state on the date in `options_json` (`{"asOf": …}`).
 pub fn policies_text(set: &PolicySet, options_json: &str, today: Date) -> String {
     let options: Json = serde_json::from_str(options_json).unwrap_or(Json::Null);
-    let mut as_of = today;
-    let mut problems = Vec::new();
-    if let Some(obj) = options.as_object() {
-        for (key, value) in obj {
-            match (key.as_str(), value) {
-                ("asOf" | "as_of", Json::String(s)) => match parse_date(s.trim()) {
-                    Some(d) => as_of = d,
-                    None => problems.push(date_problem(key, s)),
-                },
-                ("asOf" | "as_of", Json::Null) => {}
-                ("asOf" | "as_of", _) => problems.push(type_problem(
-                    key,
-                    "字符串 YYYY-MM-DD",
-                    "a string YYYY-MM-DD",
-                )),
-                _ => problems.push(FieldProblem::new(
-                    key.clone(),
-                    Text::new("未知选项；可用：asOf", "unknown option; use asOf"),
-                )),
-            }
-        }
-    }
+    let (options, problems) = Options::from_json(set, &options, &[Key::AsOf]);
     if !problems.is_empty() {
+        let problems: Vec<FieldProblem> = problems.into_iter().map(FieldProblem::from).collect();
         return error_json("invalid_options", &problems);
     }
+    let as_of = options.as_of.unwrap_or(today);
     serde_json::to_string(&butie::listing::policy_listing(set, as_of)).unwrap_or_else(|e| {
         failure_json("internal_error", &Text::new(e.to_string(), e.to_string()))
     })
@@ -371,6 +229,34 @@ pub fn api_policies(options_json: &str) -> String {
 #[wasm_bindgen]
 pub fn api_schema(which: &str) -> String {
     schema_text(which)
+}
+
+/// `butie.loadPolicies`: adds a policy pack (its JSON text; `label` names it in messages) to
+/// every widget and API call on the page. `{"pack": {name, hash, documents: [{id, district,
+/// relation, of}], facts_added, overrides, …}}`, or `{"error": "invalid_pack", "fields":
+/// [{path: "FILE: PLACE", message: {zh, en}}]}` with nothing changed. The same pack again is
+/// answered as loaded.
+pub async fn load_pack_text(text: &str, label: &str) -> String {
+    match crate::packs::add(text, label, crate::packs::Origin::Host).await {
+        Ok(summary) => json!({ "pack": &*summary }).to_string(),
+        Err(errors) => {
+            let fields: Vec<FieldProblem> = errors
+                .into_iter()
+                .map(|e| FieldProblem::new(format!("{}: {}", e.file, e.path), e.message))
+                .collect();
+            error_json("invalid_pack", &fields)
+        }
+    }
+}
+
+/// `butie.loadPolicies(pack)` and the widget's `pack` attribute: a Promise of the JSON text of
+/// [`load_pack_text`].
+#[wasm_bindgen]
+pub fn api_load_pack(text: String, label: String) -> js_sys::Promise {
+    crate::install_panic_hook();
+    wasm_bindgen_futures::future_to_promise(async move {
+        Ok(JsValue::from_str(&load_pack_text(&text, &label).await))
+    })
 }
 
 /// The engine version (`butie.version`).
@@ -431,7 +317,7 @@ mod tests {
         )
         .unwrap();
         assert_eq!(o.districts, Some(vec!["putuo".into(), "jiading".into()]));
-        assert!(o.compare);
+        assert!(o.compare_all);
         assert_eq!(o.as_of, today);
         let e = parse_options(
             set(),

@@ -55,6 +55,9 @@ pub struct AppConfig {
     /// Called with the result JSON (the contract) after every evaluation.
     #[prop_or_default]
     pub on_result: Option<Callback<Rc<str>>>,
+    /// A profile (JSON) to start from instead of the defaults (the authoring page's preview).
+    #[prop_or_default]
+    pub initial_profile: Option<Rc<str>>,
 }
 
 /// What the page shows below the masthead.
@@ -66,6 +69,8 @@ pub enum View {
     Batch,
     /// The snippet generator for consultants' sites.
     Embed,
+    /// Policy packs: load, list, remove.
+    Packs,
 }
 
 /// The calculator.
@@ -97,8 +102,10 @@ fn calculator(config: &AppConfig) -> Html {
     let state = {
         let (lang, as_of, embedded) = (config.lang, config.as_of.clone(), config.embedded);
         let period = config.application_period.clone();
+        let profile = config.initial_profile.clone();
         use_reducer(move || match set {
-            Some(set) => AppState::init(set, lang, as_of.as_deref(), period.as_deref(), embedded),
+            Some(set) => AppState::init(set, lang, as_of.as_deref(), period.as_deref(), embedded)
+                .with_profile(set, profile.as_deref()),
             None => AppState::init_empty(lang),
         })
     };
@@ -118,9 +125,10 @@ fn calculator(config: &AppConfig) -> Html {
         .or_else(|| butie::date::parse_date(&state.today))
         .unwrap_or(butie::date::Date::MIN);
 
+    let set_id = set.map(crate::state::SetRef);
     let parsed = use_memo(
-        (state.draft.clone(), as_of_date),
-        move |(d, as_of)| match set {
+        (state.draft.clone(), as_of_date, set_id),
+        move |(d, as_of, _)| match set {
             Some(set) => draft::parse(set, d, *as_of),
             None => draft::Parsed::default(),
         },
@@ -139,10 +147,13 @@ fn calculator(config: &AppConfig) -> Html {
         compare_all: state.compare_all,
         allowed: config.districts.clone(),
     };
-    let outcome = use_memo((parsed.clone(), query), move |(parsed, query)| match set {
-        Some(set) => calc::run(set, &parsed.profile, query),
-        None => calc::Outcome::empty(query.clone()),
-    });
+    let outcome = use_memo(
+        (parsed.clone(), query, set_id),
+        move |(parsed, query, _)| match set {
+            Some(set) => calc::run(set, &parsed.profile, query),
+            None => calc::Outcome::empty(query.clone()),
+        },
+    );
 
     // Attributes changed after load (widget): the language and the as-of date follow them.
     {
@@ -172,6 +183,24 @@ fn calculator(config: &AppConfig) -> Html {
                 ));
             }
             *seen = (*lang, as_of.clone(), period.clone());
+        });
+    }
+    // A policy pack added or removed: carry the inputs over to the new catalogue (told by the
+    // data, and checked on every render in case the change came before this app listened).
+    {
+        let dispatch = state.dispatcher();
+        use_effect_with((), move |()| {
+            let listener = data::on_change(move |_| dispatch.dispatch(Action::PoliciesChanged));
+            move || drop(listener)
+        });
+    }
+    {
+        let dispatch = state.dispatcher();
+        let stale = set.map(crate::state::SetRef) != state.set;
+        use_effect_with(stale, move |stale| {
+            if *stale {
+                dispatch.dispatch(Action::PoliciesChanged);
+            }
         });
     }
     let view = use_state(|| View::Calculator);
@@ -283,6 +312,7 @@ fn calculator(config: &AppConfig) -> Html {
                     { tab(View::Calculator, i18n::VIEW_CALCULATOR, "view-calculator") }
                     { tab(View::Batch, i18n::VIEW_BATCH, "view-batch") }
                     { tab(View::Embed, i18n::VIEW_EMBED, "view-embed") }
+                    { tab(View::Packs, i18n::VIEW_PACKS, "view-packs") }
                 </nav>
             }
             // The page's main landmark; a widget leaves that to its host page.
@@ -468,6 +498,7 @@ fn tool_panel(view: View, lang: Lang, state: &crate::state::AppState) -> Option<
         View::Embed => {
             Some(html! { <crate::embed::EmbedPanel lang={lang} today={state.today.clone()} /> })
         }
+        View::Packs => Some(html! { <crate::pack_panel::PackPanel lang={lang} /> }),
         View::Calculator => None,
     }
 }

@@ -55,6 +55,9 @@ pub struct Draft {
     pub facts: Vec<String>,
     /// By list index → items → field index.
     pub lists: Vec<Vec<Vec<String>>>,
+    /// Stored values of facts and lists the catalogue does not have now (a policy pack's that
+    /// is not loaded): kept, and stored again, so removing a pack loses no input.
+    pub kept: StoredDraft,
 }
 
 /// `(id, raw text)` pairs (a list rather than a map keeps the wasm smaller).
@@ -89,6 +92,7 @@ impl Draft {
                 .map(|def| default_raw(cat, def, unit))
                 .collect(),
             lists: vec![Vec::new(); cat.lists.len()],
+            kept: StoredDraft::default(),
         }
     }
 
@@ -147,6 +151,7 @@ impl Draft {
             unit,
             facts,
             lists,
+            kept: StoredDraft::default(),
         }
     }
 
@@ -231,12 +236,15 @@ impl Draft {
                 (def.id.clone(), items)
             })
             .collect();
-        StoredDraft {
+        let mut stored = StoredDraft {
             name: self.name.clone(),
             unit: self.unit,
             facts,
             lists,
-        }
+        };
+        stored.facts.extend(self.kept.facts.iter().cloned());
+        stored.lists.extend(self.kept.lists.iter().cloned());
+        stored
     }
 
     /// Reads the stored form; facts it does not mention get their defaults.
@@ -276,11 +284,27 @@ impl Draft {
                     .unwrap_or_default()
             })
             .collect();
+        let kept = StoredDraft {
+            facts: stored
+                .facts
+                .iter()
+                .filter(|(id, _)| cat.fact_id(id).is_none())
+                .cloned()
+                .collect(),
+            lists: stored
+                .lists
+                .iter()
+                .filter(|(id, _)| cat.list_id(id).is_none())
+                .cloned()
+                .collect(),
+            ..StoredDraft::default()
+        };
         Draft {
             name: stored.name.clone(),
             unit,
             facts,
             lists,
+            kept,
         }
     }
 }
@@ -507,6 +531,33 @@ mod tests {
 
     fn d(s: &str) -> Decimal {
         s.parse().unwrap()
+    }
+
+    #[test]
+    fn values_of_facts_not_in_the_catalogue_are_kept() {
+        // A policy pack's fact that is not loaded (yet, or any more): its value is kept and
+        // stored again, never dropped.
+        let set = set();
+        let cat = &set.catalogue;
+        let stored = StoredDraft {
+            facts: vec![
+                ("cmmi_level".into(), "3".into()),
+                ("incubator_resident".into(), "true".into()),
+            ],
+            lists: vec![("pack_list".into(), vec![vec![("x".into(), "1".into())]])],
+            ..StoredDraft::default()
+        };
+        let draft = Draft::from_stored(cat, &stored);
+        let cmmi = cat.fact_id("cmmi_level").unwrap();
+        assert_eq!(draft.raw(FieldRef::Fact(cmmi)), "3");
+        let again = draft.to_stored(cat);
+        assert!(
+            again
+                .facts
+                .contains(&("incubator_resident".into(), "true".into()))
+        );
+        assert_eq!(again.lists.last().unwrap().0, "pack_list");
+        assert_ne!(draft, Draft::defaults(cat), "kept values are worth storing");
     }
 
     #[test]

@@ -385,6 +385,7 @@ pub fn embed_panel(props: &EmbedPanelProps) -> Html {
         consultant: Some(choice.consultant.trim().to_string()).filter(|s| !s.is_empty()),
         contact: Some(choice.contact.trim().to_string()).filter(|s| !s.is_empty()),
         on_result: None,
+        initial_profile: None,
     };
 
     html! {

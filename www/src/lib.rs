@@ -29,10 +29,16 @@ mod embed;
 mod export;
 mod form;
 mod i18n;
+mod lazy;
+#[cfg(feature = "consultant-tools")]
+mod pack_panel;
+mod packs;
 mod results;
 mod share;
 mod state;
 mod storage;
+#[cfg(feature = "studio")]
+mod studio;
 mod summary_bar;
 mod toolbar;
 mod view;
@@ -40,7 +46,7 @@ mod view;
 mod widget;
 
 #[cfg(feature = "js-api")]
-pub use api::{api_evaluate, api_policies, api_schema, api_version};
+pub use api::{api_evaluate, api_load_pack, api_policies, api_schema, api_version};
 pub use app::{App, AppConfig};
 pub use bench::bench_evaluate;
 use wasm_bindgen::prelude::*;
@@ -99,12 +105,19 @@ pub fn start() -> Result<(), JsValue> {
     install_panic_hook();
     // Phases of the start-up, for `cargo xtask measure` (the app marks `butie:first-results`).
     mark("butie:wasm-start");
-    // Parse the policies now (once per page), so the phase shows on its own.
+    // Parse the policies now (once per page), so the phase shows on its own, with the policy
+    // packs the page ships and the ones the user added (before the saved inputs are read).
     let _ = data::policy_set();
+    #[cfg(not(feature = "studio"))]
+    packs::init_page();
     mark("butie:policies-loaded");
     while let Some(child) = root.first_child() {
         root.remove_child(&child)?;
     }
+    // The authoring page mounts the studio (its preview is the app).
+    #[cfg(feature = "studio")]
+    studio::mount(root);
+    #[cfg(not(feature = "studio"))]
     yew::Renderer::<App>::with_root_and_props(root, AppConfig::default()).render();
     Ok(())
 }

@@ -67,6 +67,18 @@ pub struct AppState {
     pub share_link: Option<String>,
     /// Embedded in a host page (nothing is stored).
     pub embedded: bool,
+    /// The policy set the draft is shaped for (policy packs change the set in use).
+    pub set: Option<SetRef>,
+}
+
+/// A policy set in use, compared by identity.
+#[derive(Debug, Clone, Copy)]
+pub struct SetRef(pub &'static PolicySet);
+
+impl PartialEq for SetRef {
+    fn eq(&self, other: &Self) -> bool {
+        std::ptr::eq(self.0, other.0)
+    }
 }
 
 /// What can happen.
@@ -92,6 +104,9 @@ pub enum Action {
     Reset,
     Notify(Option<Notice>),
     ShareLink(Option<String>),
+    /// The policy set in use changed (a pack added or removed): the inputs are carried over by
+    /// id, values of facts no longer there are kept for later.
+    PoliciesChanged,
 }
 
 impl Reducible for AppState {
@@ -174,6 +189,19 @@ impl Reducible for AppState {
             }
             Action::Notify(notice) => s.notice = notice,
             Action::ShareLink(link) => s.share_link = link,
+            Action::PoliciesChanged => {
+                let now = data::policy_set().ok().map(SetRef);
+                if let (Some(old), Some(new)) = (s.set, now)
+                    && old != new
+                {
+                    s.draft = Rc::new(Draft::from_stored(
+                        &new.0.catalogue,
+                        &s.draft.to_stored(&old.0.catalogue),
+                    ));
+                    s.focus = None;
+                }
+                s.set = now;
+            }
         }
         Rc::new(s)
     }
@@ -192,6 +220,10 @@ impl AppState {
         let mut s = AppState {
             draft: Rc::new(Draft::defaults(cat)),
             embedded,
+            set: data::policy_set()
+                .ok()
+                .filter(|s| std::ptr::eq(*s, set))
+                .map(SetRef),
             ..AppState::init_empty(lang)
         };
         if let Some(d) = as_of.filter(|d| butie::date::parse_date(d).is_some()) {
@@ -252,6 +284,15 @@ impl AppState {
         s
     }
 
+    /// The inputs of `profile` (JSON), when given and readable.
+    pub fn with_profile(mut self, set: &PolicySet, profile: Option<&str>) -> AppState {
+        let json = profile.and_then(|p| serde_json::from_str::<serde_json::Value>(p).ok());
+        if let Some(p) = json.and_then(|j| butie::Profile::from_json(&set.catalogue, &j).ok()) {
+            self.draft = Rc::new(Draft::from_profile(&set.catalogue, &p, self.draft.unit));
+        }
+        self
+    }
+
     /// A state with no form (the policy data did not load; never shown), and the base of
     /// [`AppState::init`]: today's date, registered mode, nothing open.
     pub fn init_empty(lang: Lang) -> AppState {
@@ -269,6 +310,7 @@ impl AppState {
             focus: None,
             share_link: None,
             embedded: false,
+            set: None,
         }
     }
 

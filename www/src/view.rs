@@ -58,6 +58,8 @@ pub struct DistrictView {
     pub window_notes: Vec<Text>,
     pub data_file: String,
     pub source_file: String,
+    /// The policy pack the document comes from, and whether it replaces a built-in one.
+    pub pack: Option<(String, bool)>,
     pub state: PolicyState,
     /// In force with at most 60 days left.
     pub ending_soon: bool,
@@ -372,6 +374,16 @@ pub fn build(set: &PolicySet, report: &Report) -> ReportView {
                 window_notes: d.policy.window_notes.to_vec(),
                 data_file: d.policy.data_file.to_string(),
                 source_file: d.policy.source_file.to_string(),
+                pack: set
+                    .document(d.policy.id)
+                    .and_then(|p| p.pack.clone())
+                    .map(|name| {
+                        let builtin = crate::data::builtin_set().ok();
+                        (
+                            name,
+                            builtin.is_some_and(|b| b.document(d.policy.id).is_some()),
+                        )
+                    }),
                 state: d.state,
                 ending_soon: d.lifecycle.ending_soon,
                 badge: butie::words::lifecycle_badge(&d.lifecycle),

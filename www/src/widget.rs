@@ -4,14 +4,16 @@
 //! [`WidgetHandle`] whose `update` applies changed attributes and whose `destroy` unmounts.
 //! [`widget_css`] is the stylesheet the element adopts into its shadow root.
 //!
-//! Options come as JSON text with the attribute values as written: `{"lang": "en",
-//! "districts": "putuo,jiading", "as-of": "2026-11-21", "application-period":
-//! "2026-03-01..2026-04-30", "compact": true, "consultant": …, "contact": …}`. Values that cannot be used are ignored with a console warning naming the
-//! attribute (a typo must not stop the widget).
+//! Options come as JSON text with the attribute values as written (`null` when absent):
+//! `{"lang": "en", "districts": "putuo,jiading", "as-of": "2026-11-21", "application-period":
+//! "2026-03-01..2026-04-30", "compact": "", "consultant": …, "contact": …}`, read by the core's one options reader
+//! (`butie::options`, also the CLI's and the JS API's). Values that cannot be used are ignored
+//! with a console warning naming the attribute (a typo must not stop the widget).
 
 use std::cell::RefCell;
 use std::rc::Rc;
 
+use butie::options::{Key, Options, parse_flag};
 use butie::{Lang, PolicySet};
 use serde_json::Value as Json;
 use wasm_bindgen::prelude::*;
@@ -42,7 +44,7 @@ pub struct WidgetOptions {
     pub lang: Lang,
     pub districts: Option<Vec<String>>,
     pub as_of: Option<String>,
-    /// The application period (申报期), as written (`2026-03-01..2026-04-30`).
+    /// The application period (申报期), as `2026-03-01..2026-04-30`.
     pub application_period: Option<String>,
     pub compact: bool,
     pub consultant: Option<String>,
@@ -54,76 +56,57 @@ fn text_attr(value: Option<&Json>) -> Option<String> {
     (!s.is_empty()).then(|| s.chars().take(MAX_LINE_CHARS).collect())
 }
 
-/// Reads the options; the second value lists what was ignored and why.
+/// Reads the options (the core's one options reader for `lang`, `districts`, `as-of`,
+/// `application-period`, and its yes/no for `compact`); the second value lists what was
+/// ignored and why, one line per attribute.
 pub fn parse_options(set: &PolicySet, text: &str) -> (WidgetOptions, Vec<String>) {
     let json: Json = serde_json::from_str(text).unwrap_or(Json::Null);
-    let mut warnings = Vec::new();
-    let mut o = WidgetOptions::default();
-    match json.get("lang").and_then(Json::as_str).map(str::trim) {
-        None | Some("") => {}
-        Some(l) if l.eq_ignore_ascii_case("en") || l.to_ascii_lowercase().starts_with("en-") => {
-            o.lang = Lang::En
+    let attr = |name: &str| {
+        json.get(name)
+            .and_then(Json::as_str)
+            .map(str::trim)
+            .filter(|v| !v.is_empty())
+    };
+    let mut pairs: Vec<(&str, &str)> = Vec::new();
+    for name in ["lang", "districts", "as-of", "application-period"] {
+        if let Some(v) = attr(name) {
+            pairs.push((name, v));
         }
-        Some(l) if l.eq_ignore_ascii_case("zh") || l.to_ascii_lowercase().starts_with("zh-") => {
-            o.lang = Lang::Zh
-        }
-        Some(l) => warnings.push(format!("lang=\"{l}\" is not zh or en; using zh")),
     }
-    if let Some(list) = json.get("districts").and_then(Json::as_str) {
-        let wanted: Vec<String> = list
-            .split(',')
-            .map(|d| d.trim().to_ascii_lowercase())
-            .filter(|d| !d.is_empty())
+    let (read, problems) = Options::from_pairs(
+        set,
+        &pairs,
+        &[Key::Lang, Key::Districts, Key::AsOf, Key::ApplicationPeriod],
+    );
+    let mut warnings: Vec<String> = Vec::new();
+    for (name, value) in &pairs {
+        let why: Vec<&str> = problems
+            .iter()
+            .filter(|p| p.path.split('[').next() == Some(*name))
+            .map(|p| p.message.en.as_str())
             .collect();
-        if !wanted.is_empty() {
-            let (known, unknown): (Vec<String>, Vec<String>) =
-                wanted.into_iter().partition(|d| set.has_district(d));
-            if !unknown.is_empty() {
-                let ids: Vec<&str> = set
-                    .policies
-                    .iter()
-                    .map(|p| p.meta.district.as_str())
-                    .collect();
-                warnings.push(format!(
-                    "districts=\"{list}\": {} not encoded (known: {}); ignored",
-                    unknown.join(", "),
-                    ids.join(", ")
-                ));
-            }
-            // Only unknown ids: show every district rather than none.
-            if !known.is_empty() {
-                o.districts = Some(known);
-            }
+        if !why.is_empty() {
+            warnings.push(format!("{name}=\"{value}\": {}; ignored", why.join("; ")));
         }
     }
-    if let Some(d) = json.get("as-of").and_then(Json::as_str).map(str::trim)
-        && !d.is_empty()
-    {
-        if butie::date::parse_date(d).is_some() {
-            o.as_of = Some(d.to_string());
-        } else {
-            warnings.push(format!(
-                "as-of=\"{d}\" is not a date (YYYY-MM-DD); using today"
-            ));
-        }
-    }
-    if let Some(p) = json
-        .get("application-period")
-        .and_then(Json::as_str)
-        .map(str::trim)
-        && !p.is_empty()
-    {
-        match butie::date::Period::parse(p) {
-            Ok(_) => o.application_period = Some(p.to_string()),
-            Err(e) => warnings.push(format!(
-                "application-period=\"{p}\": {}; not set",
-                e.text().en
-            )),
-        }
-    }
-    o.compact = json.get("compact").and_then(Json::as_bool).unwrap_or(false);
-    o.consultant = text_attr(json.get("consultant"));
-    o.contact = text_attr(json.get("contact"));
+    let compact = match json.get("compact") {
+        None | Some(Json::Null) => false,
+        Some(Json::Bool(b)) => *b,
+        Some(Json::String(v)) => parse_flag(v).unwrap_or_else(|| {
+            warnings.push(format!("compact=\"{v}\": not a yes/no; using compact"));
+            true
+        }),
+        Some(_) => false,
+    };
+    let o = WidgetOptions {
+        lang: read.lang.unwrap_or_default(),
+        districts: read.districts,
+        as_of: read.as_of.map(butie::date::fmt_date),
+        application_period: read.application_period.map(|p| p.to_string()),
+        compact,
+        consultant: text_attr(json.get("consultant")),
+        contact: text_attr(json.get("contact")),
+    };
     (o, warnings)
 }
 
@@ -140,6 +123,7 @@ fn config(o: WidgetOptions, on_result: &Callback<Rc<str>>) -> AppConfig {
         consultant: o.consultant,
         contact: o.contact,
         on_result: Some(on_result.clone()),
+        initial_profile: None,
     }
 }
 
@@ -157,16 +141,22 @@ fn read_options(text: &str) -> WidgetOptions {
 /// A mounted widget.
 #[wasm_bindgen]
 pub struct WidgetHandle {
+    inner: Rc<Mounted>,
+    /// Re-reads the attributes when a policy pack changes the districts there are.
+    _listener: Rc<dyn Fn(&'static PolicySet)>,
+}
+
+struct Mounted {
     app: RefCell<Option<AppHandle<App>>>,
     on_result: Callback<Rc<str>>,
     root: web_sys::Element,
+    /// The attributes last applied (JSON).
+    options: RefCell<String>,
 }
 
-#[wasm_bindgen]
-impl WidgetHandle {
-    /// Applies changed options (the same JSON as [`mount_widget`]).
-    pub fn update(&self, options_json: &str) {
-        let props = config(read_options(options_json), &self.on_result);
+impl Mounted {
+    fn apply(&self) {
+        let props = config(read_options(&self.options.borrow()), &self.on_result);
         match self.app.try_borrow_mut() {
             Ok(mut app) => {
                 if let Some(app) = app.as_mut() {
@@ -176,15 +166,24 @@ impl WidgetHandle {
             Err(_) => gloo::console::warn!("butie-calculator: update while busy; ignored"),
         }
     }
+}
+
+#[wasm_bindgen]
+impl WidgetHandle {
+    /// Applies changed options (the same JSON as [`mount_widget`]).
+    pub fn update(&self, options_json: &str) {
+        *self.inner.options.borrow_mut() = options_json.to_string();
+        self.inner.apply();
+    }
 
     /// Unmounts the app (the element was removed from the page).
     pub fn destroy(&self) {
-        if let Ok(mut app) = self.app.try_borrow_mut()
+        if let Ok(mut app) = self.inner.app.try_borrow_mut()
             && let Some(app) = app.take()
         {
             app.destroy();
         }
-        ROOTS.with(|roots| roots.borrow_mut().retain(|r| r != &self.root));
+        ROOTS.with(|roots| roots.borrow_mut().retain(|r| r != &self.inner.root));
     }
 }
 
@@ -215,10 +214,21 @@ pub fn mount_widget(
     let props = config(read_options(options_json), &on_result);
     ROOTS.with(|roots| roots.borrow_mut().push(root.clone()));
     let app = yew::Renderer::<App>::with_root_and_props(root.clone(), props).render();
-    WidgetHandle {
+    let inner = Rc::new(Mounted {
         app: RefCell::new(Some(app)),
         on_result,
         root,
+        options: RefCell::new(options_json.to_string()),
+    });
+    let weak = Rc::downgrade(&inner);
+    let listener = data::on_change(move |_| {
+        if let Some(m) = weak.upgrade() {
+            m.apply();
+        }
+    });
+    WidgetHandle {
+        inner,
+        _listener: listener,
     }
 }
 
@@ -329,6 +339,10 @@ mod tests {
         let (o, w) = parse_options(set, r#"{"lang":"fr","districts":"x","as-of":"2026-02-30"}"#);
         assert_eq!(o, WidgetOptions::default());
         assert_eq!(w.len(), 3, "{w:?}");
+        assert!(
+            w.iter().any(|w| w.starts_with("as-of=\"2026-02-30\"")),
+            "{w:?}"
+        );
         assert_eq!(parse_options(set, "not json").0, WidgetOptions::default());
         let (o, w) = parse_options(set, r#"{"application-period":" 2026-03-01..2026-04-30 "}"#);
         assert_eq!(
@@ -342,5 +356,17 @@ mod tests {
             w[0].starts_with("application-period=\"2026-03-01\""),
             "{w:?}"
         );
+        // `compact` is a yes/no as everywhere: present (""), "1", "true" → on; "0", "false" → off.
+        for (value, on) in [
+            ("", true),
+            ("1", true),
+            ("true", true),
+            ("0", false),
+            ("false", false),
+        ] {
+            let json = serde_json::json!({ "compact": value }).to_string();
+            assert_eq!(parse_options(set, &json).0.compact, on, "compact={value:?}");
+        }
+        assert!(!parse_options(set, r#"{"compact":null}"#).0.compact);
     }
 }

@@ -9,8 +9,10 @@
 // stylesheet (adoptedStyleSheets), which `style-src` does not restrict; theme attributes are
 // applied through the CSSOM. See docs/embedding.md.
 
-/** Attributes handed to the app (the others are theme attributes). */
+/** Attributes handed to the app (the others are theme attributes and `pack`). */
 const OPTION_ATTRIBUTES = ["lang", "districts", "as-of", "application-period", "compact", "consultant", "contact"];
+/** The largest policy pack read (as in the engine, butie::pack::MAX_PACK_BYTES). */
+const MAX_PACK_BYTES = 8 * 1024 * 1024;
 /** Theme attributes → the custom properties they set on the element. */
 const THEME_ATTRIBUTES = {
   accent: "--butie-accent",
@@ -148,12 +150,92 @@ function printOnly(element) {
   window.print();
 }
 
+// ---------------------------------------------------------------- policy packs
+
+/** Where this file was loaded from (only known while it runs for the first time). */
+const SCRIPT_URL = (document.currentScript && document.currentScript.src) || document.baseURI;
+/** The second module — reading and checking packs — is in this file beside the widget, loaded
+ *  the first time a pack is given (the same `script-src` lets it in). */
+const EXTRAS_FILE = "butie-widget-extras.js";
+
+/** `globalThis.butieBatch()`, which the engine calls for packs: loads EXTRAS_FILE once, whose
+ *  own loader then takes the name and instantiates the module. */
+if (typeof globalThis.butieBatch !== "function") {
+  let extras;
+  const loadExtras = () =>
+    (extras ??= new Promise((resolve, reject) => {
+      const script = document.createElement("script");
+      script.src = new URL(EXTRAS_FILE, SCRIPT_URL).href;
+      script.onload = resolve;
+      script.onerror = () => reject(new Error(`${script.src} did not load (it belongs beside butie-widget.js)`));
+      document.head.append(script);
+    }).then(
+      () => {
+        if (globalThis.butieBatch === loadExtras) throw new Error(`${EXTRAS_FILE} did not define its module`);
+        return globalThis.butieBatch();
+      },
+      (error) => {
+        extras = undefined;
+        throw error;
+      },
+    ));
+  globalThis.butieBatch = loadExtras;
+}
+
+/** Pack sources asked for → their load (a Promise of the engine's answer); each is read once. */
+const packLoads = new Map();
+
+/** A pack's text and a label for messages: `#id` names an inline `<script type="application/json">`,
+ *  anything else a URL on this page's own origin (fetched: the page's CSP needs `connect-src 'self'`). */
+async function readPack(source) {
+  if (source.startsWith("#")) {
+    const el = document.getElementById(source.slice(1));
+    if (!el || el.tagName !== "SCRIPT" || el.type !== "application/json") {
+      throw new Error(`no <script type="application/json" id="${source.slice(1)}"> on the page`);
+    }
+    return [el.textContent, source];
+  }
+  const url = new URL(source, document.baseURI);
+  if (url.origin !== location.origin) {
+    throw new Error(`${url.href} is not on this site (${location.origin}): packs load from the page's own origin only`);
+  }
+  let response;
+  try {
+    response = await fetch(url, { mode: "same-origin", credentials: "same-origin" });
+  } catch (error) {
+    throw new Error(`${url.href} could not be fetched (${error.message}); a strict Content-Security-Policy needs connect-src 'self'`);
+  }
+  if (!response.ok) throw new Error(`${url.href}: HTTP ${response.status}`);
+  if (Number(response.headers.get("Content-Length") || 0) > MAX_PACK_BYTES) {
+    throw new Error(`${url.href} is larger than a pack may be (${MAX_PACK_BYTES / 1e6} MB)`);
+  }
+  return [await response.text(), url.pathname.split("/").pop() || url.href];
+}
+
+/** Loads a pack source into the engine (for every widget and the API on the page). */
+function loadPackSource(source) {
+  if (!packLoads.has(source)) {
+    packLoads.set(
+      source,
+      load()
+        .then(() => readPack(source))
+        .then(([text, label]) => wasm_bindgen.api_load_pack(text, label))
+        .then((answer) => JSON.parse(answer))
+        .catch((error) => {
+          const reason = String((error && error.message) || error);
+          return errorObject("invalid_pack", source, `政策包无法读取：${reason}`, `the pack cannot be read: ${reason}`);
+        }),
+    );
+  }
+  return packLoads.get(source);
+}
+
 // ---------------------------------------------------------------- the element
 
 /** `<butie-calculator lang districts as-of application-period compact consultant contact accent background text-color font>` */
 class ButieCalculator extends HTMLElement {
   static get observedAttributes() {
-    return OPTION_ATTRIBUTES.concat(Object.keys(THEME_ATTRIBUTES));
+    return OPTION_ATTRIBUTES.concat(Object.keys(THEME_ATTRIBUTES), ["pack"]);
   }
 
   #shadow;
@@ -189,7 +271,8 @@ class ButieCalculator extends HTMLElement {
     this.#applyTheme();
     if (this.#handle !== null || this.#waiting) return;
     this.#waiting = true;
-    load().then(
+    // Its packs first, so the districts they bring are there when the app reads its attributes.
+    load().then(() => this.#loadPacks()).then(
       () => {
         this.#waiting = false;
         if (this.isConnected && this.#handle === null) this.#mount();
@@ -216,6 +299,10 @@ class ButieCalculator extends HTMLElement {
 
   attributeChangedCallback(name, oldValue, newValue) {
     if (oldValue === newValue) return;
+    if (name === "pack") {
+      if (this.#handle !== null) this.#loadPacks();
+      return;
+    }
     if (name in THEME_ATTRIBUTES) {
       this.#applyTheme();
       return;
@@ -229,17 +316,26 @@ class ButieCalculator extends HTMLElement {
     });
   }
 
+  /** The option attributes as written (null when absent); the engine reads them (butie::options). */
   #options() {
-    const compact = this.getAttribute("compact");
-    return JSON.stringify({
-      lang: this.getAttribute("lang"),
-      districts: this.getAttribute("districts"),
-      "as-of": this.getAttribute("as-of"),
-      "application-period": this.getAttribute("application-period"),
-      compact: compact !== null && compact !== "false",
-      consultant: this.getAttribute("consultant"),
-      contact: this.getAttribute("contact"),
-    });
+    return JSON.stringify(Object.fromEntries(OPTION_ATTRIBUTES.map((name) => [name, this.getAttribute(name)])));
+  }
+
+  /** Loads the packs the `pack` attribute names (space-separated); each outcome is a `butie-pack`
+   *  event on the element, a failure also a console warning. Never rejects. */
+  #loadPacks() {
+    const sources = (this.getAttribute("pack") || "").split(/\s+/).filter(Boolean);
+    return Promise.all(
+      sources.map((source) =>
+        loadPackSource(source).then((answer) => {
+          if (answer.error) {
+            const why = answer.fields.map((f) => `${f.path}: ${f.message.en}`).join("; ") || answer.message?.en;
+            console.warn(`butie-calculator: pack="${source}" not loaded: ${why}`);
+          }
+          this.dispatchEvent(new CustomEvent("butie-pack", { detail: { source, ...answer }, bubbles: true, composed: true }));
+        }),
+      ),
+    );
   }
 
   #mount() {
@@ -365,6 +461,28 @@ Object.assign(api, {
     }
     return call(() => wasm_bindgen.api_policies(optionsJson));
   },
+  /**
+   * Adds a policy pack (the object of a NAME.butie.json file, or its text) to every widget and
+   * API call on this page. Resolves to `{ pack: { name, hash, documents, facts_added, … } }`, or
+   * `{ error: "invalid_pack", fields: [{ path, message: { zh, en } }] }` with nothing changed.
+   */
+  loadPolicies(pack) {
+    const text = toJson(pack, null);
+    if (text === null) {
+      return Promise.resolve(
+        errorObject("invalid_pack", "(pack)", "无法转为 JSON 的政策包", "the pack cannot be written as JSON"),
+      );
+    }
+    const label = typeof pack === "object" && pack !== null && typeof pack.name === "string" ? `${pack.name}.butie.json` : "loadPolicies";
+    return load().then(
+      () =>
+        wasm_bindgen.api_load_pack(text, label).then(JSON.parse, (error) => {
+          const reason = String((error && error.message) || error);
+          return errorObject("internal_error", null, `内部错误：${reason}`, `internal error: ${reason}`);
+        }),
+      (error) => ({ error: "unavailable", fields: [], message: unavailableMessage(error) }),
+    );
+  },
   /** The JSON Schemas: `schema()` → `{ profile, result }`; `schema("profile")`, `schema("result")`. */
   schema(which) {
     if (which !== undefined && typeof which !== "string") {
@@ -391,9 +509,10 @@ function startFrame() {
     const params = new URLSearchParams(location.hash.slice(1));
     for (const name of OPTION_ATTRIBUTES.concat(Object.keys(THEME_ATTRIBUTES))) {
       const value = params.get(name);
-      if (name === "compact") {
-        if (value !== null && value !== "0" && value !== "false") element.setAttribute("compact", "");
-        else element.removeAttribute("compact");
+      // `compact` is a yes/no like the attribute (`compact`, `compact=1`, `compact=0`): the
+      // engine reads the value, so the fragment and the element agree.
+      if (name === "compact" && value !== null) {
+        element.setAttribute("compact", value);
       } else if (value !== null && value !== "") {
         element.setAttribute(name, value);
       } else {

@@ -34,8 +34,13 @@ pub fn ci() -> Result<()> {
         "warnings",
     ]))?;
     // The front end's wasm-only code paths are linted on their real target too,
-    // with the default features and as each shipped build (page, widget) is cut.
-    for features in [None, Some(dist::PAGE_FEATURES), Some(dist::WIDGET_FEATURES)] {
+    // with the default features and as each shipped build (page, widget, studio) is cut.
+    for features in [
+        None,
+        Some(dist::PAGE_FEATURES),
+        Some(dist::WIDGET_FEATURES),
+        Some(dist::STUDIO_FEATURES),
+    ] {
         let mut cmd = util::cargo();
         cmd.args([
             "clippy",

@@ -25,10 +25,18 @@
 //!   (deflated, base64) and the element/API runtime `www/widget/widget.js`.
 //!   It defines `<butie-calculator>` and `window.butie`; no eval, nothing inline
 //!   needed on the host page.
+//! - `dist/butie-widget-extras.js`: the widget's second module (the batch crate `www/batch`,
+//!   which reads, checks and adds policy packs), a classic script with its wasm inside;
+//!   `butie-widget.js` adds it to the host page only the first time a pack is given, so the
+//!   widget itself carries no pack loader.
 //! - `dist/embed.html`: the iframe page, self-contained (the widget script
 //!   inlined into `www/widget/embed.html`), options from the URL fragment.
 //! - `dist/butie-embed-host.js`: the host page's helper that resizes the iframe
 //!   (`www/widget/embed-host.js`, copied).
+//! - `dist/butie-studio.html`: the authoring page for policy packs, one self-contained file
+//!   like `butie.html` from its own template (`www/studio/index.html`) and its own wasm build
+//!   ([`STUDIO_FEATURES`]: the policy compiler, the TOML and YAML readers, the quote check),
+//!   which the calculator pages never carry.
 //! - `examples/*` copied as they are (the sample host pages, served next to the
 //!   widget by `cargo xtask serve` and used by the browser tests).
 //!
@@ -94,7 +102,13 @@ const WASM_OPT_LEVEL: &str = "z";
 /// The widget script, the iframe page and its host helper in `dist/`.
 pub const WIDGET_FILE: &str = "butie-widget.js";
 pub const EMBED_FILE: &str = "embed.html";
+/// The widget's second module (policy packs), beside [`WIDGET_FILE`] (`www/widget/widget.js`
+/// names it too).
+pub const WIDGET_EXTRAS_FILE: &str = "butie-widget-extras.js";
 pub const EMBED_HOST_FILE: &str = "butie-embed-host.js";
+/// The authoring page in `dist/` and its template.
+pub const STUDIO_FILE: &str = "butie-studio.html";
+const STUDIO_TEMPLATE: &str = "www/studio/index.html";
 /// The comment in `www/widget/embed.html` replaced by the inlined widget script.
 const WIDGET_MARKER: &str = "<!-- butie:widget -->";
 /// How wasm-bindgen's `no-modules` glue starts: it defines `wasm_bindgen`.
@@ -138,6 +152,7 @@ pub fn dist() -> Result<Dist> {
     let started = Instant::now();
     let wasm_path = build_wasm(FRONT_END, Some(PAGE_FEATURES), "page")?;
     let widget_wasm_path = build_wasm(FRONT_END, Some(WIDGET_FEATURES), "widget")?;
+    let studio_wasm_path = build_wasm(FRONT_END, Some(STUDIO_FEATURES), "studio")?;
     let batch_wasm_path = build_wasm(BATCH_MODULE, None, "batch")?;
     let build_time = started.elapsed();
 
@@ -147,6 +162,8 @@ pub fn dist() -> Result<Dist> {
     let widget_scratch = wasm_path.with_file_name("xtask-bindgen-widget");
     let (widget_glue, widget_wasm) =
         bindgen(&widget_wasm_path, &widget_scratch, Glue::Widget, STEM)?;
+    let studio_scratch = wasm_path.with_file_name("xtask-bindgen-studio");
+    let (studio_glue, studio_wasm) = bindgen(&studio_wasm_path, &studio_scratch, Glue::Web, STEM)?;
     let batch_scratch = wasm_path.with_file_name("xtask-bindgen-batch");
     let (batch_glue, batch_wasm) =
         bindgen(&batch_wasm_path, &batch_scratch, Glue::Batch, BATCH_STEM)?;
@@ -167,7 +184,8 @@ pub fn dist() -> Result<Dist> {
     .and_then(|page| csp::with_policy(&page, csp::Reach::SameOrigin))
     .with_context(|| format!("in {}", template_path.display()))?;
     let started = Instant::now();
-    let [packed, widget_packed, batch_packed] = deflate_all([&wasm, &widget_wasm, &batch_wasm])?;
+    let [packed, widget_packed, studio_packed, batch_packed] =
+        deflate_all([&wasm, &widget_wasm, &studio_wasm, &batch_wasm])?;
     let deflate_time = started.elapsed();
     let single = inject(
         &template,
@@ -179,6 +197,15 @@ pub fn dist() -> Result<Dist> {
     )
     .and_then(|page| csp::with_policy(&page, csp::Reach::Nothing))
     .with_context(|| format!("in {}", template_path.display()))?;
+    let studio_template_path = root.join(STUDIO_TEMPLATE);
+    let studio_template = std::fs::read_to_string(&studio_template_path)
+        .with_context(|| format!("cannot read {}", studio_template_path.display()))?;
+    let studio = inject(
+        &studio_template,
+        &single_file_script(&studio_glue, &studio_packed)?,
+    )
+    .and_then(|page| csp::with_policy(&page, csp::Reach::Nothing))
+    .with_context(|| format!("in {STUDIO_TEMPLATE}"))?;
 
     let widget_dir = root.join("www").join("widget");
     let read = |name: &str| {
@@ -186,6 +213,11 @@ pub fn dist() -> Result<Dist> {
         std::fs::read_to_string(&path).with_context(|| format!("cannot read {}", path.display()))
     };
     let widget = widget_script(&widget_glue, &widget_packed, &read("widget.js")?)?;
+    ensure!(
+        widget.contains(&format!("\"{WIDGET_EXTRAS_FILE}\"")),
+        "www/widget/widget.js does not name {WIDGET_EXTRAS_FILE}"
+    );
+    let extras = widget_extras(&batch_glue, &batch_packed)?;
     let embed = embed_page(&read("embed.html")?, &widget)
         .and_then(|page| csp::with_policy(&page, csp::Reach::Nothing))
         .context("in www/widget/embed.html")?;
@@ -208,8 +240,10 @@ pub fn dist() -> Result<Dist> {
         (batch_wasm_file.clone(), batch_wasm.as_slice()),
         (format!("{STEM}.html"), single.as_bytes()),
         (WIDGET_FILE.to_string(), widget.as_bytes()),
+        (WIDGET_EXTRAS_FILE.to_string(), extras.as_bytes()),
         (EMBED_FILE.to_string(), embed.as_bytes()),
         (EMBED_HOST_FILE.to_string(), embed_host.as_bytes()),
+        (STUDIO_FILE.to_string(), studio.as_bytes()),
     ];
     for (name, _) in &examples {
         ensure!(
@@ -242,8 +276,10 @@ pub fn dist() -> Result<Dist> {
         ("index.html", index.as_bytes()),
         ("butie.html", single.as_bytes()),
         (WIDGET_FILE, widget.as_bytes()),
+        (WIDGET_EXTRAS_FILE, extras.as_bytes()),
         (EMBED_FILE, embed.as_bytes()),
         (EMBED_HOST_FILE, embed_host.as_bytes()),
+        (STUDIO_FILE, studio.as_bytes()),
     ] {
         println!(
             "  {name:<20} {}   gzip {}",
@@ -267,6 +303,8 @@ pub fn dist() -> Result<Dist> {
 pub const PAGE_FEATURES: &str = "consultant-tools";
 /// Cargo features of the widget's wasm (`butie-widget.js`, `embed.html`).
 pub const WIDGET_FEATURES: &str = "js-api";
+/// Cargo features of the authoring page's wasm (`butie-studio.html`).
+pub const STUDIO_FEATURES: &str = "studio";
 
 /// Runs `cargo build` for `krate` (with `features` only, when given) and returns a copy of
 /// the `.wasm` it wrote, named after `tag` (the next build overwrites cargo's own file).
@@ -421,7 +459,8 @@ fn deflate(bytes: &[u8]) -> Result<Vec<u8>> {
     Ok(out)
 }
 
-/// [`deflate`] of several wasm modules (page, widget, batch module), one thread each.
+/// [`deflate`] of several wasm modules (page, widget, authoring page, batch module), one thread
+/// each.
 fn deflate_all<const N: usize>(wasms: [&[u8]; N]) -> Result<[Vec<u8>; N]> {
     std::thread::scope(|scope| {
         let threads = wasms.map(|w| scope.spawn(move || deflate(w)));
@@ -443,6 +482,9 @@ enum BatchWasm<'a> {
     File(&'a str),
     /// The element [`BATCH_DATA_ID`], deflated and base64-encoded (the single file).
     Embedded,
+    /// This deflated, base64-encoded text, in the loader itself (the widget's
+    /// [`WIDGET_EXTRAS_FILE`]).
+    Inline(&'a str),
 }
 
 /// The batch module's loader: defines `globalThis.butieBatch()`, which instantiates the module
@@ -462,22 +504,14 @@ fn batch_loader(glue: &str, wasm: BatchWasm) -> Result<String> {
     );
     let source = match wasm {
         BatchWasm::File(name) => format!("fetch(new URL(\"./{name}\", document.baseURI))"),
-        BatchWasm::Embedded => format!(
-            "(() => {{\n\
-             \x20   const text = document.getElementById(\"{BATCH_DATA_ID}\").textContent.trim();\n\
-             \x20   const packed = typeof Uint8Array.fromBase64 === \"function\"\n\
-             \x20     ? Uint8Array.fromBase64(text)\n\
-             \x20     : Uint8Array.from(atob(text), (c) => c.charCodeAt(0));\n\
-             \x20   return new Response(\n\
-             \x20     new Blob([packed]).stream().pipeThrough(new DecompressionStream(\"deflate-raw\")),\n\
-             \x20     {{ headers: {{ \"Content-Type\": \"application/wasm\" }} }},\n\
-             \x20   );\n\
-             \x20 }})()"
-        ),
+        BatchWasm::Embedded => inflate(&format!(
+            "document.getElementById(\"{BATCH_DATA_ID}\").textContent.trim()"
+        )),
+        BatchWasm::Inline(encoded) => inflate(&format!("\"{encoded}\"")),
     };
     Ok(format!(
-        "/* butie: the batch module (client lists, Excel), instantiated when the batch view \
-         first needs it. */\n\
+        "/* butie: the second module (client lists, Excel, policy packs), instantiated when \
+         the batch view or a pack first needs it. */\n\
          globalThis.butieBatch = (() => {{\n\
          let loading;\n\
          return () => (loading ??= (async () => {{\n\
@@ -486,6 +520,34 @@ fn batch_loader(glue: &str, wasm: BatchWasm) -> Result<String> {
          return wasm_bindgen;\n\
          }})().catch((error) => {{ loading = undefined; throw error; }}));\n\
          }})();\n"
+    ))
+}
+
+/// JavaScript for a `Response` streaming the wasm inflated from `text` (an expression: the
+/// deflated wasm in base64).
+fn inflate(text: &str) -> String {
+    format!(
+        "(() => {{\n\
+         \x20   const text = {text};\n\
+         \x20   const packed = typeof Uint8Array.fromBase64 === \"function\"\n\
+         \x20     ? Uint8Array.fromBase64(text)\n\
+         \x20     : Uint8Array.from(atob(text), (c) => c.charCodeAt(0));\n\
+         \x20   return new Response(\n\
+         \x20     new Blob([packed]).stream().pipeThrough(new DecompressionStream(\"deflate-raw\")),\n\
+         \x20     {{ headers: {{ \"Content-Type\": \"application/wasm\" }} }},\n\
+         \x20   );\n\
+         \x20 }})()"
+    )
+}
+
+/// The widget's second module, [`WIDGET_EXTRAS_FILE`]: the loader with the wasm (`packed`:
+/// [`deflate`]d) inside; `butie-widget.js` adds it to the page the first time a pack is given.
+fn widget_extras(glue: &str, packed: &[u8]) -> Result<String> {
+    let encoded = base64::engine::general_purpose::STANDARD.encode(packed);
+    Ok(format!(
+        "/*! butie widget: its second module (policy packs), loaded by butie-widget.js when a \
+         pack is given. */\n{}",
+        batch_loader(glue, BatchWasm::Inline(&encoded))?
     ))
 }
 

@@ -36,7 +36,8 @@ commands:
   dist               build dist/index.html, dist/butie.js, dist/butie_bg.wasm,
                      the self-contained dist/butie.html, the widget
                      dist/butie-widget.js, the iframe page dist/embed.html with
-                     dist/butie-embed-host.js, and copy examples/ into dist/
+                     dist/butie-embed-host.js, the authoring page
+                     dist/butie-studio.html, and copy examples/ into dist/
   serve [--port N]   run dist, then serve dist/ on http://127.0.0.1:N/ (default 8080)
   test               cargo test --workspace, then dist and the browser tests
   ci                 cargo fmt --check, cargo clippy -D warnings, then test

@@ -135,12 +135,12 @@ pub fn measure(args: &[String]) -> Result<()> {
     let first = first_results_bytes(&single)?;
     let first_gz = gzip_len(first.as_bytes())?;
     println!(
-        "  needed for first results (all but the batch module)  {} raw, {} gzipped",
+        "  needed for first results (all but the second module)  {} raw, {} gzipped",
         kib(first.len()),
         kib(first_gz)
     );
     println!(
-        "  the batch module (loaded when the batch view opens)  {} raw, {} gzipped",
+        "  the second module (batch, packs: loaded on first use)  {} raw, {} gzipped",
         kib(single.len() - first.len()),
         kib(single_gz.saturating_sub(first_gz))
     );
@@ -162,6 +162,14 @@ pub fn measure(args: &[String]) -> Result<()> {
         kib(widget.len()),
         kib(gzip_len(&widget)?),
         kib(SIZE_BUDGET)
+    );
+    let extras = std::fs::read(built.dir.join(dist::WIDGET_EXTRAS_FILE))
+        .with_context(|| format!("cannot read {}", dist::WIDGET_EXTRAS_FILE))?;
+    println!(
+        "dist/{}  {} raw, {} gzipped (the widget's second module: loaded when a pack is given)",
+        dist::WIDGET_EXTRAS_FILE,
+        kib(extras.len()),
+        kib(gzip_len(&extras)?)
     );
     let embed =
         std::fs::read(built.dir.join(dist::EMBED_FILE)).context("cannot read embed.html")?;

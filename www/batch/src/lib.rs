@@ -1,13 +1,14 @@
-//! The page's batch module: a second WebAssembly module inside the single file, instantiated
-//! only when the batch view opens, so that reading client lists (CSV, JSONL, Excel), the batch
-//! driver and the workbook writer cost nothing on the way to the first results.
+//! The page's second WebAssembly module, inside the single file and instantiated on first use,
+//! so that what only some users need costs nothing on the way to the first results: reading
+//! client lists (CSV, JSONL, Excel), the batch driver and the workbook writer (when the batch
+//! view opens), and reading and adding policy packs (`packs.rs`: when a pack is present).
 //!
 //! The page hands it the policy bundle it already holds and the bytes of a list; a [`Job`]
 //! evaluates the list a slice at a time (the page yields between slices to paint its progress)
 //! with `butie::batch`, exactly as `butie batch` does, and gives back the table (postcard
 //! bytes of [`butie::batch::table::Table`]), the results CSV and the results workbook.
 
-use std::cell::OnceCell;
+use std::cell::RefCell;
 use std::io::Cursor;
 
 use butie::batch::table::Table;
@@ -18,14 +19,17 @@ use butie::batch::{
 use butie::{EvalOptions, PolicySet, Text};
 use wasm_bindgen::prelude::*;
 
+mod packs;
+
 /// CSV or JSONL bytes per slice: a few hundred clients, a few tens of milliseconds.
 const SLICE_BYTES: usize = 48 * 1024;
 /// Worksheet rows per slice.
 const SLICE_ROWS: usize = 250;
 
 thread_local! {
-    /// The policy set, decoded from the page's bundle once and kept for the page's lifetime.
-    static SET: OnceCell<&'static PolicySet> = const { OnceCell::new() };
+    /// The policy set last handed over (its bundle, decoded once); kept for the page's
+    /// lifetime, as jobs borrow it. A new bundle (packs added or removed) is decoded again.
+    static SET: RefCell<Option<(Vec<u8>, &'static PolicySet)>> = const { RefCell::new(None) };
 }
 
 /// An error for the page: `{zh, en}` as JSON text.
@@ -58,7 +62,10 @@ fn file_error(e: &FileError) -> JsValue {
 
 fn policy_set(bundle: &[u8]) -> Result<&'static PolicySet, JsValue> {
     SET.with(|cell| {
-        if let Some(set) = cell.get() {
+        let mut cell = cell.borrow_mut();
+        if let Some((bytes, set)) = cell.as_ref()
+            && bytes.as_slice() == bundle
+        {
             return Ok(*set);
         }
         let set = PolicySet::from_bytes(bundle).map_err(|e| {
@@ -66,7 +73,8 @@ fn policy_set(bundle: &[u8]) -> Result<&'static PolicySet, JsValue> {
             js_error(&Text::new(t.clone(), t))
         })?;
         let set: &'static PolicySet = Box::leak(Box::new(set));
-        Ok(*cell.get_or_init(|| set))
+        *cell = Some((bundle.to_vec(), set));
+        Ok(set)
     })
 }
 

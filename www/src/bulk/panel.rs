@@ -71,7 +71,7 @@ pub fn batch_panel(props: &BatchPanelProps) -> Html {
     // ready by the time a file is chosen; the first results never wait for it.
     use_effect_with((), |()| {
         wasm_bindgen_futures::spawn_local(async {
-            if let Err(e) = run::module().await {
+            if let Err(e) = crate::lazy::module().await {
                 gloo::console::error!(format!("butie: batch module: {}", e.en));
             }
         });

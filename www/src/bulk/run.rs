@@ -13,16 +13,13 @@ use butie::{EvalOptions, Text};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::{JsCast, JsValue};
 
+use crate::lazy::{self, error_text, module};
+
 /// Work done before yielding to the event loop (ms).
 const BUDGET_MS: f64 = 40.0;
 
 #[wasm_bindgen]
 extern "C" {
-    /// Loads the batch module once (later calls return the same promise); resolves to its
-    /// exports. Defined by the page's loader script (`cargo xtask dist`).
-    #[wasm_bindgen(catch, js_namespace = globalThis, js_name = butieBatch)]
-    fn load_batch_module() -> Result<js_sys::Promise, JsValue>;
-
     /// A list being evaluated by the batch module (`www/batch`'s `Job`).
     pub type BatchJob;
     #[wasm_bindgen(method)]
@@ -119,12 +116,6 @@ impl Source {
     }
 }
 
-/// An error the batch module threw (`{zh, en}` as JSON text), or a JavaScript error.
-fn error_text(e: &JsValue) -> Text {
-    let reason = crate::export::js_error(e);
-    serde_json::from_str::<Text>(&reason).unwrap_or_else(|_| Text::new(reason.clone(), reason))
-}
-
 async fn read(source: &Source) -> Result<Vec<u8>, Text> {
     match source {
         Source::Text { text, .. } => Ok(text.as_bytes().to_vec()),
@@ -143,24 +134,15 @@ async fn read(source: &Source) -> Result<Vec<u8>, Text> {
     }
 }
 
-/// The batch module's exports (loading it the first time).
-pub async fn module() -> Result<JsValue, Text> {
-    let promise = load_batch_module().map_err(|e| error_text(&e))?;
-    wasm_bindgen_futures::JsFuture::from(promise)
-        .await
-        .map_err(|e| error_text(&e))
-}
-
 /// The example list as a workbook, made by the batch module.
 pub async fn example_xlsx(csv: &str) -> Result<Vec<u8>, Text> {
     let exports = module().await?;
-    let f: js_sys::Function = js_sys::Reflect::get(&exports, &"csv_to_xlsx".into())
-        .map_err(|e| error_text(&e))?
-        .dyn_into()
-        .map_err(|e| error_text(&e))?;
-    let bytes = f
-        .call1(&JsValue::NULL, &JsValue::from_str(csv))
-        .map_err(|e| error_text(&e))?;
+    let bytes = lazy::call(
+        &exports,
+        "csv_to_xlsx",
+        &js_sys::Array::of1(&JsValue::from_str(csv)),
+    )
+    .map_err(|e| error_text(&e))?;
     Ok(js_sys::Uint8Array::new(&bytes).to_vec())
 }
 

@@ -101,6 +101,12 @@ pub fn district_card(props: &DistrictCardProps) -> Html {
                     <p class="coverage" data-testid="coverage">{ c.get(lang) }</p>
                 }
                 { for d.window_notes.iter().map(|n| html! { <p class="help">{ n.get(lang) }</p> }) }
+                if let Some((pack, replaced)) = &d.pack {
+                    <p class="help pack-note" data-testid="pack-note">
+                        { format!("{} “{pack}”", i18n::PACKS_FROM.get(lang)) }
+                        if *replaced { { format!("{}{}", i18n::list_sep(lang), i18n::PACKS_REPLACED.get(lang)) } }
+                    </p>
+                }
             </header>
             <div class={classes!("totals", (!d.payable_now).then_some("off"))} data-testid="totals"
                 data-definite-yuan={butie::money::to_fixed2(d.totals.definite)} data-up-to-yuan={butie::money::to_fixed2(d.totals.up_to)}
