@@ -4,9 +4,9 @@
 //! exports and the JS API all take their words from here.
 
 use crate::date::{Date, fmt_date};
-use crate::lifecycle::{Lifecycle, PolicyState, Relation};
+use crate::lifecycle::{ENDING_SOON_DAYS, Lifecycle, PolicyState, Relation};
 use crate::policy::Meta;
-use crate::report::{CondState, Status};
+use crate::report::{CondState, Installment, Status};
 use crate::text::{Lang, Text};
 
 /// A word or short phrase in both languages.
@@ -78,6 +78,20 @@ impl PolicyState {
     }
 }
 
+impl PolicyState {
+    /// What an amount that does not count on the date would be, by state: "once in force"
+    /// (not yet), "if adopted" (draft), "if still in force" (expired, superseded).
+    pub fn hypothetical(self) -> Word {
+        match self {
+            PolicyState::NotYetInForce => w("施行后", "Once in force"),
+            PolicyState::Draft => w("若正式施行", "If adopted"),
+            PolicyState::InForce | PolicyState::Expired | PolicyState::Superseded => {
+                w("若仍有效", "If still in force")
+            }
+        }
+    }
+}
+
 impl CondState {
     /// The word shown to people.
     pub fn word(self) -> Word {
@@ -103,6 +117,20 @@ impl Relation {
     }
 }
 
+/// The district's other documents (history), as a heading.
+pub const HISTORY: Word = w("本区其他文件", "Other documents of the district");
+/// A document the text repeals that is not encoded, as a history label.
+pub const REPLACED: Word = w(
+    "被本政策废止 · 未收录",
+    "repealed by this policy · not encoded",
+);
+/// What to do next: who to apply to and how, as a heading.
+pub const NEXT_STEPS: Word = w("下一步：如何申报", "What to do next");
+/// The issuing authorities, as a label.
+pub const ISSUERS: Word = w("发文单位", "Issued by");
+/// The dated steps of a document, as a heading.
+pub const DATES: Word = w("时间节点", "Dates");
+
 /// The badge for a lifecycle: the state, or "ending soon" for an in-force document near its end.
 pub fn lifecycle_badge(l: &Lifecycle) -> Word {
     if l.ending_soon {
@@ -113,7 +141,7 @@ pub fn lifecycle_badge(l: &Lifecycle) -> Word {
 }
 
 /// How a document is named in a sentence: its number, else its title.
-fn doc_name(m: &Meta) -> Text {
+pub fn doc_name(m: &Meta) -> Text {
     match &m.doc_no {
         Some(n) => Text::new(n.clone(), n.clone()),
         None => Text::new(format!("《{}》", m.title.zh), m.title.en.clone()),
@@ -234,5 +262,121 @@ pub fn verified_on(d: Date) -> Text {
     Text::new(
         format!("已于 {d} 对照原文核对"),
         format!("verified against its source on {d}"),
+    )
+}
+
+/// An installment's year: "第2年（2027年，有效期后）" / "Year 2 (2027, after the end)".
+pub fn installment_year(i: &Installment) -> Text {
+    let (n, y) = (i.year, i.calendar_year);
+    if i.past_end {
+        Text::new(
+            format!("第{n}年（{y}年，有效期后）"),
+            format!("Year {n} ({y}, after the end)"),
+        )
+    } else {
+        Text::new(format!("第{n}年（{y}年）"), format!("Year {n} ({y})"))
+    }
+}
+
+/// The plain sentence under a schedule whose later years fall after the document's last day.
+pub fn past_end_notice(end: Date, years: &[i32]) -> Text {
+    let end = fmt_date(end);
+    let list = |sep: &str| {
+        years
+            .iter()
+            .map(i32::to_string)
+            .collect::<Vec<_>>()
+            .join(sep)
+    };
+    Text::new(
+        format!(
+            "{} 年的款项在政策有效期（至 {end}）之后：原文未说明届时是否仍会拨付。",
+            list("、")
+        ),
+        format!(
+            "The installments of {} fall after the policy ends ({end}): the text does not say whether they are still paid.",
+            list(", ")
+        ),
+    )
+}
+
+/// What a calendar event marks (see [`crate::calendar`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EventKind {
+    /// The document's first day.
+    Start,
+    /// The first day it counts as ending soon.
+    EndingSoon,
+    /// Its last day in force.
+    End,
+    /// A dated step its text gives (the index in `dates`).
+    Step(usize),
+}
+
+/// A calendar event's title: "普陀区 普科合规范〔2024〕3号 有效期最后一天".
+pub fn event_summary(kind: EventKind, m: &Meta) -> Text {
+    let (d, n) = (&m.district_name, doc_name(m));
+    let (zh, en) = match kind {
+        EventKind::Start => ("起施行".to_string(), "comes into force".to_string()),
+        EventKind::EndingSoon => (
+            format!("即将失效（还有 {ENDING_SOON_DAYS} 天）"),
+            format!("ends in {ENDING_SOON_DAYS} days"),
+        ),
+        EventKind::End => (
+            "有效期最后一天".to_string(),
+            "last day in force".to_string(),
+        ),
+        EventKind::Step(i) => match m.dates.get(i) {
+            Some(s) => (s.title.zh.clone(), s.title.en.clone()),
+            None => Default::default(),
+        },
+    };
+    Text::new(
+        format!("{} {} {zh}", d.zh, n.zh),
+        format!("{}, {}: {en}", d.en, n.en),
+    )
+}
+
+/// A calendar event's text: the sentence behind the date, the reminder to apply in time, who
+/// issued the document, when it was checked and on which date the calendar was made.
+pub fn event_description(kind: EventKind, m: &Meta, as_of: Date) -> Text {
+    let (article, quote) = match kind {
+        EventKind::Step(i) => m
+            .dates
+            .get(i)
+            .map(|s| (s.article.as_str(), s.quote.as_str()))
+            .unwrap_or_default(),
+        _ => (m.window_article.as_str(), m.window_quote.as_str()),
+    };
+    let apply = match kind {
+        EventKind::EndingSoon | EventKind::End => Text::new(
+            "请尽快按区主管部门通知申报。\n",
+            "Apply in time, as the district's call directs.\n",
+        ),
+        _ => Text::default(),
+    };
+    let (title, issuers, verified) = (&m.title, m.issuers.join("、"), verified_on(m.verified_on));
+    let as_of = fmt_date(as_of);
+    Text::new(
+        format!(
+            "{}《{}》{article}：“{quote}”\n{ISSUERS_ZH}：{issuers}\n数据{}。\n由 butie 按 {as_of} 的政策状态生成。",
+            apply.zh, title.zh, verified.zh
+        ),
+        format!(
+            "{}“{}” {article}: “{quote}”\n{ISSUERS_EN}: {issuers}\nData {}.\nMade by butie from the policies' state on {as_of}.",
+            apply.en, title.en, verified.en
+        ),
+    )
+}
+
+const ISSUERS_ZH: &str = ISSUERS.zh;
+const ISSUERS_EN: &str = ISSUERS.en;
+
+/// The calendar's name: "butie 政策日历（2026-12-01）".
+pub fn calendar_name(as_of: Date) -> Text {
+    let d = fmt_date(as_of);
+    Text::new(
+        format!("butie 政策日历（{d}）"),
+        format!("butie policy calendar ({d})"),
     )
 }

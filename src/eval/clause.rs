@@ -2,12 +2,13 @@
 
 use super::EvalError;
 use super::env::{Env, ItemCtx, Missing, Truth};
-use super::formula::{self, Out};
+use super::formula::{self, Out, Plan};
 use crate::catalogue::ListId;
 use crate::expr::Operand;
 use crate::money::round_fen;
-use crate::policy::{Basis, Bound, Check, Clause, Condition, Offset, OffsetKind, Policy, Schedule};
+use crate::policy::{Basis, Bound, Check, Clause, Condition, Offset, OffsetKind, Policy};
 use crate::report::*;
+use crate::text::Text;
 use rust_decimal::Decimal;
 use smallvec::SmallVec;
 
@@ -127,7 +128,7 @@ pub(crate) fn status_of(basis: Basis, truth: Truth, out: &Out) -> Status {
 struct Award<'p> {
     status: Status,
     amount: Amount,
-    schedule: Option<&'p Schedule>,
+    schedule: Option<Plan<'p>>,
 }
 
 /// Applies offsets to a computed amount; `None` when an input is unknown.
@@ -226,37 +227,82 @@ fn award<'p>(
     })
 }
 
-/// Installments of a multi-year schedule.
-pub(crate) fn installments(s: Option<&Schedule>, amount: &Amount) -> Vec<Installment> {
-    let Some(s) = s else { return Vec::new() };
-    let total = amount.value.map(|y| y.0);
-    if s.shares.is_empty() {
-        return (1..=s.years)
-            .map(|year| Installment {
-                year,
-                share: None,
-                amount: None,
-            })
-            .collect();
+/// Where a schedule's years fall: the calendar year of the first payment (the evaluation
+/// year, or the document's first year when it starts later) and the document's last day.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Years {
+    pub first: i32,
+    pub end: Option<crate::date::Date>,
+}
+
+impl Years {
+    /// For the document evaluated in `env`.
+    pub fn of(env: &Env) -> Years {
+        let start = env.window.from.map_or(i32::MIN, |f| f.year());
+        Years {
+            first: env.as_of.year().max(start),
+            end: env.window.to,
+        }
     }
-    let mut paid = Decimal::ZERO;
-    s.shares
+}
+
+/// The sentence under schedules with years after the document's last day, if any.
+fn past_end_notice(schedule: &[Installment], items: &[ItemResult], at: Years) -> Option<Text> {
+    let mut late: Vec<i32> = schedule
         .iter()
-        .enumerate()
-        .map(|(i, share)| {
-            let amt = total.map(|t| {
-                if i + 1 == s.shares.len() {
-                    t - paid
-                } else {
-                    let a = round_fen(t * share);
-                    paid += a;
-                    a
-                }
-            });
+        .chain(items.iter().flat_map(|i| &i.schedule))
+        .filter(|i| i.past_end)
+        .map(|i| i.calendar_year)
+        .collect();
+    late.sort_unstable();
+    late.dedup();
+    let end = at.end?;
+    (!late.is_empty()).then(|| crate::words::past_end_notice(end, &late))
+}
+
+/// Installments of a multi-year schedule, each in its calendar year.
+pub(crate) fn installments(plan: Option<Plan>, amount: &Amount, at: Years) -> Vec<Installment> {
+    let total = amount.value.map(|y| y.0);
+    let parts: Vec<(Option<Decimal>, Option<Decimal>)> = match plan {
+        None => return Vec::new(),
+        Some(Plan::Yearly { years, annual }) => {
+            // The same yearly amount, unless a total ceiling or an offset changed the total.
+            let each = total
+                .filter(|t| annual * Decimal::from(years) == *t)
+                .map(|_| annual);
+            (0..years).map(|_| (None, each)).collect()
+        }
+        Some(Plan::Split(s)) if s.shares.is_empty() => (0..s.years).map(|_| (None, None)).collect(),
+        Some(Plan::Split(s)) => {
+            let mut paid = Decimal::ZERO;
+            s.shares
+                .iter()
+                .enumerate()
+                .map(|(i, share)| {
+                    let amt = total.map(|t| {
+                        if i + 1 == s.shares.len() {
+                            t - paid
+                        } else {
+                            let a = round_fen(t * share);
+                            paid += a;
+                            a
+                        }
+                    });
+                    (Some(*share), amt)
+                })
+                .collect()
+        }
+    };
+    (0u32..)
+        .zip(parts)
+        .map(|(i, (share, amount))| {
+            let calendar_year = at.first.saturating_add(i as i32);
             Installment {
-                year: i as u32 + 1,
-                share: Some(*share),
-                amount: amt.map(Yuan),
+                year: i + 1,
+                calendar_year,
+                past_end: at.end.is_some_and(|e| calendar_year > e.year()),
+                share,
+                amount: amount.map(Yuan),
             }
         })
         .collect()
@@ -440,6 +486,7 @@ pub(crate) fn explain<'p>(
     }
     let mut computation = Vec::new();
     let mut schedule = Vec::new();
+    let years = Years::of(env);
     let mut items = Vec::with_capacity(d.items.len());
     match clause.for_each {
         None => {
@@ -452,7 +499,7 @@ pub(crate) fn explain<'p>(
                     Some(&mut computation),
                     &mut missing,
                 )?;
-                schedule = installments(a.schedule, &d.amount);
+                schedule = installments(a.schedule, &d.amount, years);
             }
         }
         Some(list) => {
@@ -484,7 +531,7 @@ pub(crate) fn explain<'p>(
                         item_conds.push(cond_result(c, ct, env, ctx, None));
                     }
                     let a = award(clause, env, ctx, t, Some(&mut steps), &mut missing)?;
-                    item_schedule = installments(a.schedule, &it.amount);
+                    item_schedule = installments(a.schedule, &it.amount, years);
                 }
                 items.push(ItemResult {
                     list: &env.cat.lists[list as usize].id,
@@ -519,6 +566,7 @@ pub(crate) fn explain<'p>(
             }
         }
     }
+    let schedule_notice = past_end_notice(&schedule, &items, years);
     Ok(ClauseResult {
         id: &clause.id,
         article: &clause.article,
@@ -538,6 +586,7 @@ pub(crate) fn explain<'p>(
         computation,
         items,
         schedule,
+        schedule_notice,
         citation: match clause.origin.as_deref() {
             // Inherited by an amendment: the text it was written in.
             Some(o) => Citation {
