@@ -1,6 +1,7 @@
 //! The policy calendar as an iCalendar file (RFC 5545): for each document in force or upcoming
-//! on the evaluation date, its first day (upcoming ones), the day it starts to end soon, its last
-//! day (with a reminder two weeks before) and the dated steps its text gives. `butie calendar`
+//! on the evaluation date, its first day (upcoming ones), the day it starts to end soon (when
+//! still ahead), its last day (with a reminder two weeks before) and the dated steps its text
+//! gives. `butie calendar`
 //! and the page's download both call [`ics`], so they give the same file.
 //!
 //! **All-day events** (`DTSTART;VALUE=DATE`, `DTEND` the next day): a window is a range of
@@ -21,28 +22,15 @@ use crate::set::PolicySet;
 use crate::text::{Lang, Text};
 use crate::words::{self, EventKind};
 
-/// Days before a document's last day at which its reminder (VALARM) goes off.
-pub const REMIND_DAYS_BEFORE_END: u32 = 14;
-
-/// One all-day event.
-#[derive(Debug, Clone)]
-pub struct Event<'a> {
-    /// Stable across files: `<document id>.<kind>@butie`.
-    pub uid: String,
-    pub date: Date,
-    pub kind: EventKind,
-    pub policy: &'a Policy,
-    pub summary: Text,
-    pub description: Text,
-}
+/// When a document's reminder (VALARM) goes off: two weeks before its last day. The first
+/// day it counts as ending soon has its own event, reminded at 09:00 that day.
+pub const REMINDER_BEFORE_END: &str = "-P14D";
 
 /// Why no calendar can be written.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum CalendarError {
     /// No encoded document is in force or upcoming: RFC 5545 needs at least one event.
-    #[error(
-        "no encoded document is in force or about to start on {0}: there is nothing to put in a calendar"
-    )]
+    #[error("no document in force or upcoming on {0}: nothing to put in a calendar")]
     Empty(String),
 }
 
@@ -51,66 +39,55 @@ impl CalendarError {
     pub fn text(&self) -> Text {
         match self {
             CalendarError::Empty(d) => Text::new(
-                format!("{d} 没有施行中或即将施行的政策：日历中没有可写入的日期"),
+                format!("{d} 没有施行中或即将施行的政策：日历无可写入的日期"),
                 self.to_string(),
             ),
         }
     }
 }
 
-/// The events of every document in force or upcoming on `as_of`, by date.
-pub fn events(set: &PolicySet, as_of: Date) -> Vec<Event<'_>> {
+/// A document's events on `as_of`, in date order: none unless it is in force or upcoming.
+fn document_events(set: &PolicySet, p: &Policy, as_of: Date) -> Vec<(EventKind, Date)> {
     let mut out = Vec::new();
-    for p in &set.policies {
-        let state = set.lifecycle(p, as_of).state;
-        if !matches!(state, PolicyState::InForce | PolicyState::NotYetInForce) {
-            continue;
-        }
-        let m = &p.meta;
-        let mut add = |kind: EventKind, date: Option<Date>| {
-            let Some(date) = date else { return };
-            let tag = match kind {
-                EventKind::Start => "start".to_string(),
-                EventKind::EndingSoon => "ending-soon".to_string(),
-                EventKind::End => "end".to_string(),
-                EventKind::Step(i) => format!("step-{}", i + 1),
-            };
-            out.push(Event {
-                uid: format!("{}.{tag}@butie", m.id),
-                date,
-                kind,
-                policy: p,
-                summary: words::event_summary(kind, m),
-                description: words::event_description(kind, m, as_of),
-            });
-        };
-        if state == PolicyState::NotYetInForce {
-            add(EventKind::Start, m.effective_from);
-        }
-        let soon = m
-            .effective_to
-            .and_then(|t| t.checked_sub(time::Duration::days(ENDING_SOON_DAYS)))
-            .filter(|d| *d >= as_of && m.effective_from.is_none_or(|f| *d > f));
-        add(EventKind::EndingSoon, soon);
-        add(EventKind::End, m.effective_to);
-        for (i, s) in m.dates.iter().enumerate() {
-            add(EventKind::Step(i), Some(s.on));
-        }
+    let state = set.lifecycle(p, as_of).state;
+    if !matches!(state, PolicyState::InForce | PolicyState::NotYetInForce) {
+        return out;
     }
-    out.sort_by(|a, b| a.date.cmp(&b.date).then_with(|| a.uid.cmp(&b.uid)));
+    let m = &p.meta;
+    if let (PolicyState::NotYetInForce, Some(from)) = (state, m.effective_from) {
+        out.push((EventKind::Start, from));
+    }
+    if let Some(to) = m.effective_to {
+        let soon = to.checked_sub(time::Duration::days(ENDING_SOON_DAYS));
+        if let Some(soon) = soon.filter(|d| *d >= as_of && m.effective_from.is_none_or(|f| *d > f))
+        {
+            out.push((EventKind::EndingSoon, soon));
+        }
+        out.push((EventKind::End, to));
+    }
+    for (i, s) in m.dates.iter().enumerate() {
+        out.push((EventKind::Step(i), s.on));
+    }
     out
 }
 
-/// The calendar file for `as_of` in `lang`; `stamp` (Unix seconds) is when it is made, written
-/// as every event's `DTSTAMP`.
+/// Whether the calendar for `as_of` has any event (RFC 5545 needs at least one).
+pub fn has_events(set: &PolicySet, as_of: Date) -> bool {
+    set.policies
+        .iter()
+        .any(|p| !document_events(set, p, as_of).is_empty())
+}
+
+/// The calendar file for `as_of` in `lang`, document by document (in the set's order: by
+/// district, oldest first), each document's events by date; `stamp` (Unix seconds) is when it
+/// is made, written as every event's `DTSTAMP`.
 pub fn ics(set: &PolicySet, as_of: Date, stamp: i64, lang: Lang) -> Result<String, CalendarError> {
-    let events = events(set, as_of);
-    if events.is_empty() {
+    if !has_events(set, as_of) {
         return Err(CalendarError::Empty(fmt_date(as_of)));
     }
-    let language = match lang {
-        Lang::Zh => ";LANGUAGE=zh-CN",
-        Lang::En => ";LANGUAGE=en",
+    let (language, tag) = match lang {
+        Lang::Zh => (";LANGUAGE=zh-CN", "ZH"),
+        Lang::En => (";LANGUAGE=en", "EN"),
     };
     let stamp = utc_stamp(stamp);
     let name = words::calendar_name(as_of);
@@ -119,48 +96,52 @@ pub fn ics(set: &PolicySet, as_of: Date, stamp: i64, lang: Lang) -> Result<Strin
     w.line("VERSION", "2.0");
     w.line(
         "PRODID",
-        &format!("-//butie//butie {}//{}", crate::VERSION, lang_tag(lang)),
+        &format!("-//butie//butie {}//{tag}", crate::VERSION),
     );
-    w.line("CALSCALE", "GREGORIAN");
-    w.line("METHOD", "PUBLISH");
     w.text("NAME", language, name.get(lang));
     w.text("X-WR-CALNAME", language, name.get(lang));
-    for e in &events {
-        w.line("BEGIN", "VEVENT");
-        w.line("UID", &e.uid);
-        w.line("DTSTAMP", &stamp);
-        w.line("DTSTART;VALUE=DATE", &ics_date(e.date));
-        w.line(
-            "DTEND;VALUE=DATE",
-            &ics_date(e.date.next_day().unwrap_or(e.date)),
-        );
-        w.text("SUMMARY", language, e.summary.get(lang));
-        w.text("DESCRIPTION", language, e.description.get(lang));
-        w.line("CATEGORIES", &escape(e.policy.meta.district_name.get(lang)));
-        w.line("TRANSP", "TRANSPARENT");
-        let trigger = match e.kind {
-            EventKind::End => Some(format!("-P{REMIND_DAYS_BEFORE_END}D")),
-            EventKind::EndingSoon => Some("PT9H".to_string()),
-            EventKind::Start | EventKind::Step(_) => None,
-        };
-        if let Some(t) = trigger {
-            w.line("BEGIN", "VALARM");
-            w.line("ACTION", "DISPLAY");
-            w.line("TRIGGER", &t);
-            w.text("DESCRIPTION", language, e.summary.get(lang));
-            w.line("END", "VALARM");
+    for p in &set.policies {
+        let m = &p.meta;
+        for (kind, date) in document_events(set, p, as_of) {
+            let tag = match kind {
+                EventKind::Start => "start".to_string(),
+                EventKind::EndingSoon => "ending-soon".to_string(),
+                EventKind::End => "end".to_string(),
+                EventKind::Step(i) => format!("step-{}", i + 1),
+            };
+            w.line("BEGIN", "VEVENT");
+            w.line("UID", &format!("{}.{tag}@butie", m.id));
+            w.line("DTSTAMP", &stamp);
+            w.line("DTSTART;VALUE=DATE", &ics_date(date));
+            w.line(
+                "DTEND;VALUE=DATE",
+                &ics_date(date.next_day().unwrap_or(date)),
+            );
+            let summary = words::event_summary(kind, m);
+            w.text("SUMMARY", language, summary.get(lang));
+            w.text(
+                "DESCRIPTION",
+                language,
+                words::event_description(kind, m).get(lang),
+            );
+            w.line("TRANSP", "TRANSPARENT");
+            let trigger = match kind {
+                EventKind::End => REMINDER_BEFORE_END,
+                EventKind::EndingSoon => "PT9H",
+                EventKind::Start | EventKind::Step(_) => "",
+            };
+            if !trigger.is_empty() {
+                w.line("BEGIN", "VALARM");
+                w.line("ACTION", "DISPLAY");
+                w.line("TRIGGER", trigger);
+                w.text("DESCRIPTION", language, summary.get(lang));
+                w.line("END", "VALARM");
+            }
+            w.line("END", "VEVENT");
         }
-        w.line("END", "VEVENT");
     }
     w.line("END", "VCALENDAR");
     Ok(w.out)
-}
-
-fn lang_tag(lang: Lang) -> &'static str {
-    match lang {
-        Lang::Zh => "ZH",
-        Lang::En => "EN",
-    }
 }
 
 /// `YYYYMMDD`.
@@ -170,14 +151,24 @@ fn ics_date(d: Date) -> String {
 
 /// A UTC date-time `YYYYMMDDTHHMMSSZ` from Unix seconds (the epoch when out of range).
 fn utc_stamp(unix: i64) -> String {
-    let t =
-        time::OffsetDateTime::from_unix_timestamp(unix).unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
+    const UNIX_EPOCH_JULIAN_DAY: i64 = 2_440_588;
+    let (days, secs) = (unix.div_euclid(86_400), unix.rem_euclid(86_400));
+    let date = i32::try_from(days + UNIX_EPOCH_JULIAN_DAY)
+        .ok()
+        .and_then(|jd| Date::from_julian_day(jd).ok());
+    let (date, secs) = match date {
+        Some(d) => (d, secs),
+        None => (
+            Date::from_julian_day(UNIX_EPOCH_JULIAN_DAY as i32).unwrap_or(Date::MIN),
+            0,
+        ),
+    };
     format!(
         "{}T{:02}{:02}{:02}Z",
-        ics_date(t.date()),
-        t.hour(),
-        t.minute(),
-        t.second()
+        ics_date(date),
+        secs / 3600,
+        secs / 60 % 60,
+        secs % 60
     )
 }
 
@@ -251,5 +242,8 @@ mod tests {
     fn stamps_are_utc() {
         assert_eq!(utc_stamp(0), "19700101T000000Z");
         assert_eq!(utc_stamp(1_795_190_400), "20261120T160000Z");
+        assert_eq!(utc_stamp(1_796_117_400 + 59), "20261201T093059Z");
+        assert_eq!(utc_stamp(-1), "19691231T235959Z");
+        assert_eq!(utc_stamp(i64::MAX), "19700101T000000Z");
     }
 }

@@ -16,7 +16,7 @@ pub const AS_OF_YEARS: std::ops::RangeInclusive<i32> = 1900..=2100;
 pub enum AsOfError {
     #[error("not a date: use YYYY-MM-DD, e.g. 2026-11-21")]
     Malformed,
-    #[error("outside the years 1900–2100 the calculator evaluates")]
+    #[error("outside the years 1900–2100")]
     OutOfRange,
 }
 

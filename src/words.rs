@@ -4,7 +4,7 @@
 //! exports and the JS API all take their words from here.
 
 use crate::date::{Date, fmt_date};
-use crate::lifecycle::{ENDING_SOON_DAYS, Lifecycle, PolicyState, Relation};
+use crate::lifecycle::{Lifecycle, PolicyState, Relation};
 use crate::policy::Meta;
 use crate::report::{CondState, Installment, Status};
 use crate::text::{Lang, Text};
@@ -268,34 +268,31 @@ pub fn verified_on(d: Date) -> Text {
 /// An installment's year: "第2年（2027年，有效期后）" / "Year 2 (2027, after the end)".
 pub fn installment_year(i: &Installment) -> Text {
     let (n, y) = (i.year, i.calendar_year);
-    if i.past_end {
-        Text::new(
-            format!("第{n}年（{y}年，有效期后）"),
-            format!("Year {n} ({y}, after the end)"),
-        )
+    let after = if i.past_end {
+        w("，有效期后", ", after the end")
     } else {
-        Text::new(format!("第{n}年（{y}年）"), format!("Year {n} ({y})"))
-    }
-}
-
-/// The plain sentence under a schedule whose later years fall after the document's last day.
-pub fn past_end_notice(end: Date, years: &[i32]) -> Text {
-    let end = fmt_date(end);
-    let list = |sep: &str| {
-        years
-            .iter()
-            .map(i32::to_string)
-            .collect::<Vec<_>>()
-            .join(sep)
+        w("", "")
     };
     Text::new(
+        format!("第{n}年（{y}年{}）", after.zh),
+        format!("Year {n} ({y}{})", after.en),
+    )
+}
+
+/// The plain sentence under a schedule whose payments run past the document's last day `end`,
+/// up to the year `last`.
+pub fn past_end_notice(end: Date, last: i32) -> Text {
+    let first = end.year() + 1;
+    let years = if last > first {
+        format!("{first}–{last}")
+    } else {
+        format!("{first}")
+    };
+    let end = fmt_date(end);
+    Text::new(
+        format!("{years} 年的款项在政策有效期（至 {end}）之后：原文未说明届时是否仍会拨付。"),
         format!(
-            "{} 年的款项在政策有效期（至 {end}）之后：原文未说明届时是否仍会拨付。",
-            list("、")
-        ),
-        format!(
-            "The installments of {} fall after the policy ends ({end}): the text does not say whether they are still paid.",
-            list(", ")
+            "The installments of {years} fall after the policy ends ({end}): the text does not say whether they are still paid."
         ),
     )
 }
@@ -316,30 +313,30 @@ pub enum EventKind {
 /// A calendar event's title: "普陀区 普科合规范〔2024〕3号 有效期最后一天".
 pub fn event_summary(kind: EventKind, m: &Meta) -> Text {
     let (d, n) = (&m.district_name, doc_name(m));
-    let (zh, en) = match kind {
-        EventKind::Start => ("起施行".to_string(), "comes into force".to_string()),
-        EventKind::EndingSoon => (
-            format!("即将失效（还有 {ENDING_SOON_DAYS} 天）"),
-            format!("ends in {ENDING_SOON_DAYS} days"),
-        ),
-        EventKind::End => (
-            "有效期最后一天".to_string(),
-            "last day in force".to_string(),
-        ),
+    let what = match kind {
+        EventKind::Start => w("起施行", "comes into force"),
+        // ENDING_SOON_DAYS (tests/calendar.rs checks the two agree).
+        EventKind::EndingSoon => w("即将失效（还有 60 天）", "ends in 60 days"),
+        EventKind::End => w("有效期最后一天", "last day in force"),
         EventKind::Step(i) => match m.dates.get(i) {
-            Some(s) => (s.title.zh.clone(), s.title.en.clone()),
-            None => Default::default(),
+            Some(s) => {
+                return Text::new(
+                    format!("{} {} {}", d.zh, n.zh, s.title.zh),
+                    format!("{}, {}: {}", d.en, n.en, s.title.en),
+                );
+            }
+            None => w("", ""),
         },
     };
     Text::new(
-        format!("{} {} {zh}", d.zh, n.zh),
-        format!("{}, {}: {en}", d.en, n.en),
+        format!("{} {} {}", d.zh, n.zh, what.zh),
+        format!("{}, {}: {}", d.en, n.en, what.en),
     )
 }
 
-/// A calendar event's text: the sentence behind the date, the reminder to apply in time, who
-/// issued the document, when it was checked and on which date the calendar was made.
-pub fn event_description(kind: EventKind, m: &Meta, as_of: Date) -> Text {
+/// A calendar event's text: the reminder to apply in time (last days) and the sentence behind
+/// the date, quoted.
+pub fn event_description(kind: EventKind, m: &Meta) -> Text {
     let (article, quote) = match kind {
         EventKind::Step(i) => m
             .dates
@@ -349,28 +346,19 @@ pub fn event_description(kind: EventKind, m: &Meta, as_of: Date) -> Text {
         _ => (m.window_article.as_str(), m.window_quote.as_str()),
     };
     let apply = match kind {
-        EventKind::EndingSoon | EventKind::End => Text::new(
-            "请尽快按区主管部门通知申报。\n",
-            "Apply in time, as the district's call directs.\n",
-        ),
-        _ => Text::default(),
+        EventKind::EndingSoon | EventKind::End => APPLY_IN_TIME,
+        _ => w("", ""),
     };
-    let (title, issuers, verified) = (&m.title, m.issuers.join("、"), verified_on(m.verified_on));
-    let as_of = fmt_date(as_of);
     Text::new(
-        format!(
-            "{}《{}》{article}：“{quote}”\n{ISSUERS_ZH}：{issuers}\n数据{}。\n由 butie 按 {as_of} 的政策状态生成。",
-            apply.zh, title.zh, verified.zh
-        ),
-        format!(
-            "{}“{}” {article}: “{quote}”\n{ISSUERS_EN}: {issuers}\nData {}.\nMade by butie from the policies' state on {as_of}.",
-            apply.en, title.en, verified.en
-        ),
+        format!("{}{article}：“{quote}”", apply.zh),
+        format!("{}{article}: “{quote}”", apply.en),
     )
 }
 
-const ISSUERS_ZH: &str = ISSUERS.zh;
-const ISSUERS_EN: &str = ISSUERS.en;
+const APPLY_IN_TIME: Word = w(
+    "请尽快按区主管部门通知申报。\n",
+    "Apply in time, as the district's call directs.\n",
+);
 
 /// The calendar's name: "butie 政策日历（2026-12-01）".
 pub fn calendar_name(as_of: Date) -> Text {

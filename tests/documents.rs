@@ -424,7 +424,7 @@ fn payments_past_the_end_are_marked_with_their_years() {
     let notice = rent.schedule_notice.as_ref().expect("the sentence");
     assert_eq!(
         notice.zh,
-        "2027、2028 年的款项在政策有效期（至 2026-12-31）之后：原文未说明届时是否仍会拨付。"
+        "2027–2028 年的款项在政策有效期（至 2026-12-31）之后：原文未说明届时是否仍会拨付。"
     );
     assert!(
         notice

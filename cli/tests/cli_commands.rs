@@ -538,7 +538,7 @@ fn evaluate_shows_the_years_of_payments_past_the_end() {
     let t = ok(&out);
     for want in [
         "拨付: 第1年（2026年） 比例未规定 · 第2年（2027年，有效期后） 比例未规定 · 第3年（2028年，有效期后） 比例未规定",
-        "2027、2028 年的款项在政策有效期（至 2026-12-31）之后：原文未说明届时是否仍会拨付。",
+        "2027–2028 年的款项在政策有效期（至 2026-12-31）之后：原文未说明届时是否仍会拨付。",
     ] {
         assert!(t.contains(want), "missing {want:?} in\n{t}");
     }
@@ -553,7 +553,7 @@ fn evaluate_shows_the_years_of_payments_past_the_end() {
 fn calendar_is_a_valid_icalendar_with_putuos_last_day() {
     let text = ok(&butie(&["calendar", "--as-of", "2026-12-01"]));
     let cal: icalendar::Calendar = text.parse().expect("a VCALENDAR");
-    use icalendar::{Component, EventLike};
+    use icalendar::Component;
     let events: Vec<_> = cal
         .components
         .iter()

@@ -5,7 +5,6 @@ use super::env::{Env, ItemCtx, Missing, Truth};
 use super::formula::{self, Out, Plan};
 use crate::catalogue::ListId;
 use crate::expr::Operand;
-use crate::money::round_fen;
 use crate::policy::{Basis, Bound, Check, Clause, Condition, Offset, OffsetKind, Policy};
 use crate::report::*;
 use crate::text::Text;
@@ -248,64 +247,55 @@ impl Years {
 
 /// The sentence under schedules with years after the document's last day, if any.
 fn past_end_notice(schedule: &[Installment], items: &[ItemResult], at: Years) -> Option<Text> {
-    let mut late: Vec<i32> = schedule
+    // The years after the end run from the year after it to the last payment's.
+    let last = schedule
         .iter()
         .chain(items.iter().flat_map(|i| &i.schedule))
         .filter(|i| i.past_end)
         .map(|i| i.calendar_year)
-        .collect();
-    late.sort_unstable();
-    late.dedup();
-    let end = at.end?;
-    (!late.is_empty()).then(|| crate::words::past_end_notice(end, &late))
+        .max()?;
+    Some(crate::words::past_end_notice(at.end?, last))
 }
 
 /// Installments of a multi-year schedule, each in its calendar year.
 pub(crate) fn installments(plan: Option<Plan>, amount: &Amount, at: Years) -> Vec<Installment> {
     let total = amount.value.map(|y| y.0);
-    let parts: Vec<(Option<Decimal>, Option<Decimal>)> = match plan {
+    let (years, shares, each): (u32, &[Decimal], Option<Decimal>) = match plan {
         None => return Vec::new(),
-        Some(Plan::Yearly { years, annual }) => {
-            // The same yearly amount, unless a total ceiling or an offset changed the total.
-            let each = total
+        // The same yearly amount, unless a total ceiling or an offset changed the total.
+        Some(Plan::Yearly { years, annual }) => (
+            years,
+            &[],
+            total
                 .filter(|t| annual * Decimal::from(years) == *t)
-                .map(|_| annual);
-            (0..years).map(|_| (None, each)).collect()
-        }
-        Some(Plan::Split(s)) if s.shares.is_empty() => (0..s.years).map(|_| (None, None)).collect(),
-        Some(Plan::Split(s)) => {
-            let mut paid = Decimal::ZERO;
-            s.shares
-                .iter()
-                .enumerate()
-                .map(|(i, share)| {
-                    let amt = total.map(|t| {
-                        if i + 1 == s.shares.len() {
-                            t - paid
-                        } else {
-                            let a = round_fen(t * share);
-                            paid += a;
-                            a
-                        }
-                    });
-                    (Some(*share), amt)
-                })
-                .collect()
-        }
+                .map(|_| annual),
+        ),
+        Some(Plan::Split(s)) => (s.years.max(s.shares.len() as u32), &s.shares, None),
     };
-    (0u32..)
-        .zip(parts)
-        .map(|(i, (share, amount))| {
-            let calendar_year = at.first.saturating_add(i as i32);
-            Installment {
-                year: i + 1,
-                calendar_year,
-                past_end: at.end.is_some_and(|e| calendar_year > e.year()),
-                share,
-                amount: amount.map(Yuan),
+    let mut out = Vec::with_capacity(years as usize);
+    let mut paid = Decimal::ZERO;
+    for i in 0..years {
+        let share = shares.get(i as usize).copied();
+        let amount = match (share, total) {
+            // The last share takes the rest, so the installments add up to the award exactly.
+            (Some(_), Some(t)) if i + 1 == years => Some(t - paid),
+            (Some(sh), Some(t)) => {
+                let a = crate::money::round_fen(t * sh);
+                paid += a;
+                Some(a)
             }
-        })
-        .collect()
+            _ => each,
+        };
+        let calendar_year = at.first.saturating_add(i as i32);
+        out.push(Installment {
+            year: i + 1,
+            calendar_year,
+            past_end: at.end.is_some_and(|e| calendar_year > e.year()),
+            share,
+            amount: amount.map(Yuan),
+        });
+    }
+    out
 }
 
 fn missing_inputs<'p>(missing: &Missing, env: &Env<'p>) -> Vec<Input<'p>> {
