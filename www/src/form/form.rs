@@ -20,7 +20,7 @@ pub struct FormProps {
     pub lang: Lang,
     pub expanded: u64,
     pub as_of: String,
-    pub as_of_error: bool,
+    pub as_of_error: Option<butie::date::AsOfError>,
     pub today: String,
     pub compare_all: bool,
     pub compact: bool,

@@ -1,4 +1,5 @@
-//! The results column: mode and date, what is available now, and one card per district.
+//! The results column: mode and date, what is available now (with a banner when a document it
+//! counts ends within 60 days), and one card per district.
 
 use std::cell::Cell;
 use std::rc::Rc;
@@ -118,6 +119,18 @@ pub fn results(props: &ResultsProps) -> Html {
         }),
     };
     let now = view.available_now;
+    // Documents counted in the total that end within 60 days.
+    let mut ending: Vec<Html> = Vec::new();
+    for d in view.districts.iter() {
+        if d.payable_now && d.ending_soon {
+            let name = format!(
+                "{} {} · ",
+                d.name.get(lang),
+                d.doc_no.as_deref().unwrap_or_default()
+            );
+            ending.push(html! { <p>{ name }{ d.notice.get(lang) }</p> });
+        }
+    }
     html! {
         <section class="results" id="butie-results" aria-labelledby="butie-results-title">
             <PrintHeader view={view.clone()} parsed={props.parsed.clone()} lang={lang} />
@@ -135,6 +148,9 @@ pub fn results(props: &ResultsProps) -> Html {
                     <strong class="up-to" data-testid="available-up-to">{ format!("{} {}", i18n::UP_TO.get(lang), i18n::money_in(now.up_to, lang, full)) }</strong>
                 </span>
             </div>
+            if !ending.is_empty() {
+                <div class="banner" data-testid="ending-soon-total">{ ending }</div>
+            }
             <div class="cards">
                 { for view.districts.iter().map(|d| html! {
                     <DistrictCard
