@@ -9,7 +9,10 @@
 //! bound to a time zone (§3.3.4), so 2026-12-31 stays 2026-12-31 for every reader, and no
 //! VTIMEZONE is needed (one is required only for DATE-TIME values with a TZID, §3.6.5). Timed
 //! events in Asia/Shanghai would need a VTIMEZONE and would show the last day shifted to another
-//! day for readers elsewhere, which is wrong for a date. `DTSTAMP` is UTC, as §3.8.7.2 requires.
+//! day for readers elsewhere, which is wrong for a date. The file still names its zone,
+//! `X-WR-TIMEZONE:Asia/Shanghai` with the `VTIMEZONE` that describes it (UTC+8, no daylight
+//! saving since 1991), so readers that place the reminders at a time of day (09:00) use
+//! Shanghai's. `DTSTAMP` is UTC, as §3.8.7.2 requires.
 //! UIDs are `<document id>.<event>@butie`, stable, so importing a newer file updates the events.
 //!
 //! Written here rather than with the `icalendar` crate, which the tests use to parse the file
@@ -21,6 +24,9 @@ use crate::policy::Policy;
 use crate::set::PolicySet;
 use crate::text::{Lang, Text};
 use crate::words::{self, EventKind};
+
+/// The time zone of every policy's dates (China Standard Time, UTC+8 all year since 1991).
+pub const SHANGHAI: &str = "Asia/Shanghai";
 
 /// When a document's reminder (VALARM) goes off: two weeks before its last day. The first
 /// day it counts as ending soon has its own event, reminded at 09:00 that day.
@@ -100,6 +106,22 @@ pub fn ics(set: &PolicySet, as_of: Date, stamp: i64, lang: Lang) -> Result<Strin
     );
     w.text("NAME", language, name.get(lang));
     w.text("X-WR-CALNAME", language, name.get(lang));
+    // The policies' zone: the events are dates, but readers that place the reminders (09:00,
+    // two weeks before) in a zone use this one (X-WR-TIMEZONE), described as §3.6.5 asks.
+    w.line("X-WR-TIMEZONE", SHANGHAI);
+    for (name, value) in [
+        ("BEGIN", "VTIMEZONE"),
+        ("TZID", SHANGHAI),
+        ("BEGIN", "STANDARD"),
+        ("DTSTART", "19910915T020000"),
+        ("TZOFFSETFROM", "+0900"),
+        ("TZOFFSETTO", "+0800"),
+        ("TZNAME", "CST"),
+        ("END", "STANDARD"),
+        ("END", "VTIMEZONE"),
+    ] {
+        w.line(name, value);
+    }
     for p in &set.policies {
         let m = &p.meta;
         for (kind, date) in document_events(set, p, as_of) {

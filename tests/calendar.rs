@@ -101,6 +101,15 @@ fn the_last_day_of_putuo_is_an_all_day_event() {
     assert!(unfolded.contains("DTSTART;VALUE=DATE:20261231\r\nDTEND;VALUE=DATE:20270101\r\n"));
     assert!(unfolded.contains("BEGIN:VALARM\r\nACTION:DISPLAY\r\nTRIGGER:-P14D\r\n"));
     assert!(unfolded.contains("SUMMARY;LANGUAGE=zh-CN:"));
+    // The zone is named and described (UTC+8), once.
+    assert!(unfolded.contains("X-WR-TIMEZONE:Asia/Shanghai\r\n"));
+    assert_eq!(
+        unfolded
+            .matches("BEGIN:VTIMEZONE\r\nTZID:Asia/Shanghai\r\n")
+            .count(),
+        1
+    );
+    assert!(unfolded.contains("TZOFFSETTO:+0800\r\n"));
     // The description quotes the window sentence.
     assert!(
         unfolded.contains("五、附则（三）：“本意见自2025年1月1日起施行，有效期至2026年12月31日。”")

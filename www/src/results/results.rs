@@ -119,9 +119,16 @@ pub fn results(props: &ResultsProps) -> Html {
         }),
     };
     let now = view.available_now;
-    // Documents counted in the total that end within 60 days.
+    // Documents counted in the total that end within 60 days; with none in force, why the
+    // total is nothing (each district's coverage line), never a bare 0.
+    let none_in_force = !view.districts.iter().any(|d| d.payable_now);
     let mut ending: Vec<Html> = Vec::new();
+    let mut coverage: Vec<Html> = Vec::new();
     for d in view.districts.iter() {
+        if let (true, Some(c)) = (none_in_force, &d.coverage) {
+            let name = format!("{}{}", d.name.get(lang), i18n::colon(lang));
+            coverage.push(html! { <p>{ name }{ c.get(lang) }</p> });
+        }
         if d.payable_now && d.ending_soon {
             let name = format!(
                 "{} {} · ",
@@ -150,6 +157,9 @@ pub fn results(props: &ResultsProps) -> Html {
             </div>
             if !ending.is_empty() {
                 <div class="banner" data-testid="ending-soon-total">{ ending }</div>
+            }
+            if !coverage.is_empty() {
+                <div class="coverage" data-testid="coverage-total">{ coverage }</div>
             }
             <div class="cards">
                 { for view.districts.iter().map(|d| html! {
