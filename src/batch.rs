@@ -685,7 +685,9 @@ fn client_rows<'a>(
 ///   clause counts as they would be with the policy in force.
 /// * `if_in_force_*`: what the policy would pay if in force (equal to the above when it is).
 /// * `error`: for a bad row, every problem as `path: 中文 / English`, joined by `; `.
-pub const CSV_COLUMNS: [&str; 23] = [
+/// * `days_left` (in force: days to the last day, 0 on it) and `ending_soon` (`true` with 60
+///   days or fewer left) on the evaluation date.
+pub const CSV_COLUMNS: [&str; 25] = [
     "row",
     "id",
     "name",
@@ -709,7 +711,12 @@ pub const CSV_COLUMNS: [&str; 23] = [
     "if_in_force_definite_wan",
     "if_in_force_up_to_wan",
     "error",
+    "days_left",
+    "ending_soon",
 ];
+
+/// The position of the `error` column.
+const ERROR_COLUMN: usize = 22;
 
 /// Writes the result as CSV (header [`CSV_COLUMNS`], `\n` line ends), with a UTF-8 BOM first
 /// when `bom` is set (Excel needs it to read Chinese text).
@@ -808,6 +815,15 @@ fn write_row(rec: &mut Record, r: &BatchRow) {
             }
             money_cells(rec, &d.if_in_force);
             rec.cell("");
+            match d.lifecycle.days_left {
+                Some(n) => rec.num(n),
+                None => rec.cell(""),
+            }
+            rec.cell(if d.lifecycle.ending_soon {
+                "true"
+            } else {
+                "false"
+            });
         }
         Outcome::Invalid(e) => error_cell(rec, &e.summary()),
         Outcome::Failed(e) => error_cell(rec, &e.to_string()),
@@ -834,7 +850,7 @@ fn wan(d: rust_decimal::Decimal) -> rust_decimal::Decimal {
 }
 
 fn error_cell(rec: &mut Record, msg: &str) {
-    while rec.cells < CSV_COLUMNS.len() - 1 {
+    while rec.cells < ERROR_COLUMN {
         rec.cell("");
     }
     rec.text(msg);
@@ -864,6 +880,11 @@ mod tests {
         \n\
         ,,,,,,,,,,\n\
         C3,\"Putuo, Ltd\",putuo,enterprise,,,,,,,\n";
+
+    #[test]
+    fn the_error_column_is_where_error_cells_go() {
+        assert_eq!(CSV_COLUMNS[ERROR_COLUMN], "error");
+    }
 
     #[test]
     fn csv_good_and_bad_rows() {

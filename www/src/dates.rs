@@ -1,7 +1,7 @@
 //! Dates in the form: today in Shanghai (UTC+8) from the browser clock, and lenient typing
-//! (`2025/5/10`, `2025.05.10`, `20250510` → `2025-05-10`).
+//! (`2025/5/10`, `2025.05.10`, `20250510` → `2025-05-10`) of evaluation dates.
 
-use butie::date::{Date, parse_date};
+use butie::date::{AsOfError, Date, parse_as_of};
 
 const MS_PER_DAY: f64 = 86_400_000.0;
 const SHANGHAI_OFFSET_MS: f64 = 8.0 * 3_600_000.0;
@@ -20,6 +20,17 @@ pub fn today_shanghai() -> String {
         .map(|d| d.as_millis() as f64)
         .unwrap_or(0.0);
     date_from_unix_ms(ms)
+}
+
+/// Now, in Unix seconds (a calendar file's DTSTAMP).
+pub fn now_unix() -> i64 {
+    #[cfg(target_arch = "wasm32")]
+    let ms = js_sys::Date::now();
+    #[cfg(not(target_arch = "wasm32"))]
+    let ms = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0.0, |d| d.as_millis() as f64);
+    (ms / 1000.0) as i64
 }
 
 /// The Shanghai calendar date of a Unix time in milliseconds.
@@ -81,9 +92,14 @@ pub fn normalize_date(raw: &str) -> String {
     }
 }
 
-/// Parses a typed date leniently (see [`normalize_date`]).
+/// Parses a typed evaluation date leniently (see [`normalize_date`]), in the years 1900–2100.
+pub fn parse_typed_as_of(raw: &str) -> Result<Date, AsOfError> {
+    parse_as_of(&normalize_date(raw))
+}
+
+/// [`parse_typed_as_of`], when only whether it is usable matters.
 pub fn parse_typed_date(raw: &str) -> Option<Date> {
-    parse_date(&normalize_date(raw))
+    parse_typed_as_of(raw).ok()
 }
 
 #[cfg(test)]
@@ -114,5 +130,10 @@ mod tests {
         assert!(parse_typed_date("2025-13-40").is_none());
         assert!(parse_typed_date("2025/2/29").is_none());
         assert!(parse_typed_date("2024/2/29").is_some());
+        assert_eq!(
+            parse_typed_as_of("2101/1/1"),
+            Err(AsOfError::OutOfRange),
+            "an evaluation date is in 1900–2100"
+        );
     }
 }

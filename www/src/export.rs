@@ -58,8 +58,9 @@ fn cell(s: &str) -> String {
     }
 }
 
-/// The results as CSV: one row per clause (and per item of per-item clauses), UTF-8 with a
-/// byte-order mark so spreadsheet programs read the Chinese correctly.
+/// The results as CSV: one row per clause (and per item of per-item clauses), with the
+/// document's state, days left and whether it ends soon; UTF-8 with a byte-order mark so
+/// spreadsheet programs read the Chinese correctly.
 pub fn results_csv(view: &ReportView) -> String {
     let header = [
         "as_of",
@@ -80,6 +81,8 @@ pub fn results_csv(view: &ReportView) -> String {
         "amount_yuan",
         "amount_wan",
         "counted_now",
+        "days_left",
+        "ending_soon",
     ];
     let mut out = String::from("\u{feff}");
     out.push_str(&header.join(","));
@@ -132,6 +135,8 @@ pub fn results_csv(view: &ReportView) -> String {
                     amount.value.map(to_fixed2).unwrap_or_default(),
                     amount.value.map(in_wan).unwrap_or_default(),
                     counted.to_string(),
+                    d.days_left.map(|n| n.to_string()).unwrap_or_default(),
+                    d.ending_soon.to_string(),
                 ];
                 let line: Vec<String> = fields.iter().map(|f| cell(f)).collect();
                 out.push_str(&line.join(","));
