@@ -119,6 +119,7 @@ const NEW_IN_PUTUO = {
     entity_type: "enterprise",
     credit_good: true,
     serious_violation_dates: [],
+    other_violation_dates: [],
     established_in_district_on: "2025-03-01",
   },
   operations: { office_premises: "rent", office_annual_rent: "800000" },
