@@ -91,6 +91,8 @@ pub struct ClauseExp {
 #[serde(deny_unknown_fields)]
 pub struct InstallmentExp {
     pub year: u64,
+    pub calendar_year: Option<i64>,
+    pub past_end: Option<bool>,
     #[serde(default, deserialize_with = "nullable")]
     pub share: Option<Option<String>>,
     #[serde(default, deserialize_with = "nullable")]
@@ -408,6 +410,20 @@ pub fn run_case(set: &PolicySet, file: &str, case: &Case) -> Vec<String> {
                 let what = format!("{id}.schedule[{n}]");
                 if ai["year"].as_u64() != Some(ei.year) {
                     ck.fail(&format!("{what}.year"), ei.year, show(&ai["year"]));
+                }
+                if let Some(y) = ei.calendar_year
+                    && ai["calendar_year"].as_i64() != Some(y)
+                {
+                    ck.fail(
+                        &format!("{what}.calendar_year"),
+                        y,
+                        show(&ai["calendar_year"]),
+                    );
+                }
+                if let Some(p) = ei.past_end
+                    && ai["past_end"].as_bool() != Some(p)
+                {
+                    ck.fail(&format!("{what}.past_end"), p, show(&ai["past_end"]));
                 }
                 ck.nullable_eq(
                     &format!("{what}.share"),

@@ -4,7 +4,7 @@
 //!
 //! The one directory reader of the project: the library's loader ([`crate::PolicySet::from_dirs`]),
 //! the CLI and the tests call it, and both build scripts compile this file in with `#[path]`,
-//! so it uses `std` only.
+//! so it uses nothing but `std`, `toml` and `serde_json` (the root build script's dependencies).
 
 use std::fs;
 use std::io;
@@ -125,6 +125,40 @@ impl PolicyFiles {
             }
         }
         Ok(out)
+    }
+
+    /// The bundle the native builds embed (`build.rs`): `{"catalogue": {file, doc}, "policies":
+    /// [{file, doc}]}`, each TOML document as JSON, read back by `PolicySet::from_bundle_json`.
+    /// Errors name the file.
+    pub fn bundle_json(&self) -> Result<String, String> {
+        let doc = |(name, text): &(String, String)| -> Result<serde_json::Value, String> {
+            let doc: serde_json::Value =
+                toml::from_str(text).map_err(|e| format!("{name}: {e}"))?;
+            Ok(serde_json::json!({ "file": name, "doc": doc }))
+        };
+        let mut catalogue = self
+            .catalogue
+            .as_ref()
+            .ok_or_else(|| format!("no {CATALOGUE_FILE} in the first policy directory"))
+            .and_then(doc)?;
+        // A further directory's facts.toml (a pack's folder) adds groups, facts and lists.
+        for addition in &self.additions {
+            let add = doc(addition)?;
+            for key in ["groups", "facts", "lists"] {
+                if let Some(items) = add["doc"][key].as_array() {
+                    match catalogue["doc"][key].as_array_mut() {
+                        Some(to) => to.extend(items.iter().cloned()),
+                        None => catalogue["doc"][key] = serde_json::Value::Array(items.clone()),
+                    }
+                }
+            }
+        }
+        let policies = self
+            .documents
+            .iter()
+            .map(doc)
+            .collect::<Result<Vec<_>, String>>()?;
+        Ok(serde_json::json!({ "catalogue": catalogue, "policies": policies }).to_string())
     }
 
     /// The directories a build script reads: `base` (the workspace's `policies/`), then those

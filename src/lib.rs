@@ -7,6 +7,7 @@
 #[cfg(feature = "loader")]
 mod amend;
 pub mod batch;
+pub mod calendar;
 #[cfg(feature = "loader")]
 pub mod cases;
 pub mod catalogue;

@@ -12,7 +12,7 @@
 //! not, each naming its place and saying why in both languages. Strict callers (the CLI, the
 //! JS API) refuse on any problem; lenient ones (widget attributes) warn and go on.
 
-use crate::date::{Date, Period, parse_date};
+use crate::date::{AsOfError, Date, Period, parse_as_of};
 use crate::eval::EvalOptions;
 use crate::set::PolicySet;
 use crate::text::{Lang, Text};
@@ -171,12 +171,13 @@ fn wrong_type(path: &str, zh: &str, en: &str) -> OptionProblem {
     )
 }
 
-/// Why `raw` is not a date.
-pub fn date_problem(path: &str, raw: &str) -> OptionProblem {
+/// Why `raw` is not an evaluation date (not `YYYY-MM-DD`, or outside 1900–2100).
+pub fn as_of_problem(path: &str, raw: &str, e: AsOfError) -> OptionProblem {
+    let why = e.text();
     problem(
         path,
-        format!("“{raw}”不是日期：请写作 YYYY-MM-DD，如 2026-11-21"),
-        format!("`{raw}` is not a date: use YYYY-MM-DD, e.g. 2026-11-21"),
+        format!("“{raw}”{}", why.zh),
+        format!("`{raw}`: {}", why.en),
     )
 }
 
@@ -250,9 +251,9 @@ impl Options {
         }
         match key {
             Key::AsOf => match value {
-                Raw::Text(s) => match parse_date(s.trim()) {
-                    Some(d) => self.as_of = Some(d),
-                    None => problems.push(date_problem(name, s)),
+                Raw::Text(s) => match parse_as_of(s.trim()) {
+                    Ok(d) => self.as_of = Some(d),
+                    Err(e) => problems.push(as_of_problem(name, s, e)),
                 },
                 _ => problems.push(wrong_type(name, "字符串 YYYY-MM-DD", "a string YYYY-MM-DD")),
             },
@@ -355,6 +356,7 @@ impl Options {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::date::parse_date;
     use serde_json::json;
 
     fn set() -> PolicySet {
@@ -448,6 +450,37 @@ mod tests {
                 .1
                 .is_empty()
         );
+    }
+
+    #[test]
+    fn evaluation_dates_are_1900_to_2100_everywhere() {
+        let set = set();
+        for (raw, en) in [
+            ("2101-01-01", "`2101-01-01`: outside the years 1900–2100"),
+            ("1899-12-31", "`1899-12-31`: outside the years 1900–2100"),
+            (
+                "2026-02-30",
+                "`2026-02-30`: not a date: use YYYY-MM-DD, e.g. 2026-11-21",
+            ),
+        ] {
+            let (o, p) = Options::from_json(&set, &json!({ "asOf": raw }), &Key::ALL);
+            assert_eq!(o.as_of, None);
+            assert_eq!(p.len(), 1, "{p:?}");
+            assert_eq!((p[0].path.as_str(), p[0].message.en.as_str()), ("asOf", en));
+            let (_, q) = Options::from_pairs(&set, &[("as-of", raw)], &Key::ALL);
+            assert_eq!(
+                p,
+                q.into_iter()
+                    .map(|q| OptionProblem {
+                        path: "asOf".into(),
+                        ..q
+                    })
+                    .collect::<Vec<_>>()
+            );
+        }
+        let (o, p) = Options::from_pairs(&set, &[("as-of", " 2100-12-31 ")], &Key::ALL);
+        assert!(p.is_empty());
+        assert_eq!(o.as_of, parse_date("2100-12-31"));
     }
 
     #[test]

@@ -39,7 +39,7 @@
 //!
 //! Only the keys given are asserted. Clause keys: `status`, `status_if_in_force`, `amount`
 //! (the amount's value; `null` = no amount), `kind` (`definite` | `up_to` | `not_quantified`
-//! | `none`), `counted`, `applicant_state`, `schedule` (a list of `{year, share, amount}`;
+//! | `none`), `counted`, `applicant_state`, `schedule` (a list of `{year, calendar_year, past_end, share, amount}`;
 //! the whole list is compared, length included), `missing` (fact ids that must be among the
 //! missing inputs; `application_period` for the option), `amount_note` (true: the clause
 //! carries a note next to its amount). Reading keys: `status`, `status_if_in_force`, `amount`,

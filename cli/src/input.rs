@@ -9,29 +9,38 @@ use butie::profile::ProfileTextError;
 use butie::set::CATALOGUE_FILE;
 use butie::{EvalOptions, PolicySet, Profile};
 use std::io::{Read, Write};
-use std::path::Path;
+use std::path::PathBuf;
 
-/// The embedded policy set, or the one in `dir` (read by the core's one directory reader:
-/// facts.toml, one TOML file per document, sources/).
-pub fn load_set(dir: Option<&Path>) -> Result<PolicySet, CliError> {
-    let Some(dir) = dir else {
+/// The embedded policy set, or the one in `dirs` (read by the core's one directory reader:
+/// facts.toml in the first, one TOML file per document, sources/).
+pub fn load_set(dirs: &[PathBuf]) -> Result<PolicySet, CliError> {
+    let Some(first) = dirs.first() else {
         return PolicySet::embedded()
             .map_err(|e| CliError::failure(format!("embedded policy data is invalid:\n{e}")));
     };
-    let files = butie::files::PolicyFiles::read_dirs(&[dir])
-        .map_err(|e| CliError::bad(format!("cannot read {}: {e}", dir.display())))?;
+    let shown = shown_dirs(dirs);
+    let files = butie::files::PolicyFiles::read_dirs(dirs)
+        .map_err(|e| CliError::bad(format!("cannot read {shown}: {e}")))?;
     if files.catalogue.is_none() {
         return Err(CliError::bad(format!(
             "{} has no {CATALOGUE_FILE}: a policy directory holds the catalogue and one file per document",
-            dir.display()
+            first.display()
         )));
     }
     PolicySet::from_files(&files).map_err(|e| {
         CliError::bad_with(
-            format!("the policy files in {} are invalid", dir.display()),
+            format!("the policy files in {shown} are invalid"),
             e.0.iter().map(ToString::to_string).collect(),
         )
     })
+}
+
+/// Directories as the user named them, comma-separated.
+pub fn shown_dirs(dirs: &[PathBuf]) -> String {
+    dirs.iter()
+        .map(|d| d.display().to_string())
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// An input that cannot be read (missing, not permitted, failing): bad input, exit code 2.

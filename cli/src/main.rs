@@ -7,6 +7,7 @@
 //! finds problems).
 
 mod batch;
+mod calendar;
 mod error;
 mod evaluate;
 mod explain;
@@ -28,9 +29,10 @@ use std::process::ExitCode;
 #[derive(Debug, Parser)]
 #[command(name = "butie", version, about, max_term_width = 100)]
 struct Cli {
-    /// Load facts.toml and the policy *.toml files from this directory instead of the embedded data.
+    /// Load facts.toml and the policy *.toml files from this directory instead of the embedded
+    /// data; repeat it to add directories of further documents (only the first holds facts.toml).
     #[arg(long, global = true, value_name = "DIR")]
-    policies: Option<PathBuf>,
+    policies: Vec<PathBuf>,
     /// Add a policy pack (NAME.butie.json) to the data, as the page loads it (repeatable).
     #[arg(long = "pack", global = true, value_name = "FILE")]
     packs: Vec<PathBuf>,
@@ -53,6 +55,9 @@ enum Command {
     Check(CheckArgs),
     /// Build a policy pack from its directory (or rebuild a .butie.json) after checking it.
     Pack(PackArgs),
+    /// Write an iCalendar file (RFC 5545): the last days, ending-soon dates, start dates and
+    /// dated steps of the documents in force or upcoming on a date.
+    Calendar(CalendarArgs),
     /// Print a JSON Schema: the profile input or the evaluation result.
     Schema {
         #[arg(value_enum)]
@@ -63,7 +68,7 @@ enum Command {
 /// Options shared by `evaluate` and `batch`.
 #[derive(Debug, Args)]
 struct EvalArgs {
-    /// Evaluation date, YYYY-MM-DD (default: today in Shanghai, UTC+8).
+    /// Evaluation date, YYYY-MM-DD, years 1900–2100 (default: today in Shanghai, UTC+8).
     #[arg(long, value_name = "DATE")]
     as_of: Option<String>,
     /// Only this district (repeatable), e.g. --district putuo.
@@ -133,6 +138,20 @@ struct PoliciesArgs {
 }
 
 #[derive(Debug, Args)]
+struct CalendarArgs {
+    /// Which documents are in force or upcoming: their state on this date, YYYY-MM-DD
+    /// (default: today in Shanghai).
+    #[arg(long, value_name = "DATE")]
+    as_of: Option<String>,
+    /// Where to write the .ics file (- for standard output).
+    #[arg(long, short, value_name = "FILE", default_value = "-")]
+    out: String,
+    /// Language of the event titles and texts.
+    #[arg(long, value_enum, default_value = "zh")]
+    lang: LangArg,
+}
+
+#[derive(Debug, Args)]
 struct ExplainArgs {
     /// A clause or rule id, e.g. jinshan.8 or putuo.5.2.
     id: String,
@@ -194,13 +213,13 @@ enum SchemaKind {
 const ROWS_REJECTED: u8 = 3;
 
 fn run(cli: Cli) -> Result<ExitCode, CliError> {
-    let dir = cli.policies.as_deref();
+    let dirs = &cli.policies;
     match &cli.command {
-        Command::Check(a) => return packs::run_check(dir, a).map(|()| ExitCode::SUCCESS),
-        Command::Pack(a) => return packs::run_pack(dir, a).map(|()| ExitCode::SUCCESS),
+        Command::Check(a) => return packs::run_check(dirs, a).map(|()| ExitCode::SUCCESS),
+        Command::Pack(a) => return packs::run_pack(dirs, a).map(|()| ExitCode::SUCCESS),
         _ => {}
     }
-    let set = packs::with_packs(input::load_set(dir)?, dir, &cli.packs)?;
+    let set = packs::with_packs(input::load_set(dirs)?, dirs, &cli.packs)?;
     let done = match cli.command {
         Command::Check(_) | Command::Pack(_) => Ok(()),
         Command::Evaluate(a) => evaluate::run(&set, &a),
@@ -212,6 +231,7 @@ fn run(cli: Cli) -> Result<ExitCode, CliError> {
         }
         Command::Policies(a) => policies::run(&set, &a),
         Command::Explain(a) => explain::run(&set, &a),
+        Command::Calendar(a) => calendar::run(&set, &a),
         Command::Schema { which } => {
             let schema = match which {
                 SchemaKind::Profile => butie::schema::profile_schema(&set.catalogue),

@@ -9,22 +9,21 @@ use butie::pack::build::{Base, Checked, PackSources, check, check_pack};
 use butie::pack::{MAX_PACK_BYTES, PACK_EXTENSION, Pack};
 use std::path::{Path, PathBuf};
 
-/// The base a pack is built on: the embedded data, or `--policies DIR`.
-pub fn base(dir: Option<&Path>) -> Result<Base, CliError> {
-    match dir {
-        None => Base::embedded()
-            .map_err(|e| CliError::failure(format!("embedded policy data is invalid:\n{e}"))),
-        Some(dir) => {
-            let files = PolicyFiles::read_dirs(&[dir])
-                .map_err(|e| CliError::bad(format!("cannot read {}: {e}", dir.display())))?;
-            Base::from_files(&files).map_err(|e| {
-                CliError::bad_with(
-                    format!("the policy files in {} are invalid", dir.display()),
-                    e.0.iter().map(ToString::to_string).collect(),
-                )
-            })
-        }
+/// The base a pack is built on: the embedded data, or the `--policies` directories.
+pub fn base(dirs: &[PathBuf]) -> Result<Base, CliError> {
+    if dirs.is_empty() {
+        return Base::embedded()
+            .map_err(|e| CliError::failure(format!("embedded policy data is invalid:\n{e}")));
     }
+    let shown = input::shown_dirs(dirs);
+    let files = PolicyFiles::read_dirs(dirs)
+        .map_err(|e| CliError::bad(format!("cannot read {shown}: {e}")))?;
+    Base::from_files(&files).map_err(|e| {
+        CliError::bad_with(
+            format!("the policy files in {shown} are invalid"),
+            e.0.iter().map(ToString::to_string).collect(),
+        )
+    })
 }
 
 /// Reads a pack file (its size checked before it is read).
@@ -50,7 +49,7 @@ pub fn read_pack(path: &Path) -> Result<Pack, CliError> {
 /// another butie version is compiled again from its source form, with a note).
 pub fn with_packs(
     set: PolicySet,
-    dir: Option<&Path>,
+    dirs: &[PathBuf],
     paths: &[PathBuf],
 ) -> Result<PolicySet, CliError> {
     if paths.is_empty() {
@@ -68,7 +67,7 @@ pub fn with_packs(
             path.display(),
             pack.engine
         );
-        let checked = check_pack(&base(dir)?, &pack);
+        let checked = check_pack(&base(dirs)?, &pack);
         match checked.pack {
             Some(mut rebuilt) => {
                 rebuilt.label = pack.label.clone();
@@ -154,8 +153,8 @@ fn summary(c: &Checked) -> String {
 }
 
 /// `butie check DIR|PACK`: exit 0 when everything holds, 1 with every problem listed.
-pub fn run_check(dir: Option<&Path>, a: &CheckArgs) -> Result<(), CliError> {
-    let base = base(dir)?;
+pub fn run_check(dirs: &[PathBuf], a: &CheckArgs) -> Result<(), CliError> {
+    let base = base(dirs)?;
     let (c, shown) = checked(&base, &a.path, &input::today_iso())?;
     for p in &c.problems {
         println!("{p}");
@@ -173,8 +172,8 @@ pub fn run_check(dir: Option<&Path>, a: &CheckArgs) -> Result<(), CliError> {
 }
 
 /// `butie pack DIR|PACK -o NAME.butie.json`: checks, then writes the pack.
-pub fn run_pack(dir: Option<&Path>, a: &PackArgs) -> Result<(), CliError> {
-    let base = base(dir)?;
+pub fn run_pack(dirs: &[PathBuf], a: &PackArgs) -> Result<(), CliError> {
+    let base = base(dirs)?;
     let created = match &a.created {
         Some(d) if butie::date::parse_date(d).is_some() => d.clone(),
         Some(d) => {

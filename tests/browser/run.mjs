@@ -16,7 +16,9 @@
 // and 375 px. embedding.mjs adds issue 4: the widget on a host page with aggressive CSS
 // and a strict CSP (rendering, isolation, events, attributes, the JS API against the
 // CLI's JSON), the iframe and its resizing, the batch view against the CLI's CSV, the
-// "Embed on your site" panel, the start hook on a page without #app, and the sizes.
+// "Embed on your site" panel, the start hook on a page without #app, and the sizes. time.mjs
+// adds issue 10: ending-soon banners, window notes derived from the state, schedules past a
+// policy's end, the calendar download, the as-of range and the fixture page's successor.
 // Tests marked `{ cli: true }` compare with the CLI (`cargo run -p butie-cli`), which
 // is built once before the tests run.
 //
@@ -60,6 +62,7 @@ import {
 } from "./lib.mjs";
 import { registerEmbeddingTests } from "./embedding.mjs";
 import { registerPackTests } from "./packs.mjs";
+import { registerTimeTests } from "./time.mjs";
 
 // ---------------------------------------------------------------- tests
 
@@ -528,7 +531,8 @@ test("profile JSON export/import and results CSV/JSON export", async () => {
     assert.equal(putuo.clauses.find((c) => c.id === "putuo.3.3").amount.value, "1000000.00");
     const csv = await fs.readFile(files["results.csv"], "utf8");
     assert.ok(csv.startsWith("\ufeffas_of,mode,district"), "CSV with a BOM and a header");
-    assert.match(csv, /putuo\.3\.4\.games,三（四）,网络游戏产品（获得版号并上线运营）,[^\n]*eligible_subject_to_review,eligible_subject_to_review,up_to,1000000\.00,100,true/);
+    assert.match(csv.split("\n")[0], /,counted_now,days_left,ending_soon$/, "the document's days left in every row");
+    assert.match(csv, /putuo\.3\.4\.games,三（四）,网络游戏产品（获得版号并上线运营）,[^\n]*eligible_subject_to_review,eligible_subject_to_review,up_to,1000000\.00,100,true,40,true\n/);
     // The same CSV as `butie evaluate --csv` on the exported profile (one writer, in the core).
     // The page evaluates the registered district only (the CLI: --district); compare: all.
     const mode = csv.split("\n")[1].split(",")[1] === "compare_all" ? ["--compare"] : ["--district", profile.enterprise.registered_district];
@@ -672,5 +676,6 @@ for (const { width, height, name } of [
 
 registerEmbeddingTests();
 registerPackTests();
+registerTimeTests();
 
 process.exitCode = await main();

@@ -347,6 +347,17 @@ mod tests {
         )
         .unwrap_err();
         assert_eq!(e[0].path, "applicationPeriod");
+        let e = parse_options(set(), &parse(r#"{"asOf":"2101-01-01"}"#), today).unwrap_err();
+        assert_eq!(e[0].path, "asOf");
+        assert_eq!(e[0].message.en, "`2101-01-01`: outside the years 1900–2100");
+        let bad = parse(&policies_text(set(), r#"{"asOf":"1899-12-31"}"#, today));
+        assert_eq!(bad["fields"][0]["path"], "asOf");
+        assert!(
+            bad["fields"][0]["message"]["zh"]
+                .as_str()
+                .unwrap()
+                .contains("1900 至 2100")
+        );
     }
 
     #[test]

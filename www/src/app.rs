@@ -17,8 +17,9 @@ use crate::state::{Action, AppState};
 use crate::toolbar::Toolbar;
 use crate::{data, dates, draft};
 
-/// The app's stylesheet, rendered inside the app root (so it also works in a shadow root).
-pub const STYLE: &str = include_str!("../style.css");
+/// The app's stylesheet (`www/style.css`, compacted by build.rs), rendered inside the app root
+/// (so it also works in a shadow root).
+pub const STYLE: &str = include_str!(concat!(env!("OUT_DIR"), "/style.css"));
 
 /// Options of the app; the defaults are the stand-alone page.
 #[derive(Properties, Clone, PartialEq, Default)]
@@ -119,9 +120,10 @@ fn calculator(config: &AppConfig) -> Html {
         Callback::from(move |()| settled.set(true))
     };
 
-    let as_of_date = dates::parse_typed_date(&state.as_of);
-    let as_of_error = as_of_date.is_none();
+    let as_of_date = dates::parse_typed_as_of(&state.as_of);
+    let as_of_error = as_of_date.err();
     let as_of_date = as_of_date
+        .ok()
         .or_else(|| butie::date::parse_date(&state.today))
         .unwrap_or(butie::date::Date::MIN);
 
@@ -171,10 +173,8 @@ fn calculator(config: &AppConfig) -> Html {
                 dispatch.dispatch(Action::SetLang(*lang));
             }
             if seen.1 != *as_of {
-                let date = as_of
-                    .clone()
-                    .filter(|d| butie::date::parse_date(d).is_some())
-                    .unwrap_or(today);
+                // Read by the core's options reader (`widget::parse_options`): a valid date.
+                let date = as_of.clone().unwrap_or(today);
                 dispatch.dispatch(Action::SetAsOf(date));
             }
             if seen.2 != *period {

@@ -65,6 +65,7 @@ pub const EXPORT_PROFILE: Tr = Tr("导出企业信息（JSON）", "Export profil
 pub const IMPORT_PROFILE: Tr = Tr("导入企业信息（JSON）", "Import profile (JSON)");
 pub const EXPORT_CSV: Tr = Tr("导出结果（CSV）", "Export results (CSV)");
 pub const EXPORT_JSON: Tr = Tr("导出结果（JSON）", "Export results (JSON)");
+pub const EXPORT_ICS: Tr = Tr("政策日历（.ics）", "Policy calendar (.ics)");
 pub const RESET: Tr = Tr("清空重填", "Reset");
 pub const RESET_DONE: Tr = Tr(
     "已清空，恢复为默认值；本机保存的输入也已删除。",
@@ -385,10 +386,7 @@ pub const ERR_DATES_EMPTY: Tr = Tr(
     "请填写日期（YYYY-MM-DD），或选择“无”",
     "enter the dates (YYYY-MM-DD), or choose “None”",
 );
-pub const ERR_AS_OF: Tr = Tr(
-    "日期格式应为 YYYY-MM-DD，且为有效日期；暂按今天计算",
-    "use a real date as YYYY-MM-DD; today is used meanwhile",
-);
+pub const TODAY_MEANWHILE: Tr = Tr("暂按今天计算", "today is used meanwhile");
 pub const ERRORS_SUMMARY: Tr = Tr(
     "个字段有误，按“未填写”处理，其余结果照常显示。",
     "field(s) have errors and count as not given; the other results stay as they are.",
@@ -403,7 +401,6 @@ pub const AVAILABLE_NOW: Tr = Tr(
 );
 pub const DEFINITE: Tr = Tr("确定", "Definite");
 pub const UP_TO: Tr = Tr("最高", "Up to");
-pub const IF_IN_FORCE: Tr = Tr("若仍有效", "If in force");
 pub const NOT_COUNTED: Tr = Tr("不计入当前可得", "not counted in what is available now");
 pub const AS_OF_LINE: Tr = Tr("评估日期", "As of");
 pub const APPLICATION_PERIOD_LINE: Tr = Tr("申报期", "Application period");
@@ -425,7 +422,7 @@ pub const OTHER_DISTRICTS: Tr = Tr(
     "其他已收录的区（按注册地不适用）：",
     "Other districts encoded (not applicable by registration):",
 );
-pub const WINDOW: Tr = Tr("施行期", "In force");
+pub const WINDOW: Tr = Tr("施行期", "Effective period");
 pub const NO_WINDOW: Tr = Tr("草案，未定施行日期", "Draft: no effective date");
 pub const DRAFT_NO_DOC_NO: Tr = Tr("（无文号）", "(no document number)");
 pub const APPLICANT: Tr = Tr(
@@ -445,17 +442,14 @@ pub const SUPERSEDED_BY: Tr = Tr(
     "Paid once, under another clause:",
 );
 pub const SCHEDULE: Tr = Tr("拨付安排", "Payment schedule");
-pub const SCHEDULE_YEAR: Tr = Tr("第{n}年", "Year {n}");
 pub const SCHEDULE_UNSPLIT: Tr = Tr("比例未规定", "split not stated");
 pub const CITATION: Tr = Tr("政策原文", "Policy text");
 pub const INTERPRETATION: Tr = Tr("解读", "Reading");
 pub const READINGS: Tr = Tr("另一读法（不计入金额）", "Other readings (never counted)");
 pub const NOTES: Tr = Tr("说明", "Notes");
 pub const HINTS: Tr = Tr("还可以争取", "Could unlock more");
-pub const HINTS_IF_IN_FORCE: Tr = Tr(
-    "若政策仍有效，还可以争取",
-    "Could unlock more, if the policy were in force",
-);
+/// After the state's hypothetical word: "施行后，还可以争取" / "Once in force, could unlock more".
+pub const HINTS_IF: Tr = Tr("，还可以争取", ", could unlock more");
 pub const MISSING: Tr = Tr("请补充：", "Please add:");
 pub const BASIS_ENTITLEMENT: Tr = Tr("经审核即可拨付", "Paid on a formal check");
 pub const BASIS_RECOGNITION: Tr = Tr("需主管部门认定", "Needs recognition by the authority");
@@ -648,11 +642,6 @@ pub fn more_fields(n: usize, lang: Lang) -> String {
 /// The number of field errors, as a sentence start.
 pub fn error_count(n: usize, lang: Lang) -> String {
     format!("{n} {}", ERRORS_SUMMARY.get(lang))
-}
-
-/// "第1年" / "Year 1".
-pub fn schedule_year(year: u32, lang: Lang) -> String {
-    SCHEDULE_YEAR.get(lang).replace("{n}", &year.to_string())
 }
 
 /// A window "2025-01-01 至 2026-12-31".

@@ -141,7 +141,7 @@ pub fn decode(cat: &Catalogue, fragment: &str) -> Result<Shared, ShareError> {
         let (key, value) = part.split_once('=').unwrap_or((part, ""));
         match key {
             "profile" => profile = Some(value),
-            "as_of" if butie::date::parse_date(value).is_some() => as_of = Some(value.to_string()),
+            "as_of" if butie::date::parse_as_of(value).is_ok() => as_of = Some(value.to_string()),
             "period" => match Period::parse(value) {
                 Ok(p) => application_period = Some(p.to_string()),
                 Err(e) => bad_period = Some(format!("period: {}", e.text().en)),

@@ -1,5 +1,5 @@
 //! The toolbar: language, amount format, print, share link, profile export/import, results
-//! export and reset.
+//! export, the policy calendar (.ics, written by the core like `butie calendar`) and reset.
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -104,19 +104,17 @@ pub fn toolbar(props: &ToolbarProps) -> Html {
     let export_profile = {
         let dispatch = dispatch.clone();
         let parsed = props.parsed.clone();
-        let outcome = props.outcome.clone();
+        let as_of = props.outcome.query.as_of;
         Callback::from(move |_| {
             let Ok(set) = data::policy_set() else { return };
             let json = parsed.profile.to_json(&set.catalogue);
-            let text = serde_json::to_string_pretty(&json).unwrap_or_default();
-            let name = export::file_name(
-                "profile",
-                &butie::date::fmt_date(outcome.query.as_of),
-                "json",
+            let text = serde_json::to_string_pretty(&json).map_err(|e| e.to_string());
+            offer(
+                &dispatch,
+                ("profile", "json", "application/json"),
+                as_of,
+                text,
             );
-            if let Err(e) = export::download(&name, "application/json", text.as_bytes()) {
-                failed(&dispatch, i18n::EXPORT_FAILED, export::js_error(&e));
-            }
         })
     };
     let export_csv = {
@@ -125,19 +123,9 @@ pub fn toolbar(props: &ToolbarProps) -> Html {
         let outcome = props.outcome.clone();
         Callback::from(move |_| {
             let Ok(set) = data::policy_set() else { return };
-            let name = export::file_name(
-                "results",
-                &butie::date::fmt_date(outcome.query.as_of),
-                "csv",
-            );
-            let result =
-                crate::calc::results_csv(set, &parsed.profile, &outcome.query).and_then(|csv| {
-                    export::download(&name, "text/csv;charset=utf-8", csv.as_bytes())
-                        .map_err(|e| export::js_error(&e))
-                });
-            if let Err(e) = result {
-                failed(&dispatch, i18n::EXPORT_FAILED, e);
-            }
+            let csv = crate::calc::results_csv(set, &parsed.profile, &outcome.query);
+            let what = ("results", "csv", "text/csv;charset=utf-8");
+            offer(&dispatch, what, outcome.query.as_of, csv);
         })
     };
     let export_json = {
@@ -146,19 +134,29 @@ pub fn toolbar(props: &ToolbarProps) -> Html {
         let outcome = props.outcome.clone();
         Callback::from(move |_| {
             let Ok(set) = data::policy_set() else { return };
-            let result = crate::calc::report_json(set, &parsed.profile, &outcome.query, true)
-                .and_then(|json| {
-                    let name = export::file_name(
-                        "results",
-                        &butie::date::fmt_date(outcome.query.as_of),
-                        "json",
-                    );
-                    export::download(&name, "application/json", json.as_bytes())
-                        .map_err(|e| export::js_error(&e))
-                });
-            if let Err(e) = result {
-                failed(&dispatch, i18n::EXPORT_FAILED, e);
-            }
+            let json = crate::calc::report_json(set, &parsed.profile, &outcome.query, true);
+            offer(
+                &dispatch,
+                ("results", "json", "application/json"),
+                outcome.query.as_of,
+                json,
+            );
+        })
+    };
+    // The same file as `butie calendar --as-of DATE`.
+    let export_ics = {
+        let dispatch = dispatch.clone();
+        let as_of = props.outcome.query.as_of;
+        Callback::from(move |_| {
+            let Ok(set) = data::policy_set() else { return };
+            let ics = butie::calendar::ics(set, as_of, crate::dates::now_unix(), lang)
+                .map_err(|e| e.text().get(lang).to_string());
+            offer(
+                &dispatch,
+                ("calendar", "ics", "text/calendar;charset=utf-8"),
+                as_of,
+                ics,
+            );
         })
     };
     let import = {
@@ -185,6 +183,8 @@ pub fn toolbar(props: &ToolbarProps) -> Html {
         Callback::from(move |_| dispatch.dispatch(Action::Reset))
     };
     let has_results = props.outcome.view.is_ok();
+    let has_dates = data::policy_set()
+        .is_ok_and(|set| butie::calendar::has_events(set, props.outcome.query.as_of));
 
     html! {
         <nav class="toolbar no-print" aria-label={i18n::TOOLBAR.get(lang)}>
@@ -205,6 +205,7 @@ pub fn toolbar(props: &ToolbarProps) -> Html {
                     <label for="butie-import" class="button">{ i18n::IMPORT_PROFILE.get(lang) }</label>
                     <button type="button" onclick={export_csv} disabled={!has_results} data-testid="export-csv">{ i18n::EXPORT_CSV.get(lang) }</button>
                     <button type="button" onclick={export_json} disabled={!has_results} data-testid="export-json">{ i18n::EXPORT_JSON.get(lang) }</button>
+                    <button type="button" onclick={export_ics} disabled={!has_dates} data-testid="export-ics">{ i18n::EXPORT_ICS.get(lang) }</button>
                     <button type="button" class="danger" onclick={reset} data-testid="reset">{ i18n::RESET.get(lang) }</button>
                 }
             </div>
@@ -239,6 +240,24 @@ fn dispatch_cancelable(target: &web_sys::EventTarget, name: &str) -> bool {
     web_sys::Event::new_with_event_init_dict(name, &init)
         .and_then(|event| target.dispatch_event(&event))
         .unwrap_or(true)
+}
+
+/// Offers `content` as the file `butie-<what>-<as_of>.<ext>` (`file`: what, extension, MIME
+/// type), or says why it could not be made.
+fn offer(
+    dispatch: &UseReducerDispatcher<AppState>,
+    file: (&str, &str, &str),
+    as_of: butie::date::Date,
+    content: Result<String, String>,
+) {
+    let (what, ext, mime) = file;
+    let result = content.and_then(|text| {
+        let name = export::file_name(what, &butie::date::fmt_date(as_of), ext);
+        export::download(&name, mime, text.as_bytes()).map_err(|e| export::js_error(&e))
+    });
+    if let Err(e) = result {
+        failed(dispatch, i18n::EXPORT_FAILED, e);
+    }
 }
 
 /// Loads an imported profile JSON text.

@@ -22,8 +22,9 @@ use yew::{AppHandle, Callback};
 use crate::app::{App, AppConfig, STYLE};
 use crate::data;
 
-/// Rules only the widget needs: the host reset, the container queries (after the app's).
-const WIDGET_CSS: &str = include_str!("../widget/widget.css");
+/// Rules only the widget needs (`www/widget/widget.css`, compacted by build.rs): the host reset,
+/// the container queries (after the app's).
+const WIDGET_CSS: &str = include_str!(concat!(env!("OUT_DIR"), "/widget.css"));
 
 /// The longest consultant line kept (characters).
 const MAX_LINE_CHARS: usize = 120;
@@ -83,10 +84,20 @@ pub fn parse_options(set: &PolicySet, text: &str) -> (WidgetOptions, Vec<String>
         let why: Vec<&str> = problems
             .iter()
             .filter(|p| p.path.split('[').next() == Some(*name))
-            .map(|p| p.message.en.as_str())
+            // The value is named once, in the attribute.
+            .map(|p| {
+                let en = p.message.en.as_str();
+                en.strip_prefix(&format!("`{value}`: ")).unwrap_or(en)
+            })
             .collect();
         if !why.is_empty() {
-            warnings.push(format!("{name}=\"{value}\": {}; ignored", why.join("; ")));
+            // A bad date is no date: the widget evaluates on today.
+            let then = if *name == "as-of" {
+                "using today"
+            } else {
+                "ignored"
+            };
+            warnings.push(format!("{name}=\"{value}\": {}; {then}", why.join("; ")));
         }
     }
     let compact = match json.get("compact") {
@@ -340,8 +351,15 @@ mod tests {
         assert_eq!(o, WidgetOptions::default());
         assert_eq!(w.len(), 3, "{w:?}");
         assert!(
-            w.iter().any(|w| w.starts_with("as-of=\"2026-02-30\"")),
+            w.iter().any(|w| w
+                == "as-of=\"2026-02-30\": not a date: use YYYY-MM-DD, e.g. 2026-11-21; using today"),
             "{w:?}"
+        );
+        let (o, w) = parse_options(set, r#"{"as-of":"2101-01-01"}"#);
+        assert_eq!(o.as_of, None);
+        assert_eq!(
+            w,
+            ["as-of=\"2101-01-01\": outside the years 1900–2100; using today"]
         );
         assert_eq!(parse_options(set, "not json").0, WidgetOptions::default());
         let (o, w) = parse_options(set, r#"{"application-period":" 2026-03-01..2026-04-30 "}"#);

@@ -40,6 +40,13 @@
 //! - `examples/*` copied as they are (the sample host pages, served next to the
 //!   widget by `cargo xtask serve` and used by the browser tests).
 //!
+//! `--extra-policies DIR --out OUT` (repeatable `--extra-policies`) builds the pages only (no
+//! widget, no authoring page), with each `DIR`'s policy files (test fixtures, or a pack's folder,
+//! whose `facts.toml` adds to the catalogue) bundled after `policies/` by the same build scripts,
+//! through `BUTIE_EXTRA_POLICIES`, in a separate cargo target directory (`target/fixtures`) so
+//! the real build stays valid; `cargo xtask test` builds `target/dist-fixtures` this way for the
+//! browser tests of documents over time and of the fictional fifth district.
+//!
 //! Every generated page carries a Content-Security-Policy `<meta>` (`csp.rs`): its own
 //! inline scripts by hash, `'wasm-unsafe-eval'`, and no network (`connect-src` only for the
 //! multi-file page's own origin), so the browser itself keeps everything on the machine.
@@ -135,35 +142,96 @@ pub struct Dist {
     pub single_file: PathBuf,
     /// The wasm cargo built, before wasm-bindgen (it still has its name section).
     pub cargo_wasm: PathBuf,
-    /// The widget script, `dist/butie-widget.js`.
-    pub widget: PathBuf,
+    /// The widget script, `dist/butie-widget.js` (not built for a fixture page).
+    pub widget: Option<PathBuf>,
+}
+
+/// What to build and where.
+#[derive(Debug, Clone, Default)]
+pub struct Build {
+    /// Directories of extra policy files (test fixtures, a pack's folder) built into the
+    /// bundle after `policies/` (through `BUTIE_EXTRA_POLICIES`, as the build scripts read it). Such a build
+    /// makes the pages only, in its own cargo target directory ([`FIXTURE_TARGET_DIR`]), so
+    /// the real build stays valid.
+    pub extra_policies: Vec<PathBuf>,
+    /// The output directory (default `dist/`).
+    pub out: Option<PathBuf>,
+}
+
+/// The cargo target directory of builds with extra policies, under the workspace's `target/`.
+pub const FIXTURE_TARGET_DIR: &str = "fixtures";
+
+impl Build {
+    /// Reads `[--extra-policies DIR] [--out DIR]` (relative paths from the workspace root).
+    pub fn parse(args: &[String]) -> Result<Build> {
+        let root = util::root();
+        let mut build = Build::default();
+        let mut args = args.iter();
+        while let Some(arg) = args.next() {
+            let mut value = |name: &str| -> Result<PathBuf> {
+                let v = args
+                    .next()
+                    .with_context(|| format!("`{name}` needs a directory"))?;
+                Ok(root.join(v))
+            };
+            match arg.as_str() {
+                "--extra-policies" => build.extra_policies.push(value(arg)?),
+                "--out" => build.out = Some(value(arg)?),
+                other => bail!(
+                    "unknown argument `{other}` for `dist` (expected --extra-policies DIR, --out DIR)"
+                ),
+            }
+        }
+        for dir in &build.extra_policies {
+            ensure!(
+                dir.is_dir(),
+                "--extra-policies: {} is not a directory",
+                dir.display()
+            );
+        }
+        Ok(build)
+    }
 }
 
 /// Builds everything into `dist/` and prints sizes and timings.
 pub fn dist() -> Result<Dist> {
+    dist_with(&Build::default())
+}
+
+/// Builds what `build` asks for and prints sizes and timings.
+pub fn dist_with(build: &Build) -> Result<Dist> {
     crate::setup::wasm_target(&mut crate::setup::Machine::from_env())?;
     let root = util::root();
     let template_path = root.join("index.html");
     let template = std::fs::read_to_string(&template_path)
         .with_context(|| format!("cannot read the page template {}", template_path.display()))?;
+    let with_widget = build.extra_policies.is_empty();
 
     // Two builds of the same crate: the page (with the consultant tools: batch, embed panel)
     // and the widget / iframe page (with the JS API), each without the other's code.
     let started = Instant::now();
-    let wasm_path = build_wasm(FRONT_END, Some(PAGE_FEATURES), "page")?;
-    let widget_wasm_path = build_wasm(FRONT_END, Some(WIDGET_FEATURES), "widget")?;
-    let studio_wasm_path = build_wasm(FRONT_END, Some(STUDIO_FEATURES), "studio")?;
-    let batch_wasm_path = build_wasm(BATCH_MODULE, None, "batch")?;
+    let wasm_path = build_wasm(FRONT_END, Some(PAGE_FEATURES), "page", build)?;
+    // The widget and the authoring page: not in a build with extra (test) policies.
+    let widget_wasm_path = with_widget
+        .then(|| build_wasm(FRONT_END, Some(WIDGET_FEATURES), "widget", build))
+        .transpose()?;
+    let studio_wasm_path = with_widget
+        .then(|| build_wasm(FRONT_END, Some(STUDIO_FEATURES), "studio", build))
+        .transpose()?;
+    let batch_wasm_path = build_wasm(BATCH_MODULE, None, "batch", build)?;
     let build_time = started.elapsed();
 
     let started = Instant::now();
     let scratch = wasm_path.with_file_name("xtask-bindgen");
     let (glue, wasm) = bindgen(&wasm_path, &scratch, Glue::Web, STEM)?;
     let widget_scratch = wasm_path.with_file_name("xtask-bindgen-widget");
-    let (widget_glue, widget_wasm) =
-        bindgen(&widget_wasm_path, &widget_scratch, Glue::Widget, STEM)?;
+    let widget_built = widget_wasm_path
+        .map(|path| bindgen(&path, &widget_scratch, Glue::Widget, STEM))
+        .transpose()?;
     let studio_scratch = wasm_path.with_file_name("xtask-bindgen-studio");
-    let (studio_glue, studio_wasm) = bindgen(&studio_wasm_path, &studio_scratch, Glue::Web, STEM)?;
+    let studio_built = studio_wasm_path
+        .map(|path| bindgen(&path, &studio_scratch, Glue::Web, STEM))
+        .transpose()?;
     let batch_scratch = wasm_path.with_file_name("xtask-bindgen-batch");
     let (batch_glue, batch_wasm) =
         bindgen(&batch_wasm_path, &batch_scratch, Glue::Batch, BATCH_STEM)?;
@@ -184,8 +252,14 @@ pub fn dist() -> Result<Dist> {
     .and_then(|page| csp::with_policy(&page, csp::Reach::SameOrigin))
     .with_context(|| format!("in {}", template_path.display()))?;
     let started = Instant::now();
-    let [packed, widget_packed, studio_packed, batch_packed] =
-        deflate_all([&wasm, &widget_wasm, &studio_wasm, &batch_wasm])?;
+    let mut wasms: Vec<&[u8]> = vec![&wasm, &batch_wasm];
+    wasms.extend(widget_built.iter().map(|(_, w)| w.as_slice()));
+    wasms.extend(studio_built.iter().map(|(_, w)| w.as_slice()));
+    let mut deflated = deflate_all(&wasms)?.into_iter();
+    let mut next = || deflated.next().context("deflate lost a module");
+    let (packed, batch_packed) = (next()?, next()?);
+    let widget_packed = widget_built.as_ref().map(|_| next()).transpose()?;
+    let studio_packed = studio_built.as_ref().map(|_| next()).transpose()?;
     let deflate_time = started.elapsed();
     let single = inject(
         &template,
@@ -197,54 +271,64 @@ pub fn dist() -> Result<Dist> {
     )
     .and_then(|page| csp::with_policy(&page, csp::Reach::Nothing))
     .with_context(|| format!("in {}", template_path.display()))?;
-    let studio_template_path = root.join(STUDIO_TEMPLATE);
-    let studio_template = std::fs::read_to_string(&studio_template_path)
-        .with_context(|| format!("cannot read {}", studio_template_path.display()))?;
-    let studio = inject(
-        &studio_template,
-        &single_file_script(&studio_glue, &studio_packed)?,
-    )
-    .and_then(|page| csp::with_policy(&page, csp::Reach::Nothing))
-    .with_context(|| format!("in {STUDIO_TEMPLATE}"))?;
+    let mut extra_files: Vec<(String, String)> = Vec::new();
+    if let (Some((studio_glue, _)), Some(studio_packed)) = (&studio_built, &studio_packed) {
+        let studio_template_path = root.join(STUDIO_TEMPLATE);
+        let studio_template = std::fs::read_to_string(&studio_template_path)
+            .with_context(|| format!("cannot read {}", studio_template_path.display()))?;
+        let studio = inject(
+            &studio_template,
+            &single_file_script(studio_glue, studio_packed)?,
+        )
+        .and_then(|page| csp::with_policy(&page, csp::Reach::Nothing))
+        .with_context(|| format!("in {STUDIO_TEMPLATE}"))?;
+        extra_files.push((STUDIO_FILE.to_string(), studio));
+    }
 
     let widget_dir = root.join("www").join("widget");
     let read = |name: &str| {
         let path = widget_dir.join(name);
         std::fs::read_to_string(&path).with_context(|| format!("cannot read {}", path.display()))
     };
-    let widget = widget_script(&widget_glue, &widget_packed, &read("widget.js")?)?;
-    ensure!(
-        widget.contains(&format!("\"{WIDGET_EXTRAS_FILE}\"")),
-        "www/widget/widget.js does not name {WIDGET_EXTRAS_FILE}"
-    );
-    let extras = widget_extras(&batch_glue, &batch_packed)?;
-    let embed = embed_page(&read("embed.html")?, &widget)
-        .and_then(|page| csp::with_policy(&page, csp::Reach::Nothing))
-        .context("in www/widget/embed.html")?;
-    let embed_host = read("embed-host.js")?;
-    let examples = example_files(&root.join("examples"))?;
+    if let (Some((widget_glue, _)), Some(widget_packed)) = (&widget_built, &widget_packed) {
+        let widget = widget_script(widget_glue, widget_packed, &read("widget.js")?)?;
+        ensure!(
+            widget.contains(&format!("\"{WIDGET_EXTRAS_FILE}\"")),
+            "www/widget/widget.js does not name {WIDGET_EXTRAS_FILE}"
+        );
+        let extras = widget_extras(&batch_glue, &batch_packed)?;
+        let embed = embed_page(&read("embed.html")?, &widget)
+            .and_then(|page| csp::with_policy(&page, csp::Reach::Nothing))
+            .context("in www/widget/embed.html")?;
+        extra_files.extend([
+            (WIDGET_FILE.to_string(), widget),
+            (WIDGET_EXTRAS_FILE.to_string(), extras),
+            (EMBED_FILE.to_string(), embed),
+            (EMBED_HOST_FILE.to_string(), read("embed-host.js")?),
+        ]);
+    }
+    let examples = match with_widget {
+        true => example_files(&root.join("examples"))?,
+        false => Vec::new(),
+    };
 
-    let dir = root.join("dist");
+    let dir = build.out.clone().unwrap_or_else(|| root.join("dist"));
     if dir.exists() {
         std::fs::remove_dir_all(&dir)
             .with_context(|| format!("cannot remove the old {}", dir.display()))?;
     }
     std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
     let single_file = dir.join(format!("{STEM}.html"));
-    let widget_path = dir.join(WIDGET_FILE);
-    let generated: Vec<(String, &[u8])> = vec![
+    let widget_path = with_widget.then(|| dir.join(WIDGET_FILE));
+    let mut generated: Vec<(String, &[u8])> = vec![
         ("index.html".to_string(), index.as_bytes()),
         (js_file.clone(), glue.as_bytes()),
         (wasm_file.clone(), wasm.as_slice()),
         (batch_js_file.clone(), batch_loader.as_bytes()),
         (batch_wasm_file.clone(), batch_wasm.as_slice()),
         (format!("{STEM}.html"), single.as_bytes()),
-        (WIDGET_FILE.to_string(), widget.as_bytes()),
-        (WIDGET_EXTRAS_FILE.to_string(), extras.as_bytes()),
-        (EMBED_FILE.to_string(), embed.as_bytes()),
-        (EMBED_HOST_FILE.to_string(), embed_host.as_bytes()),
-        (STUDIO_FILE.to_string(), studio.as_bytes()),
     ];
+    generated.extend(extra_files.iter().map(|(n, t)| (n.clone(), t.as_bytes())));
     for (name, _) in &examples {
         ensure!(
             !generated.iter().any(|(g, _)| g == name),
@@ -268,19 +352,10 @@ pub fn dist() -> Result<Dist> {
         seconds(bindgen_time),
         seconds(deflate_time)
     );
-    for (name, bytes) in [
-        (wasm_file.as_str(), wasm.as_slice()),
-        (js_file.as_str(), glue.as_bytes()),
-        (batch_wasm_file.as_str(), batch_wasm.as_slice()),
-        (batch_js_file.as_str(), batch_loader.as_bytes()),
-        ("index.html", index.as_bytes()),
-        ("butie.html", single.as_bytes()),
-        (WIDGET_FILE, widget.as_bytes()),
-        (WIDGET_EXTRAS_FILE, extras.as_bytes()),
-        (EMBED_FILE, embed.as_bytes()),
-        (EMBED_HOST_FILE, embed_host.as_bytes()),
-        (STUDIO_FILE, studio.as_bytes()),
-    ] {
+    for extra in &build.extra_policies {
+        println!("  with the extra policies of {}", extra.display());
+    }
+    for (name, bytes) in &generated {
         println!(
             "  {name:<20} {}   gzip {}",
             size(bytes.len()),
@@ -299,6 +374,9 @@ pub fn dist() -> Result<Dist> {
     })
 }
 
+/// The environment variable both build scripts read (`src/files.rs`).
+const EXTRA_POLICIES_VAR: &str = "BUTIE_EXTRA_POLICIES";
+
 /// Cargo features of the page's wasm (`butie.html`, `index.html`).
 pub const PAGE_FEATURES: &str = "consultant-tools";
 /// Cargo features of the widget's wasm (`butie-widget.js`, `embed.html`).
@@ -308,8 +386,19 @@ pub const STUDIO_FEATURES: &str = "studio";
 
 /// Runs `cargo build` for `krate` (with `features` only, when given) and returns a copy of
 /// the `.wasm` it wrote, named after `tag` (the next build overwrites cargo's own file).
-fn build_wasm(krate: Crate, features: Option<&str>, tag: &str) -> Result<PathBuf> {
+fn build_wasm(krate: Crate, features: Option<&str>, tag: &str, build: &Build) -> Result<PathBuf> {
     let mut command = util::cargo();
+    if !build.extra_policies.is_empty() {
+        let dirs = std::env::join_paths(&build.extra_policies)
+            .context("--extra-policies: a directory name holds the path separator")?;
+        command.env(EXTRA_POLICIES_VAR, dirs).env(
+            "CARGO_TARGET_DIR",
+            util::root().join("target").join(FIXTURE_TARGET_DIR),
+        );
+    } else {
+        // An extra directory set in the environment would end up in the real pages.
+        command.env_remove(EXTRA_POLICIES_VAR);
+    }
     command.args([
         "build",
         "--package",
@@ -461,18 +550,19 @@ fn deflate(bytes: &[u8]) -> Result<Vec<u8>> {
 
 /// [`deflate`] of several wasm modules (page, widget, authoring page, batch module), one thread
 /// each.
-fn deflate_all<const N: usize>(wasms: [&[u8]; N]) -> Result<[Vec<u8>; N]> {
+fn deflate_all(wasms: &[&[u8]]) -> Result<Vec<Vec<u8>>> {
     std::thread::scope(|scope| {
-        let threads = wasms.map(|w| scope.spawn(move || deflate(w)));
-        let mut out = Vec::with_capacity(N);
-        for t in threads {
-            out.push(
+        let threads: Vec<_> = wasms
+            .iter()
+            .map(|w| scope.spawn(move || deflate(w)))
+            .collect();
+        threads
+            .into_iter()
+            .map(|t| {
                 t.join()
-                    .map_err(|_| anyhow::anyhow!("deflate thread panicked"))??,
-            );
-        }
-        out.try_into()
-            .map_err(|_| anyhow::anyhow!("deflate lost a module"))
+                    .map_err(|_| anyhow::anyhow!("deflate thread panicked"))?
+            })
+            .collect()
     })
 }
 

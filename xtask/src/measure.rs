@@ -154,8 +154,9 @@ pub fn measure(args: &[String]) -> Result<()> {
     if single_gz > SIZE_BUDGET {
         over.push(format!("size {} > {}", kib(single_gz), kib(SIZE_BUDGET)));
     }
-    let widget = std::fs::read(&built.widget)
-        .with_context(|| format!("cannot read {}", built.widget.display()))?;
+    let widget_path = built.widget.as_deref().context("dist built no widget")?;
+    let widget = std::fs::read(widget_path)
+        .with_context(|| format!("cannot read {}", widget_path.display()))?;
     println!(
         "dist/{}  {} raw, {} gzipped (the widget: same engine; next to the page budget {})",
         dist::WIDGET_FILE,

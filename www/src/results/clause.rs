@@ -7,6 +7,7 @@ use butie::Lang;
 use butie::format::rate;
 use butie::policy::Basis;
 use butie::report::{AmountKind, Status};
+use butie::words::Word;
 use yew::prelude::*;
 
 use super::conditions::Conditions;
@@ -19,6 +20,8 @@ use crate::view::{AmountView, ClauseView, InstallmentView, ItemView, ReadingView
 pub struct ClauseProps {
     pub clause: Rc<ClauseView>,
     pub payable_now: bool,
+    /// What amounts would be when not payable ("施行后", "若仍有效", "若正式施行").
+    pub hypothetical: Word,
     pub lang: Lang,
     pub full_yuan: bool,
     /// Render the details even while closed (hidden on screen, printed).
@@ -26,13 +29,13 @@ pub struct ClauseProps {
     pub dispatch: UseReducerDispatcher<AppState>,
 }
 
-fn amount_text(a: &AmountView, payable_now: bool, lang: Lang, full: bool) -> String {
+/// The amount, prefixed with what it would be when it does not count today.
+fn amount_text(a: &AmountView, hypothetical: Option<Word>, lang: Lang, full: bool) -> String {
     let text = i18n::amount(a.kind, a.value, lang, full);
     let has_money = matches!(a.kind, AmountKind::Definite | AmountKind::UpTo);
-    if !payable_now && has_money {
-        format!("{} {text}", i18n::IF_IN_FORCE.get(lang))
-    } else {
-        text
+    match hypothetical {
+        Some(h) if has_money => format!("{} {text}", h.get(lang)),
+        _ => text,
     }
 }
 
@@ -42,13 +45,22 @@ fn steps(list: &[butie::Text], lang: Lang) -> Html {
     }
 }
 
-fn schedule(list: &[InstallmentView], lang: Lang, full: bool) -> Html {
+/// A schedule: each payment in its calendar year, those after the document's end marked.
+fn schedule(list: &[InstallmentView], kind: AmountKind, lang: Lang, full: bool) -> Html {
     html! {
-        <ul class="schedule">
+        <ul class="schedule" data-testid="schedule">
             { for list.iter().map(|i| {
-                let share = i.share.map(rate).unwrap_or_else(|| i18n::SCHEDULE_UNSPLIT.get(lang).to_string());
-                let amount = i.amount.map(|a| format!(" · {}", i18n::money_in(a, lang, full))).unwrap_or_default();
-                html! { <li>{ format!("{}{}{share}{amount}", i18n::schedule_year(i.year, lang), i18n::colon(lang)) }</li> }
+                let amount = i.amount.map(|a| i18n::amount(kind, Some(a), lang, full));
+                let what = match (i.share.map(rate), amount) {
+                    (Some(s), Some(a)) => format!("{s} · {a}"),
+                    (Some(x), None) | (None, Some(x)) => x,
+                    (None, None) => i18n::SCHEDULE_UNSPLIT.get(lang).to_string(),
+                };
+                html! {
+                    <li class={classes!(i.past_end.then_some("past-end"))}>
+                        { format!("{}{}{what}", i.label.get(lang), i18n::colon(lang)) }
+                    </li>
+                }
             }) }
         </ul>
     }
@@ -74,7 +86,7 @@ pub fn readings(list: &[ReadingView], lang: Lang) -> Html {
     }
 }
 
-fn item(it: &ItemView, payable_now: bool, lang: Lang, full: bool) -> Html {
+fn item(it: &ItemView, hypothetical: Option<Word>, lang: Lang, full: bool) -> Html {
     let mut name = i18n::item_name(it.item_label.get(lang), it.index, lang);
     if let Some(n) = &it.name {
         name.push_str(i18n::colon(lang));
@@ -85,7 +97,7 @@ fn item(it: &ItemView, payable_now: bool, lang: Lang, full: bool) -> Html {
             <p class="item-head">
                 <span class="item-name">{ name }</span>
                 <span class={classes!("badge", i18n::status_class(it.status))}>{ i18n::status(it.status, lang) }</span>
-                <span class="amount">{ amount_text(&it.amount, payable_now, lang, full) }</span>
+                <span class="amount">{ amount_text(&it.amount, hypothetical, lang, full) }</span>
             </p>
             if let Some(by) = &it.superseded_by {
                 <p class="help">{ format!("{} {by}", i18n::SUPERSEDED_BY.get(lang)) }</p>
@@ -97,7 +109,7 @@ fn item(it: &ItemView, payable_now: bool, lang: Lang, full: bool) -> Html {
                 { steps(&it.steps, lang) }
             }
             if !it.schedule.is_empty() {
-                { schedule(&it.schedule, lang, full) }
+                { schedule(&it.schedule, it.amount.kind, lang, full) }
             }
         </li>
     }
@@ -109,6 +121,7 @@ pub fn clause(props: &ClauseProps) -> Html {
     let lang = props.lang;
     let full = props.full_yuan;
     let c = &props.clause;
+    let hypothetical = (!props.payable_now).then_some(props.hypothetical);
     let open = use_state(|| false);
     let toggle = {
         let open = open.clone();
@@ -142,7 +155,7 @@ pub fn clause(props: &ClauseProps) -> Html {
                     <span class="article">{ c.article.clone() }</span>{ " " }{ c.title.get(lang) }
                 </span>
                 <span class={classes!("amount", (!c.counted).then_some("uncounted"))} data-testid="amount">
-                    { amount_text(&c.amount, props.payable_now, lang, full) }
+                    { amount_text(&c.amount, hypothetical, lang, full) }
                 </span>
             </button>
             if let (Some(note), Some(_)) = (&c.amount_note, c.amount.value) {
@@ -156,6 +169,9 @@ pub fn clause(props: &ClauseProps) -> Html {
                     { i18n::IF_IN_FORCE_STATUS.get(lang) }
                     <span class={classes!("badge", i18n::status_class(c.status_if_in_force))}>{ i18n::status(c.status_if_in_force, lang) }</span>
                 </p>
+            }
+            if let Some(n) = &c.schedule_notice {
+                <p class="past-end-note" data-testid="past-end">{ n.get(lang) }</p>
             }
             if !c.missing.is_empty() {
                 <Hints hints={Vec::new()} missing={c.missing.clone()} lang={lang} dispatch={props.dispatch.clone()} />
@@ -179,7 +195,7 @@ pub fn clause(props: &ClauseProps) -> Html {
                 }
                 if !c.items.is_empty() {
                     <h4>{ i18n::ITEMS.get(lang) }</h4>
-                    <ul class="items">{ for c.items.iter().map(|it| item(it, props.payable_now, lang, full)) }</ul>
+                    <ul class="items">{ for c.items.iter().map(|it| item(it, hypothetical, lang, full)) }</ul>
                 }
                 if !c.steps.is_empty() {
                     <h4>{ i18n::ARITHMETIC.get(lang) }</h4>
@@ -187,7 +203,7 @@ pub fn clause(props: &ClauseProps) -> Html {
                 }
                 if !c.schedule.is_empty() {
                     <h4>{ i18n::SCHEDULE.get(lang) }</h4>
-                    { schedule(&c.schedule, lang, full) }
+                    { schedule(&c.schedule, c.amount.kind, lang, full) }
                 }
                 <figure class="citation">
                     <figcaption>{ format!("{}{}{caption}", i18n::CITATION.get(lang), i18n::colon(lang)) }</figcaption>
@@ -200,7 +216,7 @@ pub fn clause(props: &ClauseProps) -> Html {
                 }
                 if !c.hints.is_empty() {
                     <Hints hints={c.hints.clone()} missing={Vec::new()} lang={lang}
-                        hypothetical={!props.payable_now} dispatch={props.dispatch.clone()} />
+                        hypothetical={hypothetical} dispatch={props.dispatch.clone()} />
                 }
             </div>
             }
