@@ -237,9 +237,11 @@ pub fn api_schema(which: &str) -> String {
 /// [{path: "FILE: PLACE", message: {zh, en}}]}` with nothing changed. The same pack again is
 /// answered as loaded.
 pub async fn load_pack_text(text: &str, label: &str) -> String {
-    match crate::packs::add(text, label, crate::packs::Origin::Host).await {
-        Ok(summary) => json!({ "pack": &*summary }).to_string(),
-        Err(errors) => {
+    match crate::packs::add_host(text, label).await {
+        Ok(summary) => format!("{{\"pack\":{summary}}}"),
+        Err(problems) => {
+            let errors: Vec<butie::pack::PackError> =
+                serde_json::from_str(&problems).unwrap_or_default();
             let fields: Vec<FieldProblem> = errors
                 .into_iter()
                 .map(|e| FieldProblem::new(format!("{}: {}", e.file, e.path), e.message))

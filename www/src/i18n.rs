@@ -654,22 +654,6 @@ pub fn window(from: &str, to: &str, lang: Lang) -> String {
 
 // ------------------------------------------------------------------ policy packs
 pub const VIEW_PACKS: Tr = Tr("政策包", "Policy packs");
-pub const PACKS_INTRO: Tr = Tr(
-    "政策包（.butie.json）为本页新增或更新政策文件（新的区、接替或修订的文件），无需新版本。文件只在本浏览器中保存，不会上传。请只载入您信任的来源提供的政策包，并核对其哈希值。",
-    "A policy pack (.butie.json) adds or updates policy documents (a new district, a successor or an amendment) without a new version of this page. It is kept in this browser only and never uploaded. Load packs only from people you trust, and compare their hash.",
-);
-pub const PACKS_CHOOSE: Tr = Tr("载入政策包…", "Load a policy pack…");
-pub const PACKS_BUILTIN: Tr = Tr("本站内置政策文件", "Built-in policy documents");
-pub const PACKS_BY_SITE: Tr = Tr("由本网站提供", "Added by this site");
-pub const PACKS_BY_YOU: Tr = Tr("由您添加", "Added by you");
-pub const PACKS_BY_HOST: Tr = Tr("由所在网页载入", "Loaded by the host page");
-pub const PACKS_REMOVE: Tr = Tr("移除", "Remove");
-pub const PACKS_ADDED: Tr = Tr("已载入政策包：", "Policy pack loaded:");
-pub const PACKS_REFUSED: Tr = Tr(
-    "政策包未载入（内置政策和您填写的信息均未改变）：",
-    "The policy pack was not loaded (the built-in policies and your inputs are unchanged):",
-);
-pub const PACKS_NOT_LOADED: Tr = Tr("未能载入", "Could not be loaded");
 pub const PACKS_FROM: Tr = Tr("来自政策包", "From the policy pack");
 pub const PACKS_REPLACED: Tr = Tr(
     "替换了本站内置的同名文件",

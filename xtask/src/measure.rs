@@ -333,7 +333,7 @@ fn gzip_len(bytes: &[u8]) -> Result<usize> {
 }
 
 fn kib(bytes: usize) -> String {
-    format!("{:.1} KiB", bytes as f64 / 1024.0)
+    format!("{:.1} KiB ({bytes} B)", bytes as f64 / 1024.0)
 }
 
 /// CPU model, core count and OS, for the record.
