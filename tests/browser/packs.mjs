@@ -152,6 +152,17 @@ export function registerPackTests() {
           assert.equal(results.available_now.definite, expected.available_now.definite);
           assert.equal(results.available_now.up_to, expected.available_now.up_to);
           assert.deepEqual(hongkou(results), hongkou(expected));
+          // The batch view evaluates with the same set (built-in + the pack): the CLI's amounts.
+          const listFile = path.join(dir, "clients.jsonl");
+          await fs.writeFile(listFile, `${JSON.stringify(PROFILE)}\n`);
+          await page.getByTestId("view-batch").click();
+          await page.getByTestId("batch-file").setInputFiles(listFile);
+          const row = page.locator('[data-testid="batch-row"][data-district="hongkou"]');
+          await row.waitFor();
+          const district = hongkou(expected);
+          assert.equal(Number(await row.getAttribute("data-definite-yuan")), Number(district.totals.definite));
+          assert.equal(Number(await row.getAttribute("data-up-to-yuan")), Number(district.totals.up_to));
+          await page.getByTestId("view-calculator").click();
           // Reloaded: the pack and the inputs (the pack's own field too) are still there.
           await page.reload();
           await expectApp(page);

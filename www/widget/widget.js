@@ -525,6 +525,10 @@ function startFrame() {
     return params;
   };
   let params = apply();
+  // The iframe page fetches nothing, so it takes no policy packs: say so rather than ignore it.
+  if (params.has("pack")) {
+    console.warn("butie embed.html: #pack= ignored: the iframe page takes no policy packs; use the widget (<butie-calculator pack=…>)");
+  }
   window.addEventListener("hashchange", () => {
     params = apply();
   });

@@ -1,7 +1,8 @@
 //! The page's second WebAssembly module, inside the single file and instantiated on first use,
 //! so that what only some users need costs nothing on the way to the first results: reading
 //! client lists (CSV, JSONL, Excel), the batch driver and the workbook writer (when the batch
-//! view opens), and reading and adding policy packs (`packs.rs`: when a pack is present).
+//! view opens), and policy packs (`packs.rs`: reading and adding them, the list in use, the
+//! user's stored packs and the page's Policy packs view; when a pack is there or the view opens).
 //!
 //! The page hands it the policy bundle it already holds and the bytes of a list; a [`Job`]
 //! evaluates the list a slice at a time (the page yields between slices to paint its progress)
