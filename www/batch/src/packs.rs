@@ -14,9 +14,9 @@
 use std::cell::RefCell;
 
 use butie::PolicySet;
-use butie::pack::describe::summary;
+use butie::Text;
+use butie::pack::describe::{PackRelation, PackSummary, summary};
 use butie::pack::{Pack, PackError};
-use serde_json::Value as Json;
 use sha2::Digest as _;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
@@ -45,14 +45,59 @@ impl Origin {
     }
 }
 
+/// One of a loaded pack's documents, as the view lists it.
+#[derive(Debug, Clone)]
+pub struct PackDoc {
+    pub district_name: Text,
+    pub doc_no: String,
+    pub title: Text,
+    pub relation: PackRelation,
+    /// The document it succeeds, amends or replaces.
+    pub of: String,
+}
+
+/// A loaded pack: its summary as JSON (the JS API's answer) and what the view shows of it.
+#[derive(Debug, Clone)]
+pub struct Loaded {
+    pub json: String,
+    pub name: String,
+    pub author: String,
+    pub created: String,
+    pub hash: String,
+    pub documents: Vec<PackDoc>,
+}
+
+impl Loaded {
+    fn new(s: &PackSummary) -> Result<Loaded, Vec<PackError>> {
+        Ok(Loaded {
+            json: serde_json::to_string(s).map_err(|e| data_problem(&e))?,
+            name: s.name.into(),
+            author: s.author.into(),
+            created: s.created.into(),
+            hash: s.hash.into(),
+            documents: s
+                .documents
+                .iter()
+                .map(|d| PackDoc {
+                    district_name: d.district_name.clone(),
+                    doc_no: d.doc_no.unwrap_or_default().into(),
+                    title: d.title.clone(),
+                    relation: d.relation,
+                    of: d.of.unwrap_or_default().into(),
+                })
+                .collect(),
+        })
+    }
+}
+
 /// A pack in use, or one that did not load (`errors`).
 #[derive(Debug, Clone)]
 pub struct Entry {
     /// Where it came from (file name, URL, storage slot).
     pub label: String,
     pub origin: Origin,
-    /// The pack in use, summarised (`PackSummary` as JSON).
-    pub summary: Option<Json>,
+    /// The pack in use.
+    pub summary: Option<Loaded>,
     /// Why it is not in use (a stored or shipped pack that did not load).
     pub errors: Vec<PackError>,
     /// The file's text (a user's pack is stored as it was).
@@ -106,8 +151,7 @@ fn build(builtin: &[u8], list: &mut [Entry]) -> Result<Bundle, Vec<PackError>> {
     let refs: Vec<&Pack> = packs.iter().collect();
     let set = again.with_packs(&refs)?;
     for (&i, pack) in using.iter().zip(&packs) {
-        let s = serde_json::to_value(summary(&set, &base, pack)).map_err(|e| data_problem(&e))?;
-        list[i].summary = Some(s);
+        list[i].summary = Some(Loaded::new(&summary(&set, &base, pack))?);
     }
     Ok(Some(set.to_bytes()))
 }
@@ -139,22 +183,19 @@ fn add(
     label: &str,
     text: &str,
     origin: Origin,
-) -> Result<(Option<Bundle>, Json), Vec<PackError>> {
+) -> Result<(Option<Bundle>, Loaded), Vec<PackError>> {
     let pack = read(label, text)?;
     let mut list = entries();
     if let Some(same) = list
         .iter()
         .filter_map(|e| e.summary.as_ref())
-        .find(|s| s["hash"] == pack.hash.as_str())
+        .find(|s| s.hash == pack.hash)
     {
         return Ok((None, same.clone()));
     }
     if origin == Origin::User {
         list.retain(|e| {
-            !(e.origin == Origin::User
-                && e.summary
-                    .as_ref()
-                    .is_some_and(|s| s["name"] == pack.name.as_str()))
+            !(e.origin == Origin::User && e.summary.as_ref().is_some_and(|s| s.name == pack.name))
         });
     }
     list.push(Entry {
@@ -165,10 +206,11 @@ fn add(
         text: text.to_string(),
     });
     let bundle = commit(builtin, list)?;
-    let summary = ENTRIES
-        .with(|l| l.borrow().last().and_then(|e| e.summary.clone()))
-        .unwrap_or_default();
-    Ok((Some(bundle), summary))
+    let summary = ENTRIES.with(|l| l.borrow().last().and_then(|e| e.summary.clone()));
+    Ok((
+        Some(bundle),
+        summary.ok_or_else(|| data_problem(&"the pack was not kept"))?,
+    ))
 }
 
 /// Adds a pack (`origin`: `site`, `user` or `host`) to the set built on `builtin` (the page's
@@ -186,7 +228,7 @@ pub fn packs_load(
         add(builtin, label, text, Origin::parse(origin)).map_err(|e| problems(&e))?;
     Ok(js_sys::Array::of2(
         &bundle.map_or(JsValue::UNDEFINED, bundle_value),
-        &JsValue::from_str(&summary.to_string()),
+        &JsValue::from_str(&summary.json),
     ))
 }
 

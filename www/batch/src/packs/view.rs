@@ -7,14 +7,12 @@
 use std::cell::RefCell;
 
 use butie::pack::PackError;
-use butie::pack::describe::PackRelation;
 use butie::{Lang, PolicySet};
-use serde_json::Value as Json;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 use web_sys::{Document, Element, HtmlElement, HtmlInputElement};
 
-use super::{Origin, entries};
+use super::{Origin, PackDoc, entries};
 
 /// A fixed string of the view in both languages.
 #[derive(Clone, Copy)]
@@ -113,17 +111,19 @@ fn load(file: Option<web_sys::File>) {
         );
         return;
     }
-    wasm_bindgen_futures::spawn_local(async move {
-        let content = wasm_bindgen_futures::JsFuture::from(file.text()).await;
-        let content = content.ok().and_then(|t| t.as_string()).unwrap_or_default();
-        match super::add(&builtin_bundle(), &file.name(), &content, Origin::User) {
+    let name = file.name();
+    let read = Closure::<dyn FnMut(JsValue)>::new(move |content: JsValue| {
+        let content = content.as_string().unwrap_or_default();
+        match super::add(&builtin_bundle(), &name, &content, Origin::User) {
             Ok((bundle, summary)) => {
-                let name = summary["name"].as_str().unwrap_or_default().to_string();
-                changed(Some(Ok(name)), bundle.map(super::bundle_value));
+                changed(Some(Ok(summary.name)), bundle.map(super::bundle_value))
             }
             Err(errors) => changed(Some(Err(errors)), None),
         }
     });
+    let _ = file.text().then(&read);
+    // Kept until the file is read (once per file chosen).
+    read.forget();
 }
 
 /// An event handler kept alive by the element it is set on.
@@ -153,26 +153,15 @@ fn problems(doc: &Document, parent: &Element, errors: &[PackError], lang: Lang) 
     }
 }
 
-/// A string of a pack's summary (`""` when absent).
-fn text(v: &Json) -> &str {
-    v.as_str().unwrap_or_default()
-}
-
 /// One of a pack's documents, in `lang`: district, number, title, relation.
-fn document(d: &Json, lang: Lang) -> String {
-    let key = match lang {
-        Lang::Zh => "zh",
-        Lang::En => "en",
-    };
-    let relation = serde_json::from_value::<PackRelation>(d["relation"].clone())
-        .map(|r| r.word().get(lang))
-        .unwrap_or_default();
+fn document(d: &PackDoc, lang: Lang) -> String {
     format!(
-        "{} {}《{}》 · {relation} {}",
-        text(&d["district_name"][key]),
-        text(&d["doc_no"]),
-        text(&d["title"][key]),
-        text(&d["of"])
+        "{} {}《{}》 · {} {}",
+        d.district_name.get(lang),
+        d.doc_no,
+        d.title.get(lang),
+        d.relation.word().get(lang),
+        d.of
     )
 }
 
@@ -273,24 +262,13 @@ fn draw() {
         );
         match &e.summary {
             Some(p) => {
-                let _ = li.set_attribute("data-pack", text(&p["name"]));
-                el(&doc, &li, "strong", &[], text(&p["name"]));
-                let line = format!(
-                    " · {} · {} · {} ",
-                    by.get(lang),
-                    text(&p["author"]),
-                    text(&p["created"])
-                );
+                let _ = li.set_attribute("data-pack", &p.name);
+                el(&doc, &li, "strong", &[], &p.name);
+                let line = format!(" · {} · {} · {} ", by.get(lang), p.author, p.created);
                 let _ = li.append_with_str_1(&line);
-                el(
-                    &doc,
-                    &li,
-                    "code",
-                    &[("data-testid", "pack-hash")],
-                    text(&p["hash"]),
-                );
+                el(&doc, &li, "code", &[("data-testid", "pack-hash")], &p.hash);
                 let ul = el(&doc, &li, "ul", &[], "");
-                for d in p["documents"].as_array().into_iter().flatten() {
+                for d in &p.documents {
                     el(&doc, &ul, "li", &[], &document(d, lang));
                 }
             }
