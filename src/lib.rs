@@ -21,6 +21,7 @@ pub mod listing;
 pub mod money;
 pub mod policy;
 pub mod profile;
+pub mod questions;
 pub mod report;
 pub mod schema;
 pub mod set;

@@ -8,9 +8,9 @@ use butie::date::fmt_date;
 use butie::eval::APPLICATION_PERIOD;
 use butie::report::{
     CapScope, ClauseResult, CondState, DistrictResult, ItemResult, Mode, Report, Status, StepOp,
-    Totals,
+    Totals, Yuan,
 };
-use butie::{Lang, PolicySet, evaluate};
+use butie::{Lang, PolicySet, evaluate, words};
 use std::fmt::Write;
 
 /// Width of the amount column.
@@ -96,21 +96,19 @@ fn header(s: &mut String, r: &Report, l: Lang) {
         (None, _) => Ok(()),
     };
     let t = &r.available_now;
-    let _ = if zh(l) {
-        writeln!(
-            s,
-            "当前可得（仅计有效政策）：确定 {}；最高 {}",
-            total(t.definite, l),
-            total(t.up_to, l)
-        )
+    let (head, sep) = if zh(l) {
+        ("当前可得（仅计有效政策）：", "；")
     } else {
-        writeln!(
-            s,
-            "Available now (policies in force only): definite {}; up to {}",
-            total(t.definite, l),
-            total(t.up_to, l)
-        )
+        ("Available now (policies in force only): ", "; ")
     };
+    let _ = writeln!(
+        s,
+        "{head}{} {}{sep}{} {}",
+        word(words::DEFINITE, l),
+        total(t.definite, l),
+        word(words::UP_TO, l),
+        total(t.up_to, l)
+    );
 }
 
 fn district(s: &mut String, d: &DistrictResult, l: Lang, all: bool) {
@@ -198,37 +196,55 @@ fn blocked(d: &DistrictResult) -> bool {
             .all(|c| c.status_if_in_force == Status::NotEligible && c.hints.is_empty())
 }
 
+/// A word of the core's vocabulary inside a sentence (English in lower case).
+fn word(w: words::Word, l: Lang) -> String {
+    match l {
+        Lang::Zh => w.zh.to_string(),
+        Lang::En => w.en.to_lowercase(),
+    }
+}
+
 fn totals_line(d: &DistrictResult, l: Lang) -> String {
     let t: &Totals = &d.if_in_force;
-    let money = if zh(l) {
-        let pre = if d.payable_now { "" } else { "若有效：" };
-        format!(
-            "{pre}确定 {} · 最高 {}",
-            total(t.definite, l),
-            total(t.up_to, l)
-        )
+    let pre = if d.payable_now {
+        String::new()
     } else {
-        let pre = if d.payable_now { "" } else { "if in force: " };
         format!(
-            "{pre}definite {} · up to {}",
-            total(t.definite, l),
-            total(t.up_to, l)
+            "{}{}",
+            word(words::IF_IN_FORCE, l),
+            if zh(l) { "：" } else { ": " }
         )
     };
-    let counts = [
-        (Status::Eligible, t.eligible),
-        (
-            Status::EligibleSubjectToReview,
-            t.eligible_subject_to_review,
-        ),
-        (Status::NeedsInformation, t.needs_information),
-        (Status::NotEligible, t.not_eligible),
-    ]
-    .iter()
-    .map(|(st, n)| format!("{} {n}", status(*st, l)))
-    .collect::<Vec<_>>()
-    .join(" · ");
-    format!("{money}  ({counts})")
+    let mut money = format!(
+        "{pre}{} {} · {} {}",
+        word(words::DEFINITE, l),
+        total(t.definite, l),
+        word(words::UP_TO, l),
+        total(t.up_to, l)
+    );
+    if !t.discretionary.0.is_zero() {
+        let formula = Yuan(t.up_to.0 - t.discretionary.0);
+        let _ = if zh(l) {
+            write!(
+                money,
+                "（{} {}，{} {}）",
+                words::FORMULA_BASED.zh,
+                total(formula, l),
+                words::DISCRETIONARY.zh,
+                total(t.discretionary, l)
+            )
+        } else {
+            write!(
+                money,
+                " ({} {}, {} {})",
+                words::FORMULA_BASED.en,
+                total(formula, l),
+                words::DISCRETIONARY.en,
+                total(t.discretionary, l)
+            )
+        };
+    }
+    format!("{money}  ({})", words::status_counts(t, l))
 }
 
 /// Applicant conditions that are unmet or unknown: why everything below is blocked.

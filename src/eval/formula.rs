@@ -18,6 +18,8 @@ pub(crate) struct Money<'p> {
     pub cap: Option<Decimal>,
     /// Some condition on the path is for the authority to decide.
     pub review: bool,
+    /// A fixed sum ("最高不超过500万元"), not computed from the enterprise's figures.
+    pub fixed: bool,
     pub schedule: Option<&'p Schedule>,
 }
 
@@ -83,6 +85,7 @@ pub(crate) fn eval<'p>(
                 bound: *bound,
                 cap: None,
                 review,
+                fixed: true,
                 schedule: None,
             }
         }
@@ -117,6 +120,7 @@ pub(crate) fn eval<'p>(
                 bound: *bound,
                 cap: None,
                 review,
+                fixed: false,
                 schedule: None,
             }
         }
@@ -147,6 +151,7 @@ pub(crate) fn eval<'p>(
                 bound: *bound,
                 cap: None,
                 review,
+                fixed: false,
                 schedule: None,
             }
         }
@@ -210,6 +215,7 @@ pub(crate) fn eval<'p>(
             let mut bound = Bound::Definite;
             let mut counted = 0u32;
             let mut part_review = false;
+            let mut fixed = true;
             for p in parts {
                 match eval(p, env, item, steps.as_deref_mut(), missing)? {
                     Out::Skip | Out::NotQuantified => {}
@@ -219,6 +225,7 @@ pub(crate) fn eval<'p>(
                         total = crate::money::add(total, m.value).map_err(ovf)?;
                         bound = bound.max(m.bound);
                         part_review |= m.review;
+                        fixed &= m.fixed;
                     }
                 }
             }
@@ -239,6 +246,7 @@ pub(crate) fn eval<'p>(
                 bound,
                 cap: None,
                 review: review || part_review,
+                fixed,
                 schedule: None,
             }
         }

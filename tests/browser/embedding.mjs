@@ -20,6 +20,7 @@ import {
   accessibilityViolations,
   cli,
   openEverything,
+  openFileMenu,
   clause,
   distFileUrl,
   expectApp,
@@ -285,6 +286,7 @@ export function registerEmbeddingTests() {
       const everything = {
         ".site-header": true, "#app": true, "#calc-a": true, "#calc-b": true, ".host-lookalike": true, ".captured": true,
       };
+      await openFileMenu(a);
       await a.getByTestId("print").click();
       assert.equal(await page.evaluate(() => window.__prints), 1, "the widget's button prints once");
       assert.deepEqual(await shown(), everything, "the screen does not change");

@@ -38,6 +38,8 @@ import {
   AS_OF,
   ROOT,
   accessibilityViolations,
+  answerApplicant,
+  openFileMenu,
   openEverything,
   REALISTIC_VALUES,
   TITLE,
@@ -58,6 +60,7 @@ import {
   withPage,
 } from "./lib.mjs";
 import { registerEmbeddingTests } from "./embedding.mjs";
+import { registerUxTests } from "./ux.mjs";
 
 // ---------------------------------------------------------------- tests
 
@@ -282,10 +285,10 @@ test("嘉定 二5 is completed from the form for each of its three project kinds
   await withPage({}, async ({ page }) => {
     await page.goto(distFileUrl("butie.html"));
     await expectApp(page);
-    // 2024-06-01: 嘉定 in force. The applicant fields keep the form's defaults (tax, operations,
-    // enterprise, normal operation, good credit, no violations).
+    // 2024-06-01: 嘉定 in force. Its applicant conditions are answered (nothing is presumed).
     await page.getByTestId("as-of").fill("2024-06-01");
     await page.getByLabel("工商注册区", { exact: true }).selectOption("jiading");
+    await answerApplicant(page);
     await page.getByTestId("add-projects").click();
     const project = page.getByTestId("projects-0");
     const benchmark = clause(page, "jiading", "jiading.2.5");
@@ -294,12 +297,15 @@ test("嘉定 二5 is completed from the form for each of its three project kinds
       await project.getByLabel("获评 / 认定级别", { exact: true }).selectOption("municipal");
       // 2000万 invested: 30% = 600万, above the Shanghai-level ceiling.
       await project.getByLabel("实际已投入金额").fill("2000");
-      // The fields 二5 reads are shown for this kind and keep their defaults (0, no matching).
+      // The fields 二5 reads are shown for this kind, unanswered until answered (0, no matching).
       // (Money labels carry their unit, so they are matched by their start.)
       for (const label of ["该项目已获上级（国家、市级）补助", "同一项目已获其他区级政策扶持", "同一项目已获镇级产业政策扶持"]) {
         assert.ok(await project.getByLabel(label).isVisible(), `${kind}: ${label} is shown`);
+        await project.getByLabel(label).fill("0");
       }
-      assert.ok(await project.getByLabel("上级补助项目有区级资金配套要求", { exact: true }).isVisible(), `${kind}: matching is shown`);
+      const matching = project.getByLabel("上级补助项目有区级资金配套要求", { exact: true });
+      assert.ok(await matching.isVisible(), `${kind}: matching is shown`);
+      await matching.selectOption("false");
       await expectText(benchmark.getByTestId("amount"), "最高 500万元", `${kind}: the Shanghai-level ceiling`);
       assert.equal(await benchmark.getAttribute("data-status"), "eligible_subject_to_review", kind);
       assert.equal(await benchmark.getAttribute("data-counted"), "true", `${kind}: counted (从高不重复 picks 二5)`);
@@ -365,28 +371,36 @@ test("a please-add link opens and focuses the missing field", async () => {
 });
 
 test("share link round trip through the URL fragment; a damaged link says so", async () => {
+  // A page served over http: its address can be shared (a file:// page says it cannot).
+  const server = await serveDist();
   let link;
-  await withPage({}, async ({ page }) => {
-    await page.goto(distFileUrl("butie.html"));
-    await expectApp(page);
-    await fillRealistic(page);
-    await expectPutuoFigures(page);
-    await page.getByTestId("share").click();
-    link = await page.getByTestId("share-link").inputValue();
-  });
+  try {
+    await withPage({ allowOrigins: [server.origin] }, async ({ page }) => {
+      await page.goto(`${server.origin}/`);
+      await expectApp(page);
+      await fillRealistic(page);
+      await expectPutuoFigures(page);
+      await openFileMenu(page);
+      await page.getByTestId("share").click();
+      link = await page.getByTestId("share-link").inputValue();
+    });
+    const url = new URL(link);
+    assert.equal(url.href.split("#")[0], `${server.origin}/`, "the link is this page");
+    assert.match(url.hash, /^#profile=[A-Za-z0-9_-]+(&as_of=2026-11-21)?$/, "the profile is in the fragment only");
+    assert.equal(url.search, "", "nothing in the query string (which would reach a server)");
+    // A fresh browser profile: nothing stored, only the link: loaded straight away.
+    await withPage({ allowOrigins: [server.origin] }, async ({ page }) => {
+      await page.goto(link);
+      await expectApp(page);
+      await expectText(page.getByTestId("notice").locator("p").first(), "已从分享链接载入企业信息。");
+      await expectPutuoFigures(page);
+      assert.deepEqual(await readRealistic(page), REALISTIC_VALUES, "the form is restored");
+      assert.equal(new URL(page.url()).hash, "", "the fragment is cleared once read");
+    });
+  } finally {
+    await server.close();
+  }
   const url = new URL(link);
-  assert.equal(url.href.split("#")[0], distFileUrl("butie.html"), "the link is this page");
-  assert.match(url.hash, /^#profile=[A-Za-z0-9_-]+(&as_of=2026-11-21)?$/, "the profile is in the fragment only");
-  assert.equal(url.search, "", "nothing in the query string (which would reach a server)");
-  // A fresh browser profile: nothing stored, only the link.
-  await withPage({}, async ({ page }) => {
-    await page.goto(link);
-    await expectApp(page);
-    await expectText(page.getByTestId("notice").locator("p").first(), "已从分享链接载入企业信息。");
-    await expectPutuoFigures(page);
-    assert.deepEqual(await readRealistic(page), REALISTIC_VALUES, "the form is restored");
-    assert.equal(new URL(page.url()).hash, "", "the fragment is cleared once read");
-  });
   // Damaged: truncated base64, then not JSON at all. The app still works and says why.
   for (const [hash, reason] of [
     [url.hash.slice(0, 40), /分享链接已损坏/],
@@ -417,14 +431,27 @@ test("inputs persist across reloads; reset clears them", async () => {
     await expectApp(page);
     await expectPutuoFigures(page);
     assert.deepEqual(await readRealistic(page), REALISTIC_VALUES, "the form is restored");
+    await openFileMenu(page);
     await page.getByTestId("reset").click();
-    await expectText(page.getByLabel("CMM/CMMI 等级", { exact: true }).locator("option:checked"), "无");
+    // Nothing presumed after a reset either: the district is asked first, nothing else is answered.
+    assert.equal(await page.getByLabel("工商注册区", { exact: true }).inputValue(), "");
+    await page.getByTestId("ask-district").waitFor();
     assert.equal(await page.getByTestId("as-of").inputValue(), todayInShanghai(), "as-of back to today");
     assert.equal(await page.getByTestId("projects-0").count(), 0, "no projects");
     await until(
       () => page.evaluate(() => localStorage.getItem("butie:v1") === null),
       "the stored inputs are deleted",
     );
+    // One click away from undo.
+    await page.getByTestId("notice-offer").click();
+    await expectPutuoFigures(page);
+    assert.deepEqual(await readRealistic(page), REALISTIC_VALUES, "undo puts every input back");
+    await until(
+      () => page.evaluate(() => localStorage.getItem("butie:v1") !== null),
+      "and stores them again",
+    );
+    await openFileMenu(page);
+    await page.getByTestId("reset").click();
     await page.reload();
     await expectApp(page);
     assert.equal(await page.getByLabel("工商注册区", { exact: true }).inputValue(), "", "still reset after a reload");
@@ -503,6 +530,7 @@ test("profile JSON export/import and results CSV/JSON export", async () => {
       await expectApp(page);
       await fillRealistic(page);
       await expectPutuoFigures(page);
+      await openFileMenu(page);
       for (const [id, name] of [
         ["export-profile", "profile.json"],
         ["export-csv", "results.csv"],
@@ -525,7 +553,7 @@ test("profile JSON export/import and results CSV/JSON export", async () => {
     const putuo = results.districts.find((d) => d.district === "putuo");
     assert.equal(putuo.clauses.find((c) => c.id === "putuo.3.3").amount.value, "1000000.00");
     const csv = await fs.readFile(files["results.csv"], "utf8");
-    assert.ok(csv.startsWith("\ufeffas_of,mode,district"), "CSV with a BOM and a header");
+    assert.ok(csv.startsWith("\ufeffas_of,enterprise,mode,district"), "CSV with a BOM and a header");
     assert.match(csv, /putuo\.3\.4\.games,三（四）,网络游戏产品（获得版号并上线运营）,[^\n]*eligible_subject_to_review,eligible_subject_to_review,up_to,1000000\.00,100,true/);
     // Import into a fresh browser.
     await withPage({}, async ({ page }) => {
@@ -664,5 +692,6 @@ for (const { width, height, name } of [
 }
 
 registerEmbeddingTests();
+registerUxTests();
 
 process.exitCode = await main();

@@ -58,11 +58,13 @@ fn cell(s: &str) -> String {
     }
 }
 
-/// The results as CSV: one row per clause (and per item of per-item clauses), UTF-8 with a
-/// byte-order mark so spreadsheet programs read the Chinese correctly.
-pub fn results_csv(view: &ReportView) -> String {
+/// The results as CSV: one row per clause (and per item of per-item clauses), each with the
+/// enterprise's name, UTF-8 with a byte-order mark so spreadsheet programs read the Chinese
+/// correctly.
+pub fn results_csv(view: &ReportView, enterprise: Option<&str>) -> String {
     let header = [
         "as_of",
+        "enterprise",
         "mode",
         "district",
         "district_name",
@@ -89,12 +91,6 @@ pub fn results_csv(view: &ReportView) -> String {
     } else {
         "registered"
     };
-    let kind = |k: butie::report::AmountKind| match k {
-        butie::report::AmountKind::Definite => "definite",
-        butie::report::AmountKind::UpTo => "up_to",
-        butie::report::AmountKind::NotQuantified => "not_quantified",
-        butie::report::AmountKind::None => "none",
-    };
     for d in &view.districts {
         for c in &d.clauses {
             let mut rows = vec![(
@@ -115,6 +111,7 @@ pub fn results_csv(view: &ReportView) -> String {
             for (item, status, amount, counted) in rows {
                 let fields = [
                     view.as_of.clone(),
+                    enterprise.unwrap_or_default().to_string(),
                     mode.to_string(),
                     d.district.clone(),
                     d.name.zh.clone(),
@@ -128,7 +125,7 @@ pub fn results_csv(view: &ReportView) -> String {
                     item.trim().to_string(),
                     i18n::status_id(status).to_string(),
                     i18n::status_id(c.status_if_in_force).to_string(),
-                    kind(amount.kind).to_string(),
+                    amount.kind.id().to_string(),
                     amount.value.map(to_fixed2).unwrap_or_default(),
                     amount.value.map(in_wan).unwrap_or_default(),
                     counted.to_string(),
@@ -142,14 +139,64 @@ pub fn results_csv(view: &ReportView) -> String {
     out
 }
 
-/// A file name with the date: `butie-results-2026-11-21.csv`.
-pub fn file_name(what: &str, as_of: &str, ext: &str) -> String {
-    format!("butie-{what}-{as_of}.{ext}")
+/// A file name with the enterprise's name and the date: `butie-results-云栈科技-2026-11-21.csv`
+/// (`butie-results-2026-11-21.csv` without a name). Characters file systems refuse become `_`,
+/// spaces `-`.
+pub fn file_name(what: &str, enterprise: Option<&str>, as_of: &str, ext: &str) -> String {
+    let name: String = enterprise
+        .unwrap_or_default()
+        .trim()
+        .chars()
+        .take(60)
+        .map(|c| match c {
+            '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|' => '_',
+            c if c.is_control() => '_',
+            c if c.is_whitespace() => '-',
+            c => c,
+        })
+        .collect();
+    if name.is_empty() {
+        format!("butie-{what}-{as_of}.{ext}")
+    } else {
+        format!("butie-{what}-{name}-{as_of}.{ext}")
+    }
+}
+
+/// The client profiles as JSONL: one profile JSON a line, named as the profile (the format
+/// the batch view and `butie batch` read).
+pub fn clients_jsonl(set: &butie::PolicySet, clients: &[crate::storage::Client]) -> String {
+    let mut out = String::new();
+    for c in clients {
+        let as_of =
+            crate::dates::parse_typed_date(&c.inputs.as_of).unwrap_or(butie::date::Date::MIN);
+        let mut profile = crate::draft::parse(set, &c.inputs.draft, as_of).profile;
+        profile.name = Some(c.name.clone());
+        out.push_str(&profile.to_json(&set.catalogue).to_string());
+        out.push('\n');
+    }
+    out
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn file_names_carry_the_enterprise() {
+        assert_eq!(
+            file_name("results", None, "2026-11-21", "csv"),
+            "butie-results-2026-11-21.csv"
+        );
+        assert_eq!(
+            file_name(
+                "profile",
+                Some(" 上海云栈 智能/软件 "),
+                "2026-11-21",
+                "json"
+            ),
+            "butie-profile-上海云栈-智能_软件-2026-11-21.json"
+        );
+    }
 
     #[test]
     fn csv_cells_are_quoted() {

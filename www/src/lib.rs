@@ -17,6 +17,7 @@
 #[cfg(feature = "js-api")]
 mod api;
 mod app;
+mod asked;
 mod bench;
 #[cfg(feature = "consultant-tools")]
 mod bulk;

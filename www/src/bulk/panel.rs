@@ -289,7 +289,7 @@ fn done(out: &Rc<BatchOutput>, lang: Lang, full_yuan: bool) -> Html {
     let download = {
         let out = out.clone();
         Callback::from(move |_| {
-            let name = export::file_name("batch", &out.as_of, "csv");
+            let name = export::file_name("batch", None, &out.as_of, "csv");
             if let Err(e) = export::download(&name, "text/csv;charset=utf-8", &out.csv) {
                 gloo::console::error!(format!("butie: download: {}", export::js_error(&e)));
             }

@@ -11,7 +11,6 @@ use yew::prelude::*;
 use crate::data;
 use crate::draft::{self, DATES_NONE, DATES_PREFIX, FieldRef, MoneyUnit};
 use crate::i18n;
-use crate::state::{Action, AppState};
 
 #[derive(Properties, PartialEq)]
 pub struct FieldProps {
@@ -21,7 +20,11 @@ pub struct FieldProps {
     pub lang: Lang,
     pub unit: MoneyUnit,
     pub compact: bool,
-    pub dispatch: UseReducerDispatcher<AppState>,
+    /// What depends on the field ("最高 300万元"), shown next to its label.
+    #[prop_or_default]
+    pub stake: Option<String>,
+    /// The raw text changed.
+    pub on_set: Callback<(FieldRef, String)>,
 }
 
 fn def_of(target: FieldRef) -> Option<&'static FactDef> {
@@ -66,9 +69,9 @@ pub fn field(props: &FieldProps) -> Html {
     let described = (!described.is_empty()).then(|| described.join(" "));
 
     let set_raw = {
-        let dispatch = props.dispatch.clone();
+        let on_set = props.on_set.clone();
         let target = props.target;
-        move |raw: String| dispatch.dispatch(Action::Set(target, raw))
+        move |raw: String| on_set.emit((target, raw))
     };
     let on_input = {
         let set_raw = set_raw.clone();
@@ -199,6 +202,9 @@ pub fn field(props: &FieldProps) -> Html {
                     <span class="required">{ format!(" ({})", i18n::REQUIRED.get(lang)) }</span>
                 }
             </label>
+            if let Some(stake) = &props.stake {
+                <span class="stake" data-testid="stake">{ stake }</span>
+            }
             <div class="control">
                 { control }
                 if let Some(unit) = &suffix {

@@ -5,14 +5,13 @@ use std::rc::Rc;
 
 use butie::Lang;
 use butie::format::rate;
-use butie::policy::Basis;
 use butie::report::{AmountKind, Status};
 use yew::prelude::*;
 
 use super::conditions::Conditions;
 use super::hints::Hints;
 use crate::i18n;
-use crate::state::AppState;
+use crate::view::Reveal;
 use crate::view::{AmountView, ClauseView, InstallmentView, ItemView, ReadingView};
 
 #[derive(Properties, PartialEq)]
@@ -23,7 +22,7 @@ pub struct ClauseProps {
     pub full_yuan: bool,
     /// Render the details even while closed (hidden on screen, printed).
     pub details: bool,
-    pub dispatch: UseReducerDispatcher<AppState>,
+    pub on_reveal: Callback<Reveal>,
 }
 
 fn amount_text(a: &AmountView, payable_now: bool, lang: Lang, full: bool) -> String {
@@ -115,11 +114,7 @@ pub fn clause(props: &ClauseProps) -> Html {
         Callback::from(move |_| open.set(!*open))
     };
     let body_id = format!("butie-c-{}", c.id.replace('.', "-"));
-    let basis = match c.basis {
-        Basis::Entitlement => i18n::BASIS_ENTITLEMENT,
-        Basis::Recognition => i18n::BASIS_RECOGNITION,
-        Basis::Competitive => i18n::BASIS_COMPETITIVE,
-    };
+    let basis = c.basis.word();
     let cite = &c.citation;
     let caption = format!(
         "{} {} 《{}》",
@@ -158,7 +153,7 @@ pub fn clause(props: &ClauseProps) -> Html {
                 </p>
             }
             if !c.missing.is_empty() {
-                <Hints hints={Vec::new()} missing={c.missing.clone()} lang={lang} dispatch={props.dispatch.clone()} />
+                <Hints hints={Vec::new()} missing={c.missing.clone()} lang={lang} on_reveal={props.on_reveal.clone()} />
             }
             if *open || props.details {
             <div class={classes!("clause-body", (!*open).then_some("collapsed"))} id={body_id}>
@@ -200,7 +195,7 @@ pub fn clause(props: &ClauseProps) -> Html {
                 }
                 if !c.hints.is_empty() {
                     <Hints hints={c.hints.clone()} missing={Vec::new()} lang={lang}
-                        hypothetical={!props.payable_now} dispatch={props.dispatch.clone()} />
+                        hypothetical={!props.payable_now} on_reveal={props.on_reveal.clone()} />
                 }
             </div>
             }
