@@ -225,7 +225,7 @@ fn outcome(status: Status, amount: &Amount, l: Lang) -> String {
             let w = status.min(Status::NotEligible).word().get(l);
             match l {
                 Lang::Zh => w.to_string(),
-                Lang::En => w.to_lowercase(),
+                Lang::En => w.to_ascii_lowercase(),
             }
         }
         (kind, v) => crate::words::amount_text(kind, v.map(|v| money(v.0, l)).as_deref(), l),
@@ -327,26 +327,15 @@ pub fn hint_text(h: &Hint) -> Text {
         let up_to = h.new_amount.kind == AmountKind::UpTo;
         let cost = h.spends.map(|spends| {
             let net = (spends.0 - h.adds.0).max(rust_decimal::Decimal::ZERO);
-            match (zh, up_to) {
-                (true, true) => format!(
-                    "（需多支出 {}，扣除补贴后净支出至少 {}）",
-                    money(spends.0, l),
-                    money(net, l)
+            let (spends, net) = (money(spends.0, l), money(net, l));
+            match zh {
+                true => format!(
+                    "（需多支出 {spends}，扣除补贴后净支出{} {net}）",
+                    if up_to { "至少" } else { "" }
                 ),
-                (true, false) => format!(
-                    "（需多支出 {}，扣除补贴后净支出 {}）",
-                    money(spends.0, l),
-                    money(net, l)
-                ),
-                (false, true) => format!(
-                    " (spending {} more: a net cost of at least {} after the subsidy)",
-                    money(spends.0, l),
-                    money(net, l)
-                ),
-                (false, false) => format!(
-                    " (spending {} more: a net cost of {} after the subsidy)",
-                    money(spends.0, l),
-                    money(net, l)
+                false => format!(
+                    " (spending {spends} more: a net cost of {}{net} after the subsidy)",
+                    if up_to { "at least " } else { "" }
                 ),
             }
         });

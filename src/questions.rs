@@ -61,7 +61,7 @@ fn alternative_text(o: &Formula, others: &str, lang: Lang) -> String {
     let mut text = match (lang, base) {
         (Lang::Zh, Some(b)) => format!("如{label}，填写{b}"),
         (Lang::Zh, None) => format!("如{label}"),
-        (Lang::En, Some(b)) => format!("If {label}: enter {}", b.to_lowercase()),
+        (Lang::En, Some(b)) => format!("If {label}: enter {}", b.to_ascii_lowercase()),
         (Lang::En, None) => format!("If {label}"),
     };
     if !others.is_empty() {
@@ -87,7 +87,7 @@ fn labels(inputs: &[&Input], lang: Lang) -> String {
     for i in inputs {
         let mut l = i.label.get(lang).to_string();
         if lang == Lang::En {
-            l = l.to_lowercase();
+            l = l.to_ascii_lowercase();
         }
         if let Some(n) = i.item {
             l.push_str(&format!(" #{}", n + 1));
@@ -166,7 +166,7 @@ pub fn questions<'r, 'a>(
                 // One question per alternative, starting at the answer that picks it.
                 Some((options, pick)) => {
                     let mut inputs = inputs;
-                    inputs.sort_by_key(|i| i.fact != pick);
+                    crate::eval::sort_small(&mut inputs, |i| i.fact != pick);
                     let others = |l: Lang| labels(&inputs[1..], l);
                     for o in options {
                         out.push(Question {
@@ -205,7 +205,9 @@ pub fn questions<'r, 'a>(
         }
     }
     // Applicant questions first (they unlock everything), then by money; stable otherwise.
-    out.sort_by_key(|q| (q.clause.is_some(), std::cmp::Reverse(q.up_to)));
+    crate::eval::sort_small(&mut out, |q| {
+        (q.clause.is_some(), std::cmp::Reverse(q.up_to))
+    });
     out.truncate(max);
     out
 }

@@ -195,7 +195,7 @@ pub fn status_counts(t: &Totals, lang: Lang) -> String {
     .iter()
     .map(|(st, n)| match lang {
         Lang::Zh => format!("{} {n}", st.word().zh),
-        Lang::En => format!("{} {n}", st.word().en.to_lowercase()),
+        Lang::En => format!("{} {n}", st.word().en.to_ascii_lowercase()),
     })
     .collect::<Vec<_>>()
     .join(" · ")

@@ -22,6 +22,7 @@ use smallvec::SmallVec;
 pub use clause::{APPLICATION_PERIOD, application_period_def};
 pub(crate) use formula::option_label;
 pub use hints::MAX_HINTS;
+pub(crate) use stakes::sort_small;
 pub use stakes::{Stake, clause_ceiling, clause_reads, stakes};
 
 /// How to evaluate.

@@ -119,8 +119,20 @@ pub fn stakes(set: &PolicySet, districts: &[&str], as_of: Date) -> Vec<Stake> {
         };
         (!s.gate, std::cmp::Reverse(s.up_to), place)
     };
-    out.sort_by_key(rank);
+    sort_small(&mut out, rank);
     out
+}
+
+/// A stable insertion sort for the short lists here (tens of entries): a few hundred bytes of
+/// wasm where each `sort_by_key` instantiation costs some 5 KiB.
+pub(crate) fn sort_small<T, K: Ord>(v: &mut [T], key: impl Fn(&T) -> K) {
+    for i in 1..v.len() {
+        let mut j = i;
+        while j > 0 && key(&v[j - 1]) > key(&v[j]) {
+            v.swap(j - 1, j);
+            j -= 1;
+        }
+    }
 }
 
 #[cfg(all(test, feature = "loader"))]

@@ -367,6 +367,9 @@ export async function fillRealistic(page) {
   const project = page.getByTestId("projects-0");
   await project.getByLabel(/^项目类型/).selectOption("rd_project");
   await project.getByLabel("实际已投入金额").fill("200");
+  // Support already received for it (三（三） deducts it; unanswered would be unknown): none.
+  await project.getByLabel(/^同一项目已获其他区级政策扶持/).fill("0");
+  await project.getByLabel(/^同一项目已获上海市其他政策支持/).fill("0");
 }
 
 /** Opens the toolbar's file menu (print, share, export, import, start over) in `root`. */

@@ -104,6 +104,7 @@ test("hosted single file (/) makes no requests while it is used", async () => {
       await expectPutuoFigures(page);
       await page.getByTestId("butie-mode-compare").check();
       await page.getByTestId("lang").click();
+      await openFileMenu(page);
       await page.getByTestId("share").click();
       await page.getByTestId("share-link").waitFor();
       await page.waitForTimeout(500);
@@ -240,6 +241,9 @@ test("a realistic profile gives the hand-checked amounts; compare all labels exp
     await page.getByTestId("butie-mode-compare").check();
     await page.getByTestId("district-jinshan").waitFor();
     assert.equal(await page.locator("[data-district]").count(), 4, "four cards");
+    // The other districts' applicant conditions are now asked too, and what 金山 reads (a software firm).
+    await answerApplicant(page);
+    await page.getByTestId("asked").getByLabel("属于软件和信息服务业企业", { exact: true }).selectOption("true");
     await expectText(page.getByTestId("district-jinshan").getByTestId("policy-state"), "已失效");
     await expectText(page.getByTestId("district-songjiang").getByTestId("policy-state"), "草案");
     await expectText(page.getByTestId("district-jiading").getByTestId("policy-state"), "已失效");
@@ -330,6 +334,8 @@ test("other readings: shown with their amounts next to the counted figure, in th
       const p = page.getByTestId(`projects-${n}`);
       await p.getByLabel(/^项目类型/).selectOption("event_hosting");
       await p.getByLabel("实际发生费用").fill(cost);
+      await p.getByLabel(/^同一项目已获其他区级政策扶持/).fill("0");
+      await p.getByLabel(/^同一项目已获上海市其他政策支持/).fill("0");
     }
     const hosting = clause(page, "putuo", "putuo.3.10.hosting");
     await expectText(hosting.getByTestId("amount"), "最高 200万元", "三（十） per enterprise");
@@ -342,6 +348,8 @@ test("other readings: shown with their amounts next to the counted figure, in th
     const compute = page.getByTestId("projects-3");
     await compute.getByLabel(/^项目类型/).selectOption("computing_power");
     await compute.getByLabel("实际发生费用").fill("2000");
+    await compute.getByLabel(/^同一项目已获其他区级政策扶持/).fill("0");
+    await compute.getByLabel(/^同一项目已获上海市其他政策支持/).fill("0");
     const power = clause(page, "putuo", "putuo.3.6");
     await expectText(power.getByTestId("amount"), "最高 500万元", "三（六）");
     await power.locator(".clause-head").click();
@@ -508,13 +516,13 @@ test("bad values show their field's error; other results stay", async () => {
       await expectText(page.getByTestId("error-summary"), "1 个字段有误，按“未填写”处理，其余结果照常显示。");
     }
     // A malformed date.
-    const issued = page.getByLabel("CMMI 证书颁发日期", { exact: true });
-    await issued.fill("2025-13-40");
-    await expectText(fieldError(issued), "日期格式应为 YYYY-MM-DD，且为有效日期");
+    const established = page.getByLabel("在本区新设立或迁入日期", { exact: true });
+    await established.fill("2025-13-40");
+    await expectText(fieldError(established), "日期格式应为 YYYY-MM-DD，且为有效日期");
     await expectText(page.getByTestId("error-summary"), "2 个字段有误，按“未填写”处理，其余结果照常显示。");
     // Fixed again: everything back, exact conversion shown.
     await invested.fill("200");
-    await issued.fill("2025/5/10");
+    await established.fill("");
     await expectPutuoFigures(page);
     assert.equal(await page.getByTestId("error-summary").count(), 0);
     await expectText(project.getByTestId("converted"), "= 2,000,000.00元");

@@ -56,7 +56,7 @@ export function registerUxTests() {
       const asked = page.getByTestId("asked");
       await asked.waitFor();
       // Unanswered is unknown: the office clause waits for answers, it is not "not eligible".
-      for (const id of ["putuo.3.2", "putuo.3.3", "putuo.3.4.qualifications"]) {
+      for (const id of ["putuo.3.1", "putuo.3.2", "putuo.3.4.qualifications"]) {
         assert.equal(await statusOf(page, "putuo", id), "needs_information", id);
       }
       assert.doesNotMatch(await page.getByTestId("district-putuo").textContent(), /✓ 满足/, "no condition is met unanswered");
@@ -94,14 +94,17 @@ export function registerUxTests() {
       const project = page.getByTestId("projects-0");
       await project.getByLabel(/^项目类型/).selectOption("rd_project");
       await project.getByLabel("实际已投入金额").fill("200");
-      await expectText(clause(page, "putuo", "putuo.3.2").getByTestId("amount"), "最高 30万元", "三（二） the rent");
+      await project.getByLabel(/^同一项目已获其他区级政策扶持/).fill("0");
+      await project.getByLabel(/^同一项目已获上海市其他政策支持/).fill("0");
+      // 三（二）: the rent, at most 100万 a year, for three years.
+      await expectText(clause(page, "putuo", "putuo.3.2").getByTestId("amount"), "最高 90万元", "三（二） the rent");
       assert.equal(await statusOf(page, "putuo", "putuo.3.2"), "eligible_subject_to_review");
       // Money words: the legend, and the total split into formula-based and discretionary.
       await page.getByTestId("legend").locator("summary").click();
       assert.match(await page.getByTestId("legend").textContent(), /酌定上限.*不随企业的投入计算/s);
-      // 三（一） 500万, 三（四） 20万: fixed ceilings; 三（二） 30万, 三（三） 100万: from the figures.
-      await expectText(page.getByTestId("available-up-to"), "最高 650万元", "available now");
-      await expectText(page.getByTestId("available-split"), "其中 按公式计算 130万元 · 酌定上限 520万元", "the split");
+      // 三（一） 500万, 三（四） 20万: fixed ceilings; 三（二） 90万, 三（三） 100万: from the figures.
+      await expectText(page.getByTestId("available-up-to"), "最高 710万元", "available now");
+      await expectText(page.getByTestId("available-split"), "其中 按公式计算 190万元 · 酌定上限 520万元", "the split");
       // "Spend more" hints say the net cost beside the extra subsidy.
       const rd = clause(page, "putuo", "putuo.3.3");
       await rd.locator(".clause-head").click();
@@ -148,9 +151,9 @@ export function registerUxTests() {
         await page.getByLabel("工商注册区", { exact: true }).selectOption("jiading");
         await page.getByLabel("企业名称（可选，仅用于报告）", { exact: true }).fill("甲公司");
         await until(() => page.evaluate(() => localStorage.getItem("butie:v1") !== null), "stored");
-        // Opening the link: a preview, the form unchanged, nothing stored over.
+        // Opening the link (a fresh load): a preview, the form unchanged, nothing stored over.
+        await page.goto("about:blank");
         await page.goto(link);
-        await page.reload();
         await expectApp(page);
         const preview = page.getByTestId("preview");
         await preview.waitFor();
@@ -163,15 +166,15 @@ export function registerUxTests() {
         await expectApp(page);
         assert.equal(await page.getByLabel("企业名称（可选，仅用于报告）", { exact: true }).inputValue(), "甲公司");
         // Save as another profile: mine in the form, theirs in the client list.
+        await page.goto("about:blank");
         await page.goto(link);
         await page.getByTestId("preview-save").click();
         assert.equal(await page.getByLabel("企业名称（可选，仅用于报告）", { exact: true }).inputValue(), "甲公司");
         await page.getByTestId("clients-menu").locator("summary").click();
         assert.deepEqual(await page.getByTestId("client-select").locator("option").allTextContents(), ["（当前输入，未存为档案）", "乙公司"]);
         // Load: theirs in the form, mine one undo away.
-        await page.goto(`${server.origin}/`);
+        await page.goto("about:blank");
         await page.goto(link);
-        await page.reload();
         await page.getByTestId("preview-load").click();
         await expectPutuoFigures(page);
         await page.getByTestId("notice-offer").click();

@@ -703,13 +703,13 @@ pub fn amount(kind: AmountKind, value: Option<Decimal>, lang: Lang, full: bool) 
 pub fn item_name(item_label: &str, index: usize, lang: Lang) -> String {
     match lang {
         Lang::Zh => format!("{item_label} {}", index + 1),
+        // ASCII casing: the English labels are ASCII, and Unicode case tables cost 20 KiB of wasm.
         Lang::En => {
-            let mut chars = item_label.chars();
-            let first: String = chars
-                .next()
-                .map(|c| c.to_uppercase().collect())
-                .unwrap_or_default();
-            format!("{first}{} {}", chars.as_str(), index + 1)
+            let mut name = format!("{item_label} {}", index + 1);
+            if let Some(first) = name.get_mut(0..1) {
+                first.make_ascii_uppercase();
+            }
+            name
         }
     }
 }
@@ -785,7 +785,15 @@ pub fn error_count(n: usize, lang: Lang) -> String {
     format!("{n} {}", ERRORS_SUMMARY.get(lang))
 }
 
-/// "第1年" / "Year 1".
+/// "分 3 年拨付，各年比例未规定" / "paid over 3 years; the yearly split is not stated".
+pub fn schedule_unsplit(years: usize, lang: Lang) -> String {
+    match lang {
+        Lang::Zh => format!("分 {years} 年拨付，各年{}", SCHEDULE_UNSPLIT.0),
+        Lang::En => format!("Paid over {years} years; the yearly {}", SCHEDULE_UNSPLIT.1),
+    }
+}
+
+/// "第2年" / "Year 2".
 pub fn schedule_year(year: u32, lang: Lang) -> String {
     SCHEDULE_YEAR.get(lang).replace("{n}", &year.to_string())
 }

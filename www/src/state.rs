@@ -346,19 +346,9 @@ impl AppState {
             }
             Action::PreviewSaveAs => {
                 if let Some(p) = s.preview.take() {
-                    let name = p.inputs.draft.name.trim();
-                    let name = if name.is_empty() {
-                        i18n::SHARED_PROFILE.get(s.lang).to_string()
-                    } else {
-                        name.to_string()
-                    };
-                    let clients = Rc::make_mut(&mut s.clients);
-                    let name = clients.free_name(&name);
-                    clients.list.push(Client {
-                        name: name.clone(),
-                        inputs: p.inputs.clone(),
-                    });
-                    s.dirty = true;
+                    let i =
+                        s.add_client(&p.inputs.draft.name, i18n::SHARED_PROFILE, p.inputs.clone());
+                    let name = s.clients.list[i].name.clone();
                     s.notice = Some(Notice {
                         text: i18n::saved_as_client(&name),
                         ..Notice::info(i18n::SHARE_LOADED)
@@ -366,20 +356,8 @@ impl AppState {
                 }
             }
             Action::SaveClient(name) => {
-                let name = name.trim();
-                let name = if name.is_empty() {
-                    i18n::UNNAMED_CLIENT.get(s.lang)
-                } else {
-                    name
-                };
-                let clients = Rc::make_mut(&mut s.clients);
-                let name = clients.free_name(name);
-                clients.list.push(Client {
-                    name,
-                    inputs: s.inputs.clone(),
-                });
-                clients.active = Some(clients.list.len() - 1);
-                s.dirty = true;
+                let i = s.add_client(&name, i18n::UNNAMED_CLIENT, s.inputs.clone());
+                Rc::make_mut(&mut s.clients).active = Some(i);
             }
             Action::SwitchClient(i) => {
                 if s.clients.active == Some(i) || i >= s.clients.list.len() {
@@ -387,18 +365,8 @@ impl AppState {
                 }
                 // Inputs that belong to no profile become one rather than be lost.
                 if s.clients.active.is_none() && !s.inputs.is_blank(&s.today) {
-                    let name = s.inputs.draft.name.trim().to_string();
-                    let name = if name.is_empty() {
-                        i18n::UNNAMED_CLIENT.get(s.lang).to_string()
-                    } else {
-                        name
-                    };
-                    let clients = Rc::make_mut(&mut s.clients);
-                    let name = clients.free_name(&name);
-                    clients.list.push(Client {
-                        name,
-                        inputs: s.inputs.clone(),
-                    });
+                    let name = s.inputs.draft.name.clone();
+                    s.add_client(&name, i18n::UNNAMED_CLIENT, s.inputs.clone());
                 }
                 let clients = Rc::make_mut(&mut s.clients);
                 clients.active = Some(i);
@@ -446,6 +414,19 @@ impl AppState {
             // Edits are handled by `reduce`.
             _ => {}
         }
+    }
+
+    /// Adds a client profile named `name` (else `fallback`), made unique; returns its index.
+    fn add_client(&mut self, name: &str, fallback: Tr, inputs: Inputs) -> usize {
+        let name = match name.trim() {
+            "" => fallback.get(self.lang),
+            n => n,
+        };
+        let clients = Rc::make_mut(&mut self.clients);
+        let name = clients.free_name(name);
+        clients.list.push(Client { name, inputs });
+        self.dirty = true;
+        clients.list.len() - 1
     }
 
     /// Replaces the inputs, keeping the old ones for undo.

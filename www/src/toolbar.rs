@@ -168,6 +168,17 @@ fn clients_menu(props: &ClientsMenuProps) -> Html {
     let c = &props.clients;
     let name = use_state(String::new);
     let confirming = use_state(|| false);
+    // The select follows the active profile (its `selected` attributes stop applying once used).
+    let select_ref = use_node_ref();
+    {
+        let select_ref = select_ref.clone();
+        let active = c.active.map(|i| i.to_string()).unwrap_or_default();
+        use_effect_with(active, move |active| {
+            if let Some(select) = select_ref.cast::<HtmlSelectElement>() {
+                select.set_value(active);
+            }
+        });
+    }
     let on_name = {
         let name = name.clone();
         Callback::from(move |e: InputEvent| {
@@ -213,7 +224,7 @@ fn clients_menu(props: &ClientsMenuProps) -> Html {
             <summary>{ i18n::CLIENTS_MENU.get(lang) }{ format!(" ({})", c.list.len()) }</summary>
             <div class="menu-items">
                 <label for="butie-client">{ i18n::CLIENT_CURRENT.get(lang) }</label>
-                <select id="butie-client" onchange={switch} data-testid="client-select">
+                <select id="butie-client" ref={select_ref} onchange={switch} data-testid="client-select">
                     if c.active.is_none() {
                         <option value="" selected=true>{ i18n::CLIENT_UNSAVED.get(lang) }</option>
                     }

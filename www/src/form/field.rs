@@ -46,9 +46,33 @@ fn options(raw: &str, lang: Lang, values: &[(&str, &str)]) -> Html {
     }
 }
 
+/// What a dates field's mode select shows for its raw text: not given, none, some dates.
+fn dates_mode(raw: &str) -> &str {
+    match raw {
+        "" => "",
+        DATES_NONE => DATES_NONE,
+        _ => "some",
+    }
+}
+
 /// A form field.
 #[function_component(Field)]
 pub fn field(props: &FieldProps) -> Html {
+    // A select's `selected` attributes stop applying once the user has picked an option: the
+    // value is set on the element after each change from elsewhere (undo, a loaded profile).
+    let select_ref = use_node_ref();
+    {
+        let select_ref = select_ref.clone();
+        let dates = def_of(props.target).is_some_and(|d| d.kind == FactKind::Dates);
+        use_effect_with(props.raw.clone(), move |raw| {
+            let want = if dates { dates_mode(raw) } else { raw.as_str() };
+            if let Some(select) = select_ref.cast::<HtmlSelectElement>()
+                && select.value() != want
+            {
+                select.set_value(want);
+            }
+        });
+    }
     let Some(def) = def_of(props.target) else {
         return Html::default();
     };
@@ -96,7 +120,7 @@ pub fn field(props: &FieldProps) -> Html {
     };
     let select = |inner: Html| {
         html! {
-            <select id={id.clone()} onchange={on_select.clone()}
+            <select id={id.clone()} ref={select_ref.clone()} onchange={on_select.clone()}
                 aria-invalid={invalid.to_string()} aria-describedby={described.clone()}>
                 { inner }
             </select>
@@ -144,13 +168,7 @@ pub fn field(props: &FieldProps) -> Html {
         FactKind::Date => text_input("numeric", Some(i18n::DATE_PLACEHOLDER)),
         FactKind::Text => text_input("text", None),
         FactKind::Dates => {
-            let mode = if raw.is_empty() {
-                ""
-            } else if raw == DATES_NONE {
-                DATES_NONE
-            } else {
-                "some"
-            };
+            let mode = dates_mode(raw);
             let on_mode = {
                 let set_raw = set_raw.clone();
                 Callback::from(move |e: Event| {
@@ -182,7 +200,7 @@ pub fn field(props: &FieldProps) -> Html {
                 });
             }
             html! {
-                <select id={id.clone()} onchange={on_mode} aria-describedby={described.clone()}>
+                <select id={id.clone()} ref={select_ref.clone()} onchange={on_mode} aria-describedby={described.clone()}>
                     <option value="" selected={mode.is_empty()}>{ format!("— {} —", i18n::NOT_GIVEN.get(lang)) }</option>
                     <option value={DATES_NONE} selected={mode == DATES_NONE}>{ i18n::DATES_NONE.get(lang) }</option>
                     <option value="some" selected={mode == "some"}>{ i18n::DATES_SOME.get(lang) }</option>

@@ -42,6 +42,12 @@ fn steps(list: &[butie::Text], lang: Lang) -> Html {
 }
 
 fn schedule(list: &[InstallmentView], lang: Lang, full: bool) -> Html {
+    // "分三年拨付" with no split stated: one line, not one "split not stated" a year.
+    if list.iter().all(|i| i.share.is_none() && i.amount.is_none()) {
+        return html! {
+            <p class="schedule">{ i18n::schedule_unsplit(list.len(), lang) }</p>
+        };
+    }
     html! {
         <ul class="schedule">
             { for list.iter().map(|i| {

@@ -101,7 +101,7 @@ pub fn results(props: &ResultsProps) -> Html {
                 .unwrap_or_default();
             (!others.is_empty()).then(|| html! {
                 <p class="note no-print">
-                    { i18n::OTHER_DISTRICTS.get(lang) }{ names(&others) }{ " " }
+                    { i18n::OTHER_DISTRICTS.get(lang) }{ i18n::colon(lang) }{ names(&others) }{ " " }
                     <button type="button" class="link" onclick={compare.clone()}>{ i18n::SHOW_COMPARE.get(lang) }</button>
                 </p>
             })
