@@ -104,8 +104,8 @@ pub const UNDONE: Tr = Tr(
 );
 pub const FILE_MENU: Tr = Tr("文件与分享", "File and sharing");
 pub const SHARE_LOCAL_FILE: Tr = Tr(
-    "本页是您电脑上的文件（file://），它的地址在别人的电脑上打不开，无法作为链接分享。请导出企业信息文件（JSON）发给对方，对方在本工具中用“导入企业信息”打开。",
-    "This page is a file on your computer (file://): its address opens on no other computer, so it cannot be shared as a link. Export the profile file (JSON) and send it; the recipient opens it with “Import profile”.",
+    "本页是您电脑上的文件，无法作为链接分享。请导出企业信息（JSON）发给对方，对方用“导入企业信息”打开。",
+    "This page is a file on your computer and cannot be shared as a link. Export the profile (JSON) and send it; the recipient opens it with “Import profile”.",
 );
 pub const SAVED_NOTE: Tr = Tr(
     "输入会自动保存在本浏览器中（仅本机）。",
@@ -547,13 +547,13 @@ pub const IMPORT_PARTIAL: Tr = Tr(
     "Some fields of the imported file could not be read and were ignored:",
 );
 pub const STORAGE_PARTIAL: Tr = Tr(
-    "本机保存的输入中有以下内容无法读取，已跳过；其余均已恢复（原样的数据另有备份，在您修改之前不会覆盖）：",
-    "Some of the inputs saved on this device could not be read and were skipped; everything else is back (the data as it was is backed up, and nothing is overwritten before you change something):",
+    "本机保存的输入有几项无法读取，已跳过，其余已恢复（原数据已备份）：",
+    "Some saved inputs could not be read and were skipped; the rest is back (the original is backed up):",
 );
 pub const PREVIEW_TITLE: Tr = Tr("链接中的企业信息", "The profile in this link");
 pub const PREVIEW_TEXT: Tr = Tr(
-    "打开的链接带有一份企业信息。您在本机的输入没有被替换，请选择：",
-    "The link you opened holds a profile. Your own inputs on this device were not replaced; choose:",
+    "链接带有一份企业信息；您的输入没有被替换。请选择：",
+    "The link holds a profile; your inputs were not replaced. Choose:",
 );
 pub const PREVIEW_LOAD: Tr = Tr(
     "载入链接中的信息（可撤销）",
@@ -580,8 +580,8 @@ pub const CLIENT_DELETE_CONFIRM: Tr = Tr(
 pub const CLIENTS_EXPORT: Tr = Tr("导出全部档案（JSONL）", "Export all profiles (JSONL)");
 pub const CLIENTS_IMPORT: Tr = Tr("导入档案（JSONL）", "Import profiles (JSONL)");
 pub const CLIENTS_NOTE: Tr = Tr(
-    "档案只保存在本浏览器中。导出的 JSONL 文件每行一个企业，也可直接用于“批量评估客户名单”。",
-    "Profiles are kept in this browser only. The exported JSONL file (one enterprise a line) also works as a client list for the batch.",
+    "档案只存在本浏览器。导出的 JSONL 每行一家企业，可直接用于批量评估。",
+    "Kept in this browser only. The exported JSONL (one enterprise a line) works as a client list for the batch.",
 );
 pub const CLIENTS_IMPORTED: Tr = Tr("已导入客户档案。", "Client profiles imported.");
 pub const CLIENTS_IMPORT_PARTIAL: Tr = Tr(

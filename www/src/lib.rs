@@ -43,6 +43,7 @@ mod widget;
 #[cfg(feature = "js-api")]
 pub use api::{api_evaluate, api_policies, api_schema, api_version};
 pub use app::{App, AppConfig};
+#[cfg(feature = "bench")]
 pub use bench::bench_evaluate;
 use wasm_bindgen::prelude::*;
 #[cfg(feature = "js-api")]

@@ -138,7 +138,7 @@ pub fn toolbar(props: &ToolbarProps) -> Html {
                             <button type="button" class="danger" onclick={reset} data-testid="reset">{ i18n::RESET.get(lang) }</button>
                         </div>
                     </details>
-                    if !props.embedded {
+                    if !props.embedded && cfg!(feature = "consultant-tools") {
                         <ClientsMenu lang={lang} clients={props.clients.clone()}
                             on_action={props.on_action.clone()} on_command={props.on_command.clone()} />
                     }

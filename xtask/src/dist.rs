@@ -104,6 +104,12 @@ pub struct Dist {
 
 /// Builds everything into `dist/` and prints sizes and timings.
 pub fn dist() -> Result<Dist> {
+    dist_with(false)
+}
+
+/// [`dist`]; with `bench`, the pages also carry the in-page benchmark ([`BENCH_FEATURE`],
+/// exported as [`PAGE_EXPORTS`]) for `cargo xtask measure`. Shipped pages never do.
+pub fn dist_with(bench: bool) -> Result<Dist> {
     let root = util::root();
     let template_path = root.join("index.html");
     let template = std::fs::read_to_string(&template_path)
@@ -112,7 +118,12 @@ pub fn dist() -> Result<Dist> {
     // Two builds of the same crate: the page (with the consultant tools: batch, embed panel)
     // and the widget / iframe page (with the JS API), each without the other's code.
     let started = Instant::now();
-    let wasm_path = build_wasm(PAGE_FEATURES, "page")?;
+    let page_features = if bench {
+        format!("{PAGE_FEATURES},{BENCH_FEATURE}")
+    } else {
+        PAGE_FEATURES.to_string()
+    };
+    let wasm_path = build_wasm(&page_features, "page")?;
     let widget_wasm_path = build_wasm(WIDGET_FEATURES, "widget")?;
     let build_time = started.elapsed();
 
@@ -218,6 +229,8 @@ pub fn dist() -> Result<Dist> {
 pub const PAGE_FEATURES: &str = "consultant-tools";
 /// Cargo features of the widget's wasm (`butie-widget.js`, `embed.html`).
 pub const WIDGET_FEATURES: &str = "js-api";
+/// The cargo feature of the in-page benchmark (only `cargo xtask measure` builds it).
+pub const BENCH_FEATURE: &str = "bench";
 
 /// Runs `cargo build` for the front end with `features` and returns a copy of the `.wasm`
 /// it wrote, named after `tag` (the next build overwrites cargo's own file).
@@ -341,20 +354,27 @@ fn multi_file_script(js_file: &str, wasm_file: &str, glue: &str) -> Result<Strin
          <script type=\"module\">\n\
          import init{import} from \"./{js_file}\";\n\
          await init({{ module_or_path: globalThis.butieWasm }});\n\
-         globalThis.butie = {{ {names} }};\n\
-         </script>"
+         {}</script>",
+        expose(&names)
     ))
 }
 
-/// The [`PAGE_EXPORTS`] the glue really exports (checked, so a renamed export fails the build).
-fn page_exports(glue: &str) -> Result<Vec<&'static str>> {
-    for name in PAGE_EXPORTS {
-        ensure!(
-            glue.contains(&format!("export function {name}(")),
-            "the wasm-bindgen glue does not export `{name}`; update PAGE_EXPORTS in xtask/src/dist.rs"
-        );
+/// `globalThis.butie = { … };` for the exports, nothing without any.
+fn expose(names: &str) -> String {
+    if names.is_empty() {
+        String::new()
+    } else {
+        format!("globalThis.butie = {{ {names} }};\n")
     }
-    Ok(PAGE_EXPORTS.to_vec())
+}
+
+/// The [`PAGE_EXPORTS`] the glue exports (none unless built with [`BENCH_FEATURE`]).
+fn page_exports(glue: &str) -> Result<Vec<&'static str>> {
+    Ok(PAGE_EXPORTS
+        .iter()
+        .copied()
+        .filter(|name| glue.contains(&format!("export function {name}(")))
+        .collect())
 }
 
 /// Zopfli iterations for the embedded wasm: 5 gives within 0.1 KiB of 15 in 60 % of the time.
@@ -415,8 +435,8 @@ fn single_file_script(glue: &str, packed: &[u8]) -> Result<String> {
          \x20 {{ headers: {{ \"Content-Type\": \"application/wasm\" }} }},\n\
          );\n\
          await {INIT_FN}({{ module_or_path: butieWasm }});\n\
-         globalThis.butie = {{ {names} }};\n\
-         </script>"
+         {}</script>",
+        expose(&names)
     ))
 }
 
@@ -566,9 +586,10 @@ mod tests {
         assert!(script.contains("globalThis.butie = { bench_evaluate };"));
         assert!(single_file_script("let s = '</script>'; __wbg_init", b"").is_err());
         assert!(single_file_script("no init here", b"").is_err());
+        let plain = single_file_script("async function __wbg_init() {}", b"").unwrap();
         assert!(
-            single_file_script("async function __wbg_init() {}", b"").is_err(),
-            "export missing"
+            !plain.contains("globalThis.butie ="),
+            "no benchmark, no export"
         );
     }
 
