@@ -12,6 +12,10 @@ use crate::text::{Lang, Text};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 
+/// The name → index maps: rustc-hash's hasher, several times faster than SipHash on short ids
+/// (a batch looks up dozens of names per client); the keys are the catalogue's own ids.
+type Index<V> = HashMap<String, V, rustc_hash::FxBuildHasher>;
+
 /// Index of a fact in the catalogue.
 pub type FactId = u16;
 /// Index of a list (projects, game products) in the catalogue.
@@ -147,11 +151,11 @@ pub struct Catalogue {
     pub facts: Vec<FactDef>,
     pub lists: Vec<ListDef>,
     #[serde(skip)]
-    fact_index: HashMap<String, FactId>,
+    fact_index: Index<FactId>,
     #[serde(skip)]
-    list_index: HashMap<String, ListId>,
+    list_index: Index<ListId>,
     #[serde(skip)]
-    field_index: Vec<HashMap<String, FieldId>>,
+    field_index: Vec<Index<FieldId>>,
     pub(crate) companion: Vec<Option<FactId>>,
     fact_show_if: Vec<Option<Cond>>,
     field_show_if: Vec<Vec<Option<Cond>>>,
@@ -207,8 +211,8 @@ impl Catalogue {
             groups: raw.groups,
             facts: raw.facts,
             lists: raw.lists,
-            fact_index: HashMap::new(),
-            list_index: HashMap::new(),
+            fact_index: Index::default(),
+            list_index: Index::default(),
             field_index: Vec::new(),
             companion: Vec::new(),
             fact_show_if: Vec::new(),
@@ -232,7 +236,7 @@ impl Catalogue {
                 errs.push(format!("{p}.group"), format!("unknown group `{}`", l.group));
             }
             cat.list_index.insert(l.id.clone(), i as ListId);
-            let mut idx = HashMap::new();
+            let mut idx = Index::default();
             for (j, f) in l.fields.iter().enumerate() {
                 check_def(f, &format!("{p}.fields[{j}]"), false, &mut errs);
                 if idx.insert(f.id.clone(), j as FieldId).is_some() {

@@ -38,7 +38,48 @@ pub fn money_text(d: Decimal) -> Text {
 
 /// Amount in 万元 as a plain number (`30`, `12.3456`), for tables and CSV.
 pub fn in_wan(d: Decimal) -> String {
-    trim((d / WAN).round_dp(6))
+    let mut s = String::new();
+    let _ = write_wan(&mut s, d);
+    s
+}
+
+/// Writes [`in_wan`]'s text without allocating (batches write millions of amounts): whole
+/// fen move the decimal point, anything finer is divided and rounded to six places.
+pub fn write_wan(out: &mut impl std::fmt::Write, d: Decimal) -> std::fmt::Result {
+    if d.is_zero() {
+        return out.write_char('0');
+    }
+    let fen = (d.scale() <= 2)
+        .then(|| crate::money::fen(d))
+        .flatten()
+        .filter(|f| f.unsigned_abs() < 1 << 100);
+    let Some(fen) = fen else {
+        return write!(out, "{}", trim((d / WAN).round_dp(6)));
+    };
+    if fen < 0 {
+        out.write_char('-')?;
+    }
+    let (int, frac) = (
+        fen.unsigned_abs() / 1_000_000,
+        fen.unsigned_abs() % 1_000_000,
+    );
+    match u64::try_from(int) {
+        Ok(i) => out.write_str(itoa::Buffer::new().format(i))?,
+        Err(_) => out.write_str(itoa::Buffer::new().format(int))?,
+    }
+    if frac == 0 {
+        return Ok(());
+    }
+    // Six places, trailing zeros dropped.
+    let mut digits = [0u8; 6];
+    let mut f = frac;
+    for d in digits.iter_mut().rev() {
+        *d = b'0' + (f % 10) as u8;
+        f /= 10;
+    }
+    let len = 6 - digits.iter().rev().take_while(|&&d| d == b'0').count();
+    out.write_char('.')?;
+    out.write_str(std::str::from_utf8(&digits[..len]).unwrap_or_default())
 }
 
 /// A fraction as a percentage: `0.3` → `30%`.
@@ -98,5 +139,21 @@ mod tests {
         assert_eq!(money(d("0.5"), Lang::En), "CNY 0.50");
         assert_eq!(rate(d("0.3")), "30%");
         assert_eq!(in_wan(d("300000")), "30");
+        for v in [
+            "0",
+            "300000",
+            "305000",
+            "12345.67",
+            "0.01",
+            "5000000000",
+            "1521000",
+            "-1500",
+            "0.5",
+            "123.456",
+            "1.0000005",
+            "79228162514264337593543950335",
+        ] {
+            assert_eq!(in_wan(d(v)), trim((d(v) / WAN).round_dp(6)), "{v}");
+        }
     }
 }

@@ -16,6 +16,7 @@ pub mod expr;
 #[cfg(feature = "toml")]
 pub mod files;
 pub mod format;
+pub mod json;
 pub mod lifecycle;
 pub mod listing;
 pub mod money;
@@ -26,6 +27,7 @@ pub mod report;
 pub mod schema;
 pub mod set;
 pub mod text;
+pub mod typed;
 pub mod words;
 
 pub use error::{LoadError, LoadErrors};

@@ -6,7 +6,7 @@
 //! date at most one of them is *current* in force (the loader refuses sets where two could be);
 //! when none is, the district shows the next one to start, or else the newest, never as payable.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use smallvec::SmallVec;
 
 use crate::date::{Date, serde_iso};
@@ -17,7 +17,7 @@ use crate::set::PolicySet;
 pub const ENDING_SOON_DAYS: i64 = 60;
 
 /// A document's state on the evaluation date. Ordered as districts are listed: in force first.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum PolicyState {

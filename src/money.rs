@@ -125,9 +125,43 @@ pub fn mul_fen_down(a: Decimal, b: Decimal) -> Result<Decimal, MoneyError> {
 
 /// A yuan amount printed with exactly two decimals, e.g. `300000.00` (the JSON form).
 pub fn to_fixed2(d: Decimal) -> String {
-    let mut r = round_fen(d);
-    r.rescale(2);
-    r.to_string()
+    let mut s = String::new();
+    let _ = write_fixed2(&mut s, d);
+    s
+}
+
+/// The amount in fen (rounded with [`ROUNDING_RULE`]), when it fits in an `i128`.
+pub fn fen(d: Decimal) -> Option<i128> {
+    let r = if d.scale() <= 2 { d } else { round_fen(d) };
+    r.mantissa().checked_mul(10i128.pow(2 - r.scale().min(2)))
+}
+
+/// Writes [`to_fixed2`]'s text without allocating (batches write millions of amounts).
+pub fn write_fixed2(out: &mut impl fmt::Write, d: Decimal) -> fmt::Result {
+    if d.is_zero() {
+        return out.write_str("0.00");
+    }
+    match fen(d) {
+        Some(f) => {
+            if f < 0 {
+                out.write_char('-')?;
+            }
+            let a = f.unsigned_abs();
+            let (whole, cents) = (a / 100, (a % 100) as u8);
+            match u64::try_from(whole) {
+                Ok(w) => out.write_str(itoa::Buffer::new().format(w))?,
+                Err(_) => out.write_str(itoa::Buffer::new().format(whole))?,
+            }
+            out.write_char('.')?;
+            out.write_char(char::from(b'0' + cents / 10))?;
+            out.write_char(char::from(b'0' + cents % 10))
+        }
+        None => {
+            let mut r = round_fen(d);
+            r.rescale(2);
+            write!(out, "{r}")
+        }
+    }
 }
 
 /// Wrapper that displays a yuan amount with two decimals.
@@ -135,7 +169,7 @@ pub struct Fixed2(pub Decimal);
 
 impl fmt::Display for Fixed2 {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&to_fixed2(self.0))
+        write_fixed2(f, self.0)
     }
 }
 
@@ -188,5 +222,21 @@ mod tests {
             d("499999.99")
         );
         assert_eq!(to_fixed2(d("300000")), "300000.00");
+        for (v, want) in [
+            ("0", "0.00"),
+            ("0.5", "0.50"),
+            ("0.005", "0.01"),
+            ("-0.005", "-0.01"),
+            ("1234567.891", "1234567.89"),
+            ("-12.3", "-12.30"),
+            ("1000000000000", "1000000000000.00"),
+        ] {
+            let mut r = round_fen(d(v));
+            r.rescale(2);
+            assert_eq!(to_fixed2(d(v)), want, "{v}");
+            assert_eq!(r.to_string(), want, "{v} as before");
+        }
+        // Beyond what a Decimal can hold with two places, the fen are still written.
+        assert_eq!(to_fixed2(Decimal::MAX), "79228162514264337593543950335.00");
     }
 }

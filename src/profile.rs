@@ -8,6 +8,7 @@ use crate::catalogue::{Catalogue, FactDef, FactId, FactKind, ListId};
 use crate::date::{Date, fmt_date, parse_date};
 use crate::money::{MoneyError, parse_yuan, to_fixed2};
 use crate::text::Text;
+use crate::typed::MoneyUnit;
 use rust_decimal::Decimal;
 use serde_json::{Map, Value as Json};
 
@@ -51,17 +52,40 @@ pub struct Profile {
 pub enum ValueError {
     Money(MoneyError),
     NotInteger,
-    OutOfRange { min: i64, max: i64 },
+    OutOfRange {
+        min: i64,
+        max: i64,
+    },
     BadDate,
     NotYesNo,
-    UnknownValue { allowed: Vec<String> },
+    UnknownValue {
+        allowed: Vec<String>,
+    },
     Floating,
-    WrongJsonType { expected: &'static str },
+    WrongJsonType {
+        expected: &'static str,
+    },
     TooLong,
-    TooMany { max: usize },
+    TooMany {
+        max: usize,
+    },
     UnknownField,
-    WrongGroup { group: String },
+    WrongGroup {
+        group: String,
+    },
     BadSchemaVersion,
+    /// An amount typed by a person (form, client list), read in `unit` unless it names one.
+    Amount {
+        unit: MoneyUnit,
+        error: MoneyError,
+    },
+    /// One date of a date list (1-based `index`) is not a date.
+    BadDateAt {
+        index: usize,
+        text: String,
+    },
+    /// A JSON object names the same key twice (the second would silently replace the first).
+    DuplicateKey,
 }
 
 impl ValueError {
@@ -121,6 +145,36 @@ impl ValueError {
                 "不支持的 schema_version（应为 1）",
                 "unsupported schema_version (expected 1)",
             ),
+            Amount {
+                unit: MoneyUnit::Wan,
+                error: MoneyError::TooPrecise,
+            } => Text::new(
+                "万元最多保留六位小数（精确到分）",
+                "at most six decimal places in 万元 (exact to the fen)",
+            ),
+            Amount {
+                unit: MoneyUnit::Wan,
+                error: MoneyError::NotANumber(_),
+            } => Text::new(
+                "请输入数字金额（万元），如 200 或 12.5",
+                "enter an amount in 万元 (10,000 yuan), e.g. 200 or 12.5",
+            ),
+            Amount {
+                unit: MoneyUnit::Yuan,
+                error: MoneyError::NotANumber(_),
+            } => Text::new(
+                "请输入金额（元），如 2000000、2,000,000.50 或 200万",
+                "enter an amount in yuan, e.g. 2000000, 2,000,000.50 or 200万",
+            ),
+            Amount { error, .. } => Money(error.clone()).text(),
+            BadDateAt { index, text } => Text::new(
+                format!("第 {index} 个日期“{text}”无效：日期格式应为 YYYY-MM-DD，且为有效日期"),
+                format!("date {index} of the list, `{text}`: use a real date as YYYY-MM-DD"),
+            ),
+            DuplicateKey => Text::new(
+                "重复的键：同一对象中出现两次（后者会覆盖前者）",
+                "duplicate key: it appears twice in the same object (the second would replace the first)",
+            ),
         }
     }
 }
@@ -134,18 +188,35 @@ pub struct FieldError {
     pub error: ValueError,
 }
 
-/// Parses a value typed by a user (form field, CSV cell). Empty text means unknown.
+/// Why a profile text was rejected.
+#[derive(Debug)]
+pub enum ProfileTextError {
+    /// Not JSON (with line and column).
+    Syntax(serde_json::Error),
+    /// JSON, but fields are wrong or repeated: every one of them.
+    Fields(Vec<FieldError>),
+}
+
+/// Parses a value in its canonical text form (`2000000.50`, `2024-05-01`, enum ids, `true`).
+/// Empty text means unknown. What people type is read by [`crate::typed::parse_typed`].
 pub fn parse_value_str(def: &FactDef, raw: &str) -> Result<Option<Value>, ValueError> {
     let s = raw.trim();
     if s.is_empty() {
         return Ok(None);
     }
     let v = match def.kind {
-        FactKind::Bool => match s.to_ascii_lowercase().as_str() {
-            "true" | "yes" | "y" | "1" | "是" => Value::Bool(true),
-            "false" | "no" | "n" | "0" | "否" => Value::Bool(false),
-            _ => return Err(ValueError::NotYesNo),
-        },
+        FactKind::Bool if s == "是" || s == "true" => Value::Bool(true),
+        FactKind::Bool if s == "否" || s == "false" => Value::Bool(false),
+        FactKind::Bool => {
+            let any = |words: &[&str]| words.iter().any(|w| w.eq_ignore_ascii_case(s));
+            if any(&["true", "yes", "y", "1", "是"]) {
+                Value::Bool(true)
+            } else if any(&["false", "no", "n", "0", "否"]) {
+                Value::Bool(false)
+            } else {
+                return Err(ValueError::NotYesNo);
+            }
+        }
         FactKind::Integer => {
             let n: i64 = s.parse().map_err(|_| ValueError::NotInteger)?;
             check_range(def, n)?
@@ -155,11 +226,15 @@ pub fn parse_value_str(def: &FactDef, raw: &str) -> Result<Option<Value>, ValueE
         FactKind::Dates if EMPTY_LIST_WORDS.contains(&s) => Value::Dates(Vec::new()),
         FactKind::Dates => {
             let mut out = Vec::new();
-            for part in s
+            for (i, part) in s
                 .split([';', ',', ' ', '；', '，'])
                 .filter(|p| !p.is_empty())
+                .enumerate()
             {
-                out.push(parse_date(part).ok_or(ValueError::BadDate)?);
+                out.push(parse_date(part).ok_or_else(|| ValueError::BadDateAt {
+                    index: i + 1,
+                    text: part.to_string(),
+                })?);
             }
             dates(out)?
         }
@@ -193,10 +268,15 @@ pub fn parse_value_json(def: &FactDef, j: &Json) -> Result<Option<Value>, ValueE
         (FactKind::Enum, Json::Number(n)) => parse_value_str(def, &n.to_string()),
         (FactKind::Dates, Json::Array(a)) => {
             let mut out = Vec::with_capacity(a.len().min(MAX_DATES));
-            for d in a {
+            for (i, d) in a.iter().enumerate() {
                 match d.as_str().and_then(parse_date) {
                     Some(d) => out.push(d),
-                    None => return Err(ValueError::BadDate),
+                    None => {
+                        return Err(ValueError::BadDateAt {
+                            index: i + 1,
+                            text: d.as_str().map_or_else(|| d.to_string(), str::to_string),
+                        });
+                    }
                 }
             }
             dates(out).map(Some)
@@ -220,7 +300,7 @@ pub fn parse_value_json(def: &FactDef, j: &Json) -> Result<Option<Value>, ValueE
     }
 }
 
-fn check_range(def: &FactDef, n: i64) -> Result<Value, ValueError> {
+pub(crate) fn check_range(def: &FactDef, n: i64) -> Result<Value, ValueError> {
     let (min, max) = (def.min.unwrap_or(0), def.max.unwrap_or(1_000_000_000_000));
     if n < min || n > max {
         return Err(ValueError::OutOfRange { min, max });
@@ -293,6 +373,25 @@ impl Profile {
         }
     }
 
+    /// Reads the JSON form from text: strictly ([`crate::json::from_str_strict`]: a repeated key
+    /// is a field error at its path), collecting every field error.
+    pub fn from_json_str(cat: &Catalogue, text: &str) -> Result<Profile, ProfileTextError> {
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+        if let Some((p, _)) = crate::json::profile_one_pass(cat, text, false) {
+            return Ok(p);
+        }
+        match crate::json::from_str_strict(text) {
+            Ok(j) => Profile::from_json(cat, &j).map_err(ProfileTextError::Fields),
+            Err(crate::json::JsonError::Syntax(e)) => Err(ProfileTextError::Syntax(e)),
+            Err(crate::json::JsonError::DuplicateKey { path }) => {
+                Err(ProfileTextError::Fields(vec![FieldError {
+                    path,
+                    error: ValueError::DuplicateKey,
+                }]))
+            }
+        }
+    }
+
     /// Reads the JSON form, collecting every field error.
     pub fn from_json(cat: &Catalogue, j: &Json) -> Result<Profile, Vec<FieldError>> {
         let mut p = Profile::empty(cat);
@@ -337,15 +436,16 @@ impl Profile {
                         continue;
                     };
                     for (fk, fv) in facts {
-                        let path = format!("{k}.{fk}");
+                        // The path is only written out for an error.
+                        let path = || format!("{k}.{fk}");
                         match cat.fact_id(fk) {
-                            None => err(&mut errs, path, ValueError::UnknownField),
+                            None => err(&mut errs, path(), ValueError::UnknownField),
                             Some(id) => {
                                 let def = &cat.facts[id as usize];
                                 if def.group != k {
                                     err(
                                         &mut errs,
-                                        path,
+                                        path(),
                                         ValueError::WrongGroup {
                                             group: def.group.clone(),
                                         },
@@ -354,7 +454,7 @@ impl Profile {
                                 }
                                 match parse_value_json(def, fv) {
                                     Ok(v) => p.facts[id as usize] = v,
-                                    Err(e) => err(&mut errs, path, e),
+                                    Err(e) => err(&mut errs, path(), e),
                                 }
                             }
                         }
@@ -399,15 +499,18 @@ impl Profile {
             };
             let mut item: Item = vec![None; def.fields.len()];
             for (fk, fv) in obj {
-                let path = format!("{}[{i}].{fk}", def.id);
+                let path = || format!("{}[{i}].{fk}", def.id);
                 match cat.field_id(l, fk) {
                     None => errs.push(FieldError {
-                        path,
+                        path: path(),
                         error: ValueError::UnknownField,
                     }),
                     Some(f) => match parse_value_json(&def.fields[f as usize], fv) {
                         Ok(v) => item[f as usize] = v,
-                        Err(error) => errs.push(FieldError { path, error }),
+                        Err(error) => errs.push(FieldError {
+                            path: path(),
+                            error,
+                        }),
                     },
                 }
             }

@@ -1,5 +1,6 @@
 //! Typed CLI errors: bad input (exit 2, every problem listed) or another failure (exit 1).
 
+use crate::text::{clean, clean_except};
 use std::fmt;
 
 /// Why a command failed.
@@ -47,15 +48,18 @@ impl CliError {
 
 impl fmt::Display for CliError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // Messages quote the user's input: no terminal controls get through, and a detail
+        // stays on its own line.
+        let keep_lines = |m: &str| clean_except(m, Some('\n')).into_owned();
         match self {
             CliError::BadInput { message, details } => {
-                write!(f, "error: {message}")?;
+                write!(f, "error: {}", keep_lines(message))?;
                 for d in details {
-                    write!(f, "\n  - {d}")?;
+                    write!(f, "\n  - {}", clean(d))?;
                 }
                 Ok(())
             }
-            CliError::Failure(m) => write!(f, "error: {m}"),
+            CliError::Failure(m) => write!(f, "error: {}", keep_lines(m)),
         }
     }
 }

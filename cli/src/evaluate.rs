@@ -3,7 +3,7 @@
 use crate::EvaluateArgs;
 use crate::error::CliError;
 use crate::input;
-use crate::text::{amount, pad, state_badge, status, total};
+use crate::text::{amount, clean, clean_except, pad, state_badge, status, total};
 use butie::date::fmt_date;
 use butie::eval::APPLICATION_PERIOD;
 use butie::report::{
@@ -32,8 +32,11 @@ pub fn run(set: &PolicySet, a: &EvaluateArgs) -> Result<(), CliError> {
     let report = evaluate(set, &profile, &opts)?;
     if a.json {
         input::print_json(&report)
+    } else if a.csv {
+        input::write_text("-", &butie::batch::clauses_csv(set, &report, false))
     } else {
-        input::write_text("-", &table(&report, a.lang.into(), a.all))
+        let text = table(&report, a.lang.into(), a.all);
+        input::write_text("-", &clean_except(&text, Some('\n')))
     }
 }
 
@@ -61,11 +64,11 @@ fn header(s: &mut String, r: &Report, l: Lang) {
         (Mode::Registered, false) => "as registered",
         (Mode::CompareAll, false) => "compare mode: as if registered in each district",
     };
-    let name = r.profile_name.unwrap_or(if zh(l) {
+    let name = clean(r.profile_name.unwrap_or(if zh(l) {
         "（未命名）"
     } else {
         "(unnamed)"
-    });
+    }));
     let (date, who) = if zh(l) {
         ("评估日期", "企业")
     } else {
@@ -342,7 +345,10 @@ fn clause(s: &mut String, c: &ClauseResult, payable: bool, l: Lang) {
 
 fn item_line(it: &ItemResult, l: Lang) -> String {
     let n = it.index + 1;
-    let name = it.name.map(|x| format!(" {x}")).unwrap_or_default();
+    let name = it
+        .name
+        .map(|x| format!(" {}", clean(x)))
+        .unwrap_or_default();
     let head = if zh(l) {
         format!("第{n}项{name}")
     } else {

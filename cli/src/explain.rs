@@ -33,7 +33,7 @@ pub fn run(set: &PolicySet, a: &ExplainArgs) -> Result<(), CliError> {
             Entry::Clause(p, c) => clause_text(cat, p, c, l),
             Entry::Rule(p, r) => rule_text(p, r, l),
         };
-        input::write_text("-", &text)
+        input::write_text("-", &crate::text::clean_except(&text, Some('\n')))
     }
 }
 

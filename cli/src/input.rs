@@ -2,7 +2,9 @@
 
 use crate::EvalArgs;
 use crate::error::CliError;
+use crate::text::clean;
 use butie::date::{Date, Period, fmt_date, parse_date};
+use butie::profile::ProfileTextError;
 use butie::set::CATALOGUE_FILE;
 use butie::{EvalOptions, PolicySet, Profile};
 use std::io::{Read, Write};
@@ -31,18 +33,23 @@ pub fn load_set(dir: Option<&Path>) -> Result<PolicySet, CliError> {
     })
 }
 
+/// An input that cannot be read (missing, not permitted, failing): bad input, exit code 2.
+pub fn cannot_read(path: &str, e: &std::io::Error) -> CliError {
+    CliError::bad(format!("cannot read {}: {e}", clean(path)))
+}
+
 /// Reads a file, or standard input for `-`, as UTF-8 text.
 pub fn read_text(path: &str) -> Result<String, CliError> {
+    let shown = if path == "-" { "stdin" } else { path };
     let mut bytes = Vec::new();
     if path == "-" {
         std::io::stdin()
             .read_to_end(&mut bytes)
-            .map_err(|e| CliError::failure(format!("cannot read standard input: {e}")))?;
+            .map_err(|e| cannot_read(shown, &e))?;
     } else {
-        bytes =
-            std::fs::read(path).map_err(|e| CliError::bad(format!("cannot read {path}: {e}")))?;
+        bytes = std::fs::read(path).map_err(|e| cannot_read(shown, &e))?;
     }
-    let shown = if path == "-" { "stdin" } else { path };
+    let shown = clean(shown);
     String::from_utf8(bytes).map_err(|e| {
         CliError::bad(format!(
             "{shown} is not UTF-8 text (byte {}); in Excel use “CSV UTF-8” when saving",
@@ -130,11 +137,9 @@ pub fn eval_options(set: &PolicySet, a: &EvalArgs) -> Result<EvalOptions, CliErr
 
 /// Parses a profile JSON text, listing every field error.
 pub fn parse_profile(set: &PolicySet, text: &str, source: &str) -> Result<Profile, CliError> {
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let json: serde_json::Value = serde_json::from_str(text)
-        .map_err(|e| CliError::bad(format!("{source} is not valid JSON: {e}")))?;
-    Profile::from_json(&set.catalogue, &json).map_err(|errs| {
-        CliError::bad_with(
+    Profile::from_json_str(&set.catalogue, text).map_err(|e| match e {
+        ProfileTextError::Syntax(e) => CliError::bad(format!("{source} is not valid JSON: {e}")),
+        ProfileTextError::Fields(errs) => CliError::bad_with(
             format!("{source}: {} field(s) rejected", errs.len()),
             errs.iter()
                 .map(|e| {
@@ -142,6 +147,6 @@ pub fn parse_profile(set: &PolicySet, text: &str, source: &str) -> Result<Profil
                     format!("{}: {} / {}", e.path, t.en, t.zh)
                 })
                 .collect(),
-        )
+        ),
     })
 }

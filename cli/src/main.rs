@@ -1,6 +1,8 @@
 //! The `butie` command line: evaluate a profile, batch a client list, list policies, explain a clause.
 //!
-//! Exit codes: 0 success, 2 bad input (every problem listed), 1 anything else.
+//! Exit codes: 0 success; 2 bad input (a file, flag, profile or header that cannot be used,
+//! every problem listed); 3 `batch` finished, but some rows were rejected (each named, and in
+//! the output's error column); 1 anything else (writing the output, embedded data).
 
 mod batch;
 mod error;
@@ -11,6 +13,10 @@ mod policies;
 mod text;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// A batch allocates and frees a few dozen small objects per client on every core.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use error::CliError;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -30,7 +36,7 @@ struct Cli {
 enum Command {
     /// Evaluate one profile (JSON file, or - for stdin) against every district's policy.
     Evaluate(EvaluateArgs),
-    /// Evaluate a client list (CSV or JSONL) into one CSV row per client and district.
+    /// Evaluate a client list (CSV, JSONL or Excel) into one row per client and district.
     Batch(BatchArgs),
     /// List the policy documents with their window and their state on a date.
     Policies(PoliciesArgs),
@@ -69,8 +75,12 @@ struct EvaluateArgs {
     #[command(flatten)]
     eval: EvalArgs,
     /// Print the full result as JSON instead of the table.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "csv")]
     json: bool,
+    /// Print one CSV row per clause (and per project or product) instead of the table: the
+    /// page's “results CSV”.
+    #[arg(long)]
+    csv: bool,
     /// Language of the table.
     #[arg(long, value_enum, default_value = "zh")]
     lang: LangArg,
@@ -81,9 +91,10 @@ struct EvaluateArgs {
 
 #[derive(Debug, Args)]
 struct BatchArgs {
-    /// Client list: .csv or .jsonl (or - for standard input).
+    /// Client list: .csv, .jsonl or .xlsx (or - for standard input).
     file: String,
-    /// Where to write the result CSV (- for standard output).
+    /// Where to write the results (- for standard output): CSV, or an Excel workbook when the
+    /// name ends in .xlsx. Never the input file.
     #[arg(long, short, value_name = "FILE", default_value = "-")]
     out: String,
     /// Input format (default: guessed from the file name, then the contents).
@@ -91,8 +102,8 @@ struct BatchArgs {
     format: Option<FormatArg>,
     #[command(flatten)]
     eval: EvalArgs,
-    /// No UTF-8 byte-order mark in the output file (written by default for files, never to stdout;
-    /// Excel needs it to read Chinese).
+    /// No UTF-8 byte-order mark in the output CSV file (written by default for files, never to
+    /// stdout; Excel needs it to read Chinese).
     #[arg(long)]
     no_bom: bool,
 }
@@ -141,6 +152,7 @@ impl From<LangArg> for butie::Lang {
 enum FormatArg {
     Csv,
     Jsonl,
+    Xlsx,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -149,11 +161,19 @@ enum SchemaKind {
     Result,
 }
 
-fn run(cli: Cli) -> Result<(), CliError> {
+/// Exit code of a batch whose every row was written but some were rejected.
+const ROWS_REJECTED: u8 = 3;
+
+fn run(cli: Cli) -> Result<ExitCode, CliError> {
     let set = input::load_set(cli.policies.as_deref())?;
-    match cli.command {
+    let done = match cli.command {
         Command::Evaluate(a) => evaluate::run(&set, &a),
-        Command::Batch(a) => batch::run(&set, &a),
+        Command::Batch(a) => {
+            return batch::run(&set, &a).map(|f| match f {
+                batch::Finished::AllRows => ExitCode::SUCCESS,
+                batch::Finished::RowsRejected => ExitCode::from(ROWS_REJECTED),
+            });
+        }
         Command::Policies(a) => policies::run(&set, &a),
         Command::Explain(a) => explain::run(&set, &a),
         Command::Schema { which } => {
@@ -163,13 +183,14 @@ fn run(cli: Cli) -> Result<(), CliError> {
             };
             input::print_json(&schema)
         }
-    }
+    };
+    done.map(|()| ExitCode::SUCCESS)
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match run(cli) {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(code) => code,
         Err(e) => {
             eprintln!("{e}");
             ExitCode::from(e.code())

@@ -14,7 +14,8 @@ pub fn run(set: &PolicySet, a: &PoliciesArgs) -> Result<(), CliError> {
     if a.json {
         input::print_json(&butie::listing::policy_listing(set, as_of))
     } else {
-        input::write_text("-", &table(set, as_of, a.lang.into()))
+        let text = table(set, as_of, a.lang.into());
+        input::write_text("-", &crate::text::clean_except(&text, Some('\n')))
     }
 }
 

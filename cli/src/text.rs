@@ -4,6 +4,44 @@ use butie::Lang;
 use butie::Lifecycle;
 use butie::format::money;
 use butie::report::{Amount, AmountKind, Status, Yuan};
+use std::borrow::Cow;
+use std::fmt::Write as _;
+
+/// Characters a terminal would act on instead of showing: controls (C0 including line ends
+/// and tabs, DEL, C1: escape sequences, OSC clipboard writes), bidirectional overrides and
+/// isolates (they reorder the rest of the line) and line/paragraph separators.
+fn unsafe_char(c: char) -> bool {
+    c.is_control()
+        || matches!(c, '\u{200e}' | '\u{200f}' | '\u{061c}' | '\u{202a}'..='\u{202e}'
+            | '\u{2066}'..='\u{2069}' | '\u{2028}' | '\u{2029}')
+}
+
+/// Text from the input (a name, a path, a cell) made safe to print: every [`unsafe_char`]
+/// written as an escape (`\n`, `\u{1b}`), so it cannot forge a line or drive the terminal.
+/// JSON output stays exact; this is for human-readable text.
+pub fn clean(s: &str) -> Cow<'_, str> {
+    clean_except(s, None)
+}
+
+/// [`clean`], but `keep` (a line end in a table we built ourselves) stays as it is.
+pub fn clean_except(s: &str, keep: Option<char>) -> Cow<'_, str> {
+    if !s.chars().any(|c| unsafe_char(c) && Some(c) != keep) {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        match c {
+            c if !unsafe_char(c) || Some(c) == keep => out.push(c),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c => {
+                let _ = write!(out, "\\u{{{:x}}}", c as u32);
+            }
+        }
+    }
+    Cow::Owned(out)
+}
 
 /// Columns a character takes in a terminal (East Asian wide and fullwidth: 2).
 fn char_width(c: char) -> usize {
@@ -78,5 +116,16 @@ mod tests {
         };
         assert_eq!(state_badge(&lc, Lang::Zh), "【已失效】");
         assert_eq!(state_badge(&lc, Lang::En), "[EXPIRED]");
+    }
+
+    #[test]
+    fn terminal_controls_are_escaped() {
+        assert_eq!(clean("上海云栈"), "上海云栈");
+        assert!(matches!(clean("plain"), Cow::Borrowed(_)));
+        assert_eq!(
+            clean("A\u{1b}[2J\u{1b}]52;c;eA==\u{7}\n总计 999万\u{202e}cba\u{0}"),
+            "A\\u{1b}[2J\\u{1b}]52;c;eA==\\u{7}\\n总计 999万\\u{202e}cba\\u{0}"
+        );
+        assert_eq!(clean_except("a\nb\u{9b}c", Some('\n')), "a\nb\\u{9b}c");
     }
 }

@@ -385,28 +385,36 @@ fn explain_clause_rule_and_unknown() {
     );
 }
 
-#[test]
-fn batch_with_a_bad_row() {
-    let dir = std::env::temp_dir().join(format!("butie-cli-test-{}", std::process::id()));
+/// A fresh directory for a test's files.
+fn tmp_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("butie-cli-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).expect("tmp dir");
+    dir
+}
+
+fn path(p: &std::path::Path) -> String {
+    p.to_string_lossy().into_owned()
+}
+
+#[test]
+fn batch_example_list() {
+    let dir = tmp_dir("example");
     let out = dir.join("results.csv");
-    let out_s = out.to_string_lossy().into_owned();
     let o = butie(&[
         "batch",
         &example("clients.csv"),
         "--out",
-        &out_s,
+        &path(&out),
         "--as-of",
         AS_OF,
     ]);
     let err = stderr(&o);
     assert!(o.status.success(), "{err}");
     assert!(
-        err.contains("6 client(s)") && err.contains("1 bad"),
+        err.contains("6 client(s)") && err.contains(", 0 bad;"),
         "{err}"
     );
-    assert!(err.contains("row 5 (上海宝研信息技术有限公司)"), "{err}");
-    assert!(err.contains("cmmi_level: 无效选项"), "{err}");
     let csv = std::fs::read_to_string(&out).expect("results");
     assert!(csv.starts_with('\u{feff}'), "BOM for Excel");
     let mut lines = csv.trim_start_matches('\u{feff}').lines();
@@ -414,25 +422,100 @@ fn batch_with_a_bad_row() {
         lines.next().map(|h| h.split(',').count()),
         Some(butie::batch::CSV_COLUMNS.len())
     );
-    assert_eq!(lines.clone().count(), 5 * 4 + 1);
-    let bad = lines
-        .clone()
-        .find(|l| l.starts_with("5,"))
-        .expect("bad row");
-    assert!(bad.contains("annual_revenue:"), "{bad}");
+    assert_eq!(lines.clone().count(), 6 * 4);
     assert!(
-        csv.contains("1,C-001,上海云栈智能软件有限公司,putuo,普陀区,putuo-2024-3,普科合规范〔2024〕3号,in_force,true,0.00,2200000.00,0,220,"),
+        csv.contains("\n2,C-001,上海云栈智能软件有限公司,putuo,普陀区,putuo-2024-3,普科合规范〔2024〕3号,in_force,true,0.00,2200000.00,0,220,"),
         "{csv}"
     );
+    // Row 6 is typed as in the form: 1,200万, 三级, 2024/05/01.
+    let c005: Vec<&str> = csv.lines().filter(|l| l.starts_with("6,C-005,")).collect();
+    assert_eq!(c005.len(), 4, "{csv}");
+    assert!(c005.iter().all(|l| l.ends_with(',')), "no error: {c005:?}");
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// The issue's example: a stray quote in one cell used to swallow every later line.
+#[test]
+fn batch_stray_quote_names_the_row_and_keeps_the_rest() {
+    let o = butie_stdin(
+        &[
+            "batch",
+            "-",
+            "--format",
+            "csv",
+            "--district",
+            "putuo",
+            "--out",
+            "-",
+            "--as-of",
+            AS_OF,
+        ],
+        b"name,registered_district\nA,putuo\n\"B,putuo\nC,putuo\nD,putuo\n",
+    );
+    assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+    let out = stdout(&o);
+    let rows: Vec<&str> = out
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').next().unwrap_or(""))
+        .collect();
+    assert_eq!(rows, ["2", "3", "4", "5"], "{out}");
+    assert!(
+        out.contains("\n4,,C,putuo,") && out.contains("\n5,,D,putuo,"),
+        "{out}"
+    );
+    let err = stderr(&o);
+    assert!(
+        err.contains("4 client(s)") && err.contains("1 bad"),
+        "{err}"
+    );
+    assert!(
+        err.contains("row 3: (row):") && err.contains("not closed"),
+        "{err}"
+    );
+    assert!(err.contains("exit code 3"), "{err}");
+}
+
+/// Row numbers are the lines an editor shows, whatever the line ends.
+#[test]
+fn batch_rows_are_editor_lines() {
+    for nl in ["\n", "\r\n", "\r"] {
+        let text = ["name,cmmi_level", "A,3", "", "B,9", "C,4", ""].join(nl);
+        let o = butie_stdin(
+            &[
+                "batch",
+                "-",
+                "--format",
+                "csv",
+                "--district",
+                "putuo",
+                "--as-of",
+                AS_OF,
+            ],
+            text.as_bytes(),
+        );
+        let out = stdout(&o);
+        let rows: Vec<&str> = out
+            .lines()
+            .skip(1)
+            .map(|l| l.split(',').next().unwrap_or(""))
+            .collect();
+        assert_eq!(rows, ["2", "4", "5"], "{nl:?}: {out}");
+        assert!(
+            stderr(&o).contains("row 4 (B): cmmi_level:"),
+            "{nl:?}: {}",
+            stderr(&o)
+        );
+    }
 }
 
 #[test]
 fn batch_stdin_jsonl_to_stdout() {
     let profile = std::fs::read_to_string(example("software-jinshan.json")).expect("example");
     let line: Value = serde_json::from_str(&profile).expect("json");
-    let jsonl =
-        format!("{line}\n\n{{\"name\": \"坏\", \"certifications\": {{\"cmmi_level\": \"x\"}}}}\n");
+    let jsonl = format!(
+        "{line}\n\n{{\"name\": \"坏\", \"certifications\": {{\"cmmi_level\": \"x\"}}}}\n{{\"name\": \"重\", \"enterprise\": {{}}, \"enterprise\": {{}}}}\n"
+    );
     let o = butie_stdin(
         &[
             "batch",
@@ -446,10 +529,11 @@ fn batch_stdin_jsonl_to_stdout() {
         ],
         jsonl.as_bytes(),
     );
-    let out = ok(&o);
+    assert_eq!(o.status.code(), Some(3));
+    let out = stdout(&o);
     assert!(!out.starts_with('\u{feff}'), "no BOM on stdout");
     let rows: Vec<&str> = out.lines().collect();
-    assert_eq!(rows.len(), 3, "{out}");
+    assert_eq!(rows.len(), 4, "{out}");
     assert!(
         rows[1].contains(",jinshan,金山区,") && rows[1].contains(",500000.00,1521000.00,50,152.1,"),
         "{out}"
@@ -459,6 +543,11 @@ fn batch_stdin_jsonl_to_stdout() {
         "line numbers count blank lines: {out}"
     );
     assert!(rows[2].contains("certifications.cmmi_level"), "{out}");
+    assert!(
+        rows[3].starts_with("4,,,") && rows[3].contains("enterprise: "),
+        "{out}"
+    );
+    assert!(rows[3].contains("duplicate key"), "{out}");
 }
 
 #[test]
@@ -473,6 +562,191 @@ fn batch_unknown_column_exits_2() {
         e.contains("`cmmi_levle`") && e.contains("cmmi_level"),
         "{e}"
     );
+}
+
+#[test]
+fn batch_refuses_to_overwrite_its_input_and_missing_files() {
+    let dir = tmp_dir("overwrite");
+    let list = dir.join("clients.csv");
+    std::fs::copy(example("clients.csv"), &list).expect("copy");
+    let before = std::fs::read(&list).expect("read");
+    let o = butie(&["batch", &path(&list), "--out", &path(&list)]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("is the input file"), "{}", stderr(&o));
+    let linked = dir.join("link.csv");
+    std::fs::hard_link(&list, &linked).expect("link");
+    assert_eq!(
+        butie(&["batch", &path(&list), "--out", &path(&linked)])
+            .status
+            .code(),
+        Some(2)
+    );
+    assert_eq!(
+        std::fs::read(&list).expect("read"),
+        before,
+        "the list is untouched"
+    );
+    let missing = butie(&["batch", "/nonexistent/clients.csv"]);
+    assert_eq!(missing.status.code(), Some(2));
+    assert!(stderr(&missing).contains("cannot read /nonexistent/clients.csv"));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn batch_excel_in_and_out() {
+    let dir = tmp_dir("xlsx");
+    let r = dir.join("r.xlsx");
+    let o = butie(&[
+        "batch",
+        &example("clients.xlsx"),
+        "--out",
+        &path(&r),
+        "--as-of",
+        AS_OF,
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stderr(&o).contains("6 client(s) from"), "{}", stderr(&o));
+    let bytes = std::fs::read(&r).expect("workbook");
+    assert!(bytes.starts_with(b"PK\x03\x04"), "a zip file");
+    // Read back through the batch's own reader: the workbook's rows are the CSV's rows.
+    let csv = stdout(&butie(&[
+        "batch",
+        &example("clients.csv"),
+        "--as-of",
+        AS_OF,
+    ]));
+    let csv_again = butie(&["batch", &example("clients.xlsx"), "--as-of", AS_OF]);
+    assert_eq!(
+        stdout(&csv_again),
+        csv,
+        "the same results from the workbook as from the CSV"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn batch_reads_gbk_with_a_note() {
+    // The example list saved as Excel's plain "CSV" on Chinese Windows (GBK).
+    let text = std::fs::read_to_string(example("clients.csv")).expect("example");
+    let (gbk, _, bad) = encoding_rs::GBK.encode(text.trim_start_matches('\u{feff}'));
+    assert!(!bad);
+    let o = butie_stdin(&["batch", "-", "--format", "csv", "--as-of", AS_OF], &gbk);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let e = stderr(&o);
+    assert!(e.contains("GB18030 (GBK)") && e.contains("note:"), "{e}");
+    let utf8 = stdout(&butie(&[
+        "batch",
+        &example("clients.csv"),
+        "--as-of",
+        AS_OF,
+    ]));
+    assert_eq!(stdout(&o), utf8, "the same results as the UTF-8 file");
+}
+
+/// A name can carry terminal controls: the table and the batch summary show them escaped.
+#[test]
+fn control_characters_are_escaped_in_human_output() {
+    let evil = "A\u{1b}[2J\u{1b}]52;c;ZXZpbA==\u{7}\n当前可得：确定 999亿元\u{202e}";
+    let profile = serde_json::json!({"name": evil, "enterprise": {"registered_district": "putuo"}});
+    let o = butie_stdin(
+        &["evaluate", "-", "--as-of", AS_OF],
+        profile.to_string().as_bytes(),
+    );
+    let out = ok(&o);
+    assert!(!out.contains('\u{1b}') && !out.contains('\u{202e}') && !out.contains('\u{7}'));
+    assert!(
+        out.contains("A\\u{1b}[2J") && out.contains("\\n当前可得：确定 999亿元\\u{202e}"),
+        "{out}"
+    );
+    assert_eq!(
+        out.lines().filter(|l| l.starts_with("当前可得")).count(),
+        1,
+        "no forged totals line"
+    );
+    let json = ok(&butie_stdin(
+        &["evaluate", "-", "--as-of", AS_OF, "--json"],
+        profile.to_string().as_bytes(),
+    ));
+    let v: Value = serde_json::from_str(&json).expect("json");
+    assert_eq!(v["profile_name"], evil, "JSON stays exact");
+    let list = format!("name,cmmi_level\n\"{}\",9\n", evil.replace('\n', " "));
+    let o = butie_stdin(
+        &["batch", "-", "--format", "csv", "--as-of", AS_OF],
+        list.as_bytes(),
+    );
+    let e = stderr(&o);
+    assert!(!e.contains('\u{1b}') && !e.contains('\u{202e}'), "{e:?}");
+    assert!(e.contains("row 2 (A\\u{1b}[2J"), "{e}");
+}
+
+#[test]
+fn evaluate_csv_of_clauses() {
+    let out = ok(&butie(&[
+        "evaluate",
+        &example("software-firm-putuo.json"),
+        "--as-of",
+        AS_OF,
+        "--csv",
+        "--district",
+        "putuo",
+    ]));
+    let mut lines = out.lines();
+    assert_eq!(
+        lines.next(),
+        Some(butie::batch::write::CLAUSE_COLUMNS.join(",").as_str())
+    );
+    let r33 = out
+        .lines()
+        .find(|l| l.contains(",putuo.3.3,") && l.contains("project#1"))
+        .expect("item row");
+    assert!(
+        r33.contains(",eligible_subject_to_review,") && r33.contains(",up_to,1000000.00,100,true"),
+        "{r33}"
+    );
+}
+
+#[test]
+fn date_list_errors_name_the_item() {
+    let o = butie_stdin(
+        &["evaluate", "-"],
+        br#"{"enterprise": {"serious_violation_dates": ["2022-07-01", "2023-02-30"]}}"#,
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("date 2 of the list, `2023-02-30`"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+/// A 100,000-deep condition in a --policies file is an error, not a stack overflow.
+#[test]
+fn deep_conditions_are_refused() {
+    let dir = tmp_dir("deep");
+    let src = root().join("policies");
+    for entry in std::fs::read_dir(&src).expect("policies") {
+        let p = entry.expect("entry").path();
+        if p.extension().is_some_and(|x| x == "toml") {
+            std::fs::copy(&p, dir.join(p.file_name().expect("name"))).expect("copy");
+        }
+    }
+    let file = dir.join("putuo-2024-3.toml");
+    let text = std::fs::read_to_string(&file).expect("putuo");
+    let deep = format!("{}credit_good{}", "(".repeat(100_000), ")".repeat(100_000));
+    let text = text.replacen(
+        "\"none_within_years(serious_violation_dates, 3)\"",
+        &format!("\"{deep}\""),
+        1,
+    );
+    std::fs::write(&file, text).expect("write");
+    let o = butie(&["--policies", &path(&dir), "policies"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("nests more than 64 levels"),
+        "{}",
+        stderr(&o)
+    );
+    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]

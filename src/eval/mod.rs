@@ -139,9 +139,10 @@ pub struct DistrictTotals<'a> {
 }
 
 /// Evaluates a profile for totals only (see [`TotalsReport`]); `hints` and `explain` are ignored.
+/// The result borrows only from `set`, so a batch can drop each profile once it is evaluated.
 pub fn evaluate_totals<'a>(
     set: &'a PolicySet,
-    profile: &'a Profile,
+    profile: &Profile,
     opts: &EvalOptions,
 ) -> Result<TotalsReport<'a>, EvalError> {
     check_districts(set, opts)?;
@@ -181,7 +182,8 @@ pub fn evaluate_totals<'a>(
     })
 }
 
-fn check_districts(set: &PolicySet, opts: &EvalOptions) -> Result<(), EvalError> {
+/// Fails for a district in `opts.districts` that has no policy in `set`.
+pub fn check_districts(set: &PolicySet, opts: &EvalOptions) -> Result<(), EvalError> {
     for d in opts.districts.iter().flatten() {
         if !set.has_district(d) {
             return Err(EvalError::UnknownDistrict(d.clone()));

@@ -64,11 +64,17 @@ enum Raw {
     Bool(bool),
 }
 
+/// How deep conditions may nest (parentheses, `not`, `any(…)`): far beyond any policy text,
+/// and well within the stack of the parser and of the evaluator.
+pub const MAX_NESTING: usize = 64;
+
 struct Parser<'a> {
     toks: Vec<Tok>,
     pos: usize,
     src: &'a str,
     scope: Scope<'a>,
+    /// Current nesting of parentheses, `not` and calls.
+    depth: usize,
 }
 
 impl<'a> Parser<'a> {
@@ -78,6 +84,7 @@ impl<'a> Parser<'a> {
             pos: 0,
             src,
             scope: *scope,
+            depth: 0,
         })
     }
 
@@ -85,7 +92,7 @@ impl<'a> Parser<'a> {
         Err(ExprError {
             message: msg.into(),
             column: col,
-            source_text: self.src.to_string(),
+            source_text: excerpt(self.src),
         })
     }
 
@@ -156,6 +163,20 @@ impl<'a> Parser<'a> {
     }
 
     fn unary(&mut self) -> Result<Cond, ExprError> {
+        if self.depth >= MAX_NESTING {
+            let col = self.peek().col;
+            return self.err(
+                col,
+                format!("the condition nests more than {MAX_NESTING} levels deep (parentheses, `not`, `any(…)`)"),
+            );
+        }
+        self.depth += 1;
+        let c = self.unary_inner();
+        self.depth -= 1;
+        c
+    }
+
+    fn unary_inner(&mut self) -> Result<Cond, ExprError> {
         if self.is_kw("not") {
             self.next();
             return Ok(Cond::Not(Box::new(self.unary()?)));
@@ -455,6 +476,18 @@ impl<'a> Parser<'a> {
     }
 }
 
+/// The condition as quoted in errors: whole, or its start when it is very long.
+fn excerpt(src: &str) -> String {
+    const SHOWN: usize = 100;
+    let n = src.chars().count();
+    if n <= SHOWN {
+        src.to_string()
+    } else {
+        let head: String = src.chars().take(SHOWN).collect();
+        format!("{head}… ({n} characters)")
+    }
+}
+
 fn single(mut v: Vec<(Sign, Raw)>) -> Option<Raw> {
     if v.len() == 1 {
         v.pop().map(|(_, r)| r)
@@ -486,5 +519,36 @@ pub(crate) fn ty_of(cat: &Catalogue, op: Operand) -> Ty {
         FactKind::Dates => Ty::Dates,
         FactKind::Text => Ty::Text,
         FactKind::Enum => Ty::Enum(op),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::set::PolicySet;
+
+    #[test]
+    fn nesting_is_limited_not_a_stack_overflow() {
+        let set = PolicySet::embedded().expect("embedded");
+        let scope = Scope {
+            cat: &set.catalogue,
+            item_list: None,
+        };
+        let nested = |n: usize| format!("{}credit_good{}", "(".repeat(n), ")".repeat(n));
+        assert!(parse_cond(&nested(MAX_NESTING - 1), &scope).is_ok());
+        for src in [
+            nested(100_000),
+            format!("{}credit_good", "not ".repeat(100_000)),
+        ] {
+            let e = parse_cond(&src, &scope).expect_err("too deep");
+            assert!(
+                e.message.contains("nests more than 64 levels"),
+                "{}",
+                e.message
+            );
+            assert!(e.to_string().len() < 400, "the error quotes an excerpt");
+        }
+        let flat = vec!["credit_good"; 10_000].join(" and ");
+        assert!(parse_cond(&flat, &scope).is_ok(), "long but flat is fine");
     }
 }

@@ -562,17 +562,22 @@ export function registerEmbeddingTests() {
     }
   });
 
-  test("batch: bad rows get their errors, the rest their results; sortable; the CLI's CSV", async () => {
+  test("batch: bad rows get their errors, the rest their results; sortable; the CLI's CSV and workbook", async () => {
     const dir = await fs.mkdtemp(path.join(os.tmpdir(), "butie-batch-"));
     try {
       const csvFile = path.join(FIXTURES, "clients-with-bad-rows.csv");
       const jsonlFile = path.join(FIXTURES, "clients.jsonl");
       const reference = path.join(dir, "cli.csv");
       await cli(["batch", csvFile, "--as-of", AS_OF, "--out", reference]);
+      const referenceXlsx = path.join(dir, "cli.xlsx");
+      await cli(["batch", csvFile, "--as-of", AS_OF, "--out", referenceXlsx]);
       const referenceJsonl = path.join(dir, "cli-jsonl.csv");
       await cli(["batch", jsonlFile, "--as-of", AS_OF, "--out", referenceJsonl]);
       const referencePeriod = path.join(dir, "cli-jsonl-period.csv");
       await cli(["batch", jsonlFile, "--as-of", AS_OF, "--application-period", "2022-01-01..2022-12-31", "--out", referencePeriod]);
+      const exampleXlsx = path.join(EXAMPLES, "clients.xlsx");
+      const referenceExample = path.join(dir, "cli-example.csv");
+      await cli(["batch", exampleXlsx, "--as-of", AS_OF, "--out", referenceExample]);
       await withPage({}, async ({ page }) => {
         await page.goto(distFileUrl("butie.html"));
         await expectApp(page);
@@ -580,21 +585,18 @@ export function registerEmbeddingTests() {
         await page.getByTestId("batch-as-of").fill(AS_OF);
         await page.getByTestId("batch-file").setInputFiles(csvFile);
         await page.getByTestId("batch-done").waitFor();
-        assert.match(await page.getByTestId("batch-summary").textContent(), /^clients-with-bad-rows\.csv：10 个客户，其中 3 行有误；共 31 行结果；用时 \d+\.\d\d 秒/);
-        // Each bad row, with its number and every problem; the good ones evaluated.
+        assert.match(await page.getByTestId("batch-summary").textContent(), /^clients-with-bad-rows\.csv：10 个客户，其中 2 行有误；共 34 行结果；用时 \d+\.\d\d 秒/);
+        // Each bad row, with its line number and every problem; the good ones evaluated.
         const errors = page.getByTestId("batch-errors");
-        assert.match(await errors.locator("h3").textContent(), /3 行无法读取，已跳过；其余客户均已计算/);
-        assert.deepEqual(await errors.locator("li").evaluateAll((els) => els.map((e) => e.dataset.row)), ["5", "9", "10"]);
-        const row5 = await errors.locator('li[data-row="5"]').textContent();
-        assert.match(row5, /第 5 行（上海宝研信息技术有限公司）/);
-        assert.match(row5, /annual_revenue：请输入数字金额（元）/);
-        assert.match(row5, /cmmi_level：无效选项/);
-        assert.match(row5, /cmmi_issued_on：日期格式应为 YYYY-MM-DD/);
-        assert.match(await errors.locator('li[data-row="9"]').textContent(), /此行的单元格多于表头的 47 列/);
-        assert.match(await errors.locator('li[data-row="10"]').textContent(), /projects\.1\.total_investment：金额不能为负数/);
-        assert.equal(await page.getByTestId("batch-error-row").count(), 3, "an error line per bad row");
-        assert.equal(await page.getByTestId("batch-row").count(), 28, "7 good clients × 4 districts");
-        const putuo1 = page.locator('[data-testid="batch-row"][data-row="1"][data-district="putuo"]');
+        assert.match(await errors.locator("h3").textContent(), /2 行无法读取，已跳过；其余客户均已计算/);
+        assert.deepEqual(await errors.locator("li").evaluateAll((els) => els.map((e) => e.dataset.row)), ["10", "11"]);
+        assert.match(await errors.locator('li[data-row="10"]').textContent(), /此行的单元格多于表头的 47 列/);
+        assert.match(await errors.locator('li[data-row="11"]').textContent(), /projects\.1\.total_investment：金额不能为负数/);
+        assert.equal(await page.getByTestId("batch-error-row").count(), 2, "an error line per bad row");
+        assert.equal(await page.getByTestId("batch-row").count(), 32, "8 good clients × 4 districts");
+        // Line 6 is typed as in the form (1,200万, 三级, 2024/05/01): evaluated, not refused.
+        assert.equal(await page.locator('[data-testid="batch-row"][data-row="6"]').count(), 4);
+        const putuo1 = page.locator('[data-testid="batch-row"][data-row="2"][data-district="putuo"]');
         assert.equal(await putuo1.getAttribute("data-up-to-yuan"), "2200000.00");
         assert.match(await putuo1.textContent(), /普陀区在施行0元220万元220万元/);
         // Sorting: up to, largest first; again, smallest first; by row again.
@@ -613,17 +615,22 @@ export function registerEmbeddingTests() {
         const names = await page.locator("tbody tr td.client .name").evaluateAll((els) => els.map((e) => e.textContent));
         assert.deepEqual(names, [...names].sort(), "by client name");
         await page.getByTestId("sort-row").click();
-        assert.equal(await page.locator("tbody tr").first().getAttribute("data-row"), "1");
+        assert.equal(await page.locator("tbody tr").first().getAttribute("data-row"), "2");
         // Every control of the view is labelled.
         assert.deepEqual(await unlabelledControls(page), [], "controls without a label");
         await fs.mkdir(ARTIFACTS, { recursive: true });
         await page.screenshot({ path: path.join(ARTIFACTS, "batch.png"), fullPage: true });
-        // The download is the CLI's file, byte for byte (BOM included).
+        // The downloads are the CLI's files, byte for byte (CSV with its BOM, and the workbook).
         const [download] = await Promise.all([page.waitForEvent("download"), page.getByTestId("batch-download").click()]);
         assert.equal(download.suggestedFilename(), `butie-batch-${AS_OF}.csv`);
         const saved = path.join(dir, "browser.csv");
         await download.saveAs(saved);
         assert.deepEqual(await fs.readFile(saved), await fs.readFile(reference), "the same CSV as butie batch");
+        const [workbook] = await Promise.all([page.waitForEvent("download"), page.getByTestId("batch-download-xlsx").click()]);
+        assert.equal(workbook.suggestedFilename(), `butie-batch-${AS_OF}.xlsx`);
+        const savedXlsx = path.join(dir, "browser.xlsx");
+        await workbook.saveAs(savedXlsx);
+        assert.deepEqual(await fs.readFile(savedXlsx), await fs.readFile(referenceXlsx), "the same workbook as butie batch --out r.xlsx");
 
         // JSONL: a line that is not JSON and one with bad fields; the other two evaluated.
         await page.getByTestId("batch-file").setInputFiles(jsonlFile);
@@ -646,6 +653,26 @@ export function registerEmbeddingTests() {
           return (await fs.readFile(saved3)).equals(await fs.readFile(referencePeriod));
         }, "the same CSV as butie batch --application-period");
 
+        // An Excel workbook: docs/examples/clients.xlsx gives the CLI's results (no period).
+        await page.getByTestId("batch-application-period").fill("");
+        await page.getByTestId("batch-file").setInputFiles(exampleXlsx);
+        await until(async () => /^clients\.xlsx：6 个客户，其中 0 行有误；共 24 行结果/.test(await page.getByTestId("batch-summary").textContent()), "the workbook's results");
+        const [download4] = await Promise.all([page.waitForEvent("download"), page.getByTestId("batch-download").click()]);
+        const saved4 = path.join(dir, "browser-example.csv");
+        await download4.saveAs(saved4);
+        assert.deepEqual(await fs.readFile(saved4), await fs.readFile(referenceExample), "the same CSV as butie batch clients.xlsx");
+
+        // A stray quote in a CRLF file (Excel's "CSV UTF-8"): that line is a bad row, the lines
+        // after it are read, and every row is numbered as an editor numbers lines.
+        const stray = path.join(dir, "stray.csv");
+        await fs.writeFile(stray, "name,registered_district\r\nA,putuo\r\n\"B,putuo\r\nC,putuo\r\nD,putuo\r\n");
+        await page.getByTestId("batch-file").setInputFiles(stray);
+        await until(async () => /^stray\.csv：4 个客户，其中 1 行有误/.test(await page.getByTestId("batch-summary").textContent()), "the stray quote's results");
+        assert.deepEqual(await page.getByTestId("batch-errors").locator("li").evaluateAll((els) => els.map((e) => e.dataset.row)), ["3"]);
+        assert.match(await page.getByTestId("batch-errors").textContent(), /引号未闭合/);
+        const rows = await page.locator('[data-testid="batch-row"][data-district="putuo"]').evaluateAll((els) => els.map((e) => e.dataset.row));
+        assert.deepEqual(rows, ["2", "4", "5"]);
+
         // A bad file (an unknown column) is refused as a whole, with a close match.
         const badFile = path.join(dir, "bad-header.csv");
         await fs.writeFile(badFile, "name,cmmi_levle\nA,3\n");
@@ -654,11 +681,13 @@ export function registerEmbeddingTests() {
           page.getByTestId("batch-failed"),
           "文件无法使用：第 2 列“cmmi_levle”不是已知的字段；是否想写：cmmi_level",
         );
-        // Not UTF-8 (Excel's plain CSV): a hint.
+        // GBK (Excel's plain "CSV" on Chinese Windows): read, with a note.
         const gbk = path.join(dir, "gbk.csv");
         await fs.writeFile(gbk, Buffer.from([0x6e, 0x61, 0x6d, 0x65, 0x0a, 0xc9, 0xcf, 0xba, 0xa3, 0x0a]));
         await page.getByTestId("batch-file").setInputFiles(gbk);
-        await until(async () => /CSV UTF-8/.test(await page.getByTestId("batch-failed").textContent()), "the UTF-8 hint");
+        await until(async () => /^gbk\.csv：1 个客户/.test(await page.getByTestId("batch-summary").textContent()), "the GBK list read");
+        assert.match(await page.getByTestId("batch-encoding").textContent(), /GB18030（GBK）/);
+        assert.equal(await page.locator("tbody tr td.client .name").first().textContent(), "上海");
       });
     } finally {
       await fs.rm(dir, { recursive: true, force: true });
@@ -683,10 +712,10 @@ export function registerEmbeddingTests() {
       await view.dispatchEvent("dragover", { dataTransfer: dropped });
       await view.dispatchEvent("drop", { dataTransfer: dropped });
       await page.getByTestId("batch-done").waitFor();
-      assert.match(await page.getByTestId("batch-summary").textContent(), /^dropped\.csv：10 个客户，其中 3 行有误；共 31 行结果/);
-      assert.equal(await page.getByTestId("batch-row").count(), 28, "7 good clients × 4 districts");
+      assert.match(await page.getByTestId("batch-summary").textContent(), /^dropped\.csv：10 个客户，其中 2 行有误；共 34 行结果/);
+      assert.equal(await page.getByTestId("batch-row").count(), 32, "8 good clients × 4 districts");
       assert.equal(
-        await page.locator('[data-testid="batch-row"][data-row="1"][data-district="putuo"]').getAttribute("data-up-to-yuan"),
+        await page.locator('[data-testid="batch-row"][data-row="2"][data-district="putuo"]').getAttribute("data-up-to-yuan"),
         "2200000.00",
       );
     });
@@ -719,13 +748,13 @@ export function registerEmbeddingTests() {
       const progress = await page.evaluate(() => window.__progress);
       assert.ok(progress.length > 0, "a progress indicator was shown");
       assert.ok(progress.some((t) => /已计算 [\d,]+ \/ 3,000 个客户/.test(t)), `progress: ${progress.slice(0, 3)}`);
-      assert.match(await page.getByTestId("batch-summary").textContent(), /3,000 个客户，其中 500 行有误；共 10,500 行结果/);
+      assert.match(await page.getByTestId("batch-summary").textContent(), /3,000 个客户，其中 0 行有误；共 12,000 行结果/);
       assert.equal(await page.locator("tbody tr").count(), 100, "one page of lines");
-      await expectText(page.getByTestId("batch-pager").locator("span"), "第 1–100 行，共 10,500 行");
+      await expectText(page.getByTestId("batch-pager").locator("span"), "第 1–100 行，共 12,000 行");
       await page.getByTestId("batch-next").click();
-      await expectText(page.getByTestId("batch-pager").locator("span"), "第 101–200 行，共 10,500 行");
-      // Lines 1–100: clients 1–28 (every sixth is a bad row with one line).
-      assert.equal(await page.locator("tbody tr").first().getAttribute("data-row"), "29");
+      await expectText(page.getByTestId("batch-pager").locator("span"), "第 101–200 行，共 12,000 行");
+      // Lines 1–100: clients 1–25, four districts each; client 26 is on line 27 of the file.
+      assert.equal(await page.locator("tbody tr").first().getAttribute("data-row"), "27");
     });
   });
 

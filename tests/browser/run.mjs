@@ -39,6 +39,7 @@ import {
   ROOT,
   accessibilityViolations,
   answerApplicant,
+  cli,
   openFileMenu,
   openEverything,
   REALISTIC_VALUES,
@@ -84,8 +85,8 @@ test("multi-file page over http makes no requests after load", async () => {
       assert.deepEqual(requests.sinceLoad(), [], "no requests after the load event");
       assert.deepEqual(
         requests.all().sort(),
-        ["/butie.js", "/butie_bg.wasm", "/index.html"].map((p) => server.origin + p),
-        "loads exactly the page, the glue and the wasm",
+        ["/butie-batch.js", "/butie.js", "/butie_bg.wasm", "/index.html"].map((p) => server.origin + p),
+        "loads exactly the page, the glue, the wasm and the batch module's loader (its wasm waits for the batch view)",
       );
     });
   } finally {
@@ -563,6 +564,11 @@ test("profile JSON export/import and results CSV/JSON export", async () => {
     const csv = await fs.readFile(files["results.csv"], "utf8");
     assert.ok(csv.startsWith("\ufeffas_of,enterprise,mode,district"), "CSV with a BOM and a header");
     assert.match(csv, /putuo\.3\.4\.games,三（四）,网络游戏产品（获得版号并上线运营）,[^\n]*eligible_subject_to_review,eligible_subject_to_review,up_to,1000000\.00,100,true/);
+    // The same CSV as `butie evaluate --csv` on the exported profile (one writer, in the core).
+    // The page evaluates the registered district only (the CLI: --district); compare: all.
+    const mode = csv.split("\n")[1].split(",")[1] === "compare_all" ? ["--compare"] : ["--district", profile.enterprise.registered_district];
+    const fromCli = await cli(["evaluate", files["profile.json"], "--as-of", AS_OF, "--csv", ...mode]);
+    assert.equal(csv, "\ufeff" + fromCli, "the page's results CSV is the CLI's");
     // Import into a fresh browser.
     await withPage({}, async ({ page }) => {
       await page.goto(distFileUrl("butie.html"));
@@ -581,7 +587,7 @@ test("profile JSON export/import and results CSV/JSON export", async () => {
   } finally {
     await fs.rm(dir, { recursive: true, force: true });
   }
-});
+}, { cli: true });
 
 test("keyboard use: every control is labelled, clauses open with Enter", async () => {
   await withPage({}, async ({ page }) => {
@@ -641,7 +647,7 @@ test("accessibility: axe-core finds no WCAG 2.1 A/AA violation in any state of t
     await realisticComparedOpened(page);
     assert.deepEqual(await accessibilityViolations(page), [], "dark, 375 px, every clause open");
   });
-});
+}, { timeout: 240_000 }); // many states, each scanned: slow on a loaded 2-core machine
 
 test("print stylesheet: a clean report with the profile and every derivation (PDF artifact)", async () => {
   await withPage({}, async ({ page }) => {

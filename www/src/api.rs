@@ -10,6 +10,7 @@
 //! what `butie policies --json` prints.
 
 use butie::date::{Date, Period, parse_date};
+use butie::profile::ProfileTextError;
 use butie::{EvalOptions, PolicySet, Profile, Text};
 use serde_json::{Map, Value as Json, json};
 use wasm_bindgen::prelude::*;
@@ -221,21 +222,18 @@ pub fn parse_options(
 
 /// Reads a profile JSON text, naming every rejected field.
 pub fn parse_profile(set: &PolicySet, text: &str) -> Result<Profile, Vec<FieldProblem>> {
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let json: Json = serde_json::from_str(text).map_err(|e| {
-        vec![FieldProblem::new(
+    Profile::from_json_str(&set.catalogue, text).map_err(|e| match e {
+        ProfileTextError::Syntax(e) => vec![FieldProblem::new(
             "(root)",
             Text::new(
                 format!("不是有效的 JSON：{e}"),
                 format!("not valid JSON: {e}"),
             ),
-        )]
-    })?;
-    Profile::from_json(&set.catalogue, &json).map_err(|errors| {
-        errors
+        )],
+        ProfileTextError::Fields(errors) => errors
             .iter()
             .map(|e| FieldProblem::new(e.path.clone(), e.error.text()))
-            .collect()
+            .collect(),
     })
 }
 

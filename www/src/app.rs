@@ -496,7 +496,7 @@ fn run_command(
         export::file_name(what, parsed.profile.name.as_deref(), &as_of, ext)
     };
     let download = |name: String, mime: &str, text: &str| {
-        if let Err(e) = export::download(&name, mime, text) {
+        if let Err(e) = export::download(&name, mime, text.as_bytes()) {
             failed(i18n::EXPORT_FAILED, export::js_error(&e));
         }
     };
@@ -534,12 +534,10 @@ fn run_command(
             let text = serde_json::to_string_pretty(&json).unwrap_or_default();
             download(named("profile", "json"), "application/json", &text);
         }
-        Command::ExportCsv => {
-            if let Ok(view) = &outcome.view {
-                let csv = export::results_csv(view, parsed.profile.name.as_deref());
-                download(named("results", "csv"), "text/csv;charset=utf-8", &csv);
-            }
-        }
+        Command::ExportCsv => match calc::results_csv(set, &parsed.profile, &outcome.query) {
+            Ok(csv) => download(named("results", "csv"), "text/csv;charset=utf-8", &csv),
+            Err(e) => failed(i18n::EXPORT_FAILED, e),
+        },
         Command::ExportJson => match calc::report_json(set, &parsed.profile, &outcome.query) {
             Ok(json) => download(named("results", "json"), "application/json", &json),
             Err(e) => failed(i18n::EXPORT_FAILED, e),

@@ -122,6 +122,15 @@ pub fn run(set: &PolicySet, profile: &Profile, query: &Query, json: bool) -> Out
     }
 }
 
+/// The results as CSV, one row per clause and per item (the core's `clauses_csv`, as
+/// `butie evaluate --csv` prints it), with a BOM for spreadsheets.
+pub fn results_csv(set: &PolicySet, profile: &Profile, query: &Query) -> Result<String, String> {
+    let (mut opts, _) = options(set, profile, query);
+    opts.hints = false;
+    let report = butie::evaluate(set, profile, &opts).map_err(|e| e.to_string())?;
+    Ok(butie::batch::clauses_csv(set, &report, true))
+}
+
 /// The result JSON (the contract), pretty, for the download.
 pub fn report_json(set: &PolicySet, profile: &Profile, query: &Query) -> Result<String, String> {
     let (opts, _) = options(set, profile, query);

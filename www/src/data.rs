@@ -12,6 +12,11 @@ thread_local! {
         Box::leak(Box::new(PolicySet::from_bytes(BUNDLE).map_err(|e| e.to_string())));
 }
 
+/// The compiled policy bundle (the batch module decodes the same bytes).
+pub fn bundle() -> &'static [u8] {
+    BUNDLE
+}
+
 /// The policy set, or the load error text (a build problem, never the user's input).
 pub fn policy_set() -> Result<&'static PolicySet, &'static str> {
     SET.with(|set| match *set {

@@ -1,7 +1,5 @@
-//! Dates in the form: today in Shanghai (UTC+8) from the browser clock, and lenient typing
-//! (`2025/5/10`, `2025.05.10`, `20250510` → `2025-05-10`).
-
-use butie::date::{Date, parse_date};
+//! Dates in the form: today in Shanghai (UTC+8) from the browser clock; typed dates
+//! (`2025/5/10`, `2025.05.10`, `20250510` → `2025-05-10`) are read by the core.
 
 const MS_PER_DAY: f64 = 86_400_000.0;
 const SHANGHAI_OFFSET_MS: f64 = 8.0 * 3_600_000.0;
@@ -50,41 +48,8 @@ fn civil_from_days(days: i64) -> (i64, u32, u32) {
     (y, m, d)
 }
 
-/// Rewrites common ways of typing a date into `YYYY-MM-DD`; anything else is returned
-/// trimmed and unchanged (the parser then reports it as malformed).
-pub fn normalize_date(raw: &str) -> String {
-    let s = raw.trim();
-    if s.len() == 8 && s.bytes().all(|b| b.is_ascii_digit()) {
-        return format!("{}-{}-{}", &s[0..4], &s[4..6], &s[6..8]);
-    }
-    let unified: String = s
-        .chars()
-        .filter(|c| *c != '日')
-        .map(|c| match c {
-            '/' | '.' | '年' | '月' => '-',
-            other => other,
-        })
-        .collect();
-    let parts: Vec<&str> = unified.split('-').collect();
-    match parts.as_slice() {
-        [y, m, d]
-            if y.len() == 4
-                && (1..=2).contains(&m.len())
-                && (1..=2).contains(&d.len())
-                && [y, m, d]
-                    .iter()
-                    .all(|p| p.bytes().all(|b| b.is_ascii_digit())) =>
-        {
-            format!("{y}-{m:0>2}-{d:0>2}")
-        }
-        _ => s.to_string(),
-    }
-}
-
-/// Parses a typed date leniently (see [`normalize_date`]).
-pub fn parse_typed_date(raw: &str) -> Option<Date> {
-    parse_date(&normalize_date(raw))
-}
+/// Typed dates (`2025/5/10` → `2025-05-10`) are read by the core, as in the batch.
+pub use butie::typed::parse_typed_date;
 
 #[cfg(test)]
 mod tests {
@@ -101,18 +66,5 @@ mod tests {
             "2000-02-29"
         );
         assert_eq!(date_from_unix_ms(f64::NAN), "1970-01-01");
-    }
-
-    #[test]
-    fn lenient_dates() {
-        assert_eq!(normalize_date(" 2025/5/10 "), "2025-05-10");
-        assert_eq!(normalize_date("2025.05.10"), "2025-05-10");
-        assert_eq!(normalize_date("20250510"), "2025-05-10");
-        assert_eq!(normalize_date("2025年5月10日"), "2025-05-10");
-        assert_eq!(normalize_date("2025-13-40"), "2025-13-40");
-        assert_eq!(normalize_date("abc"), "abc");
-        assert!(parse_typed_date("2025-13-40").is_none());
-        assert!(parse_typed_date("2025/2/29").is_none());
-        assert!(parse_typed_date("2024/2/29").is_some());
     }
 }

@@ -8,24 +8,16 @@
 
 use butie::catalogue::{Catalogue, FactDef, FactKind};
 use butie::date::Date;
-use butie::profile::{Value, parse_value_str, value_to_string};
+use butie::profile::{Value, value_to_string};
+use butie::typed::parse_typed;
 use butie::{PolicySet, Profile, Text};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
-use crate::dates::normalize_date;
-use crate::i18n::{self, Tr};
+use crate::i18n;
 
-/// The unit money is typed in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum MoneyUnit {
-    /// 万元 (10 000 yuan), the way Chinese policies and firms count.
-    #[default]
-    Wan,
-    /// Plain yuan.
-    Yuan,
-}
+/// The unit money is typed in (the core's, so the batch reads cells the same way).
+pub use butie::typed::MoneyUnit;
 
 /// A field of the form: a top-level fact or a field of one list item.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -53,8 +45,6 @@ pub const DATES_NONE: &str = "none";
 pub const DATES_PREFIX: &str = "dates:";
 
 const TEN_THOUSAND: Decimal = Decimal::from_parts(10_000, 0, 0, false, 0);
-/// The largest money input, 1 万亿元 (as in the core).
-const MAX_YUAN: Decimal = butie::money::MAX_INPUT_YUAN;
 
 /// What the user typed.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -322,90 +312,27 @@ pub fn money_raw(yuan: Decimal, unit: MoneyUnit) -> String {
     }
 }
 
-/// Full-width digits and separators to ASCII; thousands separators and spaces dropped.
-fn normalize_number(raw: &str) -> String {
-    raw.trim()
-        .chars()
-        .filter_map(|c| match c {
-            '０'..='９' => char::from_u32(u32::from(c) - u32::from('０') + u32::from('0')),
-            '．' | '。' => Some('.'),
-            '－' | '−' => Some('-'),
-            ',' | '，' | ' ' | '_' | '\u{3000}' => None,
-            other => Some(other),
-        })
-        .collect()
-}
-
-/// 万元 typed by the user → yuan, exactly (at most six decimals: the fen).
-pub fn wan_to_yuan(raw: &str) -> Result<Decimal, Tr> {
-    let s = normalize_number(raw);
-    let s = s
-        .strip_suffix("万元")
-        .or_else(|| s.strip_suffix('万'))
-        .unwrap_or(&s);
-    let (negative, digits) = match s.strip_prefix('-') {
-        Some(rest) => (true, rest),
-        None => (false, s),
-    };
-    let well_formed = !digits.is_empty()
-        && digits.len() <= 30
-        && digits.bytes().all(|b| b.is_ascii_digit() || b == b'.')
-        && digits.bytes().filter(|&b| b == b'.').count() <= 1
-        && !digits.starts_with('.')
-        && !digits.ends_with('.');
-    if !well_formed {
-        return Err(i18n::ERR_NOT_NUMBER_WAN);
-    }
-    let d: Decimal = digits.parse().map_err(|_| i18n::ERR_TOO_LARGE)?;
-    if negative && !d.is_zero() {
-        return Err(i18n::ERR_NEGATIVE);
-    }
-    if d.normalize().scale() > 6 {
-        return Err(i18n::ERR_TOO_PRECISE_WAN);
-    }
-    let yuan = d.checked_mul(TEN_THOUSAND).ok_or(i18n::ERR_TOO_LARGE)?;
-    if yuan > MAX_YUAN {
-        return Err(i18n::ERR_TOO_LARGE);
-    }
-    Ok(yuan.normalize())
-}
-
-fn tr_text(t: Tr) -> Text {
+fn tr_text(t: i18n::Tr) -> Text {
     Text::new(t.0, t.1)
 }
 
-/// Parses one field's raw text. `Ok(None)` is unknown (empty).
+/// Parses one field's raw text with the core's reader of typed values (`50万`, `三级`,
+/// `2025/5/10`; money without a unit in the draft's `unit`). `Ok(None)` is unknown (empty).
 pub fn parse_raw(def: &FactDef, raw: &str, unit: MoneyUnit) -> Result<Option<Value>, Text> {
     if raw.trim().is_empty() {
         return Ok(None);
     }
-    let core = |s: &str| parse_value_str(def, s).map_err(|e| e.text());
+    let typed = |s: &str| parse_typed(def, s, unit).map_err(|e| e.text());
     match def.kind {
-        FactKind::Money => match unit {
-            MoneyUnit::Wan => {
-                let yuan = wan_to_yuan(raw).map_err(tr_text)?;
-                core(&yuan.to_string())
-            }
-            MoneyUnit::Yuan => core(&normalize_number(raw)),
-        },
-        FactKind::Integer => core(&normalize_number(raw)),
-        FactKind::Date => core(&normalize_date(raw)),
+        FactKind::Dates if raw == DATES_NONE => Ok(Some(Value::Dates(Vec::new()))),
         FactKind::Dates => {
-            if raw == DATES_NONE {
-                return Ok(Some(Value::Dates(Vec::new())));
-            }
             let list = raw.strip_prefix(DATES_PREFIX).unwrap_or(raw);
             if list.trim().is_empty() {
                 return Err(tr_text(i18n::ERR_DATES_EMPTY));
             }
-            let normalized: Vec<String> = list
-                .split([';', ',', ' ', '；', '，', '、'])
-                .filter(|p| !p.trim().is_empty())
-                .map(normalize_date)
-                .collect();
-            core(&normalized.join(";"))
+            typed(list)
         }
-        FactKind::Bool | FactKind::Enum | FactKind::Text => core(raw),
+        _ => typed(raw),
     }
 }
 
@@ -595,31 +522,12 @@ mod tests {
     }
 
     #[test]
-    fn wan_converts_exactly() {
-        assert_eq!(wan_to_yuan("200"), Ok(d("2000000")));
-        assert_eq!(wan_to_yuan(" 12.5 万"), Ok(d("125000")));
-        assert_eq!(wan_to_yuan("0.000001"), Ok(d("0.01")));
-        assert_eq!(wan_to_yuan("１,２００"), Ok(d("12000000")));
-        assert_eq!(wan_to_yuan("0.0000001"), Err(i18n::ERR_TOO_PRECISE_WAN));
-        assert_eq!(wan_to_yuan("-5"), Err(i18n::ERR_NEGATIVE));
-        assert_eq!(wan_to_yuan("abc"), Err(i18n::ERR_NOT_NUMBER_WAN));
-        assert_eq!(wan_to_yuan("1e5"), Err(i18n::ERR_NOT_NUMBER_WAN));
-        assert_eq!(wan_to_yuan("1.2.3"), Err(i18n::ERR_NOT_NUMBER_WAN));
-        assert_eq!(wan_to_yuan("100000000"), Ok(d("1000000000000")));
-        assert_eq!(wan_to_yuan("100000000.01"), Err(i18n::ERR_TOO_LARGE));
-        assert_eq!(
-            wan_to_yuan("99999999999999999999999999999"),
-            Err(i18n::ERR_TOO_LARGE)
-        );
-    }
-
-    #[test]
     fn money_raw_round_trips() {
         assert_eq!(money_raw(d("2000000.00"), MoneyUnit::Wan), "200");
         assert_eq!(money_raw(d("123.45"), MoneyUnit::Wan), "0.012345");
         assert_eq!(money_raw(d("2000000.50"), MoneyUnit::Yuan), "2000000.5");
         assert_eq!(
-            wan_to_yuan(&money_raw(d("123.45"), MoneyUnit::Wan)),
+            butie::typed::parse_money(&money_raw(d("123.45"), MoneyUnit::Wan), MoneyUnit::Wan),
             Ok(d("123.45"))
         );
     }

@@ -135,25 +135,38 @@ pub fn provided_by(name: &str, lang: Lang) -> String {
 // ------------------------------------------------------------------ batch
 pub const BATCH_TITLE: Tr = Tr("批量评估客户名单", "Evaluate a client list");
 pub const BATCH_INTRO: Tr = Tr(
-    "上传客户名单（CSV 或 JSONL，与命令行 butie batch 的格式相同），逐个客户、逐区计算，可排序查看并下载结果 CSV。文件只在本机读取和计算，不会上传。",
-    "Upload a client list (CSV or JSONL, the format of the command line's butie batch): every client is evaluated for every district; sort the table and download the results CSV. The file is read and evaluated on this device only; nothing is uploaded.",
+    "上传客户名单（Excel、CSV 或 JSONL，与命令行 butie batch 的格式相同），逐个客户、逐区计算，可排序查看并下载结果（Excel 或 CSV）。文件只在本机读取和计算，不会上传。",
+    "Upload a client list (Excel, CSV or JSONL, the format of the command line's butie batch): every client is evaluated for every district; sort the table and download the results (Excel or CSV). The file is read and evaluated on this device only; nothing is uploaded.",
 );
 pub const ERR_BATCH_AS_OF: Tr = Tr(
     "日期格式应为 YYYY-MM-DD，且为有效日期",
     "use a real date as YYYY-MM-DD",
 );
-pub const BATCH_CHOOSE: Tr = Tr("选择文件（CSV / JSONL）", "Choose a file (CSV / JSONL)");
+pub const BATCH_CHOOSE: Tr = Tr(
+    "选择文件（Excel / CSV / JSONL）",
+    "Choose a file (Excel / CSV / JSONL)",
+);
 pub const BATCH_DROP: Tr = Tr("或把文件拖到此处", "or drop it here");
 pub const BATCH_EXAMPLE: Tr = Tr("试用示例名单", "Try the example list");
 pub const BATCH_EXAMPLE_DOWNLOAD: Tr = Tr("下载示例 CSV", "Download the example CSV");
+pub const BATCH_EXAMPLE_DOWNLOAD_XLSX: Tr = Tr("下载示例 Excel", "Download the example workbook");
+pub const BATCH_FORMAT_XLSX: Tr = Tr(
+    "Excel（.xlsx）：读取第一个工作表，列与 CSV 相同；日期单元格按日期读取。",
+    "Excel (.xlsx): the first worksheet is read, with the CSV's columns; date cells are read as dates.",
+);
+pub const BATCH_GB18030: Tr = Tr(
+    "此文件按 GB18030（GBK）编码读取：这是中文 Windows 上 Excel 另存为普通“CSV”时使用的编码。",
+    "This file was read as GB18030 (GBK) text, as Excel saves plain “CSV” on Chinese Windows.",
+);
+pub const BATCH_DOWNLOAD_XLSX: Tr = Tr("下载结果（Excel）", "Download the results (Excel)");
 pub const BATCH_FORMAT: Tr = Tr("文件格式", "File format");
 pub const BATCH_FORMAT_CSV: Tr = Tr(
     "CSV：第一行为表头。name 为客户名称，id 为您的编号（可选），其余每列是一个字段 id（不带分组，如 registered_district、cmmi_level）；项目写作 projects.1.kind、projects.1.actual_investment，游戏写作 game_products.1.licensed。",
     "CSV: a header row. name is the client's name, id your reference (optional); every other column is a fact id without its group (registered_district, cmmi_level); list items as projects.1.kind, projects.1.actual_investment, game_products.1.licensed.",
 );
 pub const BATCH_FORMAT_CELLS: Tr = Tr(
-    "单元格：是/否（true/false）、选项 id（putuo、3）、金额以元为单位（2000000 或 2000000.50）、日期 YYYY-MM-DD、多个日期用分号分隔，“无”表示没有。空单元格表示未知（不是“否”或 0）。",
-    "Cells: yes/no (true/false), option ids (putuo, 3), money in yuan (2000000 or 2000000.50), dates YYYY-MM-DD, date lists separated by ; with “none” for an empty list. An empty cell is unknown (never “no” or 0).",
+    "单元格按表单的写法读取：是/否（true/false）、选项（putuo、3、三级）、金额以元为单位（2000000、2,000,000.50，或写明单位如 200万）、日期（2024-05-01、2024/5/1）、多个日期用分号分隔，“无”表示没有。空单元格表示未知（不是“否”或 0）。",
+    "Cells are read as the form reads them: yes/no (true/false), options (putuo, 3, 三级), money in yuan (2000000, 2,000,000.50, or with a unit: 200万), dates (2024-05-01, 2024/5/1), date lists separated by ; with “none” for an empty list. An empty cell is unknown (never “no” or 0).",
 );
 pub const BATCH_FORMAT_JSONL: Tr = Tr(
     "JSONL：每行一个企业信息 JSON（与导出的企业信息相同），可加 \"id\"。有误的行单独报告，其余照常计算；文件本身有误（如未知列名）则整份不计算。",
@@ -417,19 +430,6 @@ pub const MONEY_UNIT_YUAN: Tr = Tr("按元填写", "Enter in yuan");
 pub const REQUIRED: Tr = Tr("必填", "required");
 
 // ------------------------------------------------------------------ field errors of the form
-pub const ERR_NOT_NUMBER_WAN: Tr = Tr(
-    "请输入数字金额（万元），如 200 或 12.5",
-    "enter an amount in 万元 (10,000 yuan), e.g. 200 or 12.5",
-);
-pub const ERR_NEGATIVE: Tr = Tr("金额不能为负数", "must not be negative");
-pub const ERR_TOO_PRECISE_WAN: Tr = Tr(
-    "万元最多保留六位小数（精确到分）",
-    "at most six decimal places in 万元 (exact to the fen)",
-);
-pub const ERR_TOO_LARGE: Tr = Tr(
-    "金额过大（上限 1 万亿元）",
-    "too large (limit 1,000,000,000,000 yuan)",
-);
 pub const ERR_DATES_EMPTY: Tr = Tr(
     "请填写日期（YYYY-MM-DD），或选择“无”",
     "enter the dates (YYYY-MM-DD), or choose “None”",

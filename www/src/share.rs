@@ -170,7 +170,9 @@ pub fn profile_from_text(
     cat: &Catalogue,
     text: &str,
 ) -> Result<(Profile, Vec<String>), ShareError> {
-    let json: Json = serde_json::from_str(text).map_err(|e| ShareError::Json(e.to_string()))?;
+    // Strict: a repeated key is refused with its path, not silently collapsed.
+    let json: Json =
+        butie::json::from_str_strict(text).map_err(|e| ShareError::Json(e.to_string()))?;
     profile_lenient(cat, json)
 }
 

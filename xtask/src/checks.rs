@@ -2,9 +2,11 @@
 //!
 //! `test` runs the native tests (`cargo test --workspace`), then builds
 //! `dist/` and runs the browser tests in `tests/browser/` with headless
-//! Chromium through playwright-core (`node tests/browser/run.mjs`).
-//! Without Chromium the browser tests are skipped with a notice, except
-//! under `CI=true`, where that is an error.
+//! Chromium through playwright-core (`node tests/browser/run.mjs`). What they
+//! need is set up first (`setup.rs`): the wasm32 target, Debian's Chromium
+//! (installed as root; otherwise the command is printed and the browser tests
+//! are skipped, except under `CI=true`, where that is an error) and the npm
+//! packages.
 //!
 //! `ci` adds `cargo fmt --check` and clippy with `-D warnings` (for the whole
 //! workspace natively, and for the front end on wasm32 too) before `test`.
@@ -14,14 +16,14 @@ use std::process::Command;
 
 use anyhow::{Result, bail};
 
+use crate::setup::{self, Browser};
 use crate::{dist, util};
-
-/// Chromium used when `BUTIE_CHROMIUM` is not set.
-const DEFAULT_CHROMIUM: &str = "/usr/bin/chromium";
-const INSTALL_HINT: &str = "install: apt-get install -y chromium chromium-driver";
 
 /// Format check, lints, then [`test()`].
 pub fn ci() -> Result<()> {
+    let mut machine = setup::Machine::from_env();
+    setup::lint_tools(&mut machine)?;
+    setup::wasm_target(&mut machine)?;
     util::run(util::cargo().args(["fmt", "--all", "--check"]))?;
     util::run(util::cargo().args([
         "clippy",
@@ -59,38 +61,28 @@ pub fn test() -> Result<()> {
 fn browser_tests() -> Result<()> {
     dist::dist()?;
 
-    let chromium = std::env::var_os("BUTIE_CHROMIUM")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(DEFAULT_CHROMIUM));
-    if !chromium.is_file() {
-        if util::is_ci() {
-            bail!(
-                "browser tests cannot run under CI=true: chromium not found at {} ({INSTALL_HINT})",
-                chromium.display()
-            );
+    let mut machine = setup::Machine::from_env();
+    let configured = std::env::var_os("BUTIE_CHROMIUM")
+        .filter(|v| !v.is_empty())
+        .map(PathBuf::from);
+    let chromium = match setup::chromium(&mut machine, configured)? {
+        Browser::Ready(path) => path,
+        Browser::Missing { install } if util::is_ci() => {
+            bail!("browser tests cannot run under CI=true: Chromium is missing ({install})")
         }
-        println!();
-        println!("browser tests SKIPPED: chromium not found ({INSTALL_HINT})");
-        println!(
-            "  (looked for {}; set BUTIE_CHROMIUM to use another binary)",
-            chromium.display()
-        );
-        return Ok(());
-    }
+        Browser::Missing { install } => {
+            println!();
+            println!("browser tests SKIPPED: Chromium is missing. Install it with:");
+            println!("  {install}");
+            println!(
+                "  (or set BUTIE_CHROMIUM to another Chromium binary), then run `cargo xtask test` again"
+            );
+            return Ok(());
+        }
+    };
 
     let browser_dir = util::root().join("tests").join("browser");
-    let npm_command = if browser_dir.join("package-lock.json").is_file() {
-        "ci"
-    } else {
-        "install"
-    };
-    util::run(
-        Command::new("npm")
-            .args([npm_command, "--no-audit", "--no-fund"])
-            .current_dir(&browser_dir)
-            // playwright-core downloads nothing, but make sure no browser is fetched.
-            .env("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1"),
-    )?;
+    setup::npm_packages(&mut machine, &browser_dir)?;
     util::run(
         Command::new("node")
             .arg(browser_dir.join("run.mjs"))

@@ -76,7 +76,9 @@ fn inline_scripts(html: &str) -> Result<Vec<&str>> {
         let Some(close) = body.find("</script>") else {
             bail!("a <script> element has no </script>");
         };
-        if !tag.contains(" src=") {
+        // Data blocks (`type="application/…"`) are not run: they need no hash.
+        let data = tag.contains(" type=\"application/");
+        if !tag.contains(" src=") && !data {
             scripts.push(&body[..close]);
         }
         rest = &body[close + "</script>".len()..];
@@ -92,6 +94,7 @@ mod tests {
     fn hashes_each_inline_script_and_skips_external_ones() {
         let page = "<head><meta charset=\"utf-8\"></head><body>\
                     <script>a()</script><script src=\"x.js\"></script>\
+                    <script type=\"application/octet-stream\" id=\"d\">AAAA</script>\
                     <script type=\"module\">\nb();\n</script></body>";
         assert_eq!(inline_scripts(page).unwrap(), vec!["a()", "\nb();\n"]);
         let out = with_policy(page, Reach::Nothing).unwrap();

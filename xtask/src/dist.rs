@@ -58,10 +58,31 @@ use crate::{csp, util};
 
 /// The comment in `index.html` replaced by the app's loader script.
 pub const MARKER: &str = "<!-- butie:script -->";
-/// Cargo package of the front end.
-const PACKAGE: &str = "butie-www";
-/// Cargo target (library) name of the front end.
-const LIB_NAME: &str = "butie_www";
+/// The front end: Cargo package and library target name.
+const FRONT_END: Crate = Crate {
+    package: "butie-www",
+    lib: "butie_www",
+};
+/// The page's batch module (`www/batch`), loaded when the batch view opens.
+const BATCH_MODULE: Crate = Crate {
+    package: "butie-www-batch",
+    lib: "butie_www_batch",
+};
+/// Base name of the batch module's files: `butie-batch.js`, `butie-batch_bg.wasm`.
+pub const BATCH_STEM: &str = "butie-batch";
+/// The comments around the batch module's loader and data in the single file: what the
+/// first results do not need (`cargo xtask measure` weighs the page without it).
+pub const BATCH_BEGIN: &str = "<!-- butie:batch -->";
+pub const BATCH_END: &str = "<!-- /butie:batch -->";
+/// The id of the element holding the batch module's deflated, base64-encoded wasm.
+const BATCH_DATA_ID: &str = "butie-batch-wasm";
+
+/// A crate built to wasm.
+#[derive(Clone, Copy)]
+struct Crate {
+    package: &'static str,
+    lib: &'static str,
+}
 /// Base name of the generated files: `butie.js`, `butie_bg.wasm`, `butie.html`.
 const STEM: &str = "butie";
 /// Name of the init function in wasm-bindgen's `web` glue (its default export).
@@ -88,6 +109,8 @@ enum Glue {
     Web,
     /// Classic script (`no-modules` target) for the widget, without the start hook.
     Widget,
+    /// Classic script (`no-modules` target) for the batch module, wrapped in a loader.
+    Batch,
 }
 
 /// Paths of what `dist` produced.
@@ -110,6 +133,7 @@ pub fn dist() -> Result<Dist> {
 /// [`dist`]; with `bench`, the pages also carry the in-page benchmark ([`BENCH_FEATURE`],
 /// exported as [`PAGE_EXPORTS`]) for `cargo xtask measure`. Shipped pages never do.
 pub fn dist_with(bench: bool) -> Result<Dist> {
+    crate::setup::wasm_target(&mut crate::setup::Machine::from_env())?;
     let root = util::root();
     let template_path = root.join("index.html");
     let template = std::fs::read_to_string(&template_path)
@@ -123,28 +147,49 @@ pub fn dist_with(bench: bool) -> Result<Dist> {
     } else {
         PAGE_FEATURES.to_string()
     };
-    let wasm_path = build_wasm(&page_features, "page")?;
-    let widget_wasm_path = build_wasm(WIDGET_FEATURES, "widget")?;
+    let wasm_path = build_wasm(FRONT_END, Some(&page_features), "page")?;
+    let widget_wasm_path = build_wasm(FRONT_END, Some(WIDGET_FEATURES), "widget")?;
+    let batch_wasm_path = build_wasm(BATCH_MODULE, None, "batch")?;
     let build_time = started.elapsed();
 
     let started = Instant::now();
     let scratch = wasm_path.with_file_name("xtask-bindgen");
-    let (glue, wasm) = bindgen(&wasm_path, &scratch, Glue::Web)?;
+    let (glue, wasm) = bindgen(&wasm_path, &scratch, Glue::Web, STEM)?;
     let widget_scratch = wasm_path.with_file_name("xtask-bindgen-widget");
-    let (widget_glue, widget_wasm) = bindgen(&widget_wasm_path, &widget_scratch, Glue::Widget)?;
+    let (widget_glue, widget_wasm) =
+        bindgen(&widget_wasm_path, &widget_scratch, Glue::Widget, STEM)?;
+    let batch_scratch = wasm_path.with_file_name("xtask-bindgen-batch");
+    let (batch_glue, batch_wasm) =
+        bindgen(&batch_wasm_path, &batch_scratch, Glue::Batch, BATCH_STEM)?;
     let bindgen_time = started.elapsed();
 
     let wasm_file = format!("{STEM}_bg.wasm");
     let js_file = format!("{STEM}.js");
-    let index = inject(&template, &multi_file_script(&js_file, &wasm_file, &glue)?)
-        .and_then(|page| csp::with_policy(&page, csp::Reach::SameOrigin))
-        .with_context(|| format!("in {}", template_path.display()))?;
+    let batch_wasm_file = format!("{BATCH_STEM}_bg.wasm");
+    let batch_js_file = format!("{BATCH_STEM}.js");
+    let batch_loader = batch_loader(&batch_glue, BatchWasm::File(&batch_wasm_file))?;
+    let index = inject(
+        &template,
+        &format!(
+            "{}\n<script src=\"./{batch_js_file}\"></script>",
+            multi_file_script(&js_file, &wasm_file, &glue)?
+        ),
+    )
+    .and_then(|page| csp::with_policy(&page, csp::Reach::SameOrigin))
+    .with_context(|| format!("in {}", template_path.display()))?;
     let started = Instant::now();
-    let (packed, widget_packed) = deflate_both(&wasm, &widget_wasm)?;
+    let [packed, widget_packed, batch_packed] = deflate_all([&wasm, &widget_wasm, &batch_wasm])?;
     let deflate_time = started.elapsed();
-    let single = inject(&template, &single_file_script(&glue, &packed)?)
-        .and_then(|page| csp::with_policy(&page, csp::Reach::Nothing))
-        .with_context(|| format!("in {}", template_path.display()))?;
+    let single = inject(
+        &template,
+        &format!(
+            "{}\n{}",
+            single_file_script(&glue, &packed)?,
+            batch_block(&batch_glue, &batch_packed)?
+        ),
+    )
+    .and_then(|page| csp::with_policy(&page, csp::Reach::Nothing))
+    .with_context(|| format!("in {}", template_path.display()))?;
 
     let widget_dir = root.join("www").join("widget");
     let read = |name: &str| {
@@ -170,6 +215,8 @@ pub fn dist_with(bench: bool) -> Result<Dist> {
         ("index.html".to_string(), index.as_bytes()),
         (js_file.clone(), glue.as_bytes()),
         (wasm_file.clone(), wasm.as_slice()),
+        (batch_js_file.clone(), batch_loader.as_bytes()),
+        (batch_wasm_file.clone(), batch_wasm.as_slice()),
         (format!("{STEM}.html"), single.as_bytes()),
         (WIDGET_FILE.to_string(), widget.as_bytes()),
         (EMBED_FILE.to_string(), embed.as_bytes()),
@@ -201,6 +248,8 @@ pub fn dist_with(bench: bool) -> Result<Dist> {
     for (name, bytes) in [
         (wasm_file.as_str(), wasm.as_slice()),
         (js_file.as_str(), glue.as_bytes()),
+        (batch_wasm_file.as_str(), batch_wasm.as_slice()),
+        (batch_js_file.as_str(), batch_loader.as_bytes()),
         ("index.html", index.as_bytes()),
         ("butie.html", single.as_bytes()),
         (WIDGET_FILE, widget.as_bytes()),
@@ -232,22 +281,22 @@ pub const WIDGET_FEATURES: &str = "js-api";
 /// The cargo feature of the in-page benchmark (only `cargo xtask measure` builds it).
 pub const BENCH_FEATURE: &str = "bench";
 
-/// Runs `cargo build` for the front end with `features` and returns a copy of the `.wasm`
-/// it wrote, named after `tag` (the next build overwrites cargo's own file).
-fn build_wasm(features: &str, tag: &str) -> Result<PathBuf> {
+/// Runs `cargo build` for `krate` (with `features` only, when given) and returns a copy of
+/// the `.wasm` it wrote, named after `tag` (the next build overwrites cargo's own file).
+fn build_wasm(krate: Crate, features: Option<&str>, tag: &str) -> Result<PathBuf> {
     let mut command = util::cargo();
     command.args([
         "build",
         "--package",
-        PACKAGE,
+        krate.package,
         "--release",
         "--target",
         "wasm32-unknown-unknown",
-        "--no-default-features",
-        "--features",
-        features,
         "--message-format=json-render-diagnostics",
     ]);
+    if let Some(features) = features {
+        command.args(["--no-default-features", "--features", features]);
+    }
     command.env("CARGO_PROFILE_RELEASE_OPT_LEVEL", WASM_OPT_LEVEL);
     let shown = util::display(&command);
     println!("$ {shown}");
@@ -257,28 +306,24 @@ fn build_wasm(features: &str, tag: &str) -> Result<PathBuf> {
         .output()
         .with_context(|| format!("could not start `{shown}`"))?;
     if !output.status.success() {
-        bail!(
-            "`{shown}` failed ({}); is the target installed? \
-             (rustup target add wasm32-unknown-unknown)",
-            output.status
-        );
+        bail!("`{shown}` failed ({})", output.status);
     }
     let stdout = String::from_utf8_lossy(&output.stdout);
-    let built = find_wasm_artifact(&stdout)
-        .with_context(|| format!("`{shown}` reported no .wasm file for {PACKAGE}"))?;
+    let built = find_wasm_artifact(&stdout, krate.lib)
+        .with_context(|| format!("`{shown}` reported no .wasm file for {}", krate.package))?;
     let copy = built.with_file_name(format!("xtask-{tag}.wasm"));
     std::fs::copy(&built, &copy)
         .with_context(|| format!("cannot copy {} to {}", built.display(), copy.display()))?;
     Ok(copy)
 }
 
-/// Finds the `.wasm` produced for [`LIB_NAME`] in cargo's JSON messages.
-fn find_wasm_artifact(messages: &str) -> Option<PathBuf> {
+/// Finds the `.wasm` produced for the library `lib` in cargo's JSON messages.
+fn find_wasm_artifact(messages: &str, lib: &str) -> Option<PathBuf> {
     messages
         .lines()
         .filter_map(|line| serde_json::from_str::<serde_json::Value>(line).ok())
         .filter(|message| {
-            message["reason"] == "compiler-artifact" && message["target"]["name"] == LIB_NAME
+            message["reason"] == "compiler-artifact" && message["target"]["name"] == lib
         })
         .flat_map(|message| match &message["filenames"] {
             serde_json::Value::Array(names) => names.clone(),
@@ -288,17 +333,18 @@ fn find_wasm_artifact(messages: &str) -> Option<PathBuf> {
         .find(|path| path.extension().is_some_and(|ext| ext == "wasm"))
 }
 
-/// Runs wasm-bindgen into `scratch` and returns the JS glue and final wasm.
-fn bindgen(wasm_path: &Path, scratch: &Path, glue: Glue) -> Result<(String, Vec<u8>)> {
+/// Runs wasm-bindgen into `scratch` and returns the JS glue and final wasm (`stem.js`,
+/// `stem_bg.wasm`).
+fn bindgen(wasm_path: &Path, scratch: &Path, glue: Glue, stem: &str) -> Result<(String, Vec<u8>)> {
     let mut bindgen = Bindgen::new();
     match glue {
         Glue::Web => bindgen.web(true)?,
         // The widget never runs the start hook: it mounts where the element is.
-        Glue::Widget => bindgen.no_modules(true)?.emit_start(false),
+        Glue::Widget | Glue::Batch => bindgen.no_modules(true)?.emit_start(false),
     };
     bindgen
         .input_path(wasm_path)
-        .out_name(STEM)
+        .out_name(stem)
         .typescript(false)
         .keep_debug(false)
         .demangle(false)
@@ -320,10 +366,10 @@ fn bindgen(wasm_path: &Path, scratch: &Path, glue: Glue) -> Result<(String, Vec<
     output
         .emit(scratch)
         .with_context(|| format!("wasm-bindgen could not write to {}", scratch.display()))?;
-    let js_path = scratch.join(format!("{STEM}.js"));
+    let js_path = scratch.join(format!("{stem}.js"));
     let glue = std::fs::read_to_string(&js_path)
         .with_context(|| format!("cannot read {}", js_path.display()))?;
-    let wasm_path = scratch.join(format!("{STEM}_bg.wasm"));
+    let wasm_path = scratch.join(format!("{stem}_bg.wasm"));
     let wasm = std::fs::read(&wasm_path)
         .with_context(|| format!("cannot read {}", wasm_path.display()))?;
     Ok((glue, wasm))
@@ -395,16 +441,83 @@ fn deflate(bytes: &[u8]) -> Result<Vec<u8>> {
     Ok(out)
 }
 
-/// [`deflate`] of the page's and the widget's wasm, on two threads.
-fn deflate_both(page: &[u8], widget: &[u8]) -> Result<(Vec<u8>, Vec<u8>)> {
+/// [`deflate`] of several wasm modules (page, widget, batch module), one thread each.
+fn deflate_all<const N: usize>(wasms: [&[u8]; N]) -> Result<[Vec<u8>; N]> {
     std::thread::scope(|scope| {
-        let page = scope.spawn(|| deflate(page));
-        let widget = deflate(widget)?;
-        let page = page
-            .join()
-            .map_err(|_| anyhow::anyhow!("deflate thread panicked"))??;
-        Ok((page, widget))
+        let threads = wasms.map(|w| scope.spawn(move || deflate(w)));
+        let mut out = Vec::with_capacity(N);
+        for t in threads {
+            out.push(
+                t.join()
+                    .map_err(|_| anyhow::anyhow!("deflate thread panicked"))??,
+            );
+        }
+        out.try_into()
+            .map_err(|_| anyhow::anyhow!("deflate lost a module"))
     })
+}
+
+/// Where the batch loader finds the module's wasm.
+enum BatchWasm<'a> {
+    /// A file beside the page (the multi-file page).
+    File(&'a str),
+    /// The element [`BATCH_DATA_ID`], deflated and base64-encoded (the single file).
+    Embedded,
+}
+
+/// The batch module's loader: defines `globalThis.butieBatch()`, which instantiates the module
+/// on its first call (later calls share the promise; a failed load may be retried) and
+/// resolves to its exports. The no-modules `glue` stays inside the function: nothing else
+/// of it is global.
+fn batch_loader(glue: &str, wasm: BatchWasm) -> Result<String> {
+    ensure!(
+        glue.matches(NO_MODULES_HEAD).count() == 1,
+        "the batch module's glue does not start with `{NO_MODULES_HEAD}`; \
+         did the wasm-bindgen version change?"
+    );
+    let lower = glue.to_ascii_lowercase();
+    ensure!(
+        !lower.contains("</script") && !lower.contains("<!--") && !glue.contains("import.meta"),
+        "the batch module's glue cannot be inlined as a classic script"
+    );
+    let source = match wasm {
+        BatchWasm::File(name) => format!("fetch(new URL(\"./{name}\", document.baseURI))"),
+        BatchWasm::Embedded => format!(
+            "(() => {{\n\
+             \x20   const text = document.getElementById(\"{BATCH_DATA_ID}\").textContent.trim();\n\
+             \x20   const packed = typeof Uint8Array.fromBase64 === \"function\"\n\
+             \x20     ? Uint8Array.fromBase64(text)\n\
+             \x20     : Uint8Array.from(atob(text), (c) => c.charCodeAt(0));\n\
+             \x20   return new Response(\n\
+             \x20     new Blob([packed]).stream().pipeThrough(new DecompressionStream(\"deflate-raw\")),\n\
+             \x20     {{ headers: {{ \"Content-Type\": \"application/wasm\" }} }},\n\
+             \x20   );\n\
+             \x20 }})()"
+        ),
+    };
+    Ok(format!(
+        "/* butie: the batch module (client lists, Excel), instantiated when the batch view \
+         first needs it. */\n\
+         globalThis.butieBatch = (() => {{\n\
+         let loading;\n\
+         return () => (loading ??= (async () => {{\n\
+         {glue}\n\
+         await wasm_bindgen({{ module_or_path: {source} }});\n\
+         return wasm_bindgen;\n\
+         }})().catch((error) => {{ loading = undefined; throw error; }}));\n\
+         }})();\n"
+    ))
+}
+
+/// The single file's batch module: its loader and its wasm (`packed`: [`deflate`]d) as a
+/// data block the browser does not execute, between [`BATCH_BEGIN`] and [`BATCH_END`].
+fn batch_block(glue: &str, packed: &[u8]) -> Result<String> {
+    let loader = batch_loader(glue, BatchWasm::Embedded)?;
+    let encoded = base64::engine::general_purpose::STANDARD.encode(packed);
+    Ok(format!(
+        "{BATCH_BEGIN}\n<script>\n{loader}</script>\n\
+         <script type=\"application/octet-stream\" id=\"{BATCH_DATA_ID}\">{encoded}</script>\n{BATCH_END}"
+    ))
 }
 
 /// The loader for the self-contained page: the glue inlined, the wasm (`packed`: [`deflate`]d)
@@ -627,6 +740,31 @@ mod tests {
     }
 
     #[test]
+    fn the_batch_module_loads_on_demand() {
+        let glue = "let wasm_bindgen = (function(exports) {\n    return exports;\n})({});";
+        let deflated = deflate(b"\0asm").unwrap();
+        let block = batch_block(glue, &deflated).unwrap();
+        assert!(block.starts_with(BATCH_BEGIN) && block.ends_with(BATCH_END));
+        let packed = base64::engine::general_purpose::STANDARD.encode(&deflated);
+        assert!(block.contains(&format!(
+            "<script type=\"application/octet-stream\" id=\"butie-batch-wasm\">{packed}</script>"
+        )));
+        assert!(block.contains("globalThis.butieBatch = (() => {"));
+        assert!(block.contains("loading ??= (async () => {\nlet wasm_bindgen"));
+        assert!(block.contains("new DecompressionStream(\"deflate-raw\")"));
+        let multi = batch_loader(glue, BatchWasm::File("butie-batch_bg.wasm")).unwrap();
+        assert!(multi.contains("fetch(new URL(\"./butie-batch_bg.wasm\", document.baseURI))"));
+        assert!(batch_loader("export function f() {}", BatchWasm::Embedded).is_err());
+        let page = format!("<meta charset=\"utf-8\">{block}");
+        let secured = csp::with_policy(&page, csp::Reach::Nothing).unwrap();
+        assert_eq!(
+            secured.matches("'sha256-").count(),
+            1,
+            "the data block is not a script"
+        );
+    }
+
+    #[test]
     fn embed_page_inlines_the_widget() {
         let page = embed_page("<body>\n<!-- butie:widget -->\n</body>", "w();\n").unwrap();
         assert_eq!(page, "<body>\n<script>\nw();\n</script>\n</body>");
@@ -646,9 +784,10 @@ mod tests {
             "{\"reason\":\"build-finished\",\"success\":true}\n",
         );
         assert_eq!(
-            find_wasm_artifact(messages),
+            find_wasm_artifact(messages, "butie_www"),
             Some(PathBuf::from("/t/butie_www.wasm"))
         );
-        assert_eq!(find_wasm_artifact(""), None);
+        assert_eq!(find_wasm_artifact(messages, "butie_www_batch"), None);
+        assert_eq!(find_wasm_artifact("", "butie_www"), None);
     }
 }

@@ -6,15 +6,23 @@
 //! - `serve [--port N]`: `dist`, then serve `dist/` on 127.0.0.1.
 //! - `test`: native tests, then `dist` and the headless-Chromium tests.
 //! - `ci`: format check, clippy, then everything `test` does.
+//! - `bench-batch`: the release CLI on a million clients (docs/benchmarks.md).
+//! - `peers`: butie beside zen-engine and json-rules-engine on one decision (peers.rs).
+//! - `examples`: docs/examples/clients.xlsx from clients.csv.
+//! - `setup`: what `test` and `serve` install when it is missing (setup.rs).
 //! - `measure`: the budgets — single-file size (and the widget's next to it),
 //!   time to first results, evaluation time and a 10,000-client batch in
 //!   headless Chromium (see docs/performance.md).
 
+mod bench_batch;
 mod checks;
 mod csp;
 mod dist;
+mod examples;
 mod measure;
+mod peers;
 mod serve;
+mod setup;
 mod util;
 
 use std::process::ExitCode;
@@ -39,10 +47,24 @@ commands:
                      Chromium, time to first results (file://), evaluation time
                      of one full profile, and a 10,000-client list in the batch
                      view (change event to results painted)
+  bench-batch [--clients N] [--runs N] [--check]
+                     the release CLI on 1,000,000 generated clients, CSV and
+                     JSONL: wall time and peak RSS (docs/benchmarks.md)
+  peers [--profiles N] [--rounds N]
+                     butie, GoRules zen-engine 2.1 (JDM) and json-rules-engine 7
+                     on Putuo's money clauses for 10,000 generated profiles:
+                     per-clause agreement checked, time per profile
+                     (benches/peers/, its own workspace; not part of test/ci)
+  examples           regenerate docs/examples/clients.xlsx from clients.csv
+  setup [--dry-run]  what test/serve set up themselves: the wasm32 target,
+                     rustfmt and clippy (rustup), Debian's Chromium (apt-get,
+                     as root), the browser tests' npm packages
+
 
 environment:
   BUTIE_CHROMIUM     Chromium binary for the browser tests (default /usr/bin/chromium)
-  CI=true            a missing Chromium fails `test`/`ci` instead of skipping";
+  CI=true            a missing Chromium fails `test`/`ci` instead of skipping
+  BUTIE_SETUP_DRY_RUN=1  print the set-up commands instead of running them";
 
 fn main() -> ExitCode {
     match run(std::env::args().skip(1).collect()) {
@@ -74,6 +96,13 @@ fn run(args: Vec<String>) -> Result<()> {
             checks::ci()
         }
         "measure" => measure::measure(rest),
+        "bench-batch" => bench_batch::bench_batch(rest),
+        "peers" => peers::peers(rest),
+        "setup" => setup::setup(rest),
+        "examples" => {
+            no_more_args(command, rest)?;
+            examples::examples()
+        }
         "help" | "-h" | "--help" => {
             println!("{USAGE}");
             Ok(())

@@ -1,7 +1,10 @@
 //! `cargo xtask measure`: the budgets of the browser calculator, measured.
 //!
 //! 1. Builds `dist/` and reports the gzipped size of the self-contained
-//!    `dist/butie.html` (budget: 250 KiB) and of its parts.
+//!    `dist/butie.html` (budget: 250 KiB) and of its parts, and apart from it the bytes the
+//!    first results need: the file without the batch module (its loader and embedded wasm,
+//!    between `<!-- butie:batch -->` and `<!-- /butie:batch -->`), which only the batch view
+//!    instantiates.
 //! 2. Breaks the wasm down by crate and by function (a small twiggy: shallow
 //!    code size per function, from the name section of the wasm cargo built,
 //!    before wasm-bindgen strips it), so a size regression can be traced.
@@ -91,6 +94,20 @@ fn parse(args: &[String]) -> Result<Options> {
     Ok(o)
 }
 
+/// The single file without the batch module: what the first results need.
+fn first_results_bytes(single: &[u8]) -> Result<String> {
+    let text = std::str::from_utf8(single).context("dist/butie.html is not UTF-8")?;
+    let (Some(begin), Some(end)) = (text.find(dist::BATCH_BEGIN), text.find(dist::BATCH_END))
+    else {
+        bail!("dist/butie.html has no batch module block");
+    };
+    Ok(format!(
+        "{}{}",
+        &text[..begin],
+        &text[end + dist::BATCH_END.len()..]
+    ))
+}
+
 /// Runs the measurement.
 pub fn measure(args: &[String]) -> Result<()> {
     let options = parse(args)?;
@@ -114,6 +131,25 @@ pub fn measure(args: &[String]) -> Result<()> {
         "  of which wasm  {} raw, {} gzipped",
         kib(wasm.len()),
         kib(gzip_len(&wasm)?)
+    );
+    let first = first_results_bytes(&single)?;
+    let first_gz = gzip_len(first.as_bytes())?;
+    println!(
+        "  needed for first results (all but the batch module)  {} raw, {} gzipped",
+        kib(first.len()),
+        kib(first_gz)
+    );
+    println!(
+        "  the batch module (loaded when the batch view opens)  {} raw, {} gzipped",
+        kib(single.len() - first.len()),
+        kib(single_gz.saturating_sub(first_gz))
+    );
+    let batch_wasm = std::fs::read(built.dir.join(format!("{}_bg.wasm", dist::BATCH_STEM)))
+        .context("cannot read the batch module's wasm")?;
+    println!(
+        "    of which its wasm  {} raw, {} gzipped",
+        kib(batch_wasm.len()),
+        kib(gzip_len(&batch_wasm)?)
     );
     if single_gz > SIZE_BUDGET {
         over.push(format!("size {} > {}", kib(single_gz), kib(SIZE_BUDGET)));

@@ -1,6 +1,6 @@
 //! The batch view: evaluation settings, the upload (file picker, drop zone, example list),
-//! the progress while a long list runs, the bad rows, the sortable table and the CSV
-//! download.
+//! the progress while a long list runs, the bad rows, the sortable table and the downloads
+//! (CSV, Excel). Opening the view starts loading the batch module.
 
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
@@ -11,7 +11,7 @@ use yew::prelude::*;
 
 use super::run::{self, BatchOutput, Phase, Source};
 use super::table::{BatchTable, Shared};
-use crate::{app, data, dates, export, i18n};
+use crate::{app, dates, export, i18n};
 
 /// docs/examples/clients.csv: six clients, one deliberately bad row.
 const EXAMPLE: &str = include_str!("../../../docs/examples/clients.csv");
@@ -67,6 +67,15 @@ pub fn batch_panel(props: &BatchPanelProps) -> Html {
     };
     let period_error = parsed_period.as_ref().err().map(|e| e.text());
     let application_period = parsed_period.ok();
+    // The batch module (reading, Excel, evaluation of lists) loads as the view opens, so it is
+    // ready by the time a file is chosen; the first results never wait for it.
+    use_effect_with((), |()| {
+        wasm_bindgen_futures::spawn_local(async {
+            if let Err(e) = run::module().await {
+                gloo::console::error!(format!("butie: batch module: {}", e.en));
+            }
+        });
+    });
     // Leaving the view stops a run in progress.
     {
         let generation = generation.clone();
@@ -86,7 +95,6 @@ pub fn batch_panel(props: &BatchPanelProps) -> Html {
                 else {
                     return;
                 };
-                let Ok(set) = data::policy_set() else { return };
                 let mine = generation.get().wrapping_add(1);
                 generation.set(mine);
                 mark(START_MARK);
@@ -97,9 +105,7 @@ pub fn batch_panel(props: &BatchPanelProps) -> Html {
                     ..EvalOptions::new(date)
                 };
                 let report = move |p: Phase| phase.set(p);
-                wasm_bindgen_futures::spawn_local(run::run(
-                    set, src, opts, generation, mine, report,
-                ));
+                wasm_bindgen_futures::spawn_local(run::run(src, opts, generation, mine, report));
             },
         );
     }
@@ -153,10 +159,24 @@ pub fn batch_panel(props: &BatchPanelProps) -> Html {
         if let Err(e) = export::download(
             "butie-clients-example.csv",
             "text/csv;charset=utf-8",
-            EXAMPLE,
+            EXAMPLE.as_bytes(),
         ) {
             gloo::console::error!(format!("butie: download: {}", export::js_error(&e)));
         }
+    });
+    let download_example_xlsx = Callback::from(|_| {
+        wasm_bindgen_futures::spawn_local(async {
+            let result = run::example_xlsx(EXAMPLE)
+                .await
+                .map_err(|e| e.en)
+                .and_then(|bytes| {
+                    export::download("butie-clients-example.xlsx", export::XLSX_MIME, &bytes)
+                        .map_err(|e| export::js_error(&e))
+                });
+            if let Err(e) = result {
+                gloo::console::error!(format!("butie: download: {e}"));
+            }
+        });
     });
     let on_drag = {
         let dragging = dragging.clone();
@@ -238,17 +258,19 @@ pub fn batch_panel(props: &BatchPanelProps) -> Html {
             </fieldset>
             <div class={classes!("upload", dragging.then_some("dragging"))}>
                 <input type="file" id="butie-batch-file" class="visually-hidden"
-                    accept=".csv,.jsonl,.ndjson,.json,text/csv,application/json"
+                    accept=".csv,.jsonl,.ndjson,.json,.xlsx,text/csv,application/json,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
                     onchange={on_file} data-testid="batch-file" />
                 <label for="butie-batch-file" class="button primary">{ i18n::BATCH_CHOOSE.get(lang) }</label>
                 <span class="help">{ i18n::BATCH_DROP.get(lang) }</span>
                 <button type="button" onclick={on_example} data-testid="batch-example">{ i18n::BATCH_EXAMPLE.get(lang) }</button>
                 <button type="button" class="link" onclick={download_example}>{ i18n::BATCH_EXAMPLE_DOWNLOAD.get(lang) }</button>
+                <button type="button" class="link" onclick={download_example_xlsx} data-testid="batch-example-xlsx">{ i18n::BATCH_EXAMPLE_DOWNLOAD_XLSX.get(lang) }</button>
             </div>
             <details class="format-help">
                 <summary>{ i18n::BATCH_FORMAT.get(lang) }</summary>
                 <ul>
                     <li>{ i18n::BATCH_FORMAT_CSV.get(lang) }</li>
+                    <li>{ i18n::BATCH_FORMAT_XLSX.get(lang) }</li>
                     <li>{ i18n::BATCH_FORMAT_CELLS.get(lang) }</li>
                     <li>{ i18n::BATCH_FORMAT_JSONL.get(lang) }</li>
                 </ul>
@@ -290,13 +312,26 @@ fn done(out: &Rc<BatchOutput>, lang: Lang, full_yuan: bool) -> Html {
         let out = out.clone();
         Callback::from(move |_| {
             let name = export::file_name("batch", None, &out.as_of, "csv");
-            if let Err(e) = export::download(&name, "text/csv;charset=utf-8", &out.csv) {
+            if let Err(e) = export::download(&name, "text/csv;charset=utf-8", &out.csv()) {
                 gloo::console::error!(format!("butie: download: {}", export::js_error(&e)));
             }
         })
     };
-    let listed = out.errors.iter().take(MAX_LISTED).map(|e| {
-        let client = out.clients.get(e.client);
+    let download_xlsx = {
+        let out = out.clone();
+        Callback::from(move |_| {
+            let name = export::file_name("batch", None, &out.as_of, "xlsx");
+            let result = out.xlsx().map_err(|e| e.en).and_then(|bytes| {
+                export::download(&name, export::XLSX_MIME, &bytes).map_err(|e| export::js_error(&e))
+            });
+            if let Err(e) = result {
+                gloo::console::error!(format!("butie: download: {e}"));
+            }
+        })
+    };
+    let table = &out.table;
+    let listed = table.errors.iter().take(MAX_LISTED).map(|e| {
+        let client = table.clients.get(e.client);
         let who = client
             .and_then(|c| c.name.as_deref().or(c.id.as_deref()))
             .map(|n| i18n::paren(n, lang))
@@ -311,19 +346,25 @@ fn done(out: &Rc<BatchOutput>, lang: Lang, full_yuan: bool) -> Html {
     html! {
         <div class="batch-done" data-testid="batch-done">
             <p class="batch-summary" role="status" data-testid="batch-summary">
-                { i18n::batch_summary(out.clients.len(), out.bad_rows, out.rows.len(), out.millis, &out.file_name, lang) }
+                { i18n::batch_summary(table.clients.len(), out.bad_rows, table.lines.len(), out.millis, &out.file_name, lang) }
             </p>
-            <p>
+            if out.gb18030 {
+                <p class="note" data-testid="batch-encoding">{ i18n::BATCH_GB18030.get(lang) }</p>
+            }
+            <p class="batch-downloads">
                 <button type="button" class="primary" onclick={download} data-testid="batch-download">
                     { i18n::BATCH_DOWNLOAD.get(lang) }
                 </button>
+                <button type="button" onclick={download_xlsx} data-testid="batch-download-xlsx">
+                    { i18n::BATCH_DOWNLOAD_XLSX.get(lang) }
+                </button>
             </p>
-            if !out.errors.is_empty() {
+            if !table.errors.is_empty() {
                 <section class="batch-errors notice error" data-testid="batch-errors" aria-labelledby="butie-batch-errors">
                     <h3 id="butie-batch-errors">{ i18n::batch_errors_title(out.bad_rows, lang) }</h3>
                     <ul>{ for listed }</ul>
-                    if out.errors.len() > MAX_LISTED {
-                        <p>{ i18n::batch_more_errors(out.errors.len() - MAX_LISTED, lang) }</p>
+                    if table.errors.len() > MAX_LISTED {
+                        <p>{ i18n::batch_more_errors(table.errors.len() - MAX_LISTED, lang) }</p>
                     }
                 </section>
             }

@@ -1,223 +1,96 @@
-//! Running a client list through the rule core in the browser: `butie::batch` as it is (the
-//! CLI's reader, evaluator and CSV writer), in chunks that yield to the event loop so the
-//! page stays responsive and shows its progress. Nothing leaves the browser.
+//! Running a client list in the browser: the page's batch module (a second wasm inside the
+//! single file, loaded when the batch view first opens: `globalThis.butieBatch()`) reads the
+//! list and evaluates it with `butie::batch`, the CLI's code, a slice at a time; between
+//! slices this side yields to the event loop so the progress bar repaints and input stays
+//! responsive. Nothing leaves the browser.
 
 use std::cell::Cell;
 use std::rc::Rc;
 
-use butie::batch::{
-    BatchResult, ClientProfile, InputFormat, Outcome, RowError, evaluate_batch, guess_format,
-    parse_clients, to_csv,
-};
-use butie::date::{Date, fmt_date};
-use butie::report::{Mode, PolicyState};
-use butie::{EvalOptions, PolicySet, Text};
-use rust_decimal::Decimal;
+use butie::batch::table::Table;
+use butie::date::fmt_date;
+use butie::{EvalOptions, Text};
+use wasm_bindgen::prelude::*;
 use wasm_bindgen::{JsCast, JsValue};
 
-/// Clients evaluated between two checks of the clock.
-const SLICE: usize = 200;
 /// Work done before yielding to the event loop (ms).
 const BUDGET_MS: f64 = 40.0;
 
-/// A client as read (name and id; its figures are in the rows).
-#[derive(Debug, Clone, PartialEq)]
-pub struct ClientView {
-    pub id: Option<String>,
-    pub name: Option<String>,
-}
+#[wasm_bindgen]
+extern "C" {
+    /// Loads the batch module once (later calls return the same promise); resolves to its
+    /// exports. Defined by the page's loader script (`cargo xtask dist`).
+    #[wasm_bindgen(catch, js_namespace = globalThis, js_name = butieBatch)]
+    fn load_batch_module() -> Result<js_sys::Promise, JsValue>;
 
-/// A row that could not be read or evaluated, with every problem (path, message).
-#[derive(Debug, Clone, PartialEq)]
-pub struct ErrorView {
-    pub row: usize,
-    pub client: usize,
-    pub problems: Vec<(String, Text)>,
-}
-
-/// One line of the table: a client × district, or a client's error.
-#[derive(Debug, Clone, PartialEq)]
-pub struct RowView {
-    /// The input row (CSV data row or JSONL line).
-    pub row: usize,
-    /// Index into [`BatchOutput::clients`].
-    pub client: usize,
-    pub figures: Figures,
-}
-
-/// What a table line says.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Figures {
-    District {
-        /// Index into the policy set's policies.
-        policy: usize,
-        state: PolicyState,
-        definite: Decimal,
-        up_to: Decimal,
-        if_in_force_up_to: Decimal,
-    },
-    /// Index into [`BatchOutput::errors`].
-    Error(usize),
+    /// A list being evaluated by the batch module (`www/batch`'s `Job`).
+    pub type BatchJob;
+    #[wasm_bindgen(method)]
+    fn step(this: &BatchJob, budget_ms: f64) -> u32;
+    #[wasm_bindgen(method)]
+    fn done(this: &BatchJob) -> bool;
+    #[wasm_bindgen(method)]
+    fn total(this: &BatchJob) -> u32;
+    #[wasm_bindgen(method)]
+    fn bad_rows(this: &BatchJob) -> u32;
+    #[wasm_bindgen(method)]
+    fn gb18030(this: &BatchJob) -> bool;
+    #[wasm_bindgen(method)]
+    fn table(this: &BatchJob) -> Vec<u8>;
+    #[wasm_bindgen(method)]
+    fn csv(this: &BatchJob) -> Vec<u8>;
+    #[wasm_bindgen(method, catch)]
+    fn xlsx(this: &BatchJob) -> Result<Vec<u8>, JsValue>;
+    #[wasm_bindgen(method)]
+    fn free(this: &BatchJob);
 }
 
 /// A processed client list.
-#[derive(Debug, Clone, PartialEq)]
 pub struct BatchOutput {
     pub file_name: String,
-    pub format: InputFormat,
+    /// The list was GB18030 (GBK) text (Excel's plain “CSV” on Chinese Windows).
+    pub gb18030: bool,
     pub as_of: String,
-    pub compare_all: bool,
-    pub clients: Vec<ClientView>,
-    pub rows: Vec<RowView>,
-    pub errors: Vec<ErrorView>,
+    pub table: Table,
     /// Clients whose row could not be read or evaluated.
     pub bad_rows: usize,
-    /// The results CSV, byte for byte what `butie batch FILE --out results.csv` writes.
-    pub csv: String,
     /// Reading, parsing and evaluating (ms).
     pub millis: f64,
+    /// The job, for the downloads.
+    job: BatchJob,
 }
 
-/// Collects the chunks' rows, table lines and CSV.
-pub struct Accumulator {
-    out: BatchOutput,
-    mode: Mode,
-    as_of: Date,
-    body: String,
-    last_row: Option<usize>,
-}
-
-fn problems(e: &RowError) -> Vec<(String, Text)> {
-    e.problems
-        .iter()
-        .map(|p| (p.path().to_string(), p.text()))
-        .collect()
-}
-
-impl Accumulator {
-    /// An empty result for `opts`.
-    pub fn new(file_name: &str, format: InputFormat, opts: &EvalOptions) -> Accumulator {
-        Accumulator {
-            out: BatchOutput {
-                file_name: file_name.to_string(),
-                format,
-                as_of: fmt_date(opts.as_of),
-                compare_all: opts.compare_all,
-                clients: Vec::new(),
-                rows: Vec::new(),
-                errors: Vec::new(),
-                bad_rows: 0,
-                csv: String::new(),
-                millis: 0.0,
-            },
-            mode: if opts.compare_all {
-                Mode::CompareAll
-            } else {
-                Mode::Registered
-            },
-            as_of: opts.as_of,
-            body: String::new(),
-            last_row: None,
-        }
-    }
-
-    /// Evaluates the next clients (in input order).
-    pub fn add(
-        &mut self,
-        set: &PolicySet,
-        rows: &[Result<ClientProfile, RowError>],
-        opts: &EvalOptions,
-    ) -> Result<(), String> {
-        let result = evaluate_batch(set, rows, opts).map_err(|e| e.to_string())?;
-        let csv = to_csv(&result, false);
-        // Every chunk's CSV starts with the header; the file has it once.
-        if let Some((_, body)) = csv.split_once('\n') {
-            self.body.push_str(body);
-        }
-        self.out.bad_rows += result.bad_rows;
-        for r in &result.rows {
-            if self.last_row != Some(r.row) {
-                self.last_row = Some(r.row);
-                self.out.clients.push(ClientView {
-                    id: r.id.map(str::to_string),
-                    name: r.name.map(str::to_string),
-                });
-            }
-            let client = self.out.clients.len().saturating_sub(1);
-            let figures = match &r.outcome {
-                Outcome::District(d) => Figures::District {
-                    policy: set
-                        .policies
-                        .iter()
-                        .position(|p| p.meta.district == d.district)
-                        .unwrap_or(usize::MAX),
-                    state: d.state,
-                    definite: d.totals.definite.0,
-                    up_to: d.totals.up_to.0,
-                    if_in_force_up_to: d.if_in_force.up_to.0,
-                },
-                Outcome::Invalid(e) => self.error(r.row, client, problems(e)),
-                Outcome::Failed(e) => self.error(
-                    r.row,
-                    client,
-                    vec![(
-                        "(row)".to_string(),
-                        Text::new(
-                            format!("无法计算：{e}"),
-                            format!("the evaluation failed: {e}"),
-                        ),
-                    )],
-                ),
-            };
-            self.out.rows.push(RowView {
-                row: r.row,
-                client,
-                figures,
-            });
-        }
-        Ok(())
-    }
-
-    fn error(&mut self, row: usize, client: usize, problems: Vec<(String, Text)>) -> Figures {
-        self.out.errors.push(ErrorView {
-            row,
-            client,
-            problems,
-        });
-        Figures::Error(self.out.errors.len() - 1)
-    }
-
-    /// The finished output: the CSV gets its BOM and header.
-    pub fn finish(mut self, millis: f64) -> BatchOutput {
-        let empty = BatchResult {
-            as_of: self.as_of,
-            mode: self.mode,
-            clients: 0,
-            bad_rows: 0,
-            rows: Vec::new(),
-        };
-        let mut csv = to_csv(&empty, true);
-        csv.push_str(&self.body);
-        self.out.csv = csv;
-        self.out.millis = millis;
-        self.out
+impl PartialEq for BatchOutput {
+    fn eq(&self, other: &Self) -> bool {
+        std::ptr::eq(self, other)
     }
 }
 
-/// A file problem (nothing evaluated), in both languages.
-fn file_problem(zh: impl Into<String>, en: impl Into<String>) -> Text {
-    Text::new(zh, en)
+impl std::fmt::Debug for BatchOutput {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("BatchOutput")
+            .field("file_name", &self.file_name)
+            .field("lines", &self.table.lines.len())
+            .finish()
+    }
 }
 
-/// Reads the bytes of an uploaded list as UTF-8 (Excel's plain "CSV" is GBK: say so).
-pub fn decode(bytes: Vec<u8>) -> Result<String, Text> {
-    String::from_utf8(bytes).map_err(|e| {
-        let at = e.utf8_error().valid_up_to();
-        file_problem(
-            format!("文件不是 UTF-8 文本（第 {at} 字节）；在 Excel 中请另存为“CSV UTF-8”"),
-            format!("the file is not UTF-8 text (byte {at}); in Excel save as “CSV UTF-8”"),
-        )
-    })
+impl Drop for BatchOutput {
+    fn drop(&mut self) {
+        self.job.free();
+    }
+}
+
+impl BatchOutput {
+    /// The results CSV, byte for byte what `butie batch FILE --out results.csv` writes.
+    pub fn csv(&self) -> Vec<u8> {
+        self.job.csv()
+    }
+
+    /// The results workbook, what `butie batch FILE --out results.xlsx` writes.
+    pub fn xlsx(&self) -> Result<Vec<u8>, Text> {
+        self.job.xlsx().map_err(|e| error_text(&e))
+    }
 }
 
 /// What the runner reports while it works.
@@ -246,22 +119,49 @@ impl Source {
     }
 }
 
-async fn read(source: &Source) -> Result<String, Text> {
+/// An error the batch module threw (`{zh, en}` as JSON text), or a JavaScript error.
+fn error_text(e: &JsValue) -> Text {
+    let reason = crate::export::js_error(e);
+    serde_json::from_str::<Text>(&reason).unwrap_or_else(|_| Text::new(reason.clone(), reason))
+}
+
+async fn read(source: &Source) -> Result<Vec<u8>, Text> {
     match source {
-        Source::Text { text, .. } => Ok(text.to_string()),
+        Source::Text { text, .. } => Ok(text.as_bytes().to_vec()),
         Source::File(file) => {
             let buffer = wasm_bindgen_futures::JsFuture::from(file.array_buffer())
                 .await
                 .map_err(|e| {
                     let reason = crate::export::js_error(&e);
-                    file_problem(
+                    Text::new(
                         format!("无法读取文件：{reason}"),
                         format!("cannot read the file: {reason}"),
                     )
                 })?;
-            decode(js_sys::Uint8Array::new(&buffer).to_vec())
+            Ok(js_sys::Uint8Array::new(&buffer).to_vec())
         }
     }
+}
+
+/// The batch module's exports (loading it the first time).
+pub async fn module() -> Result<JsValue, Text> {
+    let promise = load_batch_module().map_err(|e| error_text(&e))?;
+    wasm_bindgen_futures::JsFuture::from(promise)
+        .await
+        .map_err(|e| error_text(&e))
+}
+
+/// The example list as a workbook, made by the batch module.
+pub async fn example_xlsx(csv: &str) -> Result<Vec<u8>, Text> {
+    let exports = module().await?;
+    let f: js_sys::Function = js_sys::Reflect::get(&exports, &"csv_to_xlsx".into())
+        .map_err(|e| error_text(&e))?
+        .dyn_into()
+        .map_err(|e| error_text(&e))?;
+    let bytes = f
+        .call1(&JsValue::NULL, &JsValue::from_str(csv))
+        .map_err(|e| error_text(&e))?;
+    Ok(js_sys::Uint8Array::new(&bytes).to_vec())
 }
 
 /// Lets the browser handle input and paint (a task boundary).
@@ -278,10 +178,9 @@ async fn yield_now() {
     let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
 }
 
-/// Reads, parses and evaluates `source`, reporting each phase; gives up silently when
-/// `generation` moves on from `mine` (a newer run started).
+/// Reads and evaluates `source`, reporting each phase; gives up silently when `generation`
+/// moves on from `mine` (a newer run started).
 pub async fn run(
-    set: &'static PolicySet,
     source: Source,
     opts: EvalOptions,
     generation: Rc<Cell<u32>>,
@@ -291,85 +190,65 @@ pub async fn run(
     let current = || generation.get() == mine;
     let started = crate::bench::now_ms();
     report(Phase::Reading);
-    let text = match read(&source).await {
-        Ok(t) => t,
+    let bytes = match read(&source).await {
+        Ok(b) => b,
         Err(e) => return report(Phase::Failed(e)),
     };
-    yield_now().await;
+    let exports = match module().await {
+        Ok(m) => m,
+        Err(e) => return report(Phase::Failed(e)),
+    };
     if !current() {
         return;
     }
     let name = source.name();
-    let format = guess_format(Some(&name), &text);
-    let rows = match parse_clients(&set.catalogue, &text, format) {
-        Ok(rows) => rows,
-        Err(e) => return report(Phase::Failed(e.text())),
+    let as_of = fmt_date(opts.as_of);
+    let job = js_sys::Reflect::get(&exports, &"Job".into()).and_then(|class| {
+        let period = opts
+            .application_period
+            .map(|p| p.to_string())
+            .unwrap_or_default();
+        let args = js_sys::Array::new();
+        for a in [
+            js_sys::Uint8Array::from(crate::data::bundle()).into(),
+            JsValue::from_str(&name),
+            js_sys::Uint8Array::from(bytes.as_slice()).into(),
+            JsValue::from_str(&as_of),
+            JsValue::from_bool(opts.compare_all),
+            JsValue::from_str(&period),
+        ] {
+            args.push(&a);
+        }
+        js_sys::Reflect::construct(class.unchecked_ref::<js_sys::Function>(), &args)
+    });
+    drop(bytes);
+    let job: BatchJob = match job {
+        Ok(j) => j.unchecked_into(),
+        Err(e) => return report(Phase::Failed(error_text(&e))),
     };
-    drop(text);
-    let total = rows.len();
-    let mut acc = Accumulator::new(&name, format, &opts);
+    let total = job.total() as usize;
     let mut done = 0;
-    while done < total {
+    while !job.done() {
         report(Phase::Evaluating { done, total });
         yield_now().await;
         if !current() {
+            job.free();
             return;
         }
-        let slice_start = crate::bench::now_ms();
-        while done < total && crate::bench::now_ms() - slice_start < BUDGET_MS {
-            let end = (done + SLICE).min(total);
-            let chunk = rows.get(done..end).unwrap_or_default();
-            if let Err(e) = acc.add(set, chunk, &opts) {
-                return report(Phase::Failed(Text::new(e.clone(), e)));
-            }
-            done = end;
-        }
+        done = job.step(BUDGET_MS) as usize;
     }
-    let millis = crate::bench::now_ms() - started;
-    report(Phase::Done(Rc::new(acc.finish(millis))));
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use butie::batch::{evaluate_batch, parse_clients, to_csv};
-
-    const CLIENTS: &str = include_str!("../../../docs/examples/clients.csv");
-
-    #[test]
-    fn chunks_give_the_cli_csv() {
-        let set = crate::data::policy_set().unwrap();
-        let opts = EvalOptions::new(butie::date::parse_date("2026-11-21").unwrap());
-        let rows = parse_clients(&set.catalogue, CLIENTS, InputFormat::Csv).unwrap();
-        let whole = to_csv(&evaluate_batch(set, &rows, &opts).unwrap(), true);
-        for size in [1, 2, 4, 100] {
-            let mut acc = Accumulator::new("clients.csv", InputFormat::Csv, &opts);
-            for chunk in rows.chunks(size) {
-                acc.add(set, chunk, &opts).unwrap();
-            }
-            let out = acc.finish(1.0);
-            assert_eq!(out.csv, whole, "chunks of {size}");
-            assert_eq!(out.clients.len(), 6);
-            assert_eq!(out.bad_rows, 1);
-            assert_eq!(out.errors.len(), 1);
-            assert_eq!(out.errors[0].row, 5);
-            assert_eq!(out.rows.len(), 5 * set.policies.len() + 1);
-            let paths: Vec<&str> = out.errors[0]
-                .problems
-                .iter()
-                .map(|p| p.0.as_str())
-                .collect();
-            assert_eq!(paths, ["annual_revenue", "cmmi_level", "cmmi_issued_on"]);
-        }
-        let empty = Accumulator::new("x.csv", InputFormat::Csv, &opts).finish(0.0);
-        assert!(empty.csv.starts_with("\u{feff}row,id,name,"));
-        assert_eq!(empty.csv.lines().count(), 1);
-    }
-
-    #[test]
-    fn refuses_non_utf8() {
-        assert_eq!(decode(b"name\n".to_vec()).unwrap(), "name\n");
-        let e = decode(vec![b'a', 0xb2, 0xe2]).unwrap_err();
-        assert!(e.en.contains("byte 1"), "{}", e.en);
-    }
+    let table = match Table::from_bytes(&job.table()) {
+        Ok(t) => t,
+        Err(e) => return report(Phase::Failed(Text::new(e.clone(), e))),
+    };
+    let out = BatchOutput {
+        file_name: name,
+        gb18030: job.gb18030(),
+        as_of,
+        bad_rows: job.bad_rows() as usize,
+        table,
+        millis: crate::bench::now_ms() - started,
+        job,
+    };
+    report(Phase::Done(Rc::new(out)));
 }

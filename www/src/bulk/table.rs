@@ -9,7 +9,9 @@ use butie::report::PolicyState;
 use rust_decimal::Decimal;
 use yew::prelude::*;
 
-use super::run::{BatchOutput, Figures, RowView};
+use butie::batch::table::{Figures, Line, Table};
+
+use super::run::BatchOutput;
 use crate::{data, i18n};
 
 /// Lines per page.
@@ -93,7 +95,7 @@ enum Key<'a> {
     Text(&'a str, &'a str),
 }
 
-fn key<'a>(out: &'a BatchOutput, r: &RowView, column: Column) -> Key<'a> {
+fn key<'a>(out: &'a Table, r: &Line, column: Column) -> Key<'a> {
     let money = |pick: fn(&Figures) -> Option<Decimal>| match pick(&r.figures) {
         Some(d) => Key::Number(d),
         None => Key::Missing,
@@ -111,9 +113,9 @@ fn key<'a>(out: &'a BatchOutput, r: &RowView, column: Column) -> Key<'a> {
             Figures::District { policy, .. } => Key::Number(Decimal::from(policy)),
             Figures::Error(_) => Key::Missing,
         },
-        Column::State => match r.figures {
-            Figures::District { state, .. } => Key::State(state),
-            Figures::Error(_) => Key::Missing,
+        Column::State => match r.figures.state() {
+            Some(state) => Key::State(state),
+            None => Key::Missing,
         },
         Column::Definite => money(|f| match f {
             Figures::District { definite, .. } => Some(*definite),
@@ -133,15 +135,15 @@ fn key<'a>(out: &'a BatchOutput, r: &RowView, column: Column) -> Key<'a> {
 }
 
 /// The lines' indices in display order (stable: equal keys keep the input order).
-pub fn sorted(out: &BatchOutput, sort: Sort) -> Vec<usize> {
-    let mut order: Vec<usize> = (0..out.rows.len()).collect();
+pub fn sorted(out: &Table, sort: Sort) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..out.lines.len()).collect();
     if sort.column == Column::Row && sort.ascending {
         return order;
     }
     // One unstable sort of (key, input position): stable in effect, and the only sort
     // instantiation this adds to the wasm.
     let mut keyed: Vec<(Key, usize)> = out
-        .rows
+        .lines
         .iter()
         .enumerate()
         .map(|(i, r)| (key(out, r, sort.column), i))
@@ -185,14 +187,14 @@ pub fn batch_table(props: &TableProps) -> Html {
     let sort = use_state(Sort::default);
     let page = use_state(|| 0usize);
     let order = use_memo((props.output.clone(), *sort), |(output, sort)| {
-        sorted(&output.0, *sort)
+        sorted(&output.0.table, *sort)
     });
     // A new list or a new order starts at the first page.
     {
         let page = page.clone();
         use_effect_with((props.output.clone(), *sort), move |_| page.set(0));
     }
-    let out = &props.output.0;
+    let out = &props.output.0.table;
     let total = order.len();
     let pages = total.div_ceil(PAGE).max(1);
     let current = (*page).min(pages - 1);
@@ -236,7 +238,7 @@ pub fn batch_table(props: &TableProps) -> Html {
     };
     let money = |d: Decimal| i18n::money_in(d, lang, full);
     let line = |index: &usize| {
-        let Some(r) = out.rows.get(*index) else {
+        let Some(r) = out.lines.get(*index) else {
             return Html::default();
         };
         let client = out.clients.get(r.client);
@@ -255,11 +257,12 @@ pub fn batch_table(props: &TableProps) -> Html {
         match &r.figures {
             Figures::District {
                 policy,
-                state,
                 definite,
                 up_to,
                 if_in_force_up_to,
+                ..
             } => {
+                let state = r.figures.state().unwrap_or(PolicyState::Draft);
                 let meta = set.and_then(|s| s.policies.get(*policy)).map(|p| &p.meta);
                 let district = meta
                     .map(|m| m.district_name.get(lang).to_string())
@@ -271,10 +274,10 @@ pub fn batch_table(props: &TableProps) -> Html {
                         <td class="num">{ r.row }</td>
                         { client_cell }
                         <td>{ district }</td>
-                        <td><span class={classes!("badge", i18n::policy_state_class(*state))}>{ i18n::policy_state(*state, lang) }</span></td>
+                        <td><span class={classes!("badge", i18n::policy_state_class(state))}>{ i18n::policy_state(state, lang) }</span></td>
                         <td class="num">{ money(*definite) }</td>
                         <td class="num"><strong>{ money(*up_to) }</strong></td>
-                        <td class={classes!("num", (*state != PolicyState::InForce).then_some("muted"))}>{ money(*if_in_force_up_to) }</td>
+                        <td class={classes!("num", (state != PolicyState::InForce).then_some("muted"))}>{ money(*if_in_force_up_to) }</td>
                     </tr>
                 }
             }
@@ -324,22 +327,26 @@ pub fn batch_table(props: &TableProps) -> Html {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::bulk::run::Accumulator;
     use butie::EvalOptions;
-    use butie::batch::{InputFormat, parse_clients};
+    use butie::batch::{Batch, Sink};
 
     #[test]
     fn sorts_stably_both_ways() {
         let set = crate::data::policy_set().unwrap();
         let opts = EvalOptions::new(butie::date::parse_date("2026-11-21").unwrap());
-        let text = include_str!("../../../docs/examples/clients.csv");
-        let rows = parse_clients(&set.catalogue, text, InputFormat::Csv).unwrap();
-        let mut acc = Accumulator::new("c.csv", InputFormat::Csv, &opts);
-        acc.add(set, &rows, &opts).unwrap();
-        let out = acc.finish(0.0);
+        let text = include_str!("../../../tests/browser/fixtures/clients-with-bad-rows.csv");
+        let b = Batch::new(set, &opts).unwrap();
+        let (_, outs) = b
+            .run_bytes(Some("c.csv"), text.as_bytes(), None, Sink::Keep)
+            .unwrap();
+        let mut out = Table::default();
+        for c in outs.iter().flat_map(|o| &o.kept) {
+            out.add(set, c);
+        }
+        let out = Table::from_bytes(&out.to_bytes()).unwrap();
         let natural = sorted(&out, Sort::default());
-        assert_eq!(natural, (0..out.rows.len()).collect::<Vec<_>>());
-        let up = |i: &usize| match out.rows[*i].figures {
+        assert_eq!(natural, (0..out.lines.len()).collect::<Vec<_>>());
+        let up = |i: &usize| match out.lines[*i].figures {
             Figures::District { up_to, .. } => Some(up_to),
             Figures::Error(_) => None,
         };
@@ -358,7 +365,7 @@ mod tests {
         assert_eq!(
             values.last().copied().flatten(),
             None,
-            "the error line last"
+            "the error lines last"
         );
         assert!(values.windows(2).all(|w| w[0] >= w[1]));
         let asc = sorted(
@@ -368,7 +375,7 @@ mod tests {
                 ascending: true,
             },
         );
-        assert_eq!(asc.first().map(up), Some(None), "the error line first");
+        assert_eq!(asc.first().map(up), Some(None), "the error lines first");
         let by_client = sorted(
             &out,
             Sort {
@@ -378,10 +385,23 @@ mod tests {
         );
         let names: Vec<&str> = by_client
             .iter()
-            .filter_map(|i| out.clients[out.rows[*i].client].name.as_deref())
+            .filter_map(|i| out.clients[out.lines[*i].client].name.as_deref())
             .collect();
         let mut expected = names.clone();
         expected.sort_unstable();
         assert_eq!(names, expected);
+        let states = sorted(
+            &out,
+            Sort {
+                column: Column::State,
+                ascending: true,
+            },
+        );
+        let first = states.iter().find_map(|i| out.lines[*i].figures.state());
+        assert_eq!(
+            first,
+            Some(PolicyState::InForce),
+            "in force first, after the errors"
+        );
     }
 }

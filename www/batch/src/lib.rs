@@ -1,0 +1,322 @@
+//! The page's batch module: a second WebAssembly module inside the single file, instantiated
+//! only when the batch view opens, so that reading client lists (CSV, JSONL, Excel), the batch
+//! driver and the workbook writer cost nothing on the way to the first results.
+//!
+//! The page hands it the policy bundle it already holds and the bytes of a list; a [`Job`]
+//! evaluates the list a slice at a time (the page yields between slices to paint its progress)
+//! with `butie::batch`, exactly as `butie batch` does, and gives back the table (postcard
+//! bytes of [`butie::batch::table::Table`]), the results CSV and the results workbook.
+
+use std::cell::OnceCell;
+use std::io::Cursor;
+
+use butie::batch::table::Table;
+use butie::batch::xlsx::{ResultsWriter, SheetRows, csv_workbook};
+use butie::batch::{
+    Batch, ChunkReader, ClientResult, Encoding, FileError, InputFormat, Reader, Sink, guess_format,
+};
+use butie::{EvalOptions, PolicySet, Text};
+use wasm_bindgen::prelude::*;
+
+/// CSV or JSONL bytes per slice: a few hundred clients, a few tens of milliseconds.
+const SLICE_BYTES: usize = 48 * 1024;
+/// Worksheet rows per slice.
+const SLICE_ROWS: usize = 250;
+
+thread_local! {
+    /// The policy set, decoded from the page's bundle once and kept for the page's lifetime.
+    static SET: OnceCell<&'static PolicySet> = const { OnceCell::new() };
+}
+
+/// An error for the page: `{zh, en}` as JSON text.
+fn js_error(t: &Text) -> JsValue {
+    let json = format!(
+        "{{\"zh\":{},\"en\":{}}}",
+        json_string(&t.zh),
+        json_string(&t.en)
+    );
+    JsValue::from_str(&json)
+}
+
+fn json_string(s: &str) -> String {
+    let mut out = String::from("\"");
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+fn file_error(e: &FileError) -> JsValue {
+    js_error(&e.text())
+}
+
+fn policy_set(bundle: &[u8]) -> Result<&'static PolicySet, JsValue> {
+    SET.with(|cell| {
+        if let Some(set) = cell.get() {
+            return Ok(*set);
+        }
+        let set = PolicySet::from_bytes(bundle).map_err(|e| {
+            let t = e.to_string();
+            js_error(&Text::new(t.clone(), t))
+        })?;
+        let set: &'static PolicySet = Box::leak(Box::new(set));
+        Ok(*cell.get_or_init(|| set))
+    })
+}
+
+/// GB18030 (GBK) through the browser's `TextDecoder` (fatal: bad bytes are a bad row).
+#[cfg(target_arch = "wasm32")]
+fn gb18030(bytes: &[u8]) -> Option<String> {
+    thread_local! {
+        static DECODER: Option<web_sys::TextDecoder> = {
+            let options = web_sys::TextDecoderOptions::new();
+            options.set_fatal(true);
+            web_sys::TextDecoder::new_with_label_and_options("gb18030", &options).ok()
+        };
+    }
+    DECODER.with(|d| d.as_ref()?.decode_with_u8_array(bytes).ok())
+}
+
+/// Natively (tests) there is no `TextDecoder`.
+#[cfg(not(target_arch = "wasm32"))]
+fn gb18030(_bytes: &[u8]) -> Option<String> {
+    None
+}
+
+/// Milliseconds of a monotonic-enough clock.
+#[cfg(target_arch = "wasm32")]
+fn now_ms() -> f64 {
+    js_sys::Date::now()
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+fn now_ms() -> f64 {
+    std::time::UNIX_EPOCH
+        .elapsed()
+        .map(|d| d.as_secs_f64() * 1000.0)
+        .unwrap_or_default()
+}
+
+/// Where the rows come from.
+enum Source {
+    Text {
+        chunks: ChunkReader<Cursor<Vec<u8>>>,
+        reader: Reader<'static>,
+        header: usize,
+        next: Option<butie::batch::Chunk>,
+    },
+    Rows {
+        reader: Reader<'static>,
+        rows: std::vec::IntoIter<(usize, Vec<String>)>,
+    },
+}
+
+/// One list being evaluated.
+#[wasm_bindgen]
+pub struct Job {
+    batch: Batch<'static>,
+    source: Source,
+    format: InputFormat,
+    encoding: Encoding,
+    /// Lines or rows in the input (for the progress bar).
+    total: u32,
+    seq: usize,
+    done: bool,
+    results: Vec<ClientResult<'static>>,
+    csv: String,
+    table: Table,
+    bad_rows: u32,
+}
+
+#[wasm_bindgen]
+impl Job {
+    /// Opens a list: `bundle` is the page's policy bundle, `as_of` `YYYY-MM-DD`. Throws
+    /// `{zh, en}` (JSON text) when the file as a whole cannot be used.
+    #[wasm_bindgen(constructor)]
+    pub fn new(
+        bundle: &[u8],
+        file_name: &str,
+        bytes: Vec<u8>,
+        as_of: &str,
+        compare_all: bool,
+        application_period: &str,
+    ) -> Result<Job, JsValue> {
+        let set = policy_set(bundle)?;
+        let date = butie::date::parse_date(as_of)
+            .ok_or_else(|| js_error(&Text::new("日期无效", "not a date")))?;
+        let application_period = match application_period {
+            "" => None,
+            typed => Some(butie::date::Period::parse(typed).map_err(|e| js_error(&e.text()))?),
+        };
+        let opts = EvalOptions {
+            compare_all,
+            application_period,
+            ..EvalOptions::new(date)
+        };
+        let batch = Batch::new(set, &opts).map_err(|e| {
+            let t = e.to_string();
+            js_error(&Text::new(t.clone(), t))
+        })?;
+        let format = guess_format(Some(file_name), &bytes);
+        let mut csv = String::new();
+        butie::batch::write::csv_header(&mut csv, true);
+        let (source, encoding, total) = if format == InputFormat::Xlsx {
+            let mut sheet = SheetRows::open(&bytes).map_err(|e| file_error(&e))?;
+            let reader = sheet.reader(&set.catalogue).map_err(|e| file_error(&e))?;
+            let mut rows = Vec::new();
+            loop {
+                let more = sheet.next_rows(4096).map_err(|e| file_error(&e))?;
+                if more.is_empty() {
+                    break;
+                }
+                rows.extend(more);
+            }
+            let total = rows.len() as u32;
+            let source = Source::Rows {
+                reader,
+                rows: rows.into_iter(),
+            };
+            (source, Encoding::Utf8, total)
+        } else {
+            let total = butie::batch::Lines::new(&bytes, 1).count() as u32;
+            let mut chunks = ChunkReader::new(Cursor::new(bytes), SLICE_BYTES);
+            let first = chunks.next_chunk().ok().flatten().unwrap_or_default();
+            let (reader, header) = Reader::open(&set.catalogue, format, &first, Some(gb18030))
+                .map_err(|e| file_error(&e))?;
+            let encoding = reader.encoding();
+            let source = Source::Text {
+                chunks,
+                reader,
+                header,
+                next: Some(first),
+            };
+            (source, encoding, total.saturating_sub(1).max(1))
+        };
+        Ok(Job {
+            batch,
+            source,
+            format,
+            encoding,
+            total,
+            seq: 0,
+            done: false,
+            results: Vec::new(),
+            csv,
+            table: Table::default(),
+            bad_rows: 0,
+        })
+    }
+
+    /// Evaluates the next slices until `budget_ms` have passed; returns the clients done.
+    pub fn step(&mut self, budget_ms: f64) -> u32 {
+        let started = now_ms();
+        while !self.done && now_ms() - started < budget_ms {
+            let out = match &mut self.source {
+                Source::Text {
+                    chunks,
+                    reader,
+                    header,
+                    next,
+                } => match next.take() {
+                    Some(chunk) => {
+                        *next = chunks.next_chunk().ok().flatten();
+                        self.batch.lines(reader, &chunk, *header, Sink::Keep)
+                    }
+                    None => {
+                        self.done = true;
+                        break;
+                    }
+                },
+                Source::Rows { reader, rows } => {
+                    let slice: Vec<_> = rows.by_ref().take(SLICE_ROWS).collect();
+                    if slice.is_empty() {
+                        self.done = true;
+                        break;
+                    }
+                    self.batch.rows(reader, self.seq, slice, Sink::Keep)
+                }
+            };
+            self.seq += 1;
+            self.bad_rows += out.tally.bad_rows as u32;
+            for c in out.kept {
+                butie::batch::write::csv_client(&mut self.csv, &self.batch, &c);
+                self.table.add(self.batch.set, &c);
+                self.results.push(c);
+            }
+        }
+        self.results.len() as u32
+    }
+
+    /// Whether every client has been evaluated.
+    pub fn done(&self) -> bool {
+        self.done
+    }
+
+    /// Lines (or rows) in the list: the progress bar's end, an estimate (blank lines count).
+    pub fn total(&self) -> u32 {
+        self.total
+    }
+
+    /// Clients that could not be read or evaluated.
+    pub fn bad_rows(&self) -> u32 {
+        self.bad_rows
+    }
+
+    /// `CSV`, `JSONL` or `Excel (.xlsx)`.
+    pub fn format(&self) -> String {
+        self.format.name().to_string()
+    }
+
+    /// Whether the list was GB18030 (GBK) text.
+    pub fn gb18030(&self) -> bool {
+        self.encoding == Encoding::Gb18030
+    }
+
+    /// The table (postcard bytes of `butie::batch::table::Table`).
+    pub fn table(&self) -> Vec<u8> {
+        self.table.to_bytes()
+    }
+
+    /// The results CSV, byte for byte what `butie batch FILE --out results.csv` writes.
+    pub fn csv(&self) -> Vec<u8> {
+        self.csv.as_bytes().to_vec()
+    }
+
+    /// The results workbook, row for row what `butie batch FILE --out results.xlsx` writes.
+    pub fn xlsx(&self) -> Result<Vec<u8>, JsValue> {
+        let fail = |e: std::io::Error| {
+            let t = e.to_string();
+            js_error(&Text::new(t.clone(), t))
+        };
+        let mut w = ResultsWriter::new(Vec::new()).map_err(fail)?;
+        for c in &self.results {
+            w.client(&self.batch, c).map_err(fail)?;
+        }
+        w.finish().map_err(fail)
+    }
+}
+
+/// A CSV client list as a workbook (the example list offered as `.xlsx`).
+#[wasm_bindgen]
+pub fn csv_to_xlsx(csv: &str) -> Result<Vec<u8>, JsValue> {
+    csv_workbook("clients", csv).map_err(|e| {
+        let t = e.to_string();
+        js_error(&Text::new(t.clone(), t))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn errors_are_json() {
+        assert_eq!(json_string("a\"b\\c\n上"), "\"a\\\"b\\\\c\\u000a上\"");
+    }
+}
