@@ -10,10 +10,6 @@ mod files;
 use std::fs;
 use std::path::Path;
 
-fn toml_to_json(name: &str, text: &str) -> serde_json::Value {
-    toml::from_str(text).unwrap_or_else(|e| panic!("{name}: {e}"))
-}
-
 fn main() {
     println!("cargo:rerun-if-env-changed={}", files::EXTRA_DIRS_VAR);
     let dirs = files::PolicyFiles::build_dirs(Path::new("policies").to_path_buf());
@@ -21,15 +17,7 @@ fn main() {
     for path in &read.paths {
         println!("cargo:rerun-if-changed={}", path.display());
     }
-    let (cat_name, cat_text) = read.catalogue.expect("policies/facts.toml");
-    let catalogue =
-        serde_json::json!({ "file": cat_name, "doc": toml_to_json(&cat_name, &cat_text) });
-    let policies: Vec<_> = read
-        .documents
-        .iter()
-        .map(|(name, text)| serde_json::json!({ "file": name, "doc": toml_to_json(name, text) }))
-        .collect();
-    let bundle = serde_json::json!({ "catalogue": catalogue, "policies": policies });
+    let bundle = read.bundle_json().unwrap_or_else(|e| panic!("{e}"));
     let out = Path::new(&std::env::var("OUT_DIR").unwrap()).join("policies.json");
-    fs::write(out, serde_json::to_string(&bundle).unwrap()).unwrap();
+    fs::write(out, bundle).unwrap();
 }

@@ -3,8 +3,49 @@
 pub use time::Date;
 use time::Month;
 
-/// Parses an ISO date `YYYY-MM-DD`; `None` when malformed or not a real calendar day.
+/// Parses an ISO date `YYYY-MM-DD` from 1900 on; `None` when malformed or not a real calendar day.
 pub fn parse_date(s: &str) -> Option<Date> {
+    parse_ymd(s).filter(|d| d.year() >= 1900)
+}
+
+/// The years an evaluation date (`as_of`) may fall in.
+pub const AS_OF_YEARS: std::ops::RangeInclusive<i32> = 1900..=2100;
+
+/// Why an evaluation date was refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum AsOfError {
+    #[error("not a date: use YYYY-MM-DD, e.g. 2026-11-21")]
+    Malformed,
+    #[error("outside the years 1900–2100")]
+    OutOfRange,
+}
+
+impl AsOfError {
+    /// The reason in both languages (the caller names the field).
+    pub fn text(self) -> crate::Text {
+        match self {
+            AsOfError::Malformed => crate::Text::new(
+                "不是日期：请写作 YYYY-MM-DD，如 2026-11-21",
+                self.to_string(),
+            ),
+            AsOfError::OutOfRange => {
+                crate::Text::new("评估日期须在 1900 至 2100 年之间", self.to_string())
+            }
+        }
+    }
+}
+
+/// Parses an evaluation date: `YYYY-MM-DD`, a real day, in the years [`AS_OF_YEARS`].
+pub fn parse_as_of(s: &str) -> Result<Date, AsOfError> {
+    let d = parse_ymd(s).ok_or(AsOfError::Malformed)?;
+    if AS_OF_YEARS.contains(&d.year()) {
+        Ok(d)
+    } else {
+        Err(AsOfError::OutOfRange)
+    }
+}
+
+fn parse_ymd(s: &str) -> Option<Date> {
     let b = s.as_bytes();
     if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
         return None;
@@ -20,9 +61,6 @@ pub fn parse_date(s: &str) -> Option<Date> {
     let y = i32::try_from(num(0..4)?).ok()?;
     let m = Month::try_from(u8::try_from(num(5..7)?).ok()?).ok()?;
     let d = u8::try_from(num(8..10)?).ok()?;
-    if y < 1900 {
-        return None;
-    }
     Date::from_calendar_date(y, m, d).ok()
 }
 
@@ -241,6 +279,19 @@ mod tests {
                 .zh
                 .contains("起止日期")
         );
+    }
+
+    #[test]
+    fn evaluation_dates_are_1900_to_2100() {
+        assert_eq!(fmt_date(parse_as_of("1900-01-01").unwrap()), "1900-01-01");
+        assert_eq!(fmt_date(parse_as_of("2100-12-31").unwrap()), "2100-12-31");
+        assert_eq!(parse_as_of("1899-12-31"), Err(AsOfError::OutOfRange));
+        assert_eq!(parse_as_of("2101-01-01"), Err(AsOfError::OutOfRange));
+        assert_eq!(parse_as_of("9999-12-31"), Err(AsOfError::OutOfRange));
+        assert_eq!(parse_as_of("0000-01-01"), Err(AsOfError::OutOfRange));
+        assert_eq!(parse_as_of("2026-02-30"), Err(AsOfError::Malformed));
+        assert_eq!(parse_as_of(""), Err(AsOfError::Malformed));
+        assert!(AsOfError::OutOfRange.text().zh.contains("1900 至 2100"));
     }
 
     #[test]

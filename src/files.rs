@@ -3,7 +3,7 @@
 //!
 //! The one directory reader of the project: the library's loader ([`crate::PolicySet::from_dirs`]),
 //! the CLI and the tests call it, and both build scripts compile this file in with `#[path]`,
-//! so it uses `std` only.
+//! so it uses nothing but `std`, `toml` and `serde_json` (the root build script's dependencies).
 
 use std::fs;
 use std::io;
@@ -107,6 +107,28 @@ impl PolicyFiles {
             }
         }
         Ok(out)
+    }
+
+    /// The bundle the native builds embed (`build.rs`): `{"catalogue": {file, doc}, "policies":
+    /// [{file, doc}]}`, each TOML document as JSON, read back by `PolicySet::from_bundle_json`.
+    /// Errors name the file.
+    pub fn bundle_json(&self) -> Result<String, String> {
+        let doc = |(name, text): &(String, String)| -> Result<serde_json::Value, String> {
+            let doc: serde_json::Value =
+                toml::from_str(text).map_err(|e| format!("{name}: {e}"))?;
+            Ok(serde_json::json!({ "file": name, "doc": doc }))
+        };
+        let catalogue = self
+            .catalogue
+            .as_ref()
+            .ok_or_else(|| format!("no {CATALOGUE_FILE} in the first policy directory"))
+            .and_then(doc)?;
+        let policies = self
+            .documents
+            .iter()
+            .map(doc)
+            .collect::<Result<Vec<_>, String>>()?;
+        Ok(serde_json::json!({ "catalogue": catalogue, "policies": policies }).to_string())
     }
 
     /// The directories a build script reads: `base` (the workspace's `policies/`), then those

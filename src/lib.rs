@@ -7,6 +7,7 @@
 #[cfg(feature = "loader")]
 mod amend;
 pub mod batch;
+pub mod calendar;
 pub mod catalogue;
 pub mod date;
 pub mod error;

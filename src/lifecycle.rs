@@ -58,6 +58,21 @@ pub struct Lifecycle<'a> {
     pub amended_by: Option<&'a str>,
 }
 
+impl Lifecycle<'_> {
+    /// A state and nothing else known (no days, no relations).
+    pub fn bare(state: PolicyState) -> Self {
+        Lifecycle {
+            state,
+            ending_soon: false,
+            days_left: None,
+            starts_in_days: None,
+            ended_on: None,
+            superseded_by: None,
+            amended_by: None,
+        }
+    }
+}
+
 /// How a document of the district relates to the one evaluated.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
@@ -140,15 +155,7 @@ impl PolicySet {
     /// A document's state on `as_of`, with days left or to go.
     pub fn lifecycle<'a>(&'a self, doc: &'a Policy, as_of: Date) -> Lifecycle<'a> {
         let m = &doc.meta;
-        let mut l = Lifecycle {
-            state: window_state(doc, as_of),
-            ending_soon: false,
-            days_left: None,
-            starts_in_days: None,
-            ended_on: None,
-            superseded_by: None,
-            amended_by: None,
-        };
+        let mut l = Lifecycle::bare(window_state(doc, as_of));
         match l.state {
             PolicyState::NotYetInForce => {
                 l.starts_in_days = m.effective_from.map(|f| days(as_of, f))

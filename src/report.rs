@@ -386,6 +386,9 @@ pub struct ClauseResult<'a> {
     /// Per-item results for clauses evaluated per project or product.
     pub items: Vec<ItemResult<'a>>,
     pub schedule: Vec<Installment>,
+    /// Set when a payment of the schedule (or of an item's) falls in a year after the
+    /// document's last day: the text does not say whether it is still paid.
+    pub schedule_notice: Option<Text>,
     pub citation: Citation<'a>,
     pub notes: &'a [Text],
     pub interpretation: &'a [Text],
@@ -453,7 +456,13 @@ pub struct Citation<'a> {
 #[derive(Debug, Clone, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Installment {
+    /// 1 for the first payment.
     pub year: u32,
+    /// The calendar year it falls in: the first payment in the evaluation year (or the
+    /// document's first year, when it starts later), one a year after that.
+    pub calendar_year: i32,
+    /// The year begins after the document's last day.
+    pub past_end: bool,
     /// Share of the total; null when the text does not split it.
     #[cfg_attr(feature = "schema", schemars(with = "Option<String>"))]
     pub share: Option<Decimal>,

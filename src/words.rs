@@ -6,7 +6,7 @@
 use crate::date::{Date, fmt_date};
 use crate::lifecycle::{Lifecycle, PolicyState, Relation};
 use crate::policy::{Basis, DocStatus, Meta};
-use crate::report::{AmountKind, CondState, Status, Totals};
+use crate::report::{AmountKind, CondState, Installment, Status, Totals};
 use crate::text::{Lang, Text};
 
 /// A word or short phrase in both languages.
@@ -74,6 +74,18 @@ impl PolicyState {
             PolicyState::Expired => w("已失效", "Expired"),
             PolicyState::Superseded => w("已被取代", "Superseded"),
             PolicyState::Draft => w("草案", "Draft"),
+        }
+    }
+
+    /// What an amount that does not count on the date would be, by state: "once in force"
+    /// (not yet), "if adopted" (draft), "if still in force" (expired, superseded).
+    pub fn hypothetical(self) -> Word {
+        match self {
+            PolicyState::NotYetInForce => w("施行后", "Once in force"),
+            PolicyState::Draft => w("若正式施行", "If adopted"),
+            PolicyState::InForce | PolicyState::Expired | PolicyState::Superseded => {
+                w("若仍有效", "If still in force")
+            }
         }
     }
 }
@@ -159,8 +171,12 @@ impl Basis {
 pub const DEFINITE: Word = w("确定", "Definite");
 /// "最高": a ceiling; the amount paid may be lower.
 pub const UP_TO: Word = w("最高", "Up to");
-/// "若仍有效": what a document that is not in force would pay; never counted.
-pub const IF_IN_FORCE: Word = w("若仍有效", "If in force");
+/// The words before what a document that is not in force would pay (each state's
+/// [`PolicyState::hypothetical`]), for the legend; never counted.
+pub const HYPOTHETICAL: Word = w(
+    "若仍有效 · 施行后 · 若正式施行",
+    "If still in force · Once in force · If adopted",
+);
 /// Of the ceilings: those computed from the enterprise's own figures.
 pub const FORMULA_BASED: Word = w("按公式计算", "computed from your figures");
 /// Of the ceilings: fixed sums the authority pays any part of ([`Totals::discretionary`]).
@@ -239,10 +255,10 @@ pub const LEGEND: [(Word, Word); 6] = [
         ),
     ),
     (
-        IF_IN_FORCE,
+        HYPOTHETICAL,
         w(
-            "政策已失效或仅为草案：显示其若有效可得的金额，不计入当前可申请。",
-            "The policy has expired or is a draft: what it would pay if in force, never counted as available now.",
+            "政策已失效、尚未施行或仅为草案：显示其施行时可得的金额，不计入当前可申请。",
+            "The policy has expired, is not yet in force or is a draft: what it would pay in force, never counted as available now.",
         ),
     ),
 ];
@@ -260,6 +276,20 @@ impl Relation {
     }
 }
 
+/// The district's other documents (history), as a heading.
+pub const HISTORY: Word = w("本区其他文件", "Other documents of the district");
+/// A document the text repeals that is not encoded, as a history label.
+pub const REPLACED: Word = w(
+    "被本政策废止 · 未收录",
+    "repealed by this policy · not encoded",
+);
+/// What to do next: who to apply to and how, as a heading.
+pub const NEXT_STEPS: Word = w("下一步：如何申报", "What to do next");
+/// The issuing authorities, as a label.
+pub const ISSUERS: Word = w("发文单位", "Issued by");
+/// The dated steps of a document, as a heading.
+pub const DATES: Word = w("时间节点", "Dates");
+
 /// The badge for a lifecycle: the state, or "ending soon" for an in-force document near its end.
 pub fn lifecycle_badge(l: &Lifecycle) -> Word {
     if l.ending_soon {
@@ -270,7 +300,7 @@ pub fn lifecycle_badge(l: &Lifecycle) -> Word {
 }
 
 /// How a document is named in a sentence: its number, else its title.
-fn doc_name(m: &Meta) -> Text {
+pub fn doc_name(m: &Meta) -> Text {
     match &m.doc_no {
         Some(n) => Text::new(n.clone(), n.clone()),
         None => Text::new(format!("《{}》", m.title.zh), m.title.en.clone()),
@@ -391,5 +421,118 @@ pub fn verified_on(d: Date) -> Text {
     Text::new(
         format!("已于 {d} 对照原文核对"),
         format!("verified against its source on {d}"),
+    )
+}
+
+/// An installment's year: "第2年（2027年，有效期后）" / "Year 2 (2027, after the end)".
+pub fn installment_year(i: &Installment) -> Text {
+    let (n, y) = (i.year, i.calendar_year);
+    let after = if i.past_end {
+        w("，有效期后", ", after the end")
+    } else {
+        w("", "")
+    };
+    Text::new(
+        format!("第{n}年（{y}年{}）", after.zh),
+        format!("Year {n} ({y}{})", after.en),
+    )
+}
+
+/// A schedule of `years` payments whose split the text does not state, said once for all of
+/// them: "分 3 年拨付，各年比例未规定".
+pub fn schedule_unsplit(years: usize) -> Text {
+    Text::new(
+        format!("分 {years} 年拨付，各年比例未规定"),
+        format!("Paid over {years} years; the yearly split is not stated"),
+    )
+}
+
+/// The plain sentence under a schedule whose payments run past the document's last day `end`,
+/// up to the year `last`.
+pub fn past_end_notice(end: Date, last: i32) -> Text {
+    let first = end.year() + 1;
+    let years = if last > first {
+        format!("{first}–{last}")
+    } else {
+        format!("{first}")
+    };
+    let end = fmt_date(end);
+    Text::new(
+        format!("{years} 年的款项在政策有效期（至 {end}）之后：原文未说明届时是否仍会拨付。"),
+        format!(
+            "The installments of {years} fall after the policy ends ({end}): the text does not say whether they are still paid."
+        ),
+    )
+}
+
+/// What a calendar event marks (see [`crate::calendar`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EventKind {
+    /// The document's first day.
+    Start,
+    /// The first day it counts as ending soon.
+    EndingSoon,
+    /// Its last day in force.
+    End,
+    /// A dated step its text gives (the index in `dates`).
+    Step(usize),
+}
+
+/// A calendar event's title: "普陀区 普科合规范〔2024〕3号 有效期最后一天".
+pub fn event_summary(kind: EventKind, m: &Meta) -> Text {
+    let (d, n) = (&m.district_name, doc_name(m));
+    let what = match kind {
+        EventKind::Start => w("起施行", "comes into force"),
+        // ENDING_SOON_DAYS (tests/calendar.rs checks the two agree).
+        EventKind::EndingSoon => w("即将失效（还有 60 天）", "ends in 60 days"),
+        EventKind::End => w("有效期最后一天", "last day in force"),
+        EventKind::Step(i) => match m.dates.get(i) {
+            Some(s) => {
+                return Text::new(
+                    format!("{} {} {}", d.zh, n.zh, s.title.zh),
+                    format!("{}, {}: {}", d.en, n.en, s.title.en),
+                );
+            }
+            None => w("", ""),
+        },
+    };
+    Text::new(
+        format!("{} {} {}", d.zh, n.zh, what.zh),
+        format!("{}, {}: {}", d.en, n.en, what.en),
+    )
+}
+
+/// A calendar event's text: the reminder to apply in time (last days) and the sentence behind
+/// the date, quoted.
+pub fn event_description(kind: EventKind, m: &Meta) -> Text {
+    let (article, quote) = match kind {
+        EventKind::Step(i) => m
+            .dates
+            .get(i)
+            .map(|s| (s.article.as_str(), s.quote.as_str()))
+            .unwrap_or_default(),
+        _ => (m.window_article.as_str(), m.window_quote.as_str()),
+    };
+    let apply = match kind {
+        EventKind::EndingSoon | EventKind::End => APPLY_IN_TIME,
+        _ => w("", ""),
+    };
+    Text::new(
+        format!("{}{article}：“{quote}”", apply.zh),
+        format!("{}{article}: “{quote}”", apply.en),
+    )
+}
+
+const APPLY_IN_TIME: Word = w(
+    "请尽快按区主管部门通知申报。\n",
+    "Apply in time, as the district's call directs.\n",
+);
+
+/// The calendar's name: "butie 政策日历（2026-12-01）".
+pub fn calendar_name(as_of: Date) -> Text {
+    let d = fmt_date(as_of);
+    Text::new(
+        format!("butie 政策日历（{d}）"),
+        format!("butie policy calendar ({d})"),
     )
 }

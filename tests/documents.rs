@@ -329,23 +329,128 @@ fn fold(s: &str) -> String {
 #[test]
 fn the_fixtures_quotes_are_in_their_own_fictional_source() {
     let set = PolicySet::from_dirs(&dirs()).unwrap();
-    let doc = set.document("putuo-2027-fictional").unwrap();
-    let src = fold(
-        &std::fs::read_to_string(
-            root().join("tests/fixtures/policies/sources/fictional-putuo-2027.txt"),
-        )
-        .unwrap(),
-    );
-    let m = &doc.meta;
-    let quotes = doc
+    let fixtures: Vec<_> = set
+        .policies
+        .iter()
+        .filter(|p| p.meta.source_file.starts_with("fictional-"))
+        .collect();
+    assert_eq!(fixtures.len(), 2, "the successor and the fifth district");
+    for doc in fixtures {
+        let m = &doc.meta;
+        assert!(m.title.zh.contains("虚构") && m.title.en.contains("FICTIONAL"));
+        let src = fold(
+            &std::fs::read_to_string(
+                root()
+                    .join("tests/fixtures/policies/sources")
+                    .join(&m.source_file),
+            )
+            .unwrap(),
+        );
+        let quotes = doc
+            .clauses
+            .iter()
+            .map(|c| c.quote.as_str())
+            .chain(doc.rules.iter().map(|r| r.quote.as_str()))
+            .chain([m.window_quote.as_str()])
+            .chain(m.replaces.iter().map(|r| r.quote.as_str()))
+            .chain(m.procedure.iter().map(|p| p.quote.as_str()))
+            .chain(m.dates.iter().map(|d| d.quote.as_str()));
+        for q in quotes {
+            assert!(src.contains(&fold(q)), "not in {}: {q}", m.source_file);
+        }
+    }
+}
+
+/// The way the native builds embed the data (`build.rs`: the files as a JSON bundle, read back
+/// by `PolicySet::from_bundle_json`) gives the same results as loading the directories.
+#[test]
+fn the_bundle_path_gives_what_the_directories_give() {
+    let files = PolicyFiles::read_dirs(&dirs()).unwrap();
+    let bundled = PolicySet::from_bundle_json(&files.bundle_json().unwrap())
+        .unwrap_or_else(|e| panic!("{e}"));
+    let direct = with_successor();
+    assert_eq!(bundled.policies.len(), 6);
+    let p = profile(&direct);
+    for as_of in ["2026-12-01", "2027-01-01", "2029-03-01"] {
+        let mut opts = EvalOptions::new(parse_date(as_of).unwrap());
+        opts.compare_all = true;
+        let a = serde_json::to_value(evaluate(&bundled, &p, &opts).unwrap()).unwrap();
+        let b = serde_json::to_value(evaluate(&direct, &p, &opts).unwrap()).unwrap();
+        assert_eq!(a, b, "{as_of}");
+    }
+    // A build with the fixtures bundled through the same path as the real files: a fifth district.
+    let listing = butie::listing::policy_listing(&bundled, parse_date("2026-12-01").unwrap());
+    assert!(listing.districts.iter().any(|d| d.district == "hongkou"));
+}
+
+/// 普陀 三（一）: 500万 分三年拨付 — from the evaluation year, the years after the document's
+/// last day marked, and the sentence saying the text is silent about them.
+#[test]
+fn payments_past_the_end_are_marked_with_their_years() {
+    let set = with_successor();
+    let j = json!({
+        "schema_version": 1,
+        "enterprise": { "registered_district": "putuo", "entity_type": "enterprise", "credit_good": true,
+                        "serious_violation_dates": [], "other_violation_dates": [],
+                        "established_in_district_on": "2025-03-01" },
+        "operations": { "office_premises": "rent", "office_annual_rent": "800000" }
+    });
+    let p = Profile::from_json(&set.catalogue, &j).unwrap();
+    let years = |r: &Report, id: &str| -> Vec<(u32, i32, bool)> {
+        putuo(r)
+            .clauses
+            .iter()
+            .find(|c| c.id == id)
+            .unwrap()
+            .schedule
+            .iter()
+            .map(|i| (i.year, i.calendar_year, i.past_end))
+            .collect()
+    };
+    let r = eval(&set, &p, "2026-11-21");
+    let want = [(1, 2026, false), (2, 2027, true), (3, 2028, true)];
+    assert_eq!(years(&r, "putuo.3.1"), want);
+    // 三（二）, renting: up to the rent each year, for three years.
+    assert_eq!(years(&r, "putuo.3.2"), want);
+    let rent = &putuo(&r)
         .clauses
         .iter()
-        .map(|c| c.quote.as_str())
-        .chain(doc.rules.iter().map(|r| r.quote.as_str()))
-        .chain([m.window_quote.as_str()])
-        .chain(m.replaces.iter().map(|r| r.quote.as_str()))
-        .chain(m.procedure.iter().map(|p| p.quote.as_str()));
-    for q in quotes {
-        assert!(src.contains(&fold(q)), "not in the fixture's source: {q}");
-    }
+        .find(|c| c.id == "putuo.3.2")
+        .unwrap();
+    assert!(
+        rent.schedule
+            .iter()
+            .all(|i| i.amount.map(|a| a.0) == Some("800000".parse().unwrap()))
+    );
+    let notice = rent.schedule_notice.as_ref().expect("the sentence");
+    assert_eq!(
+        notice.zh,
+        "2027–2028 年的款项在政策有效期（至 2026-12-31）之后：原文未说明届时是否仍会拨付。"
+    );
+    assert!(
+        notice
+            .en
+            .contains("does not say whether they are still paid")
+    );
+    let json = serde_json::to_value(&r).unwrap();
+    let inst = &json["districts"][0]["clauses"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == "putuo.3.1")
+        .unwrap()["schedule"][1];
+    assert_eq!(inst["calendar_year"], 2027);
+    assert_eq!(inst["past_end"], true);
+
+    // Before the document starts, the first payment falls in its first year.
+    let r = eval(&set, &p, "2024-06-01");
+    assert_eq!(
+        years(&r, "putuo.3.1"),
+        [(1, 2025, false), (2, 2026, false), (3, 2027, true)]
+    );
+    // Within its window with no year past the end: no sentence.
+    let r = eval(&set, &p, "2027-06-01");
+    let succ = putuo(&r);
+    assert_eq!(succ.policy.id, "putuo-2027-fictional");
+    assert!(succ.clauses.iter().all(|c| c.schedule_notice.is_none()));
 }

@@ -1,5 +1,5 @@
 //! A new district is one data file and zero Rust: a made-up 虹口 policy
-//! (`tests/fixtures/hongkou-fictional.toml`, clearly marked fictional) is loaded next to the
+//! (`tests/fixtures/policies/hongkou-fictional.toml`, clearly marked fictional) is loaded next to the
 //! real catalogue and evaluated; every status and amount below was computed by hand.
 
 use butie::date::parse_date;
@@ -17,7 +17,7 @@ fn root() -> PathBuf {
 const FIXTURE: &str = "hongkou-fictional.toml";
 
 fn fixture() -> (String, String) {
-    let text = fs::read_to_string(root().join("tests/fixtures").join(FIXTURE)).unwrap();
+    let text = fs::read_to_string(root().join("tests/fixtures/policies").join(FIXTURE)).unwrap();
     (FIXTURE.to_string(), text)
 }
 

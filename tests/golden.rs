@@ -38,7 +38,7 @@
 //!
 //! Only the keys given are asserted. Clause keys: `status`, `status_if_in_force`, `amount`
 //! (the amount's value; `null` = no amount), `kind` (`definite` | `up_to` | `not_quantified`
-//! | `none`), `counted`, `applicant_state`, `schedule` (a list of `{year, share, amount}`;
+//! | `none`), `counted`, `applicant_state`, `schedule` (a list of `{year, calendar_year, past_end, share, amount}`;
 //! the whole list is compared, length included), `missing` (fact ids that must be among the
 //! missing inputs; `application_period` for the option), `amount_note` (true: the clause
 //! carries a note next to its amount). Reading keys: `status`, `status_if_in_force`, `amount`,
@@ -130,6 +130,8 @@ struct ClauseExp {
 #[serde(deny_unknown_fields)]
 struct InstallmentExp {
     year: u64,
+    calendar_year: Option<i64>,
+    past_end: Option<bool>,
     #[serde(default, deserialize_with = "nullable")]
     share: Option<Option<String>>,
     #[serde(default, deserialize_with = "nullable")]
@@ -486,6 +488,20 @@ fn run_case(set: &PolicySet, file: &str, case: &Case) -> Vec<String> {
                 let what = format!("{id}.schedule[{n}]");
                 if ai["year"].as_u64() != Some(ei.year) {
                     ck.fail(&format!("{what}.year"), ei.year, show(&ai["year"]));
+                }
+                if let Some(y) = ei.calendar_year
+                    && ai["calendar_year"].as_i64() != Some(y)
+                {
+                    ck.fail(
+                        &format!("{what}.calendar_year"),
+                        y,
+                        show(&ai["calendar_year"]),
+                    );
+                }
+                if let Some(p) = ei.past_end
+                    && ai["past_end"].as_bool() != Some(p)
+                {
+                    ck.fail(&format!("{what}.past_end"), p, show(&ai["past_end"]));
                 }
                 ck.nullable_eq(
                     &format!("{what}.share"),

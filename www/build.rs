@@ -1,7 +1,7 @@
 //! Compiles the policy directory (validated by the rule core, read by its one directory loader)
 //! into the compact bundle that the wasm embeds, so the browser never parses or compiles policy
 //! files at start-up. Extra directories named by `BUTIE_EXTRA_POLICIES` (test fixtures) are
-//! compiled in after `policies/`.
+//! compiled in after `policies/`. Also writes the stylesheets without comments and indentation.
 
 use std::fs;
 use std::path::Path;
@@ -22,6 +22,17 @@ fn main() {
     let out = Path::new(&out_dir).join("policies.bin");
     fs::write(out, set.to_bytes()).expect("write policies.bin");
 
+    // The stylesheets without comments and indentation.
+    for (from, to) in [
+        ("style.css", "style.css"),
+        ("widget/widget.css", "widget.css"),
+    ] {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(from);
+        println!("cargo:rerun-if-changed={}", path.display());
+        let css = fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        fs::write(Path::new(&out_dir).join(to), compact_css(&css)).expect("write css");
+    }
+
     // The result schema for `butie.schema()`, minified (a test keeps the file current).
     let schema = Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/schema/result.schema.json");
     println!("cargo:rerun-if-changed={}", schema.display());
@@ -33,4 +44,24 @@ fn main() {
         json.to_string(),
     )
     .expect("write result.schema.json");
+}
+
+/// CSS without comments, indentation and blank lines. Line breaks stay: the widget rewrites
+/// `rem` lengths line by line (`widget::fixed_rem`).
+fn compact_css(css: &str) -> String {
+    let mut bare = String::with_capacity(css.len());
+    let mut rest = css;
+    while let Some(start) = rest.find("/*") {
+        bare.push_str(&rest[..start]);
+        rest = rest[start + 2..]
+            .split_once("*/")
+            .map_or("", |(_, after)| after);
+    }
+    bare.push_str(rest);
+    let mut out = String::with_capacity(bare.len());
+    for line in bare.lines().map(str::trim).filter(|l| !l.is_empty()) {
+        out.push_str(line);
+        out.push('\n');
+    }
+    out
 }

@@ -7,8 +7,8 @@ use crate::text::{amount, clean, clean_except, pad, state_badge, status, total};
 use butie::date::fmt_date;
 use butie::eval::APPLICATION_PERIOD;
 use butie::report::{
-    CapScope, ClauseResult, CondState, DistrictResult, ItemResult, Mode, Report, Status, StepOp,
-    Totals, Yuan,
+    Amount, AmountKind, CapScope, ClauseResult, CondState, DistrictResult, Installment, ItemResult,
+    Mode, Report, Status, StepOp, Totals, Yuan,
 };
 use butie::{Lang, PolicySet, evaluate, words};
 use std::fmt::Write;
@@ -142,14 +142,14 @@ fn district(s: &mut String, d: &DistrictResult, l: Lang, all: bool) {
     if let Some(c) = &d.coverage {
         let _ = writeln!(s, "  {}", c.get(l));
     }
+    let _ = writeln!(s, "  {}", words::verified_on(p.verified_on).get(l));
+    let history = words::HISTORY.get(l);
     for h in &d.history {
         let no = h.doc_no.unwrap_or_else(|| h.title.get(l));
-        let _ = writeln!(
-            s,
-            "  {} {no}: {}",
-            if zh(l) { "历史" } else { "history" },
-            h.label.get(l)
-        );
+        let _ = writeln!(s, "  {history} {no}: {}", h.label.get(l));
+    }
+    for r in p.replaces {
+        let _ = writeln!(s, "  {history} {}: {}", r.name, words::REPLACED.get(l));
     }
     let _ = writeln!(s, "  {}", totals_line(d, l));
     applicant_lines(s, d, l);
@@ -189,6 +189,28 @@ fn district(s: &mut String, d: &DistrictResult, l: Lang, all: bool) {
     for c in &d.clauses {
         clause(s, c, d.payable_now, l);
     }
+    next_steps(s, d, l);
+}
+
+/// Who to apply to and how, in the text's words.
+fn next_steps(s: &mut String, d: &DistrictResult, l: Lang) {
+    let p = &d.policy;
+    let _ = writeln!(s, "  {}", words::NEXT_STEPS.get(l));
+    let sep = if zh(l) { "、" } else { ", " };
+    let _ = writeln!(s, "    {}: {}", words::ISSUERS.get(l), p.issuers.join(sep));
+    for st in p.procedure {
+        let _ = writeln!(s, "    {} {}: “{}”", st.article, st.title.get(l), st.quote);
+    }
+    for st in p.dates {
+        let _ = writeln!(
+            s,
+            "    {} {} ({}): “{}”",
+            fmt_date(st.on),
+            st.title.get(l),
+            st.article,
+            st.quote
+        );
+    }
 }
 
 /// Applicant conditions unmet and nothing else to show.
@@ -214,7 +236,7 @@ fn totals_line(d: &DistrictResult, l: Lang) -> String {
     } else {
         format!(
             "{}{}",
-            word(words::IF_IN_FORCE, l),
+            word(d.state.hypothetical(), l),
             if zh(l) { "：" } else { ": " }
         )
     };
@@ -306,6 +328,16 @@ fn clause(s: &mut String, c: &ClauseResult, payable: bool, l: Lang) {
     for it in &c.items {
         let _ = writeln!(s, "{indent}· {}", item_line(it, l));
     }
+    if !c.schedule.is_empty() {
+        let _ = writeln!(
+            s,
+            "{indent}{}",
+            schedule_line(&c.schedule, c.amount.kind, l)
+        );
+    }
+    if let Some(n) = &c.schedule_notice {
+        let _ = writeln!(s, "{indent}{}", n.get(l));
+    }
     for x in &c.readings {
         // The table shows a reading where it changes the outcome (JSON has them all).
         if x.status_if_in_force != c.status_if_in_force || x.amount != c.amount {
@@ -341,6 +373,40 @@ fn clause(s: &mut String, c: &ClauseResult, payable: bool, l: Lang) {
         let w = if zh(l) { "提示" } else { "hint" };
         let _ = writeln!(s, "{indent}{w}: {}", butie::explain::hint_text(h).get(l));
     }
+}
+
+/// "拨付: 第1年（2026年） 比例未规定 · 第2年（2027年，有效期后） …".
+fn schedule_line(list: &[Installment], kind: AmountKind, l: Lang) -> String {
+    // A split the text does not state is said once, not once a year.
+    let unsplit = list.iter().all(|i| i.share.is_none() && i.amount.is_none());
+    let parts: Vec<String> = list
+        .iter()
+        .map(|i| {
+            let year = words::installment_year(i);
+            let what = match (i.amount, i.share) {
+                (Some(a), _) => amount(
+                    &Amount {
+                        kind,
+                        value: Some(a),
+                    },
+                    l,
+                ),
+                (None, Some(sh)) => butie::format::rate(sh),
+                (None, None) if unsplit => return year.get(l).to_string(),
+                (None, None) if zh(l) => "比例未规定".to_string(),
+                (None, None) => "split not stated".to_string(),
+            };
+            format!("{} {what}", year.get(l))
+        })
+        .collect();
+    let w = if unsplit {
+        words::schedule_unsplit(list.len()).get(l).to_string()
+    } else if zh(l) {
+        "拨付".to_string()
+    } else {
+        "paid".to_string()
+    };
+    format!("{w}: {}", parts.join(" · "))
 }
 
 fn item_line(it: &ItemResult, l: Lang) -> String {

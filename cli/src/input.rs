@@ -3,31 +3,36 @@
 use crate::EvalArgs;
 use crate::error::CliError;
 use crate::text::clean;
-use butie::date::{Date, Period, fmt_date, parse_date};
+use butie::date::{Date, Period, parse_as_of};
 use butie::profile::ProfileTextError;
 use butie::set::CATALOGUE_FILE;
 use butie::{EvalOptions, PolicySet, Profile};
 use std::io::{Read, Write};
-use std::path::Path;
+use std::path::PathBuf;
 
-/// The embedded policy set, or the one in `dir` (read by the core's one directory reader:
-/// facts.toml, one TOML file per document, sources/).
-pub fn load_set(dir: Option<&Path>) -> Result<PolicySet, CliError> {
-    let Some(dir) = dir else {
+/// The embedded policy set, or the one in `dirs` (read by the core's one directory reader:
+/// facts.toml in the first, one TOML file per document, sources/).
+pub fn load_set(dirs: &[PathBuf]) -> Result<PolicySet, CliError> {
+    let Some(first) = dirs.first() else {
         return PolicySet::embedded()
             .map_err(|e| CliError::failure(format!("embedded policy data is invalid:\n{e}")));
     };
-    let files = butie::files::PolicyFiles::read_dirs(&[dir])
-        .map_err(|e| CliError::bad(format!("cannot read {}: {e}", dir.display())))?;
+    let shown = dirs
+        .iter()
+        .map(|d| d.display().to_string())
+        .collect::<Vec<_>>()
+        .join(", ");
+    let files = butie::files::PolicyFiles::read_dirs(dirs)
+        .map_err(|e| CliError::bad(format!("cannot read {shown}: {e}")))?;
     if files.catalogue.is_none() {
         return Err(CliError::bad(format!(
             "{} has no {CATALOGUE_FILE}: a policy directory holds the catalogue and one file per document",
-            dir.display()
+            first.display()
         )));
     }
     PolicySet::from_files(&files).map_err(|e| {
         CliError::bad_with(
-            format!("the policy files in {} are invalid", dir.display()),
+            format!("the policy files in {shown} are invalid"),
             e.0.iter().map(ToString::to_string).collect(),
         )
     })
@@ -88,16 +93,11 @@ pub fn today_shanghai() -> Date {
         .date()
 }
 
-/// `--as-of`, or today in Shanghai.
+/// `--as-of` (a real date in the years 1900–2100), or today in Shanghai.
 pub fn as_of(arg: Option<&str>) -> Result<Date, CliError> {
     match arg {
         None => Ok(today_shanghai()),
-        Some(s) => parse_date(s.trim()).ok_or_else(|| {
-            CliError::bad(format!(
-                "--as-of `{s}` is not a date: use YYYY-MM-DD, e.g. {}",
-                fmt_date(today_shanghai())
-            ))
-        }),
+        Some(s) => parse_as_of(s.trim()).map_err(|e| CliError::bad(format!("--as-of `{s}`: {e}"))),
     }
 }
 

@@ -5,6 +5,7 @@
 //! the output's error column); 1 anything else (writing the output, embedded data).
 
 mod batch;
+mod calendar;
 mod error;
 mod evaluate;
 mod explain;
@@ -25,9 +26,10 @@ use std::process::ExitCode;
 #[derive(Debug, Parser)]
 #[command(name = "butie", version, about, max_term_width = 100)]
 struct Cli {
-    /// Load facts.toml and the policy *.toml files from this directory instead of the embedded data.
+    /// Load facts.toml and the policy *.toml files from this directory instead of the embedded
+    /// data; repeat it to add directories of further documents (only the first holds facts.toml).
     #[arg(long, global = true, value_name = "DIR")]
-    policies: Option<PathBuf>,
+    policies: Vec<PathBuf>,
     #[command(subcommand)]
     command: Command,
 }
@@ -42,6 +44,9 @@ enum Command {
     Policies(PoliciesArgs),
     /// Show a clause or rule: quotes, conditions, the formula written out, offsets, notes.
     Explain(ExplainArgs),
+    /// Write an iCalendar file (RFC 5545): the last days, ending-soon dates, start dates and
+    /// dated steps of the documents in force or upcoming on a date.
+    Calendar(CalendarArgs),
     /// Print a JSON Schema: the profile input or the evaluation result.
     Schema {
         #[arg(value_enum)]
@@ -52,7 +57,7 @@ enum Command {
 /// Options shared by `evaluate` and `batch`.
 #[derive(Debug, Args)]
 struct EvalArgs {
-    /// Evaluation date, YYYY-MM-DD (default: today in Shanghai, UTC+8).
+    /// Evaluation date, YYYY-MM-DD, years 1900–2100 (default: today in Shanghai, UTC+8).
     #[arg(long, value_name = "DATE")]
     as_of: Option<String>,
     /// Only this district (repeatable), e.g. --district putuo.
@@ -122,6 +127,20 @@ struct PoliciesArgs {
 }
 
 #[derive(Debug, Args)]
+struct CalendarArgs {
+    /// Which documents are in force or upcoming: their state on this date, YYYY-MM-DD
+    /// (default: today in Shanghai).
+    #[arg(long, value_name = "DATE")]
+    as_of: Option<String>,
+    /// Where to write the .ics file (- for standard output).
+    #[arg(long, short, value_name = "FILE", default_value = "-")]
+    out: String,
+    /// Language of the event titles and texts.
+    #[arg(long, value_enum, default_value = "zh")]
+    lang: LangArg,
+}
+
+#[derive(Debug, Args)]
 struct ExplainArgs {
     /// A clause or rule id, e.g. jinshan.8 or putuo.5.2.
     id: String,
@@ -165,7 +184,7 @@ enum SchemaKind {
 const ROWS_REJECTED: u8 = 3;
 
 fn run(cli: Cli) -> Result<ExitCode, CliError> {
-    let set = input::load_set(cli.policies.as_deref())?;
+    let set = input::load_set(&cli.policies)?;
     let done = match cli.command {
         Command::Evaluate(a) => evaluate::run(&set, &a),
         Command::Batch(a) => {
@@ -176,6 +195,7 @@ fn run(cli: Cli) -> Result<ExitCode, CliError> {
         }
         Command::Policies(a) => policies::run(&set, &a),
         Command::Explain(a) => explain::run(&set, &a),
+        Command::Calendar(a) => calendar::run(&set, &a),
         Command::Schema { which } => {
             let schema = match which {
                 SchemaKind::Profile => butie::schema::profile_schema(&set.catalogue),

@@ -105,15 +105,7 @@ mod tests {
         assert_eq!(width("普陀区"), 6);
         assert_eq!(width("CMMI 3级"), 8);
         assert_eq!(pad("区", 4), "区  ");
-        let lc = Lifecycle {
-            state: butie::PolicyState::Expired,
-            ending_soon: false,
-            days_left: None,
-            starts_in_days: None,
-            ended_on: None,
-            superseded_by: None,
-            amended_by: None,
-        };
+        let lc = Lifecycle::bare(butie::PolicyState::Expired);
         assert_eq!(state_badge(&lc, Lang::Zh), "【已失效】");
         assert_eq!(state_badge(&lc, Lang::En), "[EXPIRED]");
     }

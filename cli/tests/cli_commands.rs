@@ -85,6 +85,11 @@ fn evaluate_table() {
         "金山区 【已失效】",
         "松江区 【草案】",
         "全部 13 条不符合",
+        "已于 2026-12-01 对照原文核对",
+        "本区其他文件 普科合规范〔2023〕4号: 被本政策废止 · 未收录",
+        "下一步：如何申报",
+        "发文单位: 上海市普陀区科学技术委员会、",
+        "四、使用管理（二） 向所在重点地区投资促进中心申请",
     ] {
         assert!(out.contains(want), "missing {want:?} in\n{out}");
     }
@@ -424,7 +429,7 @@ fn batch_example_list() {
     );
     assert_eq!(lines.clone().count(), 6 * 4);
     assert!(
-        csv.contains("\n2,C-001,上海云栈智能软件有限公司,putuo,普陀区,putuo-2024-3,普科合规范〔2024〕3号,in_force,true,0.00,2200000.00,0,220,"),
+        csv.contains("\n2,C-001,上海云栈智能软件有限公司,putuo,普陀区,putuo-2024-3,普科合规范〔2024〕3号,in_force,true,40,true,0.00,2200000.00,0,220,"),
         "{csv}"
     );
     // Row 6 is typed as in the form: 1,200万, 三级, 2024/05/01.
@@ -786,4 +791,176 @@ fn committed_schemas_are_current() {
             path.display()
         );
     }
+}
+
+fn fixture_dirs() -> [String; 4] {
+    [
+        "--policies".into(),
+        root().join("policies").to_string_lossy().into_owned(),
+        "--policies".into(),
+        root()
+            .join("tests/fixtures/policies")
+            .to_string_lossy()
+            .into_owned(),
+    ]
+}
+
+/// `butie` with the real policies and the fictional fixtures (`--policies` twice).
+fn butie_fixtures(args: &[&str]) -> Output {
+    let dirs = fixture_dirs();
+    let all: Vec<&str> = dirs
+        .iter()
+        .map(String::as_str)
+        .chain(args.iter().copied())
+        .collect();
+    butie(&all)
+}
+
+#[test]
+fn the_fictional_successor_is_chosen_by_the_date_with_its_predecessor_as_history() {
+    let f = example("software-firm-putuo.json");
+    let before = ok(&butie_fixtures(&["evaluate", &f, "--as-of", "2026-12-01"]));
+    for want in [
+        "普陀区 【即将失效】 普科合规范〔2024〕3号",
+        "距失效还有 30 天",
+        "本区其他文件 虚构〔2026〕9号: 接替本政策 · 尚未施行",
+        "虹口区 【在施行】 虚构〔2025〕1号",
+    ] {
+        assert!(before.contains(want), "missing {want:?} in\n{before}");
+    }
+    let after = ok(&butie_fixtures(&["evaluate", &f, "--as-of", "2027-02-01"]));
+    for want in [
+        "普陀区 【在施行】 虚构〔2026〕9号",
+        "本区其他文件 普科合规范〔2024〕3号: 被本政策取代 · 已失效",
+        "本区其他文件 普科合规范〔2024〕3号: 被本政策废止 · 未收录",
+        "2027-03-31 2027年度申报截止（虚构） (三、附则（一）)",
+    ] {
+        assert!(after.contains(want), "missing {want:?} in\n{after}");
+    }
+    let j = json(&butie_fixtures(&[
+        "policies",
+        "--as-of",
+        "2027-02-01",
+        "--json",
+    ]));
+    let putuo = j["districts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["district"] == "putuo")
+        .unwrap();
+    assert_eq!(putuo["evaluated"], "putuo-2027-fictional");
+    // Only the first directory may hold the catalogue.
+    let twice = butie(&[
+        "--policies",
+        &root().join("policies").to_string_lossy(),
+        "--policies",
+        &root().join("policies").to_string_lossy(),
+        "policies",
+    ]);
+    assert_eq!(twice.status.code(), Some(2), "{}", stderr(&twice));
+}
+
+#[test]
+fn evaluate_shows_the_years_of_payments_past_the_end() {
+    let profile = br#"{"schema_version":1,
+        "enterprise":{"registered_district":"putuo","entity_type":"enterprise","credit_good":true,
+                      "serious_violation_dates":[],"established_in_district_on":"2025-03-01"},
+        "operations":{"office_premises":"purchase","office_purchase_price":"60000000"}}"#;
+    let out = butie_stdin(&["evaluate", "-", "--as-of", "2026-12-01"], profile);
+    let t = ok(&out);
+    for want in [
+        "分 3 年拨付，各年比例未规定: 第1年（2026年） · 第2年（2027年，有效期后） · 第3年（2028年，有效期后）",
+        "2027–2028 年的款项在政策有效期（至 2026-12-31）之后：原文未说明届时是否仍会拨付。",
+    ] {
+        assert!(t.contains(want), "missing {want:?} in\n{t}");
+    }
+    let en = ok(&butie_stdin(
+        &["evaluate", "-", "--as-of", "2026-12-01", "--lang", "en"],
+        profile,
+    ));
+    assert!(en.contains("Year 2 (2027, after the end)"), "{en}");
+}
+
+#[test]
+fn calendar_is_a_valid_icalendar_with_putuos_last_day() {
+    let text = ok(&butie(&["calendar", "--as-of", "2026-12-01"]));
+    let cal: icalendar::Calendar = text.parse().expect("a VCALENDAR");
+    use icalendar::Component;
+    let events: Vec<_> = cal
+        .components
+        .iter()
+        .filter_map(|c| match c {
+            icalendar::CalendarComponent::Event(e) => Some(e),
+            _ => None,
+        })
+        .collect();
+    let end = events
+        .iter()
+        .find(|e| {
+            e.get_summary()
+                .is_some_and(|s| s.contains("普科合规范〔2024〕3号"))
+        })
+        .unwrap_or_else(|| panic!("no 普陀 event in\n{text}"));
+    assert_eq!(
+        end.get_start(),
+        Some(icalendar::DatePerhapsTime::Date(
+            "2026-12-31".parse().unwrap()
+        ))
+    );
+    assert!(end.get_timestamp().is_some(), "DTSTAMP");
+    // -o writes the same file; English on request.
+    let dir = std::env::temp_dir().join(format!("butie-cal-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("p.ics");
+    let p = path.to_string_lossy().into_owned();
+    ok(&butie(&[
+        "calendar",
+        "--as-of",
+        "2026-12-01",
+        "-o",
+        &p,
+        "--lang",
+        "en",
+    ]));
+    let written = std::fs::read_to_string(&path).unwrap();
+    assert!(written.starts_with("BEGIN:VCALENDAR\r\n"));
+    let unfolded = written.replace("\r\n ", "");
+    assert!(unfolded.contains("Putuo\\, 普科合规范〔2024〕3号: last day in force"));
+    std::fs::remove_dir_all(&dir).unwrap();
+    // Nothing in force or upcoming: a clear error rather than an empty (invalid) calendar.
+    let none = butie(&["calendar", "--as-of", "2027-01-02"]);
+    assert_eq!(none.status.code(), Some(2));
+    assert!(
+        stderr(&none).contains("nothing to put in a calendar"),
+        "{}",
+        stderr(&none)
+    );
+}
+
+#[test]
+fn an_as_of_outside_1900_to_2100_names_the_flag() {
+    let f = example("software-firm-putuo.json");
+    for args in [
+        vec!["evaluate", f.as_str(), "--as-of", "2101-01-01"],
+        vec!["policies", "--as-of", "1899-12-31"],
+        vec!["calendar", "--as-of", "9999-12-31"],
+        vec!["batch", f.as_str(), "--as-of", "0001-01-01"],
+    ] {
+        let o = butie(&args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}");
+        let e = stderr(&o);
+        assert!(
+            e.contains("--as-of `") && e.contains("outside the years 1900–2100"),
+            "{args:?}: {e}"
+        );
+    }
+    let o = butie(&["policies", "--as-of", "2026-02-30"]);
+    assert!(
+        stderr(&o).contains("--as-of `2026-02-30`: not a date"),
+        "{}",
+        stderr(&o)
+    );
+    ok(&butie(&["policies", "--as-of", "2100-12-31"]));
+    ok(&butie(&["policies", "--as-of", "1900-01-01"]));
 }

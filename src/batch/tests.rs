@@ -318,7 +318,7 @@ fn evaluates_and_writes_csv() {
         .find(|l| l.starts_with("2,C1,") && l.contains(",jinshan,"))
         .expect("jinshan row");
     assert!(
-        jinshan.contains(",in_force,true,300000.00,305000.00,30,30.5,"),
+        jinshan.contains(",in_force,true,91,false,300000.00,305000.00,30,30.5,"),
         "{jinshan}"
     );
     let bad = out.lines().find(|l| l.starts_with("3,")).expect("bad row");

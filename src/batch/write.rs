@@ -18,13 +18,15 @@ pub const BOM: char = '\u{feff}';
 /// * `district`, `district_name`, `policy`, `doc_no`: the district and its document.
 /// * `state`: `in_force`, `expired`, `draft`, `not_yet_in_force` on the evaluation date.
 /// * `payable_now`: `true` only when in force.
+/// * `days_left` (in force: days to the last day, 0 on it; else empty) and `ending_soon`
+///   (`true` with 60 days or fewer left) on the evaluation date.
 /// * `definite_yuan`, `up_to_yuan` (two decimals) and `definite_wan`, `up_to_wan` (万元):
 ///   money that counts today — zero unless in force.
 /// * `eligible`, `subject_to_review`, `needs_information`, `not_eligible`, `not_quantified`:
 ///   clause counts as they would be with the policy in force.
 /// * `if_in_force_*`: what the policy would pay if in force (equal to the above when it is).
 /// * `error`: for a bad row, every problem as `path: 中文 / English`, joined by `; `.
-pub const CSV_COLUMNS: [&str; 23] = [
+pub const CSV_COLUMNS: [&str; 25] = [
     "row",
     "id",
     "name",
@@ -34,6 +36,8 @@ pub const CSV_COLUMNS: [&str; 23] = [
     "doc_no",
     "state",
     "payable_now",
+    "days_left",
+    "ending_soon",
     "definite_yuan",
     "up_to_yuan",
     "definite_wan",
@@ -50,8 +54,8 @@ pub const CSV_COLUMNS: [&str; 23] = [
     "error",
 ];
 
-/// The columns from `district` to `payable_now`, which depend only on the policy.
-const POLICY_CELLS: usize = 6;
+/// The columns from `district` to `ending_soon`, which depend only on the policy.
+const POLICY_CELLS: usize = 8;
 
 /// The header line (after a BOM when `bom`: Excel needs it to read Chinese text).
 pub fn csv_header(out: &mut String, bom: bool) {
@@ -69,7 +73,8 @@ pub fn csv_header(out: &mut String, bom: bool) {
 pub(crate) fn policy_cells(set: &PolicySet, p: &Policy, as_of: Date) -> String {
     let mut s = String::new();
     let m = &p.meta;
-    let state = set.lifecycle(p, as_of).state;
+    let lifecycle = set.lifecycle(p, as_of);
+    let state = lifecycle.state;
     let mut rec = Record::new(&mut s, POLICY_CELLS);
     rec.text(&m.district);
     rec.text(&m.district_name.zh);
@@ -77,6 +82,15 @@ pub(crate) fn policy_cells(set: &PolicySet, p: &Policy, as_of: Date) -> String {
     rec.text(m.doc_no.as_deref().unwrap_or_default());
     rec.cell(state.id());
     rec.cell(if state == PolicyState::InForce {
+        "true"
+    } else {
+        "false"
+    });
+    match lifecycle.days_left {
+        Some(n) => rec.num(n),
+        None => rec.cell(""),
+    }
+    rec.cell(if lifecycle.ending_soon {
         "true"
     } else {
         "false"
@@ -149,7 +163,7 @@ pub fn amount_kind_id(k: AmountKind) -> &'static str {
 }
 
 /// The header of [`clauses_csv`].
-pub const CLAUSE_COLUMNS: [&str; 19] = [
+pub const CLAUSE_COLUMNS: [&str; 21] = [
     "as_of",
     "enterprise",
     "mode",
@@ -169,6 +183,8 @@ pub const CLAUSE_COLUMNS: [&str; 19] = [
     "amount_yuan",
     "amount_wan",
     "counted_now",
+    "days_left",
+    "ending_soon",
 ];
 
 /// One evaluation as CSV: a row per clause, and one per item (project, product) of per-item
@@ -226,6 +242,15 @@ pub fn clauses_csv(set: &PolicySet, report: &Report, bom: bool) -> String {
                     None => rec.skip_to(rec.cells + 2),
                 }
                 rec.cell(if counted && d.payable_now {
+                    "true"
+                } else {
+                    "false"
+                });
+                match d.lifecycle.days_left {
+                    Some(n) => rec.num(n),
+                    None => rec.cell(""),
+                }
+                rec.cell(if d.lifecycle.ending_soon {
                     "true"
                 } else {
                     "false"

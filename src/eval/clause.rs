@@ -2,13 +2,11 @@
 
 use super::EvalError;
 use super::env::{Env, ItemCtx, Missing, Need, Truth};
-use super::formula::{self, Out};
+use super::formula::{self, Out, Plan};
 use crate::catalogue::{FactDef, FactKind, FieldId, ListId};
 use crate::expr::Operand;
-use crate::money::round_fen;
 use crate::policy::{
     Basis, Bound, Check, Clause, Condition, Formula, ItemsCap, Offset, OffsetKind, Policy, Reading,
-    Schedule,
 };
 use crate::profile::Value;
 use crate::report::*;
@@ -230,7 +228,7 @@ pub(crate) fn status_of(basis: Basis, truth: Truth, out: &Out) -> Status {
 struct Award<'p> {
     status: Status,
     amount: Amount,
-    schedule: Option<&'p Schedule>,
+    schedule: Option<Plan<'p>>,
     /// The ceiling the formula applied (for `items_cap = "award_cap"`).
     cap: Option<Decimal>,
     /// A fixed sum, not computed from the enterprise's figures.
@@ -339,40 +337,76 @@ fn award<'p>(
     })
 }
 
-/// Installments of a multi-year schedule.
-pub(crate) fn installments(s: Option<&Schedule>, amount: &Amount) -> Vec<Installment> {
-    let Some(s) = s else { return Vec::new() };
-    let total = amount.value.map(|y| y.0);
-    if s.shares.is_empty() {
-        return (1..=s.years)
-            .map(|year| Installment {
-                year,
-                share: None,
-                amount: None,
-            })
-            .collect();
+/// Where a schedule's years fall: the calendar year of the first payment (the evaluation
+/// year, or the document's first year when it starts later) and the document's last day.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Years {
+    pub first: i32,
+    pub end: Option<crate::date::Date>,
+}
+
+impl Years {
+    /// For the document evaluated in `env`.
+    pub fn of(env: &Env) -> Years {
+        let start = env.window.from.map_or(i32::MIN, |f| f.year());
+        Years {
+            first: env.as_of.year().max(start),
+            end: env.window.to,
+        }
     }
-    let mut paid = Decimal::ZERO;
-    s.shares
+}
+
+/// The sentence under schedules with years after the document's last day, if any.
+fn past_end_notice(schedule: &[Installment], items: &[ItemResult], at: Years) -> Option<Text> {
+    // The years after the end run from the year after it to the last payment's.
+    let last = schedule
         .iter()
-        .enumerate()
-        .map(|(i, share)| {
-            let amt = total.map(|t| {
-                if i + 1 == s.shares.len() {
-                    t - paid
-                } else {
-                    let a = round_fen(t * share);
-                    paid += a;
-                    a
-                }
-            });
-            Installment {
-                year: i as u32 + 1,
-                share: Some(*share),
-                amount: amt.map(Yuan),
+        .chain(items.iter().flat_map(|i| &i.schedule))
+        .filter(|i| i.past_end)
+        .map(|i| i.calendar_year)
+        .max()?;
+    Some(crate::words::past_end_notice(at.end?, last))
+}
+
+/// Installments of a multi-year schedule, each in its calendar year.
+pub(crate) fn installments(plan: Option<Plan>, amount: &Amount, at: Years) -> Vec<Installment> {
+    let total = amount.value.map(|y| y.0);
+    let (years, shares, each): (u32, &[Decimal], Option<Decimal>) = match plan {
+        None => return Vec::new(),
+        // The same yearly amount, unless a total ceiling or an offset changed the total.
+        Some(Plan::Yearly { years, annual }) => (
+            years,
+            &[],
+            total
+                .filter(|t| annual * Decimal::from(years) == *t)
+                .map(|_| annual),
+        ),
+        Some(Plan::Split(s)) => (s.years.max(s.shares.len() as u32), &s.shares, None),
+    };
+    let mut out = Vec::with_capacity(years as usize);
+    let mut paid = Decimal::ZERO;
+    for i in 0..years {
+        let share = shares.get(i as usize).copied();
+        let amount = match (share, total) {
+            // The last share takes the rest, so the installments add up to the award exactly.
+            (Some(_), Some(t)) if i + 1 == years => Some(t - paid),
+            (Some(sh), Some(t)) => {
+                let a = crate::money::round_fen(t * sh);
+                paid += a;
+                Some(a)
             }
-        })
-        .collect()
+            _ => each,
+        };
+        let calendar_year = at.first.saturating_add(i as i32);
+        out.push(Installment {
+            year: i + 1,
+            calendar_year,
+            past_end: at.end.is_some_and(|e| calendar_year > e.year()),
+            share,
+            amount: amount.map(Yuan),
+        });
+    }
+    out
 }
 
 fn missing_inputs<'p>(missing: &Missing, env: &Env<'p>) -> Vec<Input<'p>> {
@@ -627,6 +661,7 @@ pub(crate) fn explain<'p>(
     }
     let mut computation = Vec::new();
     let mut schedule = Vec::new();
+    let years = Years::of(env);
     let mut items = Vec::with_capacity(d.items.len());
     match clause.for_each {
         None => {
@@ -639,7 +674,7 @@ pub(crate) fn explain<'p>(
                     Some(&mut computation),
                     &mut missing,
                 )?;
-                schedule = installments(a.schedule, &d.amount);
+                schedule = installments(a.schedule, &d.amount, years);
             }
         }
         Some(list) => {
@@ -686,7 +721,7 @@ pub(crate) fn explain<'p>(
                             .into(),
                         );
                     }
-                    item_schedule = installments(a.schedule, &it.amount);
+                    item_schedule = installments(a.schedule, &it.amount, years);
                 }
                 items.push(ItemResult {
                     list: &env.cat.lists[list as usize].id,
@@ -721,6 +756,7 @@ pub(crate) fn explain<'p>(
             }
         }
     }
+    let schedule_notice = past_end_notice(&schedule, &items, years);
     Ok(ClauseResult {
         id: &clause.id,
         article: &clause.article,
@@ -741,6 +777,7 @@ pub(crate) fn explain<'p>(
         computation,
         items,
         schedule,
+        schedule_notice,
         citation: match clause.origin.as_deref() {
             // Inherited by an amendment: the text it was written in.
             Some(o) => Citation {

@@ -20,7 +20,16 @@ pub(crate) struct Money<'p> {
     pub review: bool,
     /// A fixed sum ("最高不超过500万元"), not computed from the enterprise's figures.
     pub fixed: bool,
-    pub schedule: Option<&'p Schedule>,
+    pub schedule: Option<Plan<'p>>,
+}
+
+/// How an amount is paid over the years.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Plan<'p> {
+    /// 分N年拨付: the text's schedule (with the shares when it gives them).
+    Split(&'p Schedule),
+    /// A yearly amount paid for `years` years (a formula's `years`).
+    Yearly { years: u32, annual: Decimal },
 }
 
 /// What a formula gave.
@@ -207,7 +216,7 @@ pub(crate) fn eval<'p>(
                 );
             }
             m.review |= review;
-            m.schedule = o.schedule.as_ref().or(m.schedule);
+            m.schedule = o.schedule.as_ref().map(Plan::Split).or(m.schedule);
             m
         }
         Node::Sum(parts) => {
@@ -270,6 +279,7 @@ pub(crate) fn eval<'p>(
         let annual = m.value;
         m.value = mul_fen(annual, Decimal::from(y)).map_err(ovf)?;
         m.cap = m.cap.map(|c| c * Decimal::from(y));
+        m.schedule = Some(Plan::Yearly { years: y, annual });
         push(
             &mut steps,
             StepOp::Years {
@@ -294,8 +304,8 @@ pub(crate) fn eval<'p>(
             );
         }
     }
-    if f.schedule.is_some() {
-        m.schedule = f.schedule.as_ref();
+    if let Some(s) = &f.schedule {
+        m.schedule = Some(Plan::Split(s));
     }
     Ok(Out::Money(m))
 }

@@ -56,15 +56,15 @@ function serveHosts(pages = {}) {
 
 /**
  * Serves the example host pages (strict CSP header), opens widget-host.html with the page
- * recorded (see `recordPage`) and runs `fn({ page, server })`; `options` go to `withPage`.
+ * recorded (see `recordPage`) and runs `fn({ page, server, problems })`; `options` go to `withPage`.
  */
 async function withWidgetHost(options, fn) {
   const server = await serveHosts();
   try {
-    await withPage({ ...options, allowOrigins: [server.origin] }, async ({ page }) => {
+    await withPage({ ...options, allowOrigins: [server.origin] }, async ({ page, problems }) => {
       await recordPage(page);
       await page.goto(`${server.origin}/widget-host.html`);
-      await fn({ page, server });
+      await fn({ page, server, problems });
     });
   } finally {
     await server.close();
@@ -323,7 +323,8 @@ export function registerEmbeddingTests() {
   });
 
   test("widget: attributes changed after load take effect; removal and re-insertion work", async () => {
-    await withWidgetHost({ allowedProblems: [/butie-calculator: as-of="2026-13-40"/] }, async ({ page }) => {
+    const badDates = [/butie-calculator: as-of="2026-13-40": not a date/, /butie-calculator: as-of="2101-01-01": outside the years 1900–2100; using today/];
+    await withWidgetHost({ allowedProblems: badDates }, async ({ page, problems }) => {
       const b = page.locator("#calc-b");
       await b.getByTestId("available-now").waitFor();
       const set = (name, value) =>
@@ -368,6 +369,9 @@ export function registerEmbeddingTests() {
       // A bad date is ignored with a warning naming the attribute; the widget goes on.
       await set("as-of", "2026-13-40");
       await b.getByTestId("available-now").waitFor();
+      await set("as-of", "2101-01-01");
+      await until(() => problems.some((p) => badDates[1].test(p)), "the warning for as-of=2101-01-01");
+      assert.notEqual(await b.getByTestId("as-of").inputValue(), "2101-01-01", "today instead");
 
       // Taken out of the page and put back: unmounted, then mounted again.
       await b.evaluate((el) => {
@@ -461,6 +465,7 @@ export function registerEmbeddingTests() {
                 applicationPeriod: "2026-04-30..2026-03-01",
               }),
             policies: () => window.butie.policies({ asOf: "yesterday" }),
+            farFuture: () => window.butie.evaluate({}, { asOf: "2101-01-01" }),
             schema: () => window.butie.schema("profiles"),
           };
           const out = {};
@@ -494,6 +499,12 @@ export function registerEmbeddingTests() {
         });
         assert.match(errors.options.fields.find((f) => f.path === "districts[1]").message.en, /`pudong` is not a district with a policy; known: jiading, jinshan, putuo, songjiang/);
         assert.equal(errors.policies.error, "invalid_options");
+        assert.deepEqual(errors.farFuture.fields, [
+          {
+            path: "asOf",
+            message: { zh: "“2101-01-01”评估日期须在 1900 至 2100 年之间", en: "`2101-01-01`: outside the years 1900–2100" },
+          },
+        ]);
         assert.equal(errors.schema.error, "invalid_argument");
         assert.deepEqual(await page.evaluate(() => window.__violations), []);
       });

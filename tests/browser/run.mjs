@@ -16,7 +16,9 @@
 // and 375 px. embedding.mjs adds issue 4: the widget on a host page with aggressive CSS
 // and a strict CSP (rendering, isolation, events, attributes, the JS API against the
 // CLI's JSON), the iframe and its resizing, the batch view against the CLI's CSV, the
-// "Embed on your site" panel, the start hook on a page without #app, and the sizes.
+// "Embed on your site" panel, the start hook on a page without #app, and the sizes. time.mjs
+// adds issue 10: ending-soon banners, window notes derived from the state, schedules past a
+// policy's end, the calendar download, the as-of range and the fixture page's successor.
 // Tests marked `{ cli: true }` compare with the CLI (`cargo run -p butie-cli`), which
 // is built once before the tests run.
 //
@@ -61,6 +63,7 @@ import {
   withPage,
 } from "./lib.mjs";
 import { registerEmbeddingTests } from "./embedding.mjs";
+import { registerTimeTests } from "./time.mjs";
 import { registerUxTests } from "./ux.mjs";
 
 // ---------------------------------------------------------------- tests
@@ -274,7 +277,7 @@ test("a realistic profile gives the hand-checked amounts; compare all labels exp
     await setting.fill("2023-01-01..2023-12-31");
     await until(async () => (await jinshan8.getAttribute("data-status-if-in-force")) === "eligible", "readable again");
     assert.equal(await jinshan8.getAttribute("data-counted"), "false");
-    assert.match(await jinshan8.textContent(), /若有效：可申请/);
+    assert.match(await jinshan8.textContent(), /若仍有效：可申请/);
     const jinshan = page.getByTestId("district-jinshan").getByTestId("totals");
     assert.match(await jinshan.textContent(), /若仍有效：确定 30万元 · 最高 30万元（不计入当前可得）/);
     assert.equal(await jinshan.getAttribute("data-up-to-yuan"), "0.00", "nothing payable now");
@@ -563,10 +566,11 @@ test("profile JSON export/import and results CSV/JSON export", async () => {
     assert.equal(putuo.clauses.find((c) => c.id === "putuo.3.3").amount.value, "1000000.00");
     const csv = await fs.readFile(files["results.csv"], "utf8");
     assert.ok(csv.startsWith("\ufeffas_of,enterprise,mode,district"), "CSV with a BOM and a header");
-    assert.match(csv, /putuo\.3\.4\.games,三（四）,网络游戏产品（获得版号并上线运营）,[^\n]*eligible_subject_to_review,eligible_subject_to_review,up_to,1000000\.00,100,true/);
+    assert.match(csv.split("\n")[0], /,counted_now,days_left,ending_soon$/, "the document's days left in every row");
+    assert.match(csv, /putuo\.3\.4\.games,三（四）,网络游戏产品（获得版号并上线运营）,[^\n]*eligible_subject_to_review,eligible_subject_to_review,up_to,1000000\.00,100,true,40,true\n/);
     // The same CSV as `butie evaluate --csv` on the exported profile (one writer, in the core).
     // The page evaluates the registered district only (the CLI: --district); compare: all.
-    const mode = csv.split("\n")[1].split(",")[1] === "compare_all" ? ["--compare"] : ["--district", profile.enterprise.registered_district];
+    const mode = csv.split("\n")[1].split(",")[2] === "compare_all" ? ["--compare"] : ["--district", profile.enterprise.registered_district];
     const fromCli = await cli(["evaluate", files["profile.json"], "--as-of", AS_OF, "--csv", ...mode]);
     assert.equal(csv, "\ufeff" + fromCli, "the page's results CSV is the CLI's");
     // Import into a fresh browser.
@@ -706,6 +710,7 @@ for (const { width, height, name } of [
 }
 
 registerEmbeddingTests();
+registerTimeTests();
 registerUxTests();
 
 process.exitCode = await main();

@@ -9,7 +9,7 @@
 //! and options (the same rule core, the same options, the same serializer), and [`policies`]
 //! what `butie policies --json` prints.
 
-use butie::date::{Date, Period, parse_date};
+use butie::date::{AsOfError, Date, Period, parse_as_of, parse_date};
 use butie::profile::ProfileTextError;
 use butie::{EvalOptions, PolicySet, Profile, Text};
 use serde_json::{Map, Value as Json, json};
@@ -81,14 +81,28 @@ pub struct ApiOptions {
     pub application_period: Option<Period>,
 }
 
-fn date_problem(path: &str, raw: &str) -> FieldProblem {
+fn date_problem(path: &str, raw: &str, e: AsOfError) -> FieldProblem {
+    let why = e.text();
     FieldProblem::new(
         path,
-        Text::new(
-            format!("“{raw}”不是日期：请写作 YYYY-MM-DD，如 2026-11-21"),
-            format!("`{raw}` is not a date: use YYYY-MM-DD, e.g. 2026-11-21"),
-        ),
+        Text::new(format!("“{raw}”{}", why.zh), format!("`{raw}`: {}", why.en)),
     )
+}
+
+/// An `asOf` option: a date string in 1900–2100, or null for today.
+fn as_of_option(key: &str, value: &Json, out: &mut Date, problems: &mut Vec<FieldProblem>) {
+    match value {
+        Json::Null => {}
+        Json::String(s) => match parse_as_of(s.trim()) {
+            Ok(d) => *out = d,
+            Err(e) => problems.push(date_problem(key, s, e)),
+        },
+        _ => problems.push(type_problem(
+            key,
+            "字符串 YYYY-MM-DD",
+            "a string YYYY-MM-DD",
+        )),
+    }
 }
 
 fn type_problem(path: &str, zh: &str, en: &str) -> FieldProblem {
@@ -122,18 +136,7 @@ pub fn parse_options(
     };
     for (key, value) in obj {
         match key.as_str() {
-            "asOf" | "as_of" => match value {
-                Json::Null => {}
-                Json::String(s) => match parse_date(s.trim()) {
-                    Some(d) => out.as_of = d,
-                    None => problems.push(date_problem(key, s)),
-                },
-                _ => problems.push(type_problem(
-                    key,
-                    "字符串 YYYY-MM-DD",
-                    "a string YYYY-MM-DD",
-                )),
-            },
+            "asOf" | "as_of" => as_of_option(key, value, &mut out.as_of, &mut problems),
             "districts" => {
                 let list: Option<Vec<(String, String)>> = match value {
                     Json::Null => None,
@@ -298,17 +301,8 @@ pub fn policies_text(set: &PolicySet, options_json: &str, today: Date) -> String
     let mut problems = Vec::new();
     if let Some(obj) = options.as_object() {
         for (key, value) in obj {
-            match (key.as_str(), value) {
-                ("asOf" | "as_of", Json::String(s)) => match parse_date(s.trim()) {
-                    Some(d) => as_of = d,
-                    None => problems.push(date_problem(key, s)),
-                },
-                ("asOf" | "as_of", Json::Null) => {}
-                ("asOf" | "as_of", _) => problems.push(type_problem(
-                    key,
-                    "字符串 YYYY-MM-DD",
-                    "a string YYYY-MM-DD",
-                )),
+            match key.as_str() {
+                "asOf" | "as_of" => as_of_option(key, value, &mut as_of, &mut problems),
                 _ => problems.push(FieldProblem::new(
                     key.clone(),
                     Text::new("未知选项；可用：asOf", "unknown option; use asOf"),
@@ -461,6 +455,17 @@ mod tests {
         )
         .unwrap_err();
         assert_eq!(e[0].path, "applicationPeriod");
+        let e = parse_options(set(), &parse(r#"{"asOf":"2101-01-01"}"#), today).unwrap_err();
+        assert_eq!(e[0].path, "asOf");
+        assert_eq!(e[0].message.en, "`2101-01-01`: outside the years 1900–2100");
+        let bad = parse(&policies_text(set(), r#"{"asOf":"1899-12-31"}"#, today));
+        assert_eq!(bad["fields"][0]["path"], "asOf");
+        assert!(
+            bad["fields"][0]["message"]["zh"]
+                .as_str()
+                .unwrap()
+                .contains("1900 至 2100")
+        );
     }
 
     #[test]

@@ -25,8 +25,9 @@ use crate::toolbar::Toolbar;
 use crate::view::Reveal;
 use crate::{data, draft, export, share, storage};
 
-/// The app's stylesheet, rendered inside the app root (so it also works in a shadow root).
-pub const STYLE: &str = include_str!("../style.css");
+/// The app's stylesheet (`www/style.css`, compacted by build.rs), rendered inside the app root
+/// (so it also works in a shadow root).
+pub const STYLE: &str = include_str!(concat!(env!("OUT_DIR"), "/style.css"));
 
 /// The id of the results' heading (the skip link moves focus there).
 pub const RESULTS_HEADING: &str = "butie-results-title";
@@ -76,6 +77,8 @@ pub enum Command {
     ExportProfile,
     ExportCsv,
     ExportJson,
+    /// The policy calendar: the same file as `butie calendar --as-of DATE`.
+    ExportIcs,
     Import(web_sys::File),
     ExportClients,
     ImportClients(web_sys::File),
@@ -287,7 +290,7 @@ fn calculator(config: &AppConfig) -> Html {
             if seen.1 != *as_of {
                 let date = as_of
                     .clone()
-                    .filter(|d| butie::date::parse_date(d).is_some())
+                    .filter(|d| butie::date::parse_as_of(d).is_ok())
                     .unwrap_or(today);
                 dispatch.dispatch(Action::SetAsOf(date));
             }
@@ -401,6 +404,7 @@ fn calculator(config: &AppConfig) -> Html {
                     embedded={embedded}
                     minimal={current != View::Calculator}
                     has_results={outcome.view.is_ok()}
+                    has_dates={set.is_some_and(|set| butie::calendar::has_events(set, as_of))}
                     share={state.share.clone()}
                     clients={state.clients.clone()}
                     on_action={callbacks.action.clone()}
@@ -542,6 +546,22 @@ fn run_command(
             Ok(json) => download(named("results", "json"), "application/json", &json),
             Err(e) => failed(i18n::EXPORT_FAILED, e),
         },
+        Command::ExportIcs => {
+            let ics = butie::calendar::ics(
+                set,
+                outcome.query.as_of,
+                crate::dates::now_unix(),
+                state.lang,
+            );
+            match ics {
+                Ok(ics) => download(
+                    export::file_name("calendar", None, &as_of, "ics"),
+                    "text/calendar;charset=utf-8",
+                    &ics,
+                ),
+                Err(e) => failed(i18n::EXPORT_FAILED, e.text().get(state.lang).to_string()),
+            }
+        }
         Command::Import(file) => {
             let dispatch = dispatch.clone();
             let inputs = state.inputs.clone();
@@ -786,7 +806,7 @@ fn preview_bar(props: &PreviewProps) -> Html {
     };
     let summary = {
         let as_of =
-            crate::dates::parse_typed_date(&p.inputs.as_of).unwrap_or(butie::date::Date::MIN);
+            crate::dates::parse_typed_as_of(&p.inputs.as_of).unwrap_or(butie::date::Date::MIN);
         let parsed = draft::parse(set, &p.inputs.draft, as_of);
         let query = Query {
             as_of,

@@ -1,6 +1,8 @@
 //! Dates in the form: today in Shanghai (UTC+8) from the browser clock; typed dates
 //! (`2025/5/10`, `2025.05.10`, `20250510` → `2025-05-10`) are read by the core.
 
+use butie::date::{AsOfError, Date, fmt_date, parse_as_of};
+
 const MS_PER_DAY: f64 = 86_400_000.0;
 const SHANGHAI_OFFSET_MS: f64 = 8.0 * 3_600_000.0;
 
@@ -18,6 +20,17 @@ pub fn today_shanghai() -> String {
         .map(|d| d.as_millis() as f64)
         .unwrap_or(0.0);
     date_from_unix_ms(ms)
+}
+
+/// Now, in Unix seconds (a calendar file's DTSTAMP).
+pub fn now_unix() -> i64 {
+    #[cfg(target_arch = "wasm32")]
+    let ms = js_sys::Date::now();
+    #[cfg(not(target_arch = "wasm32"))]
+    let ms = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0.0, |d| d.as_millis() as f64);
+    (ms / 1000.0) as i64
 }
 
 /// The Shanghai calendar date of a Unix time in milliseconds.
@@ -51,6 +64,12 @@ fn civil_from_days(days: i64) -> (i64, u32, u32) {
 /// Typed dates (`2025/5/10` → `2025-05-10`) are read by the core, as in the batch.
 pub use butie::typed::parse_typed_date;
 
+/// A typed evaluation date ([`parse_typed_date`]), in the years 1900–2100.
+pub fn parse_typed_as_of(raw: &str) -> Result<Date, AsOfError> {
+    let d = parse_typed_date(raw).ok_or(AsOfError::Malformed)?;
+    parse_as_of(&fmt_date(d))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -66,5 +85,17 @@ mod tests {
             "2000-02-29"
         );
         assert_eq!(date_from_unix_ms(f64::NAN), "1970-01-01");
+    }
+
+    #[test]
+    fn typed_evaluation_dates() {
+        assert!(parse_typed_date("2025-13-40").is_none());
+        assert!(parse_typed_date("2025/2/29").is_none());
+        assert!(parse_typed_date("2024/2/29").is_some());
+        assert_eq!(
+            parse_typed_as_of("2101/1/1"),
+            Err(AsOfError::OutOfRange),
+            "an evaluation date is in 1900–2100"
+        );
     }
 }

@@ -77,7 +77,7 @@ pub fn clients_jsonl(set: &butie::PolicySet, clients: &[crate::storage::Client])
     let mut out = String::new();
     for c in clients {
         let as_of =
-            crate::dates::parse_typed_date(&c.inputs.as_of).unwrap_or(butie::date::Date::MIN);
+            crate::dates::parse_typed_as_of(&c.inputs.as_of).unwrap_or(butie::date::Date::MIN);
         let mut profile = crate::draft::parse(set, &c.inputs.draft, as_of).profile;
         profile.name = Some(c.name.clone());
         out.push_str(&profile.to_json(&set.catalogue).to_string());

@@ -88,6 +88,7 @@ pub const EXPORT_PROFILE: Tr = Tr("导出企业信息（JSON）", "Export profil
 pub const IMPORT_PROFILE: Tr = Tr("导入企业信息（JSON）", "Import profile (JSON)");
 pub const EXPORT_CSV: Tr = Tr("导出结果（CSV）", "Export results (CSV)");
 pub const EXPORT_JSON: Tr = Tr("导出结果（JSON）", "Export results (JSON)");
+pub const EXPORT_ICS: Tr = Tr("政策日历（.ics）", "Policy calendar (.ics)");
 pub const RESET: Tr = Tr("清空重填", "Start over");
 pub const RESET_DONE: Tr = Tr(
     "已清空所有输入（本机保存的输入也已清除）。可以撤销。",
@@ -434,10 +435,7 @@ pub const ERR_DATES_EMPTY: Tr = Tr(
     "请填写日期（YYYY-MM-DD），或选择“无”",
     "enter the dates (YYYY-MM-DD), or choose “None”",
 );
-pub const ERR_AS_OF: Tr = Tr(
-    "日期格式应为 YYYY-MM-DD，且为有效日期；暂按今天计算",
-    "use a real date as YYYY-MM-DD; today is used meanwhile",
-);
+pub const TODAY_MEANWHILE: Tr = Tr("暂按今天计算", "today is used meanwhile");
 pub const ERRORS_SUMMARY: Tr = Tr(
     "个字段有误，按“未填写”处理，其余结果照常显示。",
     "field(s) have errors and count as not given; the other results stay as they are.",
@@ -452,7 +450,6 @@ pub const AVAILABLE_NOW: Tr = Tr(
 );
 pub const DEFINITE: Tr = core(words::DEFINITE);
 pub const UP_TO: Tr = core(words::UP_TO);
-pub const IF_IN_FORCE: Tr = core(words::IF_IN_FORCE);
 pub const FORMULA_BASED: Tr = core(words::FORMULA_BASED);
 pub const DISCRETIONARY: Tr = core(words::DISCRETIONARY);
 pub const LEGEND: Tr = Tr("金额怎么读", "How to read the amounts");
@@ -483,7 +480,7 @@ pub const OTHER_DISTRICTS: Tr = Tr(
     "其他已收录的区（按注册地不适用）",
     "Other districts encoded (not applicable by registration)",
 );
-pub const WINDOW: Tr = Tr("施行期", "In force");
+pub const WINDOW: Tr = Tr("施行期", "Effective period");
 pub const NO_WINDOW: Tr = Tr("草案，未定施行日期", "Draft: no effective date");
 pub const DRAFT_NO_DOC_NO: Tr = Tr("（无文号）", "(no document number)");
 pub const APPLICANT: Tr = Tr(
@@ -503,21 +500,17 @@ pub const SUPERSEDED_BY: Tr = Tr(
     "Paid once, under another clause:",
 );
 pub const SCHEDULE: Tr = Tr("拨付安排", "Payment schedule");
-pub const SCHEDULE_YEAR: Tr = Tr("第{n}年", "Year {n}");
 pub const SCHEDULE_UNSPLIT: Tr = Tr("比例未规定", "split not stated");
 pub const CITATION: Tr = Tr("政策原文", "Policy text");
 pub const INTERPRETATION: Tr = Tr("解读", "Reading");
 pub const READINGS: Tr = Tr("另一读法（不计入金额）", "Other readings (never counted)");
 pub const NOTES: Tr = Tr("说明", "Notes");
 pub const HINTS: Tr = Tr("还可以争取", "Could unlock more");
-pub const HINTS_IF_IN_FORCE: Tr = Tr(
-    "若政策仍有效，还可以争取",
-    "Could unlock more, if the policy were in force",
-);
+/// After the state's hypothetical word: "施行后，还可以争取" / "Once in force, could unlock more".
+pub const HINTS_IF: Tr = Tr("，还可以争取", ", could unlock more");
 pub const MISSING: Tr = Tr("请补充：", "Please add:");
 pub const ERROR_POLICIES: Tr = Tr("政策数据无法载入：", "The policy data could not be loaded:");
 pub const ERROR_EVALUATE: Tr = Tr("计算出错：", "The evaluation failed:");
-pub const IF_IN_FORCE_STATUS: Tr = Tr("若有效：", "If in force:");
 
 // ------------------------------------------------------------------ print
 pub const PRINT_REPORT: Tr = Tr("补贴测算报告", "Subsidy eligibility report");
@@ -783,19 +776,6 @@ pub fn saved_as_client(name: &str) -> Text {
 /// The number of field errors, as a sentence start.
 pub fn error_count(n: usize, lang: Lang) -> String {
     format!("{n} {}", ERRORS_SUMMARY.get(lang))
-}
-
-/// "分 3 年拨付，各年比例未规定" / "paid over 3 years; the yearly split is not stated".
-pub fn schedule_unsplit(years: usize, lang: Lang) -> String {
-    match lang {
-        Lang::Zh => format!("分 {years} 年拨付，各年{}", SCHEDULE_UNSPLIT.0),
-        Lang::En => format!("Paid over {years} years; the yearly {}", SCHEDULE_UNSPLIT.1),
-    }
-}
-
-/// "第2年" / "Year 2".
-pub fn schedule_year(year: u32, lang: Lang) -> String {
-    SCHEDULE_YEAR.get(lang).replace("{n}", &year.to_string())
 }
 
 /// A window "2025-01-01 至 2026-12-31".

@@ -447,13 +447,13 @@ impl AppState {
         }
     }
 
-    /// The evaluation date: the one typed, else today (and whether the typed one is unreadable).
-    pub fn as_of_date(&self) -> (butie::date::Date, bool) {
-        match dates::parse_typed_date(&self.inputs.as_of) {
-            Some(d) => (d, false),
-            None => (
+    /// The evaluation date: the one typed, else today (and why the typed one cannot be used).
+    pub fn as_of_date(&self) -> (butie::date::Date, Option<butie::date::AsOfError>) {
+        match dates::parse_typed_as_of(&self.inputs.as_of) {
+            Ok(d) => (d, None),
+            Err(e) => (
                 butie::date::parse_date(&self.today).unwrap_or(butie::date::Date::MIN),
-                true,
+                Some(e),
             ),
         }
     }

@@ -1,5 +1,6 @@
 //! The toolbar: language and amount format, one menu of file actions (print, share link,
-//! profile export/import, results export, start over) and the client profiles.
+//! profile export/import, results export, the policy calendar (.ics, written by the core like
+//! `butie calendar`), start over) and the client profiles.
 
 use std::rc::Rc;
 
@@ -21,6 +22,8 @@ pub struct ToolbarProps {
     /// Only the language and amount-format switches (the batch and embed views).
     pub minimal: bool,
     pub has_results: bool,
+    /// Some document has a date ahead to put in a calendar.
+    pub has_dates: bool,
     /// The share link made (or why there is none).
     pub share: Option<Share>,
     pub clients: Rc<Clients>,
@@ -135,6 +138,7 @@ pub fn toolbar(props: &ToolbarProps) -> Html {
                             <label for="butie-import" class="button">{ i18n::IMPORT_PROFILE.get(lang) }</label>
                             <button type="button" onclick={command(Command::ExportCsv)} disabled={!has_results} data-testid="export-csv">{ i18n::EXPORT_CSV.get(lang) }</button>
                             <button type="button" onclick={command(Command::ExportJson)} disabled={!has_results} data-testid="export-json">{ i18n::EXPORT_JSON.get(lang) }</button>
+                            <button type="button" onclick={command(Command::ExportIcs)} disabled={!props.has_dates} data-testid="export-ics">{ i18n::EXPORT_ICS.get(lang) }</button>
                             <button type="button" class="danger" onclick={reset} data-testid="reset">{ i18n::RESET.get(lang) }</button>
                         </div>
                     </details>

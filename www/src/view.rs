@@ -11,9 +11,10 @@ use butie::format::money_text;
 use butie::policy::Basis;
 use butie::profile::{Value, value_to_string};
 use butie::report::{
-    AmountKind, ClauseResult, CondState, ConditionResult, Input, Installment, PolicyState, Report,
-    Status, Totals,
+    AmountKind, ClauseResult, CondState, ConditionResult, DistrictResult, Input, Installment,
+    PolicyState, Report, Status, Totals,
 };
+use butie::words::REPLACED;
 use butie::{PolicySet, Text};
 use rust_decimal::Decimal;
 
@@ -79,6 +80,15 @@ pub struct DistrictView {
     pub notice: Text,
     /// Set when no encoded document of the district is in force or about to be.
     pub coverage: Option<Text>,
+    /// In force: whole days to the last day.
+    pub days_left: Option<i64>,
+    /// What amounts that do not count would be: "施行后", "若仍有效", "若正式施行".
+    pub hypothetical: butie::words::Word,
+    /// The document evaluated (its issuers, procedure and dates are read from the policy set).
+    pub policy_id: String,
+    /// The district's other documents ("普科合规范〔2024〕3号：被本政策取代 · 已失效"), then
+    /// those its text repeals that are not encoded.
+    pub history: Vec<Text>,
     pub payable_now: bool,
     pub totals: TotalsView,
     pub if_in_force: TotalsView,
@@ -146,7 +156,10 @@ pub enum Reveal {
 /// One installment of a schedule.
 #[derive(Debug, Clone, PartialEq)]
 pub struct InstallmentView {
-    pub year: u32,
+    /// "第2年（2027年，有效期后）".
+    pub label: Text,
+    /// In a year after the document's last day.
+    pub past_end: bool,
     pub share: Option<Decimal>,
     pub amount: Option<Decimal>,
 }
@@ -205,6 +218,8 @@ pub struct ClauseView {
     pub steps: Vec<Text>,
     pub items: Vec<ItemView>,
     pub schedule: Vec<InstallmentView>,
+    /// The text does not say whether payments after the last day are made.
+    pub schedule_notice: Option<Text>,
     pub citation: CitationView,
     pub notes: Vec<Text>,
     pub interpretation: Vec<Text>,
@@ -304,7 +319,8 @@ fn condition(c: &ConditionResult) -> CondView {
 fn schedule(s: &[Installment]) -> Vec<InstallmentView> {
     s.iter()
         .map(|i| InstallmentView {
-            year: i.year,
+            label: butie::words::installment_year(i),
+            past_end: i.past_end,
             share: i.share,
             amount: i.amount.map(|y| y.0),
         })
@@ -376,6 +392,7 @@ fn clause(set: &PolicySet, c: &ClauseResult) -> ClauseView {
         steps: c.computation.iter().map(|s| step_text(&s.op)).collect(),
         items,
         schedule: schedule(&c.schedule),
+        schedule_notice: c.schedule_notice.clone(),
         citation: CitationView {
             doc_no: c.citation.doc_no.map(str::to_string),
             title: c.citation.title.clone(),
@@ -399,6 +416,25 @@ fn clause(set: &PolicySet, c: &ClauseResult) -> ClauseView {
         hints: c.hints.iter().map(hint_text).collect(),
         missing: c.missing.iter().map(|i| missing(set, i)).collect(),
     }
+}
+
+fn history(d: &DistrictResult) -> Vec<Text> {
+    let line = |name: &str, label: &Text| {
+        Text::new(
+            format!("{name}：{}", label.zh),
+            format!("{name}: {}", label.en),
+        )
+    };
+    let mut out: Vec<Text> = d
+        .history
+        .iter()
+        .map(|h| line(h.doc_no.unwrap_or(&h.title.zh), &h.label))
+        .collect();
+    let repealed = Text::new(REPLACED.zh, REPLACED.en);
+    for r in d.policy.replaces {
+        out.push(line(&r.name, &repealed));
+    }
+    out
 }
 
 /// Builds the view of a report.
@@ -428,6 +464,10 @@ pub fn build(set: &PolicySet, report: &Report) -> ReportView {
                 badge: butie::words::lifecycle_badge(&d.lifecycle),
                 notice: d.notice.clone(),
                 coverage: d.coverage.clone(),
+                days_left: d.lifecycle.days_left,
+                hypothetical: d.state.hypothetical(),
+                policy_id: d.policy.id.to_string(),
+                history: history(d),
                 payable_now: d.payable_now,
                 totals: totals(&d.totals),
                 if_in_force: totals(&d.if_in_force),

@@ -20,8 +20,9 @@ use yew::{AppHandle, Callback};
 use crate::app::{App, AppConfig, STYLE};
 use crate::data;
 
-/// Rules only the widget needs: the host reset, the container queries (after the app's).
-const WIDGET_CSS: &str = include_str!("../widget/widget.css");
+/// Rules only the widget needs (`www/widget/widget.css`, compacted by build.rs): the host reset,
+/// the container queries (after the app's).
+const WIDGET_CSS: &str = include_str!(concat!(env!("OUT_DIR"), "/widget.css"));
 
 /// The longest consultant line kept (characters).
 const MAX_LINE_CHARS: usize = 120;
@@ -99,12 +100,9 @@ pub fn parse_options(set: &PolicySet, text: &str) -> (WidgetOptions, Vec<String>
     if let Some(d) = json.get("as-of").and_then(Json::as_str).map(str::trim)
         && !d.is_empty()
     {
-        if butie::date::parse_date(d).is_some() {
-            o.as_of = Some(d.to_string());
-        } else {
-            warnings.push(format!(
-                "as-of=\"{d}\" is not a date (YYYY-MM-DD); using today"
-            ));
+        match butie::date::parse_as_of(d) {
+            Ok(_) => o.as_of = Some(d.to_string()),
+            Err(e) => warnings.push(format!("as-of=\"{d}\": {e}; using today")),
         }
     }
     if let Some(p) = json
@@ -329,6 +327,12 @@ mod tests {
         let (o, w) = parse_options(set, r#"{"lang":"fr","districts":"x","as-of":"2026-02-30"}"#);
         assert_eq!(o, WidgetOptions::default());
         assert_eq!(w.len(), 3, "{w:?}");
+        let (o, w) = parse_options(set, r#"{"as-of":"2101-01-01"}"#);
+        assert_eq!(o.as_of, None);
+        assert_eq!(
+            w,
+            ["as-of=\"2101-01-01\": outside the years 1900–2100; using today"]
+        );
         assert_eq!(parse_options(set, "not json").0, WidgetOptions::default());
         let (o, w) = parse_options(set, r#"{"application-period":" 2026-03-01..2026-04-30 "}"#);
         assert_eq!(

@@ -1,12 +1,12 @@
 //! `cargo xtask test` and `cargo xtask ci`.
 //!
 //! `test` runs the native tests (`cargo test --workspace`), then builds
-//! `dist/` and runs the browser tests in `tests/browser/` with headless
-//! Chromium through playwright-core (`node tests/browser/run.mjs`). What they
-//! need is set up first (`setup.rs`): the wasm32 target, Debian's Chromium
-//! (installed as root; otherwise the command is printed and the browser tests
-//! are skipped, except under `CI=true`, where that is an error) and the npm
-//! packages.
+//! `dist/` and the fixture page (`target/dist-fixtures/`: the fictional
+//! documents of `tests/fixtures/policies/` bundled after the real ones) and
+//! runs the browser tests in `tests/browser/` with headless Chromium through
+//! playwright-core (`node tests/browser/run.mjs`).
+//! Without Chromium the browser tests are skipped with a notice, except
+//! under `CI=true`, where that is an error.
 //!
 //! `ci` adds `cargo fmt --check` and clippy with `-D warnings` (for the whole
 //! workspace natively, and for the front end on wasm32 too) before `test`.
@@ -58,8 +58,19 @@ pub fn test() -> Result<()> {
     browser_tests()
 }
 
+/// The fictional policy files the fixture page is built with, and where it goes.
+const FIXTURE_POLICIES: &str = "tests/fixtures/policies";
+const FIXTURE_DIST: &str = "target/dist-fixtures";
+
 fn browser_tests() -> Result<()> {
     dist::dist()?;
+    // The fixtures through the same path as the real files: build script → bundle → page.
+    let root = util::root();
+    dist::dist_with(&dist::Build {
+        extra_policies: Some(root.join(FIXTURE_POLICIES)),
+        out: Some(root.join(FIXTURE_DIST)),
+        ..dist::Build::default()
+    })?;
 
     let mut machine = setup::Machine::from_env();
     let configured = std::env::var_os("BUTIE_CHROMIUM")
@@ -87,6 +98,7 @@ fn browser_tests() -> Result<()> {
         Command::new("node")
             .arg(browser_dir.join("run.mjs"))
             .current_dir(util::root())
-            .env("BUTIE_CHROMIUM", &chromium),
+            .env("BUTIE_CHROMIUM", &chromium)
+            .env("BUTIE_FIXTURE_DIST", root.join(FIXTURE_DIST)),
     )
 }

@@ -32,6 +32,12 @@
 //! - `examples/*` copied as they are (the sample host pages, served next to the
 //!   widget by `cargo xtask serve` and used by the browser tests).
 //!
+//! `--extra-policies DIR --out OUT` builds the pages only (no widget), with `DIR`'s policy files
+//! (test fixtures) bundled after `policies/` by the same build scripts, through
+//! `BUTIE_EXTRA_POLICIES`, in a separate cargo target directory (`target/fixtures`) so the real
+//! build stays valid; `cargo xtask test` builds `target/dist-fixtures` this way for the browser
+//! tests of documents over time.
+//!
 //! Every generated page carries a Content-Security-Policy `<meta>` (`csp.rs`): its own
 //! inline scripts by hash, `'wasm-unsafe-eval'`, and no network (`connect-src` only for the
 //! multi-file page's own origin), so the browser itself keeps everything on the machine.
@@ -121,43 +127,102 @@ pub struct Dist {
     pub single_file: PathBuf,
     /// The wasm cargo built, before wasm-bindgen (it still has its name section).
     pub cargo_wasm: PathBuf,
-    /// The widget script, `dist/butie-widget.js`.
-    pub widget: PathBuf,
+    /// The widget script, `dist/butie-widget.js` (not built for a fixture page).
+    pub widget: Option<PathBuf>,
+}
+
+/// What to build and where.
+#[derive(Debug, Clone, Default)]
+pub struct Build {
+    /// A directory of extra policy files (test fixtures) built into the bundle after
+    /// `policies/` (through `BUTIE_EXTRA_POLICIES`, as the build scripts read it). Such a build
+    /// makes the pages only, in its own cargo target directory ([`FIXTURE_TARGET_DIR`]), so
+    /// the real build stays valid.
+    pub extra_policies: Option<PathBuf>,
+    /// The output directory (default `dist/`).
+    pub out: Option<PathBuf>,
+    /// The pages also carry the in-page benchmark ([`BENCH_FEATURE`], exported as
+    /// [`PAGE_EXPORTS`]) for `cargo xtask measure`. Shipped pages never do.
+    pub bench: bool,
+}
+
+/// The cargo target directory of builds with extra policies, under the workspace's `target/`.
+pub const FIXTURE_TARGET_DIR: &str = "fixtures";
+
+impl Build {
+    /// Reads `[--extra-policies DIR] [--out DIR]` (relative paths from the workspace root).
+    pub fn parse(args: &[String]) -> Result<Build> {
+        let root = util::root();
+        let mut build = Build::default();
+        let mut args = args.iter();
+        while let Some(arg) = args.next() {
+            let mut value = |name: &str| -> Result<PathBuf> {
+                let v = args
+                    .next()
+                    .with_context(|| format!("`{name}` needs a directory"))?;
+                Ok(root.join(v))
+            };
+            match arg.as_str() {
+                "--extra-policies" => build.extra_policies = Some(value(arg)?),
+                "--out" => build.out = Some(value(arg)?),
+                other => bail!(
+                    "unknown argument `{other}` for `dist` (expected --extra-policies DIR, --out DIR)"
+                ),
+            }
+        }
+        if let Some(dir) = &build.extra_policies {
+            ensure!(
+                dir.is_dir(),
+                "--extra-policies: {} is not a directory",
+                dir.display()
+            );
+        }
+        Ok(build)
+    }
 }
 
 /// Builds everything into `dist/` and prints sizes and timings.
 pub fn dist() -> Result<Dist> {
-    dist_with(false)
+    dist_with(&Build::default())
 }
 
-/// [`dist`]; with `bench`, the pages also carry the in-page benchmark ([`BENCH_FEATURE`],
-/// exported as [`PAGE_EXPORTS`]) for `cargo xtask measure`. Shipped pages never do.
-pub fn dist_with(bench: bool) -> Result<Dist> {
+/// Builds what `build` asks for and prints sizes and timings.
+pub fn dist_with(build: &Build) -> Result<Dist> {
     crate::setup::wasm_target(&mut crate::setup::Machine::from_env())?;
     let root = util::root();
     let template_path = root.join("index.html");
     let template = std::fs::read_to_string(&template_path)
         .with_context(|| format!("cannot read the page template {}", template_path.display()))?;
+    let with_widget = build.extra_policies.is_none();
 
     // Two builds of the same crate: the page (with the consultant tools: batch, embed panel)
     // and the widget / iframe page (with the JS API), each without the other's code.
     let started = Instant::now();
-    let page_features = if bench {
+    let page_features = if build.bench {
         format!("{PAGE_FEATURES},{BENCH_FEATURE}")
     } else {
         PAGE_FEATURES.to_string()
     };
-    let wasm_path = build_wasm(FRONT_END, Some(&page_features), "page")?;
-    let widget_wasm_path = build_wasm(FRONT_END, Some(WIDGET_FEATURES), "widget")?;
-    let batch_wasm_path = build_wasm(BATCH_MODULE, None, "batch")?;
+    let wasm_path = build_wasm(FRONT_END, Some(&page_features), "page", build)?;
+    let widget_wasm_path = match with_widget {
+        true => Some(build_wasm(
+            FRONT_END,
+            Some(WIDGET_FEATURES),
+            "widget",
+            build,
+        )?),
+        false => None,
+    };
+    let batch_wasm_path = build_wasm(BATCH_MODULE, None, "batch", build)?;
     let build_time = started.elapsed();
 
     let started = Instant::now();
     let scratch = wasm_path.with_file_name("xtask-bindgen");
     let (glue, wasm) = bindgen(&wasm_path, &scratch, Glue::Web, STEM)?;
     let widget_scratch = wasm_path.with_file_name("xtask-bindgen-widget");
-    let (widget_glue, widget_wasm) =
-        bindgen(&widget_wasm_path, &widget_scratch, Glue::Widget, STEM)?;
+    let widget_built = widget_wasm_path
+        .map(|path| bindgen(&path, &widget_scratch, Glue::Widget, STEM))
+        .transpose()?;
     let batch_scratch = wasm_path.with_file_name("xtask-bindgen-batch");
     let (batch_glue, batch_wasm) =
         bindgen(&batch_wasm_path, &batch_scratch, Glue::Batch, BATCH_STEM)?;
@@ -178,7 +243,16 @@ pub fn dist_with(bench: bool) -> Result<Dist> {
     .and_then(|page| csp::with_policy(&page, csp::Reach::SameOrigin))
     .with_context(|| format!("in {}", template_path.display()))?;
     let started = Instant::now();
-    let [packed, widget_packed, batch_packed] = deflate_all([&wasm, &widget_wasm, &batch_wasm])?;
+    let (packed, widget_packed, batch_packed) = match &widget_built {
+        Some((_, widget_wasm)) => {
+            let [page, widget, batch] = deflate_all([&wasm, widget_wasm, &batch_wasm])?;
+            (page, Some(widget), batch)
+        }
+        None => {
+            let [page, batch] = deflate_all([&wasm, &batch_wasm])?;
+            (page, None, batch)
+        }
+    };
     let deflate_time = started.elapsed();
     let single = inject(
         &template,
@@ -196,32 +270,40 @@ pub fn dist_with(bench: bool) -> Result<Dist> {
         let path = widget_dir.join(name);
         std::fs::read_to_string(&path).with_context(|| format!("cannot read {}", path.display()))
     };
-    let widget = widget_script(&widget_glue, &widget_packed, &read("widget.js")?)?;
-    let embed = embed_page(&read("embed.html")?, &widget)
-        .and_then(|page| csp::with_policy(&page, csp::Reach::Nothing))
-        .context("in www/widget/embed.html")?;
-    let embed_host = read("embed-host.js")?;
-    let examples = example_files(&root.join("examples"))?;
+    let mut widget_files: Vec<(String, String)> = Vec::new();
+    if let (Some((widget_glue, _)), Some(widget_packed)) = (&widget_built, &widget_packed) {
+        let widget = widget_script(widget_glue, widget_packed, &read("widget.js")?)?;
+        let embed = embed_page(&read("embed.html")?, &widget)
+            .and_then(|page| csp::with_policy(&page, csp::Reach::Nothing))
+            .context("in www/widget/embed.html")?;
+        widget_files = vec![
+            (WIDGET_FILE.to_string(), widget),
+            (EMBED_FILE.to_string(), embed),
+            (EMBED_HOST_FILE.to_string(), read("embed-host.js")?),
+        ];
+    }
+    let examples = match with_widget {
+        true => example_files(&root.join("examples"))?,
+        false => Vec::new(),
+    };
 
-    let dir = root.join("dist");
+    let dir = build.out.clone().unwrap_or_else(|| root.join("dist"));
     if dir.exists() {
         std::fs::remove_dir_all(&dir)
             .with_context(|| format!("cannot remove the old {}", dir.display()))?;
     }
     std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
     let single_file = dir.join(format!("{STEM}.html"));
-    let widget_path = dir.join(WIDGET_FILE);
-    let generated: Vec<(String, &[u8])> = vec![
+    let widget_path = with_widget.then(|| dir.join(WIDGET_FILE));
+    let mut generated: Vec<(String, &[u8])> = vec![
         ("index.html".to_string(), index.as_bytes()),
         (js_file.clone(), glue.as_bytes()),
         (wasm_file.clone(), wasm.as_slice()),
         (batch_js_file.clone(), batch_loader.as_bytes()),
         (batch_wasm_file.clone(), batch_wasm.as_slice()),
         (format!("{STEM}.html"), single.as_bytes()),
-        (WIDGET_FILE.to_string(), widget.as_bytes()),
-        (EMBED_FILE.to_string(), embed.as_bytes()),
-        (EMBED_HOST_FILE.to_string(), embed_host.as_bytes()),
     ];
+    generated.extend(widget_files.iter().map(|(n, t)| (n.clone(), t.as_bytes())));
     for (name, _) in &examples {
         ensure!(
             !generated.iter().any(|(g, _)| g == name),
@@ -245,17 +327,10 @@ pub fn dist_with(bench: bool) -> Result<Dist> {
         seconds(bindgen_time),
         seconds(deflate_time)
     );
-    for (name, bytes) in [
-        (wasm_file.as_str(), wasm.as_slice()),
-        (js_file.as_str(), glue.as_bytes()),
-        (batch_wasm_file.as_str(), batch_wasm.as_slice()),
-        (batch_js_file.as_str(), batch_loader.as_bytes()),
-        ("index.html", index.as_bytes()),
-        ("butie.html", single.as_bytes()),
-        (WIDGET_FILE, widget.as_bytes()),
-        (EMBED_FILE, embed.as_bytes()),
-        (EMBED_HOST_FILE, embed_host.as_bytes()),
-    ] {
+    if let Some(extra) = &build.extra_policies {
+        println!("  with the extra policies of {}", extra.display());
+    }
+    for (name, bytes) in &generated {
         println!(
             "  {name:<20} {}   gzip {}",
             size(bytes.len()),
@@ -274,6 +349,9 @@ pub fn dist_with(bench: bool) -> Result<Dist> {
     })
 }
 
+/// The environment variable both build scripts read (`src/files.rs`).
+const EXTRA_POLICIES_VAR: &str = "BUTIE_EXTRA_POLICIES";
+
 /// Cargo features of the page's wasm (`butie.html`, `index.html`).
 pub const PAGE_FEATURES: &str = "consultant-tools";
 /// Cargo features of the widget's wasm (`butie-widget.js`, `embed.html`).
@@ -283,8 +361,17 @@ pub const BENCH_FEATURE: &str = "bench";
 
 /// Runs `cargo build` for `krate` (with `features` only, when given) and returns a copy of
 /// the `.wasm` it wrote, named after `tag` (the next build overwrites cargo's own file).
-fn build_wasm(krate: Crate, features: Option<&str>, tag: &str) -> Result<PathBuf> {
+fn build_wasm(krate: Crate, features: Option<&str>, tag: &str, build: &Build) -> Result<PathBuf> {
     let mut command = util::cargo();
+    if let Some(extra) = &build.extra_policies {
+        command.env(EXTRA_POLICIES_VAR, extra).env(
+            "CARGO_TARGET_DIR",
+            util::root().join("target").join(FIXTURE_TARGET_DIR),
+        );
+    } else {
+        // An extra directory set in the environment would end up in the real pages.
+        command.env_remove(EXTRA_POLICIES_VAR);
+    }
     command.args([
         "build",
         "--package",

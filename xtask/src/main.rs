@@ -1,8 +1,9 @@
 //! Project automation for butie, run as `cargo xtask <command>`.
 //!
 //! Commands:
-//! - `dist`: build the web front end into `dist/` (multi-file page and the
-//!   self-contained `dist/butie.html`).
+//! - `dist [--extra-policies DIR] [--out DIR]`: build the web front end into
+//!   `dist/` (multi-file page and the self-contained `dist/butie.html`), or a
+//!   test page with extra (fixture) policy files.
 //! - `serve [--port N]`: `dist`, then serve `dist/` on 127.0.0.1.
 //! - `test`: native tests, then `dist` and the headless-Chromium tests.
 //! - `ci`: format check, clippy, then everything `test` does.
@@ -33,10 +34,15 @@ const USAGE: &str = "\
 usage: cargo xtask <command>
 
 commands:
-  dist               build dist/index.html, dist/butie.js, dist/butie_bg.wasm,
+  dist [--extra-policies DIR] [--out DIR]
+                     build dist/index.html, dist/butie.js, dist/butie_bg.wasm,
                      the self-contained dist/butie.html, the widget
                      dist/butie-widget.js, the iframe page dist/embed.html with
-                     dist/butie-embed-host.js, and copy examples/ into dist/
+                     dist/butie-embed-host.js, and copy examples/ into dist/;
+                     with --extra-policies (test fixtures, e.g.
+                     tests/fixtures/policies) only the pages, with DIR's policy
+                     files bundled after policies/, built in target/fixtures
+                     (--out target/dist-fixtures: where the browser tests look)
   serve [--port N]   run dist, then serve dist/ on http://127.0.0.1:N/ (default 8080)
   test               cargo test --workspace, then dist and the browser tests
   ci                 cargo fmt --check, cargo clippy -D warnings, then test
@@ -82,10 +88,7 @@ fn run(args: Vec<String>) -> Result<()> {
         bail!("no command given");
     };
     match command.as_str() {
-        "dist" => {
-            no_more_args(command, rest)?;
-            dist::dist().map(|_| ())
-        }
+        "dist" => dist::dist_with(&dist::Build::parse(rest)?).map(|_| ()),
         "serve" => serve::serve(parse_port(rest)?),
         "test" => {
             no_more_args(command, rest)?;

@@ -154,8 +154,9 @@ pub fn measure(args: &[String]) -> Result<()> {
     if single_gz > SIZE_BUDGET {
         over.push(format!("size {} > {}", kib(single_gz), kib(SIZE_BUDGET)));
     }
-    let widget = std::fs::read(&built.widget)
-        .with_context(|| format!("cannot read {}", built.widget.display()))?;
+    let widget_path = built.widget.as_deref().context("dist built no widget")?;
+    let widget = std::fs::read(widget_path)
+        .with_context(|| format!("cannot read {}", widget_path.display()))?;
     println!(
         "dist/{}  {} raw, {} gzipped (the widget: same engine; next to the page budget {})",
         dist::WIDGET_FILE,
@@ -189,7 +190,10 @@ pub fn measure(args: &[String]) -> Result<()> {
         );
         // The timings need the in-page benchmark, which shipped pages leave out: built again.
         println!("(the pages again, with the in-page benchmark for the timings)");
-        let bench = dist::dist_with(true)?;
+        let bench = dist::dist_with(&dist::Build {
+            bench: true,
+            ..dist::Build::default()
+        })?;
         let result = run_browser(&bench.single_file, &options)?;
         let first = result["first_results_median_ms"]
             .as_f64()

@@ -89,10 +89,12 @@ fn profile(rng: &mut Rng) -> (Json, Json) {
         "individual",
         "research_institute",
     ]);
-    let violations: Vec<(String, u64)> = (0..rng.below(3))
-        .filter(|_| rng.chance(40))
-        .map(|_| rng.date())
-        .collect();
+    let mut violations: Vec<(String, u64)> = Vec::new();
+    for _ in 0..rng.below(3) {
+        if rng.chance(40) {
+            violations.push(rng.date());
+        }
+    }
     let credit_good = rng.chance(92);
     let (established, established_n) = rng.date();
     let office = rng.pick(&["none", "rent", "purchase"]);

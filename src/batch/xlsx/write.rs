@@ -268,6 +268,7 @@ impl<W: Write> ResultsWriter<W> {
                     .map(|n| n.to_string());
                     let now = money_texts(&d.totals);
                     let would = money_texts(&d.if_in_force);
+                    let days_left = d.lifecycle.days_left.map(|n| n.to_string());
                     let mut cells = vec![
                         Cell::Number(&row),
                         Cell::Text(id),
@@ -278,6 +279,12 @@ impl<W: Write> ResultsWriter<W> {
                         Cell::Text(doc),
                         Cell::Text(d.state.id()),
                         Cell::Text(if d.state == PolicyState::InForce {
+                            "true"
+                        } else {
+                            "false"
+                        }),
+                        days_left.as_deref().map_or(Cell::Empty, Cell::Number),
+                        Cell::Text(if d.lifecycle.ending_soon {
                             "true"
                         } else {
                             "false"

@@ -31,7 +31,7 @@ pub struct FormProps {
     /// The fields no clause of the chosen district reads are shown.
     pub others_open: bool,
     pub as_of: String,
-    pub as_of_error: bool,
+    pub as_of_error: Option<butie::date::AsOfError>,
     pub application_period: String,
     /// Why the typed application period cannot be read, if it cannot.
     pub application_period_error: Option<butie::Text>,

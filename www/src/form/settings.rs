@@ -12,7 +12,8 @@ use crate::state::Action;
 pub struct SettingsProps {
     pub lang: Lang,
     pub as_of: String,
-    pub as_of_error: bool,
+    /// Why the typed date cannot be used (today is used meanwhile).
+    pub as_of_error: Option<butie::date::AsOfError>,
     pub application_period: String,
     pub application_period_error: Option<butie::Text>,
     pub today: String,
@@ -60,7 +61,7 @@ pub fn settings(props: &SettingsProps) -> Html {
             </label>
         }
     };
-    let described = if props.as_of_error {
+    let described = if props.as_of_error.is_some() {
         "butie-as-of-help butie-as-of-error"
     } else {
         "butie-as-of-help"
@@ -68,19 +69,21 @@ pub fn settings(props: &SettingsProps) -> Html {
     html! {
         <fieldset class="settings" id="butie-settings">
             <legend>{ i18n::SETTINGS.get(lang) }</legend>
-            <div class={classes!("field", props.as_of_error.then_some("invalid"))}>
+            <div class={classes!("field", props.as_of_error.map(|_| "invalid"))}>
                 <label for="butie-as-of">{ i18n::AS_OF.get(lang) }</label>
                 <div class="control">
                     <input id="butie-as-of" type="text" inputmode="numeric" autocomplete="off"
                         placeholder={i18n::DATE_PLACEHOLDER} value={props.as_of.clone()} oninput={on_as_of}
-                        aria-invalid={props.as_of_error.to_string()} aria-describedby={described}
+                        aria-invalid={props.as_of_error.is_some().to_string()} aria-describedby={described}
                         data-testid="as-of" />
                     <button type="button" onclick={on_today}
                         disabled={props.as_of == props.today}>{ i18n::TODAY.get(lang) }</button>
                 </div>
                 <p class="help" id="butie-as-of-help">{ i18n::AS_OF_HELP.get(lang) }</p>
-                if props.as_of_error {
-                    <p class="error" id="butie-as-of-error">{ i18n::ERR_AS_OF.get(lang) }</p>
+                if let Some(e) = props.as_of_error {
+                    <p class="error" id="butie-as-of-error" data-testid="as-of-error">
+                        { e.text().get(lang) }{ i18n::semi(lang) }{ i18n::TODAY_MEANWHILE.get(lang) }
+                    </p>
                 }
             </div>
             <div class={classes!("field", period_error.map(|_| "invalid"))}>

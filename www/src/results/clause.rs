@@ -6,6 +6,7 @@ use std::rc::Rc;
 use butie::Lang;
 use butie::format::rate;
 use butie::report::{AmountKind, Status};
+use butie::words::Word;
 use yew::prelude::*;
 
 use super::conditions::Conditions;
@@ -18,6 +19,8 @@ use crate::view::{AmountView, ClauseView, InstallmentView, ItemView, ReadingView
 pub struct ClauseProps {
     pub clause: Rc<ClauseView>,
     pub payable_now: bool,
+    /// What amounts would be when not payable ("施行后", "若仍有效", "若正式施行").
+    pub hypothetical: Word,
     pub lang: Lang,
     pub full_yuan: bool,
     /// Render the details even while closed (hidden on screen, printed).
@@ -25,13 +28,13 @@ pub struct ClauseProps {
     pub on_reveal: Callback<Reveal>,
 }
 
-fn amount_text(a: &AmountView, payable_now: bool, lang: Lang, full: bool) -> String {
+/// The amount, prefixed with what it would be when it does not count today.
+fn amount_text(a: &AmountView, hypothetical: Option<Word>, lang: Lang, full: bool) -> String {
     let text = i18n::amount(a.kind, a.value, lang, full);
     let has_money = matches!(a.kind, AmountKind::Definite | AmountKind::UpTo);
-    if !payable_now && has_money {
-        format!("{} {text}", i18n::IF_IN_FORCE.get(lang))
-    } else {
-        text
+    match hypothetical {
+        Some(h) if has_money => format!("{} {text}", h.get(lang)),
+        _ => text,
     }
 }
 
@@ -41,21 +44,32 @@ fn steps(list: &[butie::Text], lang: Lang) -> Html {
     }
 }
 
-fn schedule(list: &[InstallmentView], lang: Lang, full: bool) -> Html {
-    // "分三年拨付" with no split stated: one line, not one "split not stated" a year.
-    if list.iter().all(|i| i.share.is_none() && i.amount.is_none()) {
-        return html! {
-            <p class="schedule">{ i18n::schedule_unsplit(list.len(), lang) }</p>
-        };
-    }
+/// A schedule: each payment in its calendar year, those after the document's end marked; a
+/// split the text does not state is said once, not once a year.
+fn schedule(list: &[InstallmentView], kind: AmountKind, lang: Lang, full: bool) -> Html {
+    let unsplit = list.iter().all(|i| i.share.is_none() && i.amount.is_none());
     html! {
-        <ul class="schedule">
+        <>
+        if unsplit {
+            <p class="schedule-split">{ butie::words::schedule_unsplit(list.len()).get(lang) }</p>
+        }
+        <ul class="schedule" data-testid="schedule">
             { for list.iter().map(|i| {
-                let share = i.share.map(rate).unwrap_or_else(|| i18n::SCHEDULE_UNSPLIT.get(lang).to_string());
-                let amount = i.amount.map(|a| format!(" · {}", i18n::money_in(a, lang, full))).unwrap_or_default();
-                html! { <li>{ format!("{}{}{share}{amount}", i18n::schedule_year(i.year, lang), i18n::colon(lang)) }</li> }
+                let amount = i.amount.map(|a| i18n::amount(kind, Some(a), lang, full));
+                let what = match (i.share.map(rate), amount) {
+                    (Some(s), Some(a)) => format!("{}{s} · {a}", i18n::colon(lang)),
+                    (Some(x), None) | (None, Some(x)) => format!("{}{x}", i18n::colon(lang)),
+                    (None, None) if unsplit => String::new(),
+                    (None, None) => format!("{}{}", i18n::colon(lang), i18n::SCHEDULE_UNSPLIT.get(lang)),
+                };
+                html! {
+                    <li class={classes!(i.past_end.then_some("past-end"))}>
+                        { format!("{}{what}", i.label.get(lang)) }
+                    </li>
+                }
             }) }
         </ul>
+        </>
     }
 }
 
@@ -79,7 +93,7 @@ pub fn readings(list: &[ReadingView], lang: Lang) -> Html {
     }
 }
 
-fn item(it: &ItemView, payable_now: bool, lang: Lang, full: bool) -> Html {
+fn item(it: &ItemView, hypothetical: Option<Word>, lang: Lang, full: bool) -> Html {
     let mut name = i18n::item_name(it.item_label.get(lang), it.index, lang);
     if let Some(n) = &it.name {
         name.push_str(i18n::colon(lang));
@@ -90,7 +104,7 @@ fn item(it: &ItemView, payable_now: bool, lang: Lang, full: bool) -> Html {
             <p class="item-head">
                 <span class="item-name">{ name }</span>
                 <span class={classes!("badge", i18n::status_class(it.status))}>{ i18n::status(it.status, lang) }</span>
-                <span class="amount">{ amount_text(&it.amount, payable_now, lang, full) }</span>
+                <span class="amount">{ amount_text(&it.amount, hypothetical, lang, full) }</span>
             </p>
             if let Some(by) = &it.superseded_by {
                 <p class="help">{ format!("{} {by}", i18n::SUPERSEDED_BY.get(lang)) }</p>
@@ -102,7 +116,7 @@ fn item(it: &ItemView, payable_now: bool, lang: Lang, full: bool) -> Html {
                 { steps(&it.steps, lang) }
             }
             if !it.schedule.is_empty() {
-                { schedule(&it.schedule, lang, full) }
+                { schedule(&it.schedule, it.amount.kind, lang, full) }
             }
         </li>
     }
@@ -114,6 +128,7 @@ pub fn clause(props: &ClauseProps) -> Html {
     let lang = props.lang;
     let full = props.full_yuan;
     let c = &props.clause;
+    let hypothetical = (!props.payable_now).then_some(props.hypothetical);
     let open = use_state(|| false);
     let toggle = {
         let open = open.clone();
@@ -143,7 +158,7 @@ pub fn clause(props: &ClauseProps) -> Html {
                     <span class="article">{ c.article.clone() }</span>{ " " }{ c.title.get(lang) }
                 </span>
                 <span class={classes!("amount", (!c.counted).then_some("uncounted"))} data-testid="amount">
-                    { amount_text(&c.amount, props.payable_now, lang, full) }
+                    { amount_text(&c.amount, hypothetical, lang, full) }
                 </span>
             </button>
             if let (Some(note), Some(_)) = (&c.amount_note, c.amount.value) {
@@ -154,9 +169,12 @@ pub fn clause(props: &ClauseProps) -> Html {
             }) }
             if c.status == Status::PolicyNotInForce {
                 <p class="if-in-force-status">
-                    { i18n::IF_IN_FORCE_STATUS.get(lang) }
+                    { format!("{}{}", props.hypothetical.get(lang), i18n::colon(lang)) }
                     <span class={classes!("badge", i18n::status_class(c.status_if_in_force))}>{ i18n::status(c.status_if_in_force, lang) }</span>
                 </p>
+            }
+            if let Some(n) = &c.schedule_notice {
+                <p class="past-end-note" data-testid="past-end">{ n.get(lang) }</p>
             }
             if !c.missing.is_empty() {
                 <Hints hints={Vec::new()} missing={c.missing.clone()} lang={lang} on_reveal={props.on_reveal.clone()} />
@@ -180,7 +198,7 @@ pub fn clause(props: &ClauseProps) -> Html {
                 }
                 if !c.items.is_empty() {
                     <h4>{ i18n::ITEMS.get(lang) }</h4>
-                    <ul class="items">{ for c.items.iter().map(|it| item(it, props.payable_now, lang, full)) }</ul>
+                    <ul class="items">{ for c.items.iter().map(|it| item(it, hypothetical, lang, full)) }</ul>
                 }
                 if !c.steps.is_empty() {
                     <h4>{ i18n::ARITHMETIC.get(lang) }</h4>
@@ -188,7 +206,7 @@ pub fn clause(props: &ClauseProps) -> Html {
                 }
                 if !c.schedule.is_empty() {
                     <h4>{ i18n::SCHEDULE.get(lang) }</h4>
-                    { schedule(&c.schedule, lang, full) }
+                    { schedule(&c.schedule, c.amount.kind, lang, full) }
                 }
                 <figure class="citation">
                     <figcaption>{ format!("{}{}{caption}", i18n::CITATION.get(lang), i18n::colon(lang)) }</figcaption>
@@ -201,7 +219,7 @@ pub fn clause(props: &ClauseProps) -> Html {
                 }
                 if !c.hints.is_empty() {
                     <Hints hints={c.hints.clone()} missing={Vec::new()} lang={lang}
-                        hypothetical={!props.payable_now} on_reveal={props.on_reveal.clone()} />
+                        hypothetical={hypothetical} on_reveal={props.on_reveal.clone()} />
                 }
             </div>
             }

@@ -1,16 +1,20 @@
-//! One district's card: policy, state badge, totals, applicant conditions and clauses.
+//! One district's card: policy, state badge, the window notice (a banner when the document ends
+//! within 60 days), the date the data was checked against its source, the district's other
+//! documents, totals, applicant conditions, clauses, and what to do next (who to apply to and
+//! the procedure sentences, quoted).
 
 use std::rc::Rc;
 
-use butie::Lang;
+use butie::date::fmt_date;
 use butie::report::Status;
+use butie::{Lang, words};
 use yew::prelude::*;
 
 use super::clause::Clause;
 use super::conditions::Conditions;
-use crate::i18n;
 use crate::view::Reveal;
 use crate::view::{DistrictView, TotalsView};
+use crate::{data, i18n};
 
 #[derive(Properties, PartialEq)]
 pub struct DistrictCardProps {
@@ -61,10 +65,14 @@ pub fn district_card(props: &DistrictCardProps) -> Html {
         .partition(|c| c.status_if_in_force != Status::NotEligible);
     let clause = |c: &Rc<crate::view::ClauseView>| {
         html! {
-            <Clause key={c.id.clone()} clause={c.clone()} payable_now={d.payable_now}
+            <Clause key={c.id.clone()} clause={c.clone()} payable_now={d.payable_now} hypothetical={d.hypothetical}
                 lang={lang} full_yuan={full} details={props.details} on_reveal={props.on_reveal.clone()} />
         }
     };
+    let meta = data::policy_set()
+        .ok()
+        .and_then(|set| set.document(&d.policy_id))
+        .map(|p| &p.meta);
     let toggle_no = {
         let show_no = show_no.clone();
         Callback::from(move |_| show_no.set(!*show_no))
@@ -94,11 +102,23 @@ pub fn district_card(props: &DistrictCardProps) -> Html {
                     { d.doc_no.clone().unwrap_or_else(|| i18n::DRAFT_NO_DOC_NO.get(lang).to_string()) }
                     { format!(" 《{}》", d.title.get(lang)) }
                 </p>
-                <p class="window">{ window }</p>
-                <p class={classes!("lifecycle", d.ending_soon.then_some("ending-soon"))} data-testid="lifecycle"
+                <p class="window">
+                    { window }
+                    if let Some(m) = meta {
+                        { format!(" · {}", words::verified_on(m.verified_on).get(lang)) }
+                    }
+                </p>
+                // A banner when the document ends within 60 days.
+                <p class={classes!("lifecycle", d.ending_soon.then_some("banner"))} data-testid="lifecycle"
                     role={d.ending_soon.then_some("status")}>{ d.notice.get(lang) }</p>
                 if let Some(c) = &d.coverage {
                     <p class="coverage" data-testid="coverage">{ c.get(lang) }</p>
+                }
+                if !d.history.is_empty() {
+                    <div class="history" data-testid="history">
+                        <h4>{ words::HISTORY.get(lang) }</h4>
+                        <ul>{ for d.history.iter().map(|h| html! { <li>{ h.get(lang) }</li> }) }</ul>
+                    </div>
                 }
                 { for d.window_notes.iter().map(|n| html! { <p class="help">{ n.get(lang) }</p> }) }
             </header>
@@ -108,7 +128,7 @@ pub fn district_card(props: &DistrictCardProps) -> Html {
                 if d.payable_now {
                     { totals_line(&d.totals, lang, full) }
                 } else {
-                    <span class="if-in-force">{ format!("{}{}", i18n::IF_IN_FORCE.get(lang), i18n::colon(lang)) }</span>
+                    <span class="if-in-force">{ format!("{}{}", d.hypothetical.get(lang), i18n::colon(lang)) }</span>
                     { totals_line(&d.if_in_force, lang, full) }
                     <span class="not-counted">{ i18n::paren(i18n::NOT_COUNTED.get(lang), lang) }</span>
                 }
@@ -144,6 +164,20 @@ pub fn district_card(props: &DistrictCardProps) -> Html {
                             { for no.into_iter().map(clause) }
                         </ol>
                     }
+                </div>
+            }
+            if let Some(m) = meta {
+                <div class="next" data-testid="next-steps">
+                    <h4>{ words::NEXT_STEPS.get(lang) }</h4>
+                    <p>{ format!("{}{}{}", words::ISSUERS.get(lang), i18n::colon(lang), m.issuers.join(i18n::list_sep(lang))) }</p>
+                    <ol>
+                        { for m.procedure.iter().map(|st| html! {
+                            <li>{ format!("{} {}{}“{}”", st.article, st.title.get(lang), i18n::colon(lang), st.quote) }</li>
+                        }) }
+                        { for m.dates.iter().map(|st| html! {
+                            <li>{ format!("{} {} {}{}“{}”", fmt_date(st.on), st.article, st.title.get(lang), i18n::colon(lang), st.quote) }</li>
+                        }) }
+                    </ol>
                 </div>
             }
             </div>

@@ -12,9 +12,9 @@ pub struct HintsProps {
     pub hints: Vec<Text>,
     pub missing: Vec<MissingView>,
     pub lang: Lang,
-    /// The policy is not in force: what the hints unlock is hypothetical.
+    /// The policy is not in force: what the hints unlock is hypothetical ("施行后", "若仍有效"…).
     #[prop_or_default]
-    pub hypothetical: bool,
+    pub hypothetical: Option<butie::words::Word>,
     pub on_reveal: Callback<Reveal>,
 }
 
@@ -47,7 +47,10 @@ pub fn hints(props: &HintsProps) -> Html {
             }
             if !props.hints.is_empty() {
                 <div class="hints" data-testid="hints">
-                    <h4>{ if props.hypothetical { i18n::HINTS_IF_IN_FORCE.get(lang) } else { i18n::HINTS.get(lang) } }</h4>
+                    <h4>{ match props.hypothetical {
+                        Some(h) => format!("{}{}", h.get(lang), i18n::HINTS_IF.get(lang)),
+                        None => i18n::HINTS.get(lang).to_string(),
+                    } }</h4>
                     <ul>{ for props.hints.iter().map(|h| html! { <li>{ h.get(lang) }</li> }) }</ul>
                 </div>
             }

@@ -1,9 +1,11 @@
-//! The printed report's header (print only): the date, the engine and policy versions, and
-//! the profile as entered, so a PDF stands on its own.
+//! The printed report's header (print only): the date, the engine and policy versions (each
+//! document's state on the date, ending soon included; the cards below print each window notice
+//! and the date the data was checked against its source), and the profile as entered, so a PDF
+//! stands on its own.
 
 use std::rc::Rc;
 
-use butie::Lang;
+use butie::{Lang, words};
 use yew::prelude::*;
 
 use crate::data;
@@ -92,7 +94,7 @@ pub fn print_header(props: &PrintHeaderProps) -> Html {
             <ul class="print-policies">
                 { for set.policies.iter().map(|p| {
                     let m = &p.meta;
-                    let state = set.lifecycle(p, props.view_as_of()).state;
+                    let l = set.lifecycle(p, props.view_as_of());
                     let window = match (m.effective_from, m.effective_to) {
                         (Some(f), Some(t)) => i18n::window(&butie::date::fmt_date(f), &butie::date::fmt_date(t), lang),
                         _ => i18n::NO_WINDOW.get(lang).to_string(),
@@ -101,7 +103,7 @@ pub fn print_header(props: &PrintHeaderProps) -> Html {
                         <li>{ format!("{} · {} 《{}》 · {} · {}",
                             m.district_name.get(lang),
                             m.doc_no.clone().unwrap_or_else(|| i18n::DRAFT_NO_DOC_NO.get(lang).to_string()),
-                            m.title.get(lang), window, i18n::policy_state(state, lang)) }</li>
+                            m.title.get(lang), window, words::lifecycle_badge(&l).get(lang)) }</li>
                     }
                 }) }
             </ul>

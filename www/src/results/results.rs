@@ -1,4 +1,5 @@
-//! The results column: mode and date, what is available now, and one card per district.
+//! The results column: mode and date, what is available now (with a banner when a document it
+//! counts ends within 60 days), and one card per district.
 
 use std::cell::Cell;
 use std::rc::Rc;
@@ -118,6 +119,25 @@ pub fn results(props: &ResultsProps) -> Html {
         }),
     };
     let now = view.available_now;
+    // Documents counted in the total that end within 60 days; with none in force, why the
+    // total is nothing (each district's coverage line), never a bare 0.
+    let none_in_force = !view.districts.iter().any(|d| d.payable_now);
+    let mut ending: Vec<Html> = Vec::new();
+    let mut coverage: Vec<Html> = Vec::new();
+    for d in view.districts.iter() {
+        if let (true, Some(c)) = (none_in_force, &d.coverage) {
+            let name = format!("{}{}", d.name.get(lang), i18n::colon(lang));
+            coverage.push(html! { <p>{ name }{ c.get(lang) }</p> });
+        }
+        if d.payable_now && d.ending_soon {
+            let name = format!(
+                "{} {} · ",
+                d.name.get(lang),
+                d.doc_no.as_deref().unwrap_or_default()
+            );
+            ending.push(html! { <p>{ name }{ d.notice.get(lang) }</p> });
+        }
+    }
     html! {
         <section class="results" id="butie-results" aria-labelledby="butie-results-title">
             <PrintHeader view={view.clone()} parsed={props.parsed.clone()} lang={lang} />
@@ -142,6 +162,12 @@ pub fn results(props: &ResultsProps) -> Html {
                     </span>
                 }
             </div>
+            if !ending.is_empty() {
+                <div class="banner" data-testid="ending-soon-total">{ ending }</div>
+            }
+            if !coverage.is_empty() {
+                <div class="coverage" data-testid="coverage-total">{ coverage }</div>
+            }
             { legend(lang) }
             { questions(&view, lang, &props.on_reveal) }
             <div class="cards">
