@@ -20,6 +20,7 @@ import {
   expectText,
   fillRealistic,
   openEverything,
+  openFileMenu,
   serveDist,
   test,
   until,
@@ -291,6 +292,8 @@ export function registerTimeTests() {
         await page.goto(distFileUrl("butie.html"));
         await expectApp(page);
         await asOf(page, "2026-12-01");
+        // In the toolbar's file menu (issue 12).
+        await openFileMenu(page);
         await until(async () => !(await page.getByTestId("export-ics").isDisabled()), "the calendar button");
         const [download] = await Promise.all([page.waitForEvent("download"), page.getByTestId("export-ics").click()]);
         assert.equal(download.suggestedFilename(), "butie-calendar-2026-12-01.ics");
