@@ -325,6 +325,17 @@ impl Catalogue {
             .collect();
     }
 
+    /// The district a profile is registered in (the value id of the location fact), if given.
+    pub fn registered_district<'c>(&'c self, profile: &crate::profile::Profile) -> Option<&'c str> {
+        let (i, def) = self.facts.iter().enumerate().find(|(_, f)| f.location)?;
+        match profile.facts.get(i)? {
+            Some(crate::profile::Value::Enum(v)) => {
+                def.values.get(usize::from(*v)).map(|v| v.id.as_str())
+            }
+            _ => None,
+        }
+    }
+
     /// The fact with this id.
     pub fn fact_id(&self, name: &str) -> Option<FactId> {
         self.fact_index.get(name).copied()

@@ -342,4 +342,39 @@ export function registerUxTests() {
     });
   });
 
+  test("issue 12: the batch by registered district shows each client's own district; comparing, each client's total", async () => {
+    await withPage({ bypassCSP: true }, async ({ page }) => {
+      await page.goto(distFileUrl("butie.html"));
+      await expectApp(page);
+      await page.getByTestId("view-batch").click();
+      await page.getByTestId("batch-as-of").fill(AS_OF);
+      await page.getByTestId("batch-example").click();
+      await page.getByTestId("batch-done").waitFor();
+      // By registered district: one line a client, its own district; 宝山 is not encoded.
+      const districts = () =>
+        page.locator("tbody tr").evaluateAll((els) => els.map((e) => [e.dataset.row, e.dataset.district ?? null]));
+      assert.deepEqual(await districts(), [
+        ["2", "putuo"], ["3", "jiading"], ["4", "songjiang"], ["5", "jinshan"], ["6", null], ["7", "putuo"],
+      ]);
+      assert.match(await page.getByTestId("batch-not-encoded").textContent(), /注册区的政策尚未收录/);
+      assert.equal(await page.getByTestId("sort-total").count(), 0, "one line a client: no total column");
+      // Comparing every district: four lines a client, the client's total on its first line.
+      await page.getByTestId("butie-batch-compare").check();
+      await until(async () => (await page.getByTestId("batch-row").count()) === 24, "24 lines (6 clients × 4 districts)");
+      const totals = page.getByTestId("batch-total");
+      assert.equal(await totals.count(), 6, "one total a client");
+      for (const row of ["2", "3", "7"]) {
+        const lines = page.locator(`[data-testid="batch-row"][data-row="${row}"]`);
+        const sum = (await lines.evaluateAll((els) => els.map((e) => Number(e.dataset.upToYuan)))).reduce((a, b) => a + b, 0);
+        const total = Number(await lines.first().getByTestId("batch-total").getAttribute("data-total-yuan"));
+        assert.equal(total, sum, `line ${row}: the total adds up its districts`);
+      }
+      // Sorted by the total, largest first: clients stay together, the largest first.
+      await page.getByTestId("sort-total").click();
+      const shown = await totals.evaluateAll((els) => els.map((e) => Number(e.dataset.totalYuan)));
+      assert.deepEqual(shown, [...shown].sort((x, y) => y - x));
+      assert.equal(await totals.count(), 6, "still one total a client");
+      assert.deepEqual(await accessibilityViolations(page), []);
+    });
+  });
 }

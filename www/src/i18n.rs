@@ -185,6 +185,11 @@ pub const COL_CLIENT: Tr = Tr("客户", "Client");
 pub const COL_DISTRICT: Tr = Tr("区", "District");
 pub const COL_STATE: Tr = Tr("政策状态", "Policy");
 pub const COL_IF_IN_FORCE: Tr = Tr("若有效（最高）", "If in force (up to)");
+pub const COL_TOTAL: Tr = Tr("客户合计（最高）", "Client total (up to)");
+pub const BATCH_NOT_ENCODED: Tr = Tr(
+    "注册区的政策尚未收录（可改用“比较全部区”）",
+    "No policy of the registered district is encoded (compare all districts instead)",
+);
 pub const UNNAMED: Tr = Tr("（未命名）", "(unnamed)");
 pub const NO_ROWS: Tr = Tr("文件中没有客户。", "The file holds no clients.");
 pub const PREV: Tr = Tr("上一页", "Previous");
