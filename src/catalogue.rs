@@ -8,7 +8,6 @@ use crate::error::{LoadError, Located};
 use crate::expr::{Cond, Operand};
 #[cfg(feature = "loader")]
 use crate::expr::{Scope, parse_cond};
-use crate::profile::{Value, parse_value_str};
 use crate::text::{Lang, Text};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
@@ -93,15 +92,13 @@ pub struct FactDef {
     /// A location fact: set to each policy's district in compare-all-districts mode.
     #[serde(default)]
     pub location: bool,
-    /// Shown in the short form (progressive disclosure).
-    #[serde(default)]
-    pub basic: bool,
     /// The certificate date that goes with this level (set together in hints).
     #[serde(default)]
     pub companion_date: Option<String>,
-    /// Form default, as a user would type it (the engine never assumes it).
+    /// Money the enterprise spends (rent, investment, costs): a hint asking for more of it
+    /// also says what it costs net of the extra subsidy.
     #[serde(default)]
-    pub default: Option<String>,
+    pub spending: bool,
     /// Show the field only when this condition holds (form logic).
     #[serde(default)]
     pub show_if: Option<String>,
@@ -284,7 +281,6 @@ impl Catalogue {
         for (i, f) in cat.facts.iter().enumerate() {
             let p = format!("facts[{i}]");
             fact_show_if.push(compile_show_if(&cat, f, None, &p, &mut errs));
-            check_default(&cat, f, &p, &mut errs);
         }
         let mut field_show_if = Vec::new();
         for (li, l) in cat.lists.iter().enumerate() {
@@ -292,7 +288,6 @@ impl Catalogue {
             for (j, f) in l.fields.iter().enumerate() {
                 let p = format!("lists[{li}].fields[{j}]");
                 v.push(compile_show_if(&cat, f, Some(li as ListId), &p, &mut errs));
-                check_default(&cat, f, &p, &mut errs);
             }
             field_show_if.push(v);
         }
@@ -328,6 +323,17 @@ impl Catalogue {
                     .collect()
             })
             .collect();
+    }
+
+    /// The district a profile is registered in (the value id of the location fact), if given.
+    pub fn registered_district<'c>(&'c self, profile: &crate::profile::Profile) -> Option<&'c str> {
+        let (i, def) = self.facts.iter().enumerate().find(|(_, f)| f.location)?;
+        match profile.facts.get(i)? {
+            Some(crate::profile::Value::Enum(v)) => {
+                def.values.get(usize::from(*v)).map(|v| v.id.as_str())
+            }
+            _ => None,
+        }
     }
 
     /// The fact with this id.
@@ -387,13 +393,6 @@ impl Catalogue {
             .enumerate()
             .filter(move |(_, f)| f.group == group)
             .map(|(i, f)| (i as FactId, f))
-    }
-
-    /// The catalogue default of a fact, parsed (form use only).
-    pub fn default_value(&self, def: &FactDef) -> Option<Value> {
-        def.default
-            .as_ref()
-            .and_then(|d| parse_value_str(def, d).ok().flatten())
     }
 }
 
@@ -467,14 +466,5 @@ fn compile_show_if(
             errs.push(format!("{p}.show_if"), e.to_string());
             None
         }
-    }
-}
-
-#[cfg(feature = "loader")]
-fn check_default(_cat: &Catalogue, f: &FactDef, p: &str, errs: &mut Located) {
-    if let Some(d) = &f.default
-        && let Err(e) = parse_value_str(f, d)
-    {
-        errs.push(format!("{p}.default"), e.text().en);
     }
 }

@@ -220,19 +220,15 @@ pub fn step_text(op: &StepOp) -> Text {
 
 /// The outcome of another reading in words: its amount, or its status when it has none.
 fn outcome(status: Status, amount: &Amount, l: Lang) -> String {
-    let zh = l == Lang::Zh;
-    match (amount.kind, amount.value, zh) {
-        (AmountKind::UpTo, Some(v), true) => format!("最高 {}", money(v.0, l)),
-        (AmountKind::UpTo, Some(v), false) => format!("up to {}", money(v.0, l)),
-        (_, Some(v), _) => money(v.0, l),
-        (AmountKind::NotQuantified, _, true) => "未定额".into(),
-        (AmountKind::NotQuantified, _, false) => "not quantified".into(),
-        _ => match (status, zh) {
-            (Status::NeedsInformation, true) => "需补充信息".into(),
-            (Status::NeedsInformation, false) => "needs information".into(),
-            (_, true) => "不符合".into(),
-            (_, false) => "not eligible".into(),
-        },
+    match (amount.kind, amount.value) {
+        (AmountKind::None, _) | (AmountKind::Definite | AmountKind::UpTo, None) => {
+            let w = status.min(Status::NotEligible).word().get(l);
+            match l {
+                Lang::Zh => w.to_string(),
+                Lang::En => w.to_ascii_lowercase(),
+            }
+        }
+        (kind, v) => crate::words::amount_text(kind, v.map(|v| money(v.0, l)).as_deref(), l),
     }
 }
 
@@ -285,13 +281,15 @@ fn show(def: &crate::catalogue::FactDef, v: &Value, l: Lang) -> String {
     }
 }
 
-/// The sentence for a hint, e.g. "CMMI 等级：3级 → 4级，可再增 30万元".
+/// The sentence for a hint, e.g. "CMMI 等级：3级 → 4级，可再增 30万元"; a change that asks for
+/// more spending says what it costs net of the extra subsidy.
 pub fn hint_text(h: &Hint) -> Text {
     both(|l| {
         let zh = l == Lang::Zh;
         let changes: Vec<String> = h
             .changes
             .iter()
+            .filter(|c| !c.companion)
             .map(|c| {
                 let name = c.fact.label.get(l);
                 let item = c
@@ -316,26 +314,44 @@ pub fn hint_text(h: &Hint) -> Text {
                 }
             })
             .collect();
+        // A new level comes with a new certificate; the date of the one held is not changed.
+        let new_certificate = h
+            .changes
+            .iter()
+            .find(|c| c.companion)
+            .map(|c| match zh {
+                true => format!("（按新证书于 {} 颁发计）", show(c.fact, &c.to, l)),
+                false => format!(" (a new certificate issued on {})", show(c.fact, &c.to, l)),
+            })
+            .unwrap_or_default();
+        let up_to = h.new_amount.kind == AmountKind::UpTo;
+        let cost = h.spends.map(|spends| {
+            let net = (spends.0 - h.adds.0).max(rust_decimal::Decimal::ZERO);
+            let (spends, net) = (money(spends.0, l), money(net, l));
+            match zh {
+                true => format!(
+                    "（需多支出 {spends}，扣除补贴后净支出{} {net}）",
+                    if up_to { "至少" } else { "" }
+                ),
+                false => format!(
+                    " (spending {spends} more: a net cost of {}{net} after the subsidy)",
+                    if up_to { "at least " } else { "" }
+                ),
+            }
+        });
+        let cost = cost.unwrap_or_default();
         if zh {
             format!(
-                "{}，可再增{} {}",
+                "{}{new_certificate}，可再增{} {}{cost}",
                 changes.join("；"),
-                if h.new_amount.kind == crate::report::AmountKind::UpTo {
-                    "最高"
-                } else {
-                    ""
-                },
+                if up_to { "最高" } else { "" },
                 money(h.adds.0, l)
             )
         } else {
             format!(
-                "{}: {}{} more",
+                "{}{new_certificate}: {}{} more{cost}",
                 changes.join("; "),
-                if h.new_amount.kind == crate::report::AmountKind::UpTo {
-                    "up to "
-                } else {
-                    ""
-                },
+                if up_to { "up to " } else { "" },
                 money(h.adds.0, l)
             )
         }

@@ -28,6 +28,7 @@ pub mod options;
 pub mod pack;
 pub mod policy;
 pub mod profile;
+pub mod questions;
 #[cfg(feature = "authoring")]
 pub mod quotes;
 pub mod report;

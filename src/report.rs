@@ -199,6 +199,10 @@ pub struct Totals {
     /// Sum of every counted amount, definite or ceiling ("up to").
     #[cfg_attr(feature = "schema", schemars(with = "String"))]
     pub up_to: Yuan,
+    /// Of `up_to`: the discretionary ceilings — fixed sums ("最高不超过500万元") that the
+    /// authority pays any part of on recognition, not computed from the enterprise's figures.
+    #[cfg_attr(feature = "schema", schemars(with = "String"))]
+    pub discretionary: Yuan,
     pub eligible: u32,
     pub eligible_subject_to_review: u32,
     pub needs_information: u32,
@@ -207,15 +211,15 @@ pub struct Totals {
     pub not_quantified: u32,
 }
 
-/// A clause's status.
+/// A clause's status, ordered as results list them: the best outcome first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Status {
-    NotEligible,
-    NeedsInformation,
-    EligibleSubjectToReview,
     Eligible,
+    EligibleSubjectToReview,
+    NeedsInformation,
+    NotEligible,
     /// The policy is a draft, not yet in force, or expired on the evaluation date.
     PolicyNotInForce,
 }
@@ -371,6 +375,9 @@ pub struct ClauseResult<'a> {
     pub amount: Amount,
     /// Whether the amount counts toward today's totals.
     pub counted: bool,
+    /// The amount is a discretionary ceiling: a fixed sum the authority pays any part of,
+    /// not computed from the enterprise's figures (see `Totals::discretionary`).
+    pub discretionary: bool,
     /// Applicant rules that apply, and their combined state.
     pub applicant_rules: SmallVec<[&'a str; 2]>,
     pub applicant_state: CondState,
@@ -600,6 +607,8 @@ pub struct Hint<'a> {
     pub changes: SmallVec<[Change<'a>; 2]>,
     /// How much more the clause would be worth.
     pub adds: Yuan,
+    /// The extra spending the change asks for (rent, investment, costs), when it does.
+    pub spends: Option<Yuan>,
     pub new_amount: Amount,
     pub new_status: Status,
 }
@@ -614,11 +623,14 @@ pub struct Change<'a> {
     pub to: Value,
     /// When the change passes a strict threshold ("超过 X"), X.
     pub above: Option<Decimal>,
+    /// The date of the new certificate that goes with a new level (never a change to the
+    /// date of the certificate held: that is a past fact).
+    pub companion: bool,
 }
 
 impl Serialize for Hint<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut m = s.serialize_map(Some(5))?;
+        let mut m = s.serialize_map(Some(6))?;
         let changes: Vec<_> = self
             .changes
             .iter()
@@ -630,11 +642,13 @@ impl Serialize for Hint<'_> {
                     "from": c.from.as_ref().map(|v| crate::profile::value_to_json(c.fact, v.get())),
                     "to": crate::profile::value_to_json(c.fact, &c.to),
                     "above": c.above.map(crate::money::to_fixed2),
+                    "companion": c.companion,
                 })
             })
             .collect();
         m.serialize_entry("changes", &changes)?;
         m.serialize_entry("adds", &self.adds)?;
+        m.serialize_entry("spends", &self.spends)?;
         m.serialize_entry("new_amount", &self.new_amount)?;
         m.serialize_entry("new_status", &self.new_status)?;
         m.serialize_entry("text", &crate::explain::hint_text(self))?;
@@ -654,7 +668,7 @@ impl schemars::JsonSchema for Hint<'_> {
         schemars::json_schema!({
             "type": "object",
             "description": "A near miss: the smallest change in the inputs that would unlock or raise money.",
-            "required": ["changes", "adds", "new_amount", "new_status", "text"],
+            "required": ["changes", "adds", "spends", "new_amount", "new_status", "text"],
             "properties": {
                 "changes": {
                     "type": "array",
@@ -667,11 +681,13 @@ impl schemars::JsonSchema for Hint<'_> {
                             "item": {"type": ["integer", "null"]},
                             "from": {},
                             "to": {},
-                            "above": {"type": ["string", "null"], "description": "the strict threshold passed (超过), yuan"}
+                            "above": {"type": ["string", "null"], "description": "the strict threshold passed (超过), yuan"},
+                            "companion": {"type": "boolean", "description": "the date of the new certificate that goes with a new level in the same hint"}
                         }
                     }
                 },
                 "adds": {"type": "string", "description": "yuan, two decimals"},
+                "spends": {"type": ["string", "null"], "description": "the extra spending the change asks for (rent, investment, costs), yuan; null when it asks for none"},
                 "new_amount": amount,
                 "new_status": status,
                 "text": text

@@ -165,7 +165,8 @@ pub fn parse_typed_date(raw: &str) -> Option<Date> {
 }
 
 /// Folds an enum spelling for comparison: case, spaces, full-width and Chinese digits
-/// (`三级` and `3级`, `Level 3` and `level3`, `ＡＡ` and `aa` match).
+/// (`三级` and `3级`, `Level 3` and `level3`, `ＡＡ` and `aa` match). Case in ASCII only (the
+/// labels' Latin letters are ASCII; Unicode case tables would add ~14 KiB to the page).
 fn fold(s: &str) -> String {
     s.chars()
         .filter(|c| !c.is_whitespace())
@@ -183,7 +184,7 @@ fn fold(s: &str) -> String {
             '\u{FF01}'..='\u{FF5E}' => char::from_u32(u32::from(c) - 0xFF01 + 0x21).unwrap_or(c),
             other => other,
         })
-        .flat_map(char::to_lowercase)
+        .map(|c| c.to_ascii_lowercase())
         .collect()
 }
 

@@ -5,8 +5,8 @@
 
 use crate::date::{Date, fmt_date};
 use crate::lifecycle::{Lifecycle, PolicyState, Relation};
-use crate::policy::Meta;
-use crate::report::{CondState, Installment, Status};
+use crate::policy::{Basis, DocStatus, Meta};
+use crate::report::{AmountKind, CondState, Installment, Status, Totals};
 use crate::text::{Lang, Text};
 
 /// A word or short phrase in both languages.
@@ -18,7 +18,7 @@ pub struct Word {
 
 impl Word {
     /// The word in `lang`.
-    pub fn get(self, lang: Lang) -> &'static str {
+    pub const fn get(self, lang: Lang) -> &'static str {
         match lang {
             Lang::Zh => self.zh,
             Lang::En => self.en,
@@ -43,7 +43,7 @@ impl Status {
     }
 
     /// The word shown to people.
-    pub fn word(self) -> Word {
+    pub const fn word(self) -> Word {
         match self {
             Status::Eligible => w("可申请", "Eligible"),
             Status::EligibleSubjectToReview => w("需审核认定", "Subject to review"),
@@ -67,7 +67,7 @@ impl PolicyState {
     }
 
     /// The word shown to people.
-    pub fn word(self) -> Word {
+    pub const fn word(self) -> Word {
         match self {
             PolicyState::InForce => w("在施行", "In force"),
             PolicyState::NotYetInForce => w("尚未施行", "Not yet in force"),
@@ -76,9 +76,7 @@ impl PolicyState {
             PolicyState::Draft => w("草案", "Draft"),
         }
     }
-}
 
-impl PolicyState {
     /// What an amount that does not count on the date would be, by state: "once in force"
     /// (not yet), "if adopted" (draft), "if still in force" (expired, superseded).
     pub fn hypothetical(self) -> Word {
@@ -93,8 +91,18 @@ impl PolicyState {
 }
 
 impl CondState {
+    /// The id used in JSON and the DOM.
+    pub fn id(self) -> &'static str {
+        match self {
+            CondState::Met => "met",
+            CondState::Unmet => "unmet",
+            CondState::Unknown => "unknown",
+            CondState::OnReview => "on_review",
+        }
+    }
+
     /// The word shown to people.
-    pub fn word(self) -> Word {
+    pub const fn word(self) -> Word {
         match self {
             CondState::Met => w("满足", "met"),
             CondState::Unmet => w("不满足", "not met"),
@@ -104,9 +112,160 @@ impl CondState {
     }
 }
 
+impl AmountKind {
+    /// The id used in JSON and CSV.
+    pub fn id(self) -> &'static str {
+        match self {
+            AmountKind::Definite => "definite",
+            AmountKind::UpTo => "up_to",
+            AmountKind::NotQuantified => "not_quantified",
+            AmountKind::None => "none",
+        }
+    }
+
+    /// The word for the kind: 确定 / 最高 (before a figure), 未定额, —.
+    pub const fn word(self) -> Word {
+        match self {
+            AmountKind::Definite => DEFINITE,
+            AmountKind::UpTo => UP_TO,
+            AmountKind::NotQuantified => w("未定额", "amount not stated"),
+            AmountKind::None => w("—", "—"),
+        }
+    }
+}
+
+impl DocStatus {
+    /// The word for a document's status: 正式 / 草案.
+    pub const fn word(self) -> Word {
+        match self {
+            DocStatus::Official => w("正式", "Official"),
+            DocStatus::Draft => w("草案", "Draft"),
+        }
+    }
+}
+
+impl Basis {
+    /// The id used in JSON.
+    pub fn id(self) -> &'static str {
+        match self {
+            Basis::Entitlement => "entitlement",
+            Basis::Recognition => "recognition",
+            Basis::Competitive => "competitive",
+        }
+    }
+
+    /// How the money is granted, in words.
+    pub const fn word(self) -> Word {
+        match self {
+            Basis::Entitlement => w("经审核即可拨付", "Paid on a formal check"),
+            Basis::Recognition => w("需主管部门认定", "Needs recognition by the authority"),
+            Basis::Competitive => w(
+                "需评审、公示",
+                "Competitive: expert review and public notice",
+            ),
+        }
+    }
+}
+
+/// "确定": an amount that will be paid as computed.
+pub const DEFINITE: Word = w("确定", "Definite");
+/// "最高": a ceiling; the amount paid may be lower.
+pub const UP_TO: Word = w("最高", "Up to");
+/// The words before what a document that is not in force would pay (each state's
+/// [`PolicyState::hypothetical`]), for the legend; never counted.
+pub const HYPOTHETICAL: Word = w(
+    "若仍有效 · 施行后 · 若正式施行",
+    "If still in force · Once in force · If adopted",
+);
+/// Of the ceilings: those computed from the enterprise's own figures.
+pub const FORMULA_BASED: Word = w("按公式计算", "computed from your figures");
+/// Of the ceilings: fixed sums the authority pays any part of ([`Totals::discretionary`]).
+pub const DISCRETIONARY: Word = w("酌定上限", "discretionary ceilings");
+
+/// An amount in words given its figure already formatted: "30万元", "最高 100万元" /
+/// "up to CNY 1,000,000", "未定额", "—".
+pub fn amount_text(kind: AmountKind, figure: Option<&str>, lang: Lang) -> String {
+    match (kind, figure) {
+        (AmountKind::Definite, Some(f)) => f.to_string(),
+        (AmountKind::UpTo, Some(f)) => match lang {
+            Lang::Zh => format!("最高 {f}"),
+            Lang::En => format!("up to {f}"),
+        },
+        (AmountKind::NotQuantified, _) => kind.word().get(lang).to_string(),
+        _ => "—".to_string(),
+    }
+}
+
+/// Clause counts by status: "可申请 3 · 需审核认定 2 · 需补充信息 1 · 不符合 4" /
+/// "eligible 3 · subject to review 2 · needs information 1 · not eligible 4".
+pub fn status_counts(t: &Totals, lang: Lang) -> String {
+    [
+        (Status::Eligible, t.eligible),
+        (
+            Status::EligibleSubjectToReview,
+            t.eligible_subject_to_review,
+        ),
+        (Status::NeedsInformation, t.needs_information),
+        (Status::NotEligible, t.not_eligible),
+    ]
+    .iter()
+    .map(|(st, n)| match lang {
+        Lang::Zh => format!("{} {n}", st.word().zh),
+        Lang::En => format!("{} {n}", st.word().en.to_ascii_lowercase()),
+    })
+    .collect::<Vec<_>>()
+    .join(" · ")
+}
+
+/// The money words explained, for a legend next to the totals: (term, meaning).
+pub const LEGEND: [(Word, Word); 6] = [
+    (
+        DEFINITE,
+        w(
+            "条件已满足、金额按条文算定，经形式审核即可拨付。",
+            "Conditions met and the amount fixed by the text; paid after a formal check.",
+        ),
+    ),
+    (
+        UP_TO,
+        w(
+            "条文只给上限（“最高不超过”），实际金额由主管部门核定，可能更低。",
+            "The text gives a ceiling (“not more than”); the authority sets the amount, which may be lower.",
+        ),
+    ),
+    (
+        DISCRETIONARY,
+        w(
+            "固定的最高额（如“最高不超过500万元”），不随企业的投入计算；经认定后可给予其中任意金额。",
+            "A fixed maximum (“up to 5,000,000”) not computed from your figures; on recognition any part of it may be granted.",
+        ),
+    ),
+    (
+        Status::Eligible.word(),
+        w(
+            "按所填信息符合全部条件。",
+            "Every condition is met by what you entered.",
+        ),
+    ),
+    (
+        Status::EligibleSubjectToReview.word(),
+        w(
+            "其余条件符合，但有条件（如“创新能力较强”）由主管部门认定，本工具不作判定。",
+            "The rest is met, but a condition (“strong capacity to innovate”) is for the authority to judge; the calculator does not.",
+        ),
+    ),
+    (
+        HYPOTHETICAL,
+        w(
+            "政策已失效、尚未施行或仅为草案：显示其施行时可得的金额，不计入当前可申请。",
+            "The policy has expired, is not yet in force or is a draft: what it would pay in force, never counted as available now.",
+        ),
+    ),
+];
+
 impl Relation {
     /// How the other document relates to the evaluated one, as a label.
-    pub fn word(self) -> Word {
+    pub const fn word(self) -> Word {
         match self {
             Relation::Predecessor => w("被本政策取代", "replaced by this policy"),
             Relation::Successor => w("接替本政策", "succeeds this policy"),
@@ -290,6 +449,15 @@ pub fn installment_year(i: &Installment) -> Text {
     Text::new(
         format!("第{n}年（{y}年{}）", after.zh),
         format!("Year {n} ({y}{})", after.en),
+    )
+}
+
+/// A schedule of `years` payments whose split the text does not state, said once for all of
+/// them: "分 3 年拨付，各年比例未规定".
+pub fn schedule_unsplit(years: usize) -> Text {
+    Text::new(
+        format!("分 {years} 年拨付，各年比例未规定"),
+        format!("Paid over {years} years; the yearly split is not stated"),
     )
 }
 

@@ -109,10 +109,39 @@ fn value_of(def: &FactDef) -> BoxedStrategy<Value> {
     }
 }
 
-/// A value an applicant who might qualify would give: the catalogue's form default, one of
-/// the policies' districts for location facts, "yes" for yes/no facts, no violations,
-/// dates in the policies' era. Half the profiles are drawn this way so that the money paths
-/// are actually reached (uniform values almost never pass every applicant rule).
+/// What a typical applicant answers (the form's presets before issue 12 removed them: the
+/// form now presumes nothing, but half the generated profiles still need these values so that
+/// the money paths are actually reached).
+const TYPICAL: &[(&str, &str)] = &[
+    ("tax_registered_locally", "true"),
+    ("operates_locally", "true"),
+    ("entity_type", "enterprise"),
+    ("operating_normally", "true"),
+    ("credit_good", "true"),
+    ("office_premises", "none"),
+    ("cmmi_level", "none"),
+    ("dcmm_level", "none"),
+    ("lianghua_standard", "none"),
+    ("lianghua_grade", "none"),
+    ("lianghua_valid", "true"),
+    ("itss_level", "none"),
+    ("cs_level", "none"),
+    ("software_product_certificates", "0"),
+    ("software_copyrights", "0"),
+    ("iiot_excellent_platform", "none"),
+    ("level", "none"),
+    ("construction_investment", "0"),
+    ("upper_subsidy_received", "0"),
+    ("upper_requires_matching", "false"),
+    ("other_support_received", "0"),
+    ("town_support_received", "0"),
+    ("municipal_support_received", "0"),
+];
+
+/// A value an applicant who might qualify would give: the typical answer above, one of the
+/// policies' districts for location facts, "yes" for yes/no facts, no violations, dates in
+/// the policies' era. Half the profiles are drawn this way so that the money paths are
+/// actually reached (uniform values almost never pass every applicant rule).
 fn typical_value(def: &FactDef) -> BoxedStrategy<Value> {
     let any = value_of(def);
     if def.location {
@@ -124,7 +153,11 @@ fn typical_value(def: &FactDef) -> BoxedStrategy<Value> {
             .collect();
         return prop_oneof![5 => prop::sample::select(ids).prop_map(Value::Enum), 1 => any].boxed();
     }
-    match (def.kind, cat().default_value(def)) {
+    let typical = TYPICAL
+        .iter()
+        .find(|(id, _)| *id == def.id)
+        .and_then(|(_, v)| butie::profile::parse_value_str(def, v).ok().flatten());
+    match (def.kind, typical) {
         (FactKind::Bool, _) => prop::bool::weighted(0.8).prop_map(Value::Bool).boxed(),
         (FactKind::Dates, _) => prop_oneof![4 => Just(Value::Dates(Vec::new())), 1 => any].boxed(),
         (FactKind::Date, _) => date_between(day(2019, 1, 1), day(2027, 12, 31))
@@ -598,6 +631,7 @@ proptest! {
 fn add(a: &mut Totals, b: &Totals) {
     a.definite.0 += b.definite.0;
     a.up_to.0 += b.up_to.0;
+    a.discretionary.0 += b.discretionary.0;
     a.eligible += b.eligible;
     a.eligible_subject_to_review += b.eligible_subject_to_review;
     a.needs_information += b.needs_information;

@@ -8,7 +8,7 @@ use butie::date::fmt_date;
 use butie::eval::APPLICATION_PERIOD;
 use butie::report::{
     Amount, AmountKind, CapScope, ClauseResult, CondState, DistrictResult, Installment, ItemResult,
-    Mode, Report, Status, StepOp, Totals,
+    Mode, Report, Status, StepOp, Totals, Yuan,
 };
 use butie::{Lang, PolicySet, evaluate, words};
 use std::fmt::Write;
@@ -99,21 +99,19 @@ fn header(s: &mut String, r: &Report, l: Lang) {
         (None, _) => Ok(()),
     };
     let t = &r.available_now;
-    let _ = if zh(l) {
-        writeln!(
-            s,
-            "当前可得（仅计有效政策）：确定 {}；最高 {}",
-            total(t.definite, l),
-            total(t.up_to, l)
-        )
+    let (head, sep) = if zh(l) {
+        ("当前可得（仅计有效政策）：", "；")
     } else {
-        writeln!(
-            s,
-            "Available now (policies in force only): definite {}; up to {}",
-            total(t.definite, l),
-            total(t.up_to, l)
-        )
+        ("Available now (policies in force only): ", "; ")
     };
+    let _ = writeln!(
+        s,
+        "{head}{} {}{sep}{} {}",
+        word(words::DEFINITE, l),
+        total(t.definite, l),
+        word(words::UP_TO, l),
+        total(t.up_to, l)
+    );
 }
 
 fn district(s: &mut String, d: &DistrictResult, l: Lang, all: bool) {
@@ -223,6 +221,14 @@ fn blocked(d: &DistrictResult) -> bool {
             .all(|c| c.status_if_in_force == Status::NotEligible && c.hints.is_empty())
 }
 
+/// A word of the core's vocabulary inside a sentence (English in lower case).
+fn word(w: words::Word, l: Lang) -> String {
+    match l {
+        Lang::Zh => w.zh.to_string(),
+        Lang::En => w.en.to_lowercase(),
+    }
+}
+
 fn totals_line(d: &DistrictResult, l: Lang) -> String {
     let t: &Totals = &d.if_in_force;
     let pre = if d.payable_now {
@@ -230,37 +236,40 @@ fn totals_line(d: &DistrictResult, l: Lang) -> String {
     } else {
         format!(
             "{}{}",
-            d.state.hypothetical().get(l),
+            word(d.state.hypothetical(), l),
             if zh(l) { "：" } else { ": " }
         )
     };
-    let money = if zh(l) {
-        format!(
-            "{pre}确定 {} · 最高 {}",
-            total(t.definite, l),
-            total(t.up_to, l)
-        )
-    } else {
-        format!(
-            "{pre}definite {} · up to {}",
-            total(t.definite, l),
-            total(t.up_to, l)
-        )
-    };
-    let counts = [
-        (Status::Eligible, t.eligible),
-        (
-            Status::EligibleSubjectToReview,
-            t.eligible_subject_to_review,
-        ),
-        (Status::NeedsInformation, t.needs_information),
-        (Status::NotEligible, t.not_eligible),
-    ]
-    .iter()
-    .map(|(st, n)| format!("{} {n}", status(*st, l)))
-    .collect::<Vec<_>>()
-    .join(" · ");
-    format!("{money}  ({counts})")
+    let mut money = format!(
+        "{pre}{} {} · {} {}",
+        word(words::DEFINITE, l),
+        total(t.definite, l),
+        word(words::UP_TO, l),
+        total(t.up_to, l)
+    );
+    if !t.discretionary.0.is_zero() {
+        let formula = Yuan(t.up_to.0 - t.discretionary.0);
+        let _ = if zh(l) {
+            write!(
+                money,
+                "（{} {}，{} {}）",
+                words::FORMULA_BASED.zh,
+                total(formula, l),
+                words::DISCRETIONARY.zh,
+                total(t.discretionary, l)
+            )
+        } else {
+            write!(
+                money,
+                " ({} {}, {} {})",
+                words::FORMULA_BASED.en,
+                total(formula, l),
+                words::DISCRETIONARY.en,
+                total(t.discretionary, l)
+            )
+        };
+    }
+    format!("{money}  ({})", words::status_counts(t, l))
 }
 
 /// Applicant conditions that are unmet or unknown: why everything below is blocked.
@@ -368,9 +377,12 @@ fn clause(s: &mut String, c: &ClauseResult, payable: bool, l: Lang) {
 
 /// "拨付: 第1年（2026年） 比例未规定 · 第2年（2027年，有效期后） …".
 fn schedule_line(list: &[Installment], kind: AmountKind, l: Lang) -> String {
+    // A split the text does not state is said once, not once a year.
+    let unsplit = list.iter().all(|i| i.share.is_none() && i.amount.is_none());
     let parts: Vec<String> = list
         .iter()
         .map(|i| {
+            let year = words::installment_year(i);
             let what = match (i.amount, i.share) {
                 (Some(a), _) => amount(
                     &Amount {
@@ -380,13 +392,20 @@ fn schedule_line(list: &[Installment], kind: AmountKind, l: Lang) -> String {
                     l,
                 ),
                 (None, Some(sh)) => butie::format::rate(sh),
+                (None, None) if unsplit => return year.get(l).to_string(),
                 (None, None) if zh(l) => "比例未规定".to_string(),
                 (None, None) => "split not stated".to_string(),
             };
-            format!("{} {what}", words::installment_year(i).get(l))
+            format!("{} {what}", year.get(l))
         })
         .collect();
-    let w = if zh(l) { "拨付" } else { "paid" };
+    let w = if unsplit {
+        words::schedule_unsplit(list.len()).get(l).to_string()
+    } else if zh(l) {
+        "拨付".to_string()
+    } else {
+        "paid".to_string()
+    };
     format!("{w}: {}", parts.join(" · "))
 }
 

@@ -10,6 +10,7 @@ use butie::policy::{
     Basis, Bound, Check, Clause, Condition, Formula, ItemsCap, Node, Offset, OffsetKind, Policy,
     Reading, Rule, RuleKind, Schedule,
 };
+use butie::report::AmountKind;
 use butie::set::Entry;
 use butie::{Lang, PolicySet, Text};
 use serde_json::{Value as Json, json};
@@ -405,7 +406,7 @@ fn node_text(o: &Out, cat: &Catalogue, n: &Node) -> String {
     match n {
         Node::Fixed { amount, bound } => match bound {
             Bound::Definite => format!("{} {}", o.w("定额", "fixed"), money(*amount, l)),
-            Bound::UpTo => format!("{} {}", o.w("最高", "up to"), money(*amount, l)),
+            Bound::UpTo => butie::words::amount_text(AmountKind::UpTo, Some(&money(*amount, l)), l),
         },
         Node::Rate {
             base,
@@ -428,7 +429,9 @@ fn node_text(o: &Out, cat: &Catalogue, n: &Node) -> String {
             let def = cat.operand_def(*count);
             let each = match bound {
                 Bound::Definite => money(*unit, l),
-                Bound::UpTo => format!("{} {}", o.w("最高", "up to"), money(*unit, l)),
+                Bound::UpTo => {
+                    butie::words::amount_text(AmountKind::UpTo, Some(&money(*unit, l)), l)
+                }
             };
             format!(
                 "{}（{}）× {each}",

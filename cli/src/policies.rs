@@ -4,7 +4,7 @@ use crate::error::CliError;
 use crate::text::{pad, state_badge, width};
 use crate::{PoliciesArgs, input};
 use butie::date::{Date, fmt_date};
-use butie::policy::{DocStatus, Policy};
+use butie::policy::Policy;
 use butie::{Lang, PolicySet};
 use std::fmt::Write;
 
@@ -50,11 +50,9 @@ fn table(set: &PolicySet, as_of: Date, l: Lang) -> String {
         .zip(&listing.policies)
         .map(|(p, e)| {
             let m = &p.meta;
-            let status = match (m.status, zh) {
-                (DocStatus::Official, true) => "正式".to_string(),
-                (DocStatus::Draft, true) => "草案".to_string(),
-                (DocStatus::Official, false) => "official".to_string(),
-                (DocStatus::Draft, false) => "draft".to_string(),
+            let status = match l {
+                Lang::Zh => m.status.word().zh.to_string(),
+                Lang::En => m.status.word().en.to_lowercase(),
             };
             [
                 format!("{} {}", m.district_name.get(l), m.district),

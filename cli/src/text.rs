@@ -82,17 +82,13 @@ pub fn state_badge(lc: &Lifecycle, l: Lang) -> String {
     }
 }
 
-/// An amount: `30万元` (definite), `最高 100万元` (a ceiling), `未定额`, `—`.
+/// An amount: `30万元` (definite), `最高 100万元` (a ceiling), `未定额`, `—` (the core's words).
 pub fn amount(a: &Amount, l: Lang) -> String {
-    let v = a.value_or_zero();
-    match (a.kind, l) {
-        (AmountKind::Definite, _) => money(v, l),
-        (AmountKind::UpTo, Lang::Zh) => format!("最高 {}", money(v, l)),
-        (AmountKind::UpTo, Lang::En) => format!("up to {}", money(v, l)),
-        (AmountKind::NotQuantified, Lang::Zh) => "未定额".into(),
-        (AmountKind::NotQuantified, Lang::En) => "not quantified".into(),
-        (AmountKind::None, _) => "—".into(),
-    }
+    let figure = match a.kind {
+        AmountKind::Definite | AmountKind::UpTo => Some(money(a.value_or_zero(), l)),
+        _ => None,
+    };
+    butie::words::amount_text(a.kind, figure.as_deref(), l)
 }
 
 /// Money in 万元 (zh) or CNY (en) for totals.

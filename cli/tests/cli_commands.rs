@@ -875,7 +875,7 @@ fn evaluate_shows_the_years_of_payments_past_the_end() {
     let out = butie_stdin(&["evaluate", "-", "--as-of", "2026-12-01"], profile);
     let t = ok(&out);
     for want in [
-        "拨付: 第1年（2026年） 比例未规定 · 第2年（2027年，有效期后） 比例未规定 · 第3年（2028年，有效期后） 比例未规定",
+        "分 3 年拨付，各年比例未规定: 第1年（2026年） · 第2年（2027年，有效期后） · 第3年（2028年，有效期后）",
         "2027–2028 年的款项在政策有效期（至 2026-12-31）之后：原文未说明届时是否仍会拨付。",
     ] {
         assert!(t.contains(want), "missing {want:?} in\n{t}");

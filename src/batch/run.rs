@@ -21,6 +21,8 @@ pub struct ClientResult<'s> {
     pub row: usize,
     pub id: Option<String>,
     pub name: Option<String>,
+    /// The district the client is registered in (a value id), when given.
+    pub registered: Option<&'s str>,
     pub outcome: Outcome<'s>,
 }
 
@@ -191,6 +193,7 @@ impl<'s> Batch<'s> {
                 row: e.row,
                 id: e.id,
                 name: e.name,
+                registered: None,
                 outcome: Outcome::Invalid(e.problems),
             },
             Ok(c) => {
@@ -201,6 +204,7 @@ impl<'s> Batch<'s> {
                 ClientResult {
                     row: c.row,
                     id: c.id,
+                    registered: self.set.catalogue.registered_district(&c.profile),
                     name: c.profile.name,
                     outcome,
                 }

@@ -1,9 +1,11 @@
-//! What the browser's batch view shows: the clients, one line per client × district (or per
-//! bad client) and the errors — one serializable value, which the page's batch module (a
-//! second wasm, loaded when the view opens) hands to the page as postcard bytes.
+//! What the browser's batch view shows: the clients with their totals, one line per client ×
+//! district (by registered district: only the client's own district; or one per bad client)
+//! and the errors — one serializable value, which the page's batch module (a second wasm,
+//! loaded when the view opens) hands to the page as postcard bytes.
 
 use super::run::{ClientResult, Outcome};
-use crate::report::PolicyState;
+use crate::eval::DistrictTotals;
+use crate::report::{Mode, PolicyState};
 use crate::set::PolicySet;
 use crate::text::Text;
 use rust_decimal::Decimal;
@@ -14,6 +16,9 @@ use serde::{Deserialize, Serialize};
 pub struct ClientLine {
     pub id: Option<String>,
     pub name: Option<String>,
+    /// What the client can get now over its lines, up to (zero unless in force); `None` for
+    /// a bad row.
+    pub total: Option<Decimal>,
 }
 
 /// A row that could not be read or evaluated, with every problem (path, message).
@@ -48,6 +53,8 @@ pub enum Figures {
     },
     /// Index into [`Table::errors`].
     Error(usize),
+    /// By registered district: no policy of the client's district is encoded.
+    NotEncoded,
 }
 
 impl Figures {
@@ -55,7 +62,7 @@ impl Figures {
     pub fn state(&self) -> Option<PolicyState> {
         match self {
             Figures::District { state, .. } => Some(*state),
-            Figures::Error(_) => None,
+            _ => None,
         }
     }
 }
@@ -66,24 +73,34 @@ pub struct Table {
     pub clients: Vec<ClientLine>,
     pub lines: Vec<Line>,
     pub errors: Vec<ErrorLine>,
+    /// Some client has more than one line (comparing districts): their totals add up lines.
+    pub several: bool,
 }
 
 impl Table {
-    /// Adds a client's lines.
-    pub fn add(&mut self, set: &PolicySet, c: &ClientResult) {
+    /// Adds a client's lines: by registered district ([`Mode::Registered`]) only those of
+    /// the client's own district, when it is given.
+    pub fn add(&mut self, set: &PolicySet, c: &ClientResult, mode: Mode) {
         let client = self.clients.len();
         self.clients.push(ClientLine {
             id: c.id.clone(),
             name: c.name.clone(),
+            total: None,
         });
         match &c.outcome {
             Outcome::Districts(ds) => {
-                for d in ds {
+                let own = |d: &&DistrictTotals| {
+                    mode == Mode::CompareAll || c.registered.is_none_or(|r| r == d.district)
+                };
+                let mut total = Decimal::ZERO;
+                let first = self.lines.len();
+                for d in ds.iter().filter(own) {
                     let policy = set
                         .policies
                         .iter()
                         .position(|p| p.meta.id == d.policy_id)
                         .unwrap_or(usize::MAX);
+                    total = total.saturating_add(d.totals.up_to.0);
                     self.lines.push(Line {
                         row: c.row,
                         client,
@@ -96,6 +113,15 @@ impl Table {
                         },
                     });
                 }
+                self.several |= self.lines.len() > first + 1;
+                if self.lines.len() == first {
+                    self.lines.push(Line {
+                        row: c.row,
+                        client,
+                        figures: Figures::NotEncoded,
+                    });
+                }
+                self.clients[client].total = Some(total);
             }
             _ => {
                 let problems = c

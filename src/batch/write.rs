@@ -158,19 +158,15 @@ fn money_cells(rec: &mut Record, t: &Totals) {
     rec.wan(t.up_to.0);
 }
 
-/// The snake_case id of an amount kind (as in the result JSON).
+/// The snake_case id of an amount kind (as in the result JSON): the core's vocabulary.
 pub fn amount_kind_id(k: AmountKind) -> &'static str {
-    match k {
-        AmountKind::Definite => "definite",
-        AmountKind::UpTo => "up_to",
-        AmountKind::NotQuantified => "not_quantified",
-        AmountKind::None => "none",
-    }
+    k.id()
 }
 
 /// The header of [`clauses_csv`].
-pub const CLAUSE_COLUMNS: [&str; 20] = [
+pub const CLAUSE_COLUMNS: [&str; 21] = [
     "as_of",
+    "enterprise",
     "mode",
     "district",
     "district_name",
@@ -224,6 +220,7 @@ pub fn clauses_csv(set: &PolicySet, report: &Report, bom: bool) -> String {
             for (item, status, amount, counted) in std::iter::once(clause_row).chain(item_rows) {
                 let mut rec = Record::new(&mut out, n);
                 rec.cell(&as_of);
+                rec.text(report.profile_name.unwrap_or_default());
                 rec.cell(mode);
                 rec.text(d.district);
                 rec.text(&d.district_name.zh);

@@ -80,9 +80,8 @@ pub fn application_period_def() -> &'static FactDef {
         max: None,
         lever: false,
         location: false,
-        basic: false,
         companion_date: None,
-        default: None,
+        spending: false,
         show_if: None,
         required: false,
     })
@@ -232,6 +231,8 @@ struct Award<'p> {
     schedule: Option<Plan<'p>>,
     /// The ceiling the formula applied (for `items_cap = "award_cap"`).
     cap: Option<Decimal>,
+    /// A fixed sum, not computed from the enterprise's figures.
+    fixed: bool,
 }
 
 /// Applies offsets to a computed amount; `None` when an input is unknown.
@@ -297,9 +298,9 @@ fn award<'p>(
         formula::eval(terms.award, env, item, steps.as_deref_mut(), missing)?
     };
     let mut status = status_of(terms.basis, truth, &out);
-    let cap = match out {
-        Out::Money(m) => m.cap,
-        _ => None,
+    let (cap, fixed) = match out {
+        Out::Money(m) => (m.cap, m.fixed),
+        _ => (None, false),
     };
     let (amount, schedule) = match out {
         Out::Money(m) => match apply_offsets(
@@ -332,6 +333,7 @@ fn award<'p>(
         amount,
         schedule,
         cap,
+        fixed,
     })
 }
 
@@ -442,6 +444,8 @@ pub(crate) struct ItemDecision {
     pub superseded_by: Option<usize>,
     /// The ceiling the item's award applied (for `items_cap = "award_cap"`).
     pub cap: Option<Decimal>,
+    /// The item's amount is a fixed sum, not computed from its figures.
+    pub fixed: bool,
 }
 
 /// What counts for one clause: decided once here, explained on demand by [`explain`].
@@ -452,9 +456,16 @@ pub(crate) struct Decision {
     pub counted: bool,
     pub applicant_truth: Truth,
     pub items: Vec<ItemDecision>,
+    /// The amount is a fixed sum (every counted item's, for a per-item clause).
+    pub fixed: bool,
 }
 
 impl Decision {
+    /// A discretionary ceiling: a fixed sum paid "up to" (`ClauseResult::discretionary`).
+    pub fn discretionary(&self) -> bool {
+        self.fixed && self.amount.kind == AmountKind::UpTo
+    }
+
     /// The money the clause counts (zero unless eligible or subject to review).
     pub fn value(&self) -> Decimal {
         if self.status.counts() {
@@ -512,6 +523,7 @@ pub(crate) fn decide(
             counted: a.status.counts(),
             applicant_truth,
             items: Vec::new(),
+            fixed: a.fixed,
         });
     };
     let mut items = Vec::new();
@@ -538,6 +550,7 @@ pub(crate) fn decide(
             counted: a.status.counts(),
             superseded_by: None,
             cap: a.cap,
+            fixed: a.fixed,
         });
     }
     let (status, amount) = aggregate_items(terms, items.iter().map(ItemDecision::outcome), None);
@@ -546,8 +559,18 @@ pub(crate) fn decide(
         amount,
         counted: status.counts(),
         applicant_truth,
+        fixed: items_fixed(&items),
         items,
     })
+}
+
+/// Whether every counted item with money has a fixed sum (and there is one).
+pub(crate) fn items_fixed(items: &[ItemDecision]) -> bool {
+    let mut paid = items
+        .iter()
+        .filter(|i| i.counted && i.amount.value.is_some())
+        .peekable();
+    paid.peek().is_some() && paid.all(|i| i.fixed)
 }
 
 /// An item's amount, at most the stated ceiling over all items (`items_cap` as an amount).
@@ -590,6 +613,7 @@ pub(crate) fn decide_reading(
         d.status = status;
         d.amount = amount;
         d.counted = status.counts() && d.items.iter().any(|i| i.counted);
+        d.fixed = items_fixed(&d.items);
     }
     Ok(d)
 }
@@ -741,6 +765,7 @@ pub(crate) fn explain<'p>(
         status_if_in_force: d.status,
         basis: clause.basis,
         counted: d.counted,
+        discretionary: d.discretionary(),
         amount: d.amount,
         applicant_rules: clause
             .applicant
@@ -797,15 +822,11 @@ pub(crate) fn aggregate_items<'p, I>(
 where
     I: Iterator<Item = ItemOutcome> + Clone,
 {
+    // The best item's status (`Status` is ordered best first); never "not in force" here.
     let status = items
         .clone()
-        .map(|(s, ..)| s)
-        .max_by_key(|s| match s {
-            Status::Eligible => 4,
-            Status::EligibleSubjectToReview => 3,
-            Status::NeedsInformation => 2,
-            _ => 1,
-        })
+        .map(|(s, ..)| s.min(Status::NotEligible))
+        .min()
         .unwrap_or(Status::NotEligible);
     // Counted items, and those of them with money (two passes; no temporary vectors).
     let counted = || items.clone().filter(|(s, _, c, _)| *c && s.counts());

@@ -18,6 +18,8 @@ pub(crate) struct Money<'p> {
     pub cap: Option<Decimal>,
     /// Some condition on the path is for the authority to decide.
     pub review: bool,
+    /// A fixed sum ("最高不超过500万元"), not computed from the enterprise's figures.
+    pub fixed: bool,
     pub schedule: Option<Plan<'p>>,
 }
 
@@ -92,6 +94,7 @@ pub(crate) fn eval<'p>(
                 bound: *bound,
                 cap: None,
                 review,
+                fixed: true,
                 schedule: None,
             }
         }
@@ -126,6 +129,7 @@ pub(crate) fn eval<'p>(
                 bound: *bound,
                 cap: None,
                 review,
+                fixed: false,
                 schedule: None,
             }
         }
@@ -156,6 +160,7 @@ pub(crate) fn eval<'p>(
                 bound: *bound,
                 cap: None,
                 review,
+                fixed: false,
                 schedule: None,
             }
         }
@@ -219,6 +224,7 @@ pub(crate) fn eval<'p>(
             let mut bound = Bound::Definite;
             let mut counted = 0u32;
             let mut part_review = false;
+            let mut fixed = true;
             for p in parts {
                 match eval(p, env, item, steps.as_deref_mut(), missing)? {
                     Out::Skip | Out::NotQuantified => {}
@@ -228,6 +234,7 @@ pub(crate) fn eval<'p>(
                         total = crate::money::add(total, m.value).map_err(ovf)?;
                         bound = bound.max(m.bound);
                         part_review |= m.review;
+                        fixed &= m.fixed;
                     }
                 }
             }
@@ -248,6 +255,7 @@ pub(crate) fn eval<'p>(
                 bound,
                 cap: None,
                 review: review || part_review,
+                fixed,
                 schedule: None,
             }
         }

@@ -354,6 +354,7 @@ fn hint<'p>(env: &Env<'p>, levers: &[Lever], gain: Decimal, r: &Decision) -> Hin
                     .map(|v| ValueRef::Owned(v.clone())),
                 to: l.value.clone(),
                 above: l.above,
+                companion: false,
             }
         })
         .collect();
@@ -369,18 +370,119 @@ fn hint<'p>(env: &Env<'p>, levers: &[Lever], gain: Decimal, r: &Decision) -> Hin
                     from: from.map(|v| ValueRef::Owned(v.clone())),
                     to: d,
                     above: None,
+                    companion: true,
                 });
             }
         }
     }
+    // What the changes ask the enterprise to spend on top of what it spends now.
+    let spends: Decimal = levers
+        .iter()
+        .filter(|l| env.cat.operand_def(l.op).spending)
+        .filter_map(|l| {
+            let from = match env.get(l.op, l.item.map(|i| (list_of(l.op), i))) {
+                Some(Value::Money(d)) => *d,
+                _ => Decimal::ZERO,
+            };
+            match l.value {
+                Value::Money(to) if to > from => Some(to - from),
+                _ => None,
+            }
+        })
+        .sum();
     Hint {
         changes,
         adds: Yuan(gain),
+        spends: (spends > Decimal::ZERO).then_some(Yuan(spends)),
         new_amount: if r.amount.value.is_some() {
             r.amount
         } else {
             Amount::NONE
         },
         new_status: r.status,
+    }
+}
+
+/// The near-miss machinery on 松江's draft (which the report no longer offers hints for, being
+/// a draft): strict thresholds ("超过", "突破") and tiers give the smallest change that pays.
+#[cfg(all(test, feature = "loader"))]
+mod tests {
+    use super::super::clause::{Terms, decide};
+    use super::super::{applicant_truths, policy_env};
+    use crate::{EvalOptions, PolicySet, Profile};
+
+    fn hint_of(profile: serde_json::Value, clause: &str) -> (String, String) {
+        let set = PolicySet::embedded().expect("embedded data");
+        let profile = Profile::from_json(&set.catalogue, &profile).expect("profile");
+        let opts = EvalOptions::new(crate::date::parse_date("2023-06-01").unwrap());
+        let pol = set
+            .policies
+            .iter()
+            .find(|p| p.meta.district == "songjiang")
+            .unwrap();
+        let c = pol.clauses.iter().find(|c| c.id == clause).unwrap();
+        let env = policy_env(&set, pol, &profile, &opts);
+        let truths = applicant_truths(pol, &env);
+        let d = decide(&Terms::of(c), &env, &truths, &mut Vec::new()).unwrap();
+        let applicant_of = |e: &super::Env| applicant_truths(pol, e);
+        let hints = super::hints(pol, c, &env, &applicant_of, &d).unwrap();
+        let h = hints.first().expect("a hint");
+        (
+            crate::money::to_fixed2(h.adds.0),
+            h.changes[0].fact.id.clone(),
+        )
+    }
+
+    #[test]
+    fn thresholds_and_tiers_give_the_smallest_change_that_pays() {
+        let ent = serde_json::json!({ "registered_district": "songjiang", "tax_registered_locally": true,
+            "entity_type": "enterprise", "operating_normally": true, "credit_good": true,
+            "serious_violation_dates": [], "is_iiot_enterprise": true, "is_software_enterprise": true });
+        let cases = [
+            // 3,500,000.01 → net 3,000,000.01 × 30% = 900,000.00
+            (
+                serde_json::json!({ "projects": [{ "kind": "iiot_platform", "actual_investment": "3500000.00", "construction_investment": "500000.00" }] }),
+                "songjiang.3.1.2",
+                "900000.00",
+                "actual_investment",
+            ),
+            // national would be 100万
+            (
+                serde_json::json!({ "honours": { "iiot_excellent_platform": "municipal" } }),
+                "songjiang.3.1.3",
+                "500000.00",
+                "iiot_excellent_platform",
+            ),
+            // 500,000,000.01 would cross 5亿
+            (
+                serde_json::json!({ "operations": { "annual_revenue": "500000000.00", "prior_max_revenue": "400000000.00" } }),
+                "songjiang.3.1.4",
+                "500000.00",
+                "annual_revenue",
+            ),
+            // level 3: 20万 − 15万
+            (
+                serde_json::json!({ "certifications": { "dcmm_level": "2", "dcmm_first_at_level": true, "dcmm_issued_on": "2022-09-01" } }),
+                "songjiang.3.2.9",
+                "50000.00",
+                "dcmm_level",
+            ),
+            // 1,000,001 would qualify
+            (
+                serde_json::json!({ "honours": { "identifier_registrations": 1000000, "identifier_monthly_resolutions": 500000 } }),
+                "songjiang.3.3.11.adoption",
+                "100000.00",
+                "identifier_registrations",
+            ),
+        ];
+        for (mut profile, clause, adds, fact) in cases {
+            profile["schema_version"] = 1.into();
+            profile["enterprise"] = ent.clone();
+            assert_eq!(
+                hint_of(profile, clause),
+                (adds.to_string(), fact.to_string()),
+                "{clause}"
+            );
+        }
     }
 }

@@ -6,6 +6,7 @@ mod env;
 mod form_reads;
 mod formula;
 mod hints;
+mod stakes;
 
 use crate::date::{Date, Period};
 use crate::expr::Operand;
@@ -19,7 +20,10 @@ use env::{Env, Override, Truth, Window};
 use smallvec::SmallVec;
 
 pub use clause::{APPLICATION_PERIOD, application_period_def};
+pub(crate) use formula::option_label;
 pub use hints::MAX_HINTS;
+pub(crate) use stakes::sort_small;
+pub use stakes::{Stake, clause_ceiling, clause_reads, stakes};
 
 /// How to evaluate.
 #[derive(Debug, Clone)]
@@ -204,6 +208,7 @@ fn selected<'a>(set: &'a PolicySet, opts: &EvalOptions) -> SmallVec<[Selection<'
 fn add_totals(a: &mut Totals, b: &Totals) {
     a.definite.0 += b.definite.0;
     a.up_to.0 += b.up_to.0;
+    a.discretionary.0 += b.discretionary.0;
     a.eligible += b.eligible;
     a.eligible_subject_to_review += b.eligible_subject_to_review;
     a.needs_information += b.needs_information;
@@ -230,6 +235,9 @@ fn totals_of(decisions: &[Decision]) -> Totals {
             AmountKind::Definite | AmountKind::UpTo => {
                 let v = d.amount.value_or_zero();
                 t.up_to.0 += v;
+                if d.discretionary() {
+                    t.discretionary.0 += v;
+                }
                 if d.status == Status::Eligible && d.amount.kind == AmountKind::Definite {
                     t.definite.0 += v;
                 }
@@ -317,11 +325,17 @@ fn evaluate_policy<'a>(
     }
     let decisions = decide_all(pol, &env, &truths)?;
     let if_in_force = totals_of(&decisions);
+    let lifecycle = set.lifecycle(pol, opts.as_of);
+    let state = lifecycle.state;
+    let payable_now = state.payable();
+    // No near misses under a document that has ended or is only a draft: nothing it names
+    // can be earned any more (one that has yet to start still can).
+    let hints = opts.hints && (payable_now || state == PolicyState::NotYetInForce);
     let mut clauses = Vec::with_capacity(pol.clauses.len());
     let mut scratch = Vec::new();
     for (c, d) in pol.clauses.iter().zip(&decisions) {
         let mut r = explain(pol, c, &env, &truths, d, detail)?;
-        if opts.hints {
+        if hints {
             let applicant_of = |e: &Env<'a>| applicant_truths(pol, e);
             r.hints = hints::hints(pol, c, &env, &applicant_of, d)?;
         }
@@ -347,9 +361,6 @@ fn evaluate_policy<'a>(
     } else {
         Vec::new()
     };
-    let lifecycle = set.lifecycle(pol, opts.as_of);
-    let state = lifecycle.state;
-    let payable_now = state.payable();
     if !payable_now {
         for c in &mut clauses {
             c.status = Status::PolicyNotInForce;
@@ -530,6 +541,7 @@ fn one_award_per_project(pol: &Policy, decisions: &mut [Decision]) {
         d.status = status;
         d.amount = amount;
         d.counted = status.counts() && d.items.iter().any(|i| i.counted);
+        d.fixed = clause::items_fixed(&d.items);
     }
 }
 

@@ -20,6 +20,7 @@ import {
   accessibilityViolations,
   cli,
   openEverything,
+  openFileMenu,
   clause,
   distFileUrl,
   expectApp,
@@ -290,6 +291,7 @@ export function registerEmbeddingTests() {
       const everything = {
         ".site-header": true, "#app": true, "#calc-a": true, "#calc-b": true, ".host-lookalike": true, ".captured": true,
       };
+      await openFileMenu(a);
       await a.getByTestId("print").click();
       assert.equal(await page.evaluate(() => window.__prints), 1, "the widget's button prints once");
       assert.deepEqual(await shown(), everything, "the screen does not change");
@@ -599,7 +601,7 @@ export function registerEmbeddingTests() {
         await page.getByTestId("batch-as-of").fill(AS_OF);
         await page.getByTestId("batch-file").setInputFiles(csvFile);
         await page.getByTestId("batch-done").waitFor();
-        assert.match(await page.getByTestId("batch-summary").textContent(), /^clients-with-bad-rows\.csv：10 个客户，其中 2 行有误；共 34 行结果；用时 \d+\.\d\d 秒/);
+        assert.match(await page.getByTestId("batch-summary").textContent(), /^clients-with-bad-rows\.csv：10 个客户，其中 2 行有误；共 10 行结果；用时 \d+\.\d\d 秒/);
         // Each bad row, with its line number and every problem; the good ones evaluated.
         const errors = page.getByTestId("batch-errors");
         assert.match(await errors.locator("h3").textContent(), /2 行无法读取，已跳过；其余客户均已计算/);
@@ -607,9 +609,12 @@ export function registerEmbeddingTests() {
         assert.match(await errors.locator('li[data-row="10"]').textContent(), /此行的单元格多于表头的 47 列/);
         assert.match(await errors.locator('li[data-row="11"]').textContent(), /projects\.1\.total_investment：金额不能为负数/);
         assert.equal(await page.getByTestId("batch-error-row").count(), 2, "an error line per bad row");
-        assert.equal(await page.getByTestId("batch-row").count(), 32, "8 good clients × 4 districts");
+        // By registered district: each good client's own district (issue 12); 宝山 (line 6) and
+        // 浦东 (line 8) have no encoded policy and say so.
+        assert.equal(await page.getByTestId("batch-row").count(), 6, "6 good clients in an encoded district");
+        assert.deepEqual(await page.getByTestId("batch-not-encoded").evaluateAll((els) => els.map((e) => e.dataset.row)), ["6", "8"]);
         // Line 6 is typed as in the form (1,200万, 三级, 2024/05/01): evaluated, not refused.
-        assert.equal(await page.locator('[data-testid="batch-row"][data-row="6"]').count(), 4);
+        assert.equal(await page.locator('[data-testid="batch-error-row"][data-row="6"]').count(), 0);
         const putuo1 = page.locator('[data-testid="batch-row"][data-row="2"][data-district="putuo"]');
         assert.equal(await putuo1.getAttribute("data-up-to-yuan"), "2200000.00");
         assert.match(await putuo1.textContent(), /普陀区在施行0元220万元220万元/);
@@ -670,7 +675,7 @@ export function registerEmbeddingTests() {
         // An Excel workbook: docs/examples/clients.xlsx gives the CLI's results (no period).
         await page.getByTestId("batch-application-period").fill("");
         await page.getByTestId("batch-file").setInputFiles(exampleXlsx);
-        await until(async () => /^clients\.xlsx：6 个客户，其中 0 行有误；共 24 行结果/.test(await page.getByTestId("batch-summary").textContent()), "the workbook's results");
+        await until(async () => /^clients\.xlsx：6 个客户，其中 0 行有误；共 6 行结果/.test(await page.getByTestId("batch-summary").textContent()), "the workbook's results");
         const [download4] = await Promise.all([page.waitForEvent("download"), page.getByTestId("batch-download").click()]);
         const saved4 = path.join(dir, "browser-example.csv");
         await download4.saveAs(saved4);
@@ -726,8 +731,8 @@ export function registerEmbeddingTests() {
       await view.dispatchEvent("dragover", { dataTransfer: dropped });
       await view.dispatchEvent("drop", { dataTransfer: dropped });
       await page.getByTestId("batch-done").waitFor();
-      assert.match(await page.getByTestId("batch-summary").textContent(), /^dropped\.csv：10 个客户，其中 2 行有误；共 34 行结果/);
-      assert.equal(await page.getByTestId("batch-row").count(), 32, "8 good clients × 4 districts");
+      assert.match(await page.getByTestId("batch-summary").textContent(), /^dropped\.csv：10 个客户，其中 2 行有误；共 10 行结果/);
+      assert.equal(await page.getByTestId("batch-row").count(), 6, "6 good clients in an encoded district");
       assert.equal(
         await page.locator('[data-testid="batch-row"][data-row="2"][data-district="putuo"]').getAttribute("data-up-to-yuan"),
         "2200000.00",
@@ -762,13 +767,13 @@ export function registerEmbeddingTests() {
       const progress = await page.evaluate(() => window.__progress);
       assert.ok(progress.length > 0, "a progress indicator was shown");
       assert.ok(progress.some((t) => /已计算 [\d,]+ \/ 3,000 个客户/.test(t)), `progress: ${progress.slice(0, 3)}`);
-      assert.match(await page.getByTestId("batch-summary").textContent(), /3,000 个客户，其中 0 行有误；共 12,000 行结果/);
+      assert.match(await page.getByTestId("batch-summary").textContent(), /3,000 个客户，其中 0 行有误；共 3,000 行结果/);
       assert.equal(await page.locator("tbody tr").count(), 100, "one page of lines");
-      await expectText(page.getByTestId("batch-pager").locator("span"), "第 1–100 行，共 12,000 行");
+      await expectText(page.getByTestId("batch-pager").locator("span"), "第 1–100 行，共 3,000 行");
       await page.getByTestId("batch-next").click();
-      await expectText(page.getByTestId("batch-pager").locator("span"), "第 101–200 行，共 12,000 行");
-      // Lines 1–100: clients 1–25, four districts each; client 26 is on line 27 of the file.
-      assert.equal(await page.locator("tbody tr").first().getAttribute("data-row"), "27");
+      await expectText(page.getByTestId("batch-pager").locator("span"), "第 101–200 行，共 3,000 行");
+      // By registered district one line a client: client 101 is on line 102 of the file.
+      assert.equal(await page.locator("tbody tr").first().getAttribute("data-row"), "102");
     });
   });
 

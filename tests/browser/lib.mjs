@@ -332,29 +332,56 @@ export function todayInShanghai() {
 }
 
 /**
- * Fills the realistic profile through the form, as a person would: a software firm
- * registered in 普陀, CMMI 3 issued 2025-05-10, an ICP licence, one licensed game operating
- * with revenue, one R&D project with 200万元 actually invested; as of 2026-11-21.
+ * Answers the applicant conditions a district's clauses all need, as its form asks them
+ * (nothing is presumed: a blank form leaves them unknown): an enterprise operating normally,
+ * registered, taxed and operating in the district, with a good credit record and no violations.
+ * Fills only the questions the form shows.
+ */
+export async function answerApplicant(page) {
+  for (const [label, value] of [
+    ["主体类型", "enterprise"],
+    ["税务登记（依法纳税）也在注册区", "true"],
+    ["实际经营地也在注册区", "true"],
+    ["经营状态正常", "true"],
+    ["信用记录良好", "true"],
+    ["严重违法或严重失信行为", "none"],
+    ["其他违法行为（重大违法、严重失信以外，如一般行政处罚）", "none"],
+  ]) {
+    const field = page.getByTestId("asked").getByLabel(label, { exact: true });
+    if ((await field.count()) > 0) await field.selectOption(value);
+  }
+}
+
+/**
+ * Fills the realistic profile through the form, as a person would, from the top: registered in
+ * 普陀, then the fields 普陀 asks for (no collapsed section opened): the applicant conditions,
+ * CMMI 3, an ICP licence, one licensed game operating with revenue, one R&D project with 200万元
+ * actually invested; as of 2026-11-21.
  */
 export async function fillRealistic(page) {
   await page.getByTestId("as-of").fill(AS_OF);
   await page.getByLabel("工商注册区", { exact: true }).selectOption("putuo");
-  await page.getByLabel("属于软件和信息服务业企业", { exact: true }).selectOption("true");
-  await page.getByLabel("CMM/CMMI 等级", { exact: true }).selectOption("3");
-  await page.getByLabel("CMMI 证书颁发日期", { exact: true }).fill("2025-05-10");
-  const certifications = page.locator('[data-group="certifications"]');
-  await certifications.getByRole("button", { name: /更多字段/ }).click();
-  await certifications.getByLabel("ICP 许可证", { exact: true }).selectOption("true");
+  await answerApplicant(page);
+  const asked = page.getByTestId("asked");
+  await asked.getByLabel("CMM/CMMI 等级", { exact: true }).selectOption("3");
+  await asked.getByLabel("ICP 许可证", { exact: true }).selectOption("true");
   await page.getByTestId("add-game_products").click();
   const game = page.getByTestId("game_products-0");
-  await game.getByLabel("游戏名称", { exact: true }).fill("示例游戏");
   await game.getByLabel("已获得游戏版号", { exact: true }).selectOption("true");
   await game.getByLabel("已上线实际运营并取得营业收入", { exact: true }).selectOption("true");
   await page.getByTestId("add-projects").click();
   const project = page.getByTestId("projects-0");
-  await project.getByLabel("项目名称", { exact: true }).fill("智能软件研发");
   await project.getByLabel(/^项目类型/).selectOption("rd_project");
   await project.getByLabel("实际已投入金额").fill("200");
+  // Support already received for it (三（三） deducts it; unanswered would be unknown): none.
+  await project.getByLabel(/^同一项目已获其他区级政策扶持/).fill("0");
+  await project.getByLabel(/^同一项目已获上海市其他政策支持/).fill("0");
+}
+
+/** Opens the toolbar's file menu (print, share, export, import, start over) in `root`. */
+export async function openFileMenu(root) {
+  const menu = root.getByTestId("file-menu");
+  if (!(await menu.evaluate((d) => d.open))) await menu.locator("summary").click();
 }
 
 /** A clause's row in a district card. */
@@ -399,10 +426,8 @@ export async function readRealistic(page) {
     asOf: await page.getByTestId("as-of").inputValue(),
     district: await page.getByLabel("工商注册区", { exact: true }).inputValue(),
     cmmi: await page.getByLabel("CMM/CMMI 等级", { exact: true }).inputValue(),
-    cmmiDate: await page.getByLabel("CMMI 证书颁发日期", { exact: true }).inputValue(),
     icp: await page.getByLabel("ICP 许可证", { exact: true }).inputValue(),
     invested: await page.getByTestId("projects-0").getByLabel("实际已投入金额").inputValue(),
-    game: await page.getByTestId("game_products-0").getByLabel("游戏名称", { exact: true }).inputValue(),
   };
 }
 
@@ -410,10 +435,8 @@ export const REALISTIC_VALUES = {
   asOf: AS_OF,
   district: "putuo",
   cmmi: "3",
-  cmmiDate: "2025-05-10",
   icp: "true",
   invested: "200",
-  game: "示例游戏",
 };
 
 // ---------------------------------------------------------------- runner

@@ -18,6 +18,7 @@ import {
   cli,
   distFileUrl,
   expectApp,
+  openFileMenu,
   serveDist,
   test,
   until,
@@ -147,6 +148,7 @@ export function registerPackTests() {
           assert.deepEqual(await totals(page, "hongkou"), ["确定 63万元", "最高 143万元"]);
           assert.match(await page.getByTestId("pack-note").textContent(), /hongkou-fictional/);
           // The page's result JSON (its registered district only): the CLI's amounts and district.
+          await openFileMenu(page);
           const [download] = await Promise.all([page.waitForEvent("download"), page.getByTestId("export-json").click()]);
           const results = JSON.parse(await fs.readFile(await download.path(), "utf8"));
           assert.equal(results.available_now.definite, expected.available_now.definite);

@@ -40,7 +40,9 @@ import {
   AS_OF,
   ROOT,
   accessibilityViolations,
+  answerApplicant,
   cli,
+  openFileMenu,
   openEverything,
   REALISTIC_VALUES,
   TITLE,
@@ -63,6 +65,7 @@ import {
 import { registerEmbeddingTests } from "./embedding.mjs";
 import { registerPackTests } from "./packs.mjs";
 import { registerTimeTests } from "./time.mjs";
+import { registerUxTests } from "./ux.mjs";
 
 // ---------------------------------------------------------------- tests
 
@@ -106,6 +109,7 @@ test("hosted single file (/) makes no requests while it is used", async () => {
       await expectPutuoFigures(page);
       await page.getByTestId("butie-mode-compare").check();
       await page.getByTestId("lang").click();
+      await openFileMenu(page);
       await page.getByTestId("share").click();
       await page.getByTestId("share-link").waitFor();
       await page.waitForTimeout(500);
@@ -242,6 +246,9 @@ test("a realistic profile gives the hand-checked amounts; compare all labels exp
     await page.getByTestId("butie-mode-compare").check();
     await page.getByTestId("district-jinshan").waitFor();
     assert.equal(await page.locator("[data-district]").count(), 4, "four cards");
+    // The other districts' applicant conditions are now asked too, and what 金山 reads (a software firm).
+    await answerApplicant(page);
+    await page.getByTestId("asked").getByLabel("属于软件和信息服务业企业", { exact: true }).selectOption("true");
     await expectText(page.getByTestId("district-jinshan").getByTestId("policy-state"), "已失效");
     await expectText(page.getByTestId("district-songjiang").getByTestId("policy-state"), "草案");
     await expectText(page.getByTestId("district-jiading").getByTestId("policy-state"), "已失效");
@@ -271,7 +278,7 @@ test("a realistic profile gives the hand-checked amounts; compare all labels exp
     await setting.fill("2023-01-01..2023-12-31");
     await until(async () => (await jinshan8.getAttribute("data-status-if-in-force")) === "eligible", "readable again");
     assert.equal(await jinshan8.getAttribute("data-counted"), "false");
-    assert.match(await jinshan8.textContent(), /若有效：可申请/);
+    assert.match(await jinshan8.textContent(), /若仍有效：可申请/);
     const jinshan = page.getByTestId("district-jinshan").getByTestId("totals");
     assert.match(await jinshan.textContent(), /若仍有效：确定 30万元 · 最高 30万元（不计入当前可得）/);
     assert.equal(await jinshan.getAttribute("data-up-to-yuan"), "0.00", "nothing payable now");
@@ -287,10 +294,10 @@ test("嘉定 二5 is completed from the form for each of its three project kinds
   await withPage({}, async ({ page }) => {
     await page.goto(distFileUrl("butie.html"));
     await expectApp(page);
-    // 2024-06-01: 嘉定 in force. The applicant fields keep the form's defaults (tax, operations,
-    // enterprise, normal operation, good credit, no violations).
+    // 2024-06-01: 嘉定 in force. Its applicant conditions are answered (nothing is presumed).
     await page.getByTestId("as-of").fill("2024-06-01");
     await page.getByLabel("工商注册区", { exact: true }).selectOption("jiading");
+    await answerApplicant(page);
     await page.getByTestId("add-projects").click();
     const project = page.getByTestId("projects-0");
     const benchmark = clause(page, "jiading", "jiading.2.5");
@@ -299,12 +306,15 @@ test("嘉定 二5 is completed from the form for each of its three project kinds
       await project.getByLabel("获评 / 认定级别", { exact: true }).selectOption("municipal");
       // 2000万 invested: 30% = 600万, above the Shanghai-level ceiling.
       await project.getByLabel("实际已投入金额").fill("2000");
-      // The fields 二5 reads are shown for this kind and keep their defaults (0, no matching).
+      // The fields 二5 reads are shown for this kind, unanswered until answered (0, no matching).
       // (Money labels carry their unit, so they are matched by their start.)
       for (const label of ["该项目已获上级（国家、市级）补助", "同一项目已获其他区级政策扶持", "同一项目已获镇级产业政策扶持"]) {
         assert.ok(await project.getByLabel(label).isVisible(), `${kind}: ${label} is shown`);
+        await project.getByLabel(label).fill("0");
       }
-      assert.ok(await project.getByLabel("上级补助项目有区级资金配套要求", { exact: true }).isVisible(), `${kind}: matching is shown`);
+      const matching = project.getByLabel("上级补助项目有区级资金配套要求", { exact: true });
+      assert.ok(await matching.isVisible(), `${kind}: matching is shown`);
+      await matching.selectOption("false");
       await expectText(benchmark.getByTestId("amount"), "最高 500万元", `${kind}: the Shanghai-level ceiling`);
       assert.equal(await benchmark.getAttribute("data-status"), "eligible_subject_to_review", kind);
       assert.equal(await benchmark.getAttribute("data-counted"), "true", `${kind}: counted (从高不重复 picks 二5)`);
@@ -329,6 +339,8 @@ test("other readings: shown with their amounts next to the counted figure, in th
       const p = page.getByTestId(`projects-${n}`);
       await p.getByLabel(/^项目类型/).selectOption("event_hosting");
       await p.getByLabel("实际发生费用").fill(cost);
+      await p.getByLabel(/^同一项目已获其他区级政策扶持/).fill("0");
+      await p.getByLabel(/^同一项目已获上海市其他政策支持/).fill("0");
     }
     const hosting = clause(page, "putuo", "putuo.3.10.hosting");
     await expectText(hosting.getByTestId("amount"), "最高 200万元", "三（十） per enterprise");
@@ -341,6 +353,8 @@ test("other readings: shown with their amounts next to the counted figure, in th
     const compute = page.getByTestId("projects-3");
     await compute.getByLabel(/^项目类型/).selectOption("computing_power");
     await compute.getByLabel("实际发生费用").fill("2000");
+    await compute.getByLabel(/^同一项目已获其他区级政策扶持/).fill("0");
+    await compute.getByLabel(/^同一项目已获上海市其他政策支持/).fill("0");
     const power = clause(page, "putuo", "putuo.3.6");
     await expectText(power.getByTestId("amount"), "最高 500万元", "三（六）");
     await power.locator(".clause-head").click();
@@ -370,28 +384,36 @@ test("a please-add link opens and focuses the missing field", async () => {
 });
 
 test("share link round trip through the URL fragment; a damaged link says so", async () => {
+  // A page served over http: its address can be shared (a file:// page says it cannot).
+  const server = await serveDist();
   let link;
-  await withPage({}, async ({ page }) => {
-    await page.goto(distFileUrl("butie.html"));
-    await expectApp(page);
-    await fillRealistic(page);
-    await expectPutuoFigures(page);
-    await page.getByTestId("share").click();
-    link = await page.getByTestId("share-link").inputValue();
-  });
+  try {
+    await withPage({ allowOrigins: [server.origin] }, async ({ page }) => {
+      await page.goto(`${server.origin}/`);
+      await expectApp(page);
+      await fillRealistic(page);
+      await expectPutuoFigures(page);
+      await openFileMenu(page);
+      await page.getByTestId("share").click();
+      link = await page.getByTestId("share-link").inputValue();
+    });
+    const url = new URL(link);
+    assert.equal(url.href.split("#")[0], `${server.origin}/`, "the link is this page");
+    assert.match(url.hash, /^#profile=[A-Za-z0-9_-]+(&as_of=2026-11-21)?$/, "the profile is in the fragment only");
+    assert.equal(url.search, "", "nothing in the query string (which would reach a server)");
+    // A fresh browser profile: nothing stored, only the link: loaded straight away.
+    await withPage({ allowOrigins: [server.origin] }, async ({ page }) => {
+      await page.goto(link);
+      await expectApp(page);
+      await expectText(page.getByTestId("notice").locator("p").first(), "已从分享链接载入企业信息。");
+      await expectPutuoFigures(page);
+      assert.deepEqual(await readRealistic(page), REALISTIC_VALUES, "the form is restored");
+      assert.equal(new URL(page.url()).hash, "", "the fragment is cleared once read");
+    });
+  } finally {
+    await server.close();
+  }
   const url = new URL(link);
-  assert.equal(url.href.split("#")[0], distFileUrl("butie.html"), "the link is this page");
-  assert.match(url.hash, /^#profile=[A-Za-z0-9_-]+(&as_of=2026-11-21)?$/, "the profile is in the fragment only");
-  assert.equal(url.search, "", "nothing in the query string (which would reach a server)");
-  // A fresh browser profile: nothing stored, only the link.
-  await withPage({}, async ({ page }) => {
-    await page.goto(link);
-    await expectApp(page);
-    await expectText(page.getByTestId("notice").locator("p").first(), "已从分享链接载入企业信息。");
-    await expectPutuoFigures(page);
-    assert.deepEqual(await readRealistic(page), REALISTIC_VALUES, "the form is restored");
-    assert.equal(new URL(page.url()).hash, "", "the fragment is cleared once read");
-  });
   // Damaged: truncated base64, then not JSON at all. The app still works and says why.
   for (const [hash, reason] of [
     [url.hash.slice(0, 40), /分享链接已损坏/],
@@ -422,14 +444,27 @@ test("inputs persist across reloads; reset clears them", async () => {
     await expectApp(page);
     await expectPutuoFigures(page);
     assert.deepEqual(await readRealistic(page), REALISTIC_VALUES, "the form is restored");
+    await openFileMenu(page);
     await page.getByTestId("reset").click();
-    await expectText(page.getByLabel("CMM/CMMI 等级", { exact: true }).locator("option:checked"), "无");
+    // Nothing presumed after a reset either: the district is asked first, nothing else is answered.
+    assert.equal(await page.getByLabel("工商注册区", { exact: true }).inputValue(), "");
+    await page.getByTestId("ask-district").waitFor();
     assert.equal(await page.getByTestId("as-of").inputValue(), todayInShanghai(), "as-of back to today");
     assert.equal(await page.getByTestId("projects-0").count(), 0, "no projects");
     await until(
       () => page.evaluate(() => localStorage.getItem("butie:v1") === null),
       "the stored inputs are deleted",
     );
+    // One click away from undo.
+    await page.getByTestId("notice-offer").click();
+    await expectPutuoFigures(page);
+    assert.deepEqual(await readRealistic(page), REALISTIC_VALUES, "undo puts every input back");
+    await until(
+      () => page.evaluate(() => localStorage.getItem("butie:v1") !== null),
+      "and stores them again",
+    );
+    await openFileMenu(page);
+    await page.getByTestId("reset").click();
     await page.reload();
     await expectApp(page);
     assert.equal(await page.getByLabel("工商注册区", { exact: true }).inputValue(), "", "still reset after a reload");
@@ -486,13 +521,13 @@ test("bad values show their field's error; other results stay", async () => {
       await expectText(page.getByTestId("error-summary"), "1 个字段有误，按“未填写”处理，其余结果照常显示。");
     }
     // A malformed date.
-    const issued = page.getByLabel("CMMI 证书颁发日期", { exact: true });
-    await issued.fill("2025-13-40");
-    await expectText(fieldError(issued), "日期格式应为 YYYY-MM-DD，且为有效日期");
+    const established = page.getByLabel("在本区新设立或迁入日期", { exact: true });
+    await established.fill("2025-13-40");
+    await expectText(fieldError(established), "日期格式应为 YYYY-MM-DD，且为有效日期");
     await expectText(page.getByTestId("error-summary"), "2 个字段有误，按“未填写”处理，其余结果照常显示。");
     // Fixed again: everything back, exact conversion shown.
     await invested.fill("200");
-    await issued.fill("2025/5/10");
+    await established.fill("");
     await expectPutuoFigures(page);
     assert.equal(await page.getByTestId("error-summary").count(), 0);
     await expectText(project.getByTestId("converted"), "= 2,000,000.00元");
@@ -508,6 +543,7 @@ test("profile JSON export/import and results CSV/JSON export", async () => {
       await expectApp(page);
       await fillRealistic(page);
       await expectPutuoFigures(page);
+      await openFileMenu(page);
       for (const [id, name] of [
         ["export-profile", "profile.json"],
         ["export-csv", "results.csv"],
@@ -530,12 +566,12 @@ test("profile JSON export/import and results CSV/JSON export", async () => {
     const putuo = results.districts.find((d) => d.district === "putuo");
     assert.equal(putuo.clauses.find((c) => c.id === "putuo.3.3").amount.value, "1000000.00");
     const csv = await fs.readFile(files["results.csv"], "utf8");
-    assert.ok(csv.startsWith("\ufeffas_of,mode,district"), "CSV with a BOM and a header");
+    assert.ok(csv.startsWith("\ufeffas_of,enterprise,mode,district"), "CSV with a BOM and a header");
     assert.match(csv.split("\n")[0], /,counted_now,days_left,ending_soon$/, "the document's days left in every row");
     assert.match(csv, /putuo\.3\.4\.games,三（四）,网络游戏产品（获得版号并上线运营）,[^\n]*eligible_subject_to_review,eligible_subject_to_review,up_to,1000000\.00,100,true,40,true\n/);
     // The same CSV as `butie evaluate --csv` on the exported profile (one writer, in the core).
     // The page evaluates the registered district only (the CLI: --district); compare: all.
-    const mode = csv.split("\n")[1].split(",")[1] === "compare_all" ? ["--compare"] : ["--district", profile.enterprise.registered_district];
+    const mode = csv.split("\n")[1].split(",")[2] === "compare_all" ? ["--compare"] : ["--district", profile.enterprise.registered_district];
     const fromCli = await cli(["evaluate", files["profile.json"], "--as-of", AS_OF, "--csv", ...mode]);
     assert.equal(csv, "\ufeff" + fromCli, "the page's results CSV is the CLI's");
     // Import into a fresh browser.
@@ -677,5 +713,6 @@ for (const { width, height, name } of [
 registerEmbeddingTests();
 registerPackTests();
 registerTimeTests();
+registerUxTests();
 
 process.exitCode = await main();

@@ -21,6 +21,7 @@ import {
   expectText,
   fillRealistic,
   openEverything,
+  openFileMenu,
   serveDist,
   test,
   until,
@@ -255,10 +256,16 @@ export function registerTimeTests() {
         );
         await row.locator(".clause-head").click();
       }
+      // No split stated: said once for the schedule, not once a year (issue 12).
+      await expectText(
+        clause(page, "putuo", "putuo.3.1").locator(".schedule-split"),
+        "分 3 年拨付，各年比例未规定",
+        "putuo.3.1: the split, once",
+      );
       assert.deepEqual(await years("putuo.3.1"), [
-        ["第1年（2026年）：比例未规定", false],
-        ["第2年（2027年，有效期后）：比例未规定", true],
-        ["第3年（2028年，有效期后）：比例未规定", true],
+        ["第1年（2026年）", false],
+        ["第2年（2027年，有效期后）", true],
+        ["第3年（2028年，有效期后）", true],
       ]);
       // Renting: up to the rent (80万元) each year for three years.
       assert.deepEqual(await years("putuo.3.2"), [
@@ -274,9 +281,9 @@ export function registerTimeTests() {
       // year, 2027, is past it; as of 2024-06-01, before the start, the first year is 2025).
       await asOf(page, "2024-06-01");
       assert.deepEqual((await years("putuo.3.1")).map(([t]) => t), [
-        "第1年（2025年）：比例未规定",
-        "第2年（2026年）：比例未规定",
-        "第3年（2027年，有效期后）：比例未规定",
+        "第1年（2025年）",
+        "第2年（2026年）",
+        "第3年（2027年，有效期后）",
       ]);
     });
     } finally {
@@ -291,6 +298,8 @@ export function registerTimeTests() {
         await page.goto(distFileUrl("butie.html"));
         await expectApp(page);
         await asOf(page, "2026-12-01");
+        // In the toolbar's file menu (issue 12).
+        await openFileMenu(page);
         await until(async () => !(await page.getByTestId("export-ics").isDisabled()), "the calendar button");
         const [download] = await Promise.all([page.waitForEvent("download"), page.getByTestId("export-ics").click()]);
         assert.equal(download.suggestedFilename(), "butie-calendar-2026-12-01.ics");

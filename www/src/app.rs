@@ -1,25 +1,36 @@
-//! The root component: holds the state, parses the form, evaluates on every change and lays
-//! out toolbar, form and results. Configured by [`AppConfig`] so the same app runs as the
-//! page (with the batch and "embed on your site" views) or embedded in a host page by the
-//! widget (no storage, no URL fragment; attributes changed after load are applied).
+//! The root component, in the shape of Yew's function_todomvc: the reducer (`state.rs`) owns
+//! the state, views included; this component derives the evaluation from it (once per
+//! change), runs the effects at the edge (storage, the document's title, focus, the host's
+//! result callback, file reads and downloads) and hands each part of the page the props and
+//! callbacks it needs. Configured by [`AppConfig`], the same app runs as the page (with the
+//! batch and "embed on your site" views) or embedded by the widget (no storage, no URL
+//! fragment; attributes changed after load are applied).
 
+use std::cell::RefCell;
 use std::rc::Rc;
 
 use butie::Lang;
+use gloo::file::callbacks::FileReader;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
-use crate::calc::{self, Query};
-use crate::form::Form;
+use crate::asked::{self, Asked};
+use crate::calc::{self, Outcome, Query};
+use crate::draft::{Draft, FieldRef, MoneyUnit, Parsed};
+use crate::form::{Form, FormEvents};
 use crate::i18n::{self, html_lang};
 use crate::results::Results;
-use crate::state::{Action, AppState};
+use crate::state::{Action, AppState, Inputs, Notice, Offer, Preview, SetRef, Share, View};
 use crate::toolbar::Toolbar;
-use crate::{data, dates, draft};
+use crate::view::Reveal;
+use crate::{data, draft, export, share, storage};
 
 /// The app's stylesheet (`www/style.css`, compacted by build.rs), rendered inside the app root
 /// (so it also works in a shadow root).
 pub const STYLE: &str = include_str!(concat!(env!("OUT_DIR"), "/style.css"));
+
+/// The id of the results' heading (the skip link moves focus there).
+pub const RESULTS_HEADING: &str = "butie-results-title";
 
 /// Options of the app; the defaults are the stand-alone page.
 #[derive(Properties, Clone, PartialEq, Default)]
@@ -56,22 +67,26 @@ pub struct AppConfig {
     /// Called with the result JSON (the contract) after every evaluation.
     #[prop_or_default]
     pub on_result: Option<Callback<Rc<str>>>,
-    /// A profile (JSON) to start from instead of the defaults (the authoring page's preview).
+    /// A profile (JSON) to start from instead of a blank form (the authoring page's preview).
     #[prop_or_default]
     pub initial_profile: Option<Rc<str>>,
 }
 
-/// What the page shows below the masthead.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum View {
-    /// One enterprise: the form and the results.
-    Calculator,
-    /// A client list (CSV or JSONL).
-    Batch,
-    /// The snippet generator for consultants' sites.
-    Embed,
-    /// Policy packs: load, list, remove.
-    Packs,
+/// What the page's buttons ask for that reaches outside the state: files, the clipboard,
+/// the print dialog.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Command {
+    Share,
+    ExportProfile,
+    ExportCsv,
+    ExportJson,
+    /// The policy calendar: the same file as `butie calendar --as-of DATE`.
+    ExportIcs,
+    Import(web_sys::File),
+    ExportClients,
+    ImportClients(web_sys::File),
+    /// What a notice offers.
+    Offer(Offer),
 }
 
 /// The calculator.
@@ -95,48 +110,112 @@ pub fn app(config: &AppConfig) -> Html {
     }
 }
 
+/// The first state: nothing entered; the page then takes what this browser kept and a share
+/// link in the address (shown as a preview when it would replace inputs of the user's own).
+fn initial(config: &AppConfig) -> AppState {
+    let mut s = restored(config);
+    if let Ok(set) = data::policy_set() {
+        s.with_profile(set, config.initial_profile.as_deref());
+    }
+    s
+}
+
+/// The first state before [`AppConfig::initial_profile`]: what this browser kept, a share link.
+fn restored(config: &AppConfig) -> AppState {
+    let mut s = AppState::init(
+        config.lang,
+        config.as_of.as_deref(),
+        config.application_period.as_deref(),
+        config.embedded,
+        config.districts.clone(),
+    );
+    let (false, Ok(set)) = (config.embedded, data::policy_set()) else {
+        return s;
+    };
+    let cat = &set.catalogue;
+    let loaded = storage::load(cat, &s.today);
+    let notice = (!loaded.problems.is_empty()).then(|| Notice {
+        error: true,
+        details: loaded.problems,
+        ..Notice::info(i18n::STORAGE_PARTIAL)
+    });
+    s.restore(loaded.stored, loaded.clients, notice);
+    if let Some(fragment) = location_fragment()
+        && share::is_share_fragment(&fragment)
+    {
+        match share::decode(cat, &fragment) {
+            Ok(shared) => {
+                let inputs = Inputs {
+                    draft: Rc::new(Draft::from_profile(cat, &shared.profile, MoneyUnit::Wan)),
+                    as_of: shared.as_of.unwrap_or_else(|| s.today.clone()),
+                    application_period: shared.application_period.unwrap_or_default(),
+                    compare_all: shared.compare_all,
+                };
+                if s.inputs.is_blank(&s.today) {
+                    // Nothing of the user's own to replace: the link's profile is loaded.
+                    s.inputs = inputs;
+                    s.dirty = true;
+                    s.notice = Some(Notice::partial(
+                        i18n::SHARE_LOADED,
+                        i18n::SHARE_PARTIAL,
+                        shared.dropped,
+                    ));
+                } else {
+                    s.preview = Some(Rc::new(Preview {
+                        inputs,
+                        dropped: shared.dropped,
+                    }));
+                }
+            }
+            Err(e) => s.notice = Some(Notice::error(i18n::SHARE_CORRUPT, e.text())),
+        }
+    }
+    s
+}
+
+/// The latest state and evaluation, for the commands (their callbacks stay the same).
+#[derive(Default)]
+struct Latest {
+    state: Option<Rc<AppState>>,
+    parsed: Rc<Parsed>,
+    outcome: Option<Rc<Outcome>>,
+}
+
+/// The callbacks every part of the page gets (created once: props compare equal).
+#[derive(Clone, PartialEq)]
+struct Callbacks {
+    action: Callback<Action>,
+    command: Callback<Command>,
+    reveal: Callback<Reveal>,
+    form: FormEvents,
+}
+
 /// The calculator once the policy data has loaded.
 #[function_component(Calculator)]
 fn calculator(config: &AppConfig) -> Html {
-    // `App` only renders this when the data loaded; an empty set keeps hooks unconditional.
+    // `App` only renders this when the data loaded.
     let set = data::policy_set().ok();
     let state = {
-        let (lang, as_of, embedded) = (config.lang, config.as_of.clone(), config.embedded);
-        let period = config.application_period.clone();
-        let profile = config.initial_profile.clone();
-        use_reducer(move || match set {
-            Some(set) => AppState::init(set, lang, as_of.as_deref(), period.as_deref(), embedded)
-                .with_profile(set, profile.as_deref()),
-            None => AppState::init_empty(lang),
-        })
+        let config = config.clone();
+        use_reducer(move || initial(&config))
     };
     let root = use_node_ref();
     let lang = state.lang;
-    // The clauses' details are rendered once the first results are on screen (Results
-    // reports it): the first screen comes sooner, and print still gets every detail.
-    let settled = use_state(|| false);
-    let on_first_results = {
-        let settled = settled.clone();
-        Callback::from(move |()| settled.set(true))
-    };
+    let (as_of, as_of_error) = state.as_of_date();
+    let inputs = &state.inputs;
+    // The set in use (policy packs change it): every derived value follows it.
+    let set_id = set.map(SetRef);
 
-    let as_of_date = dates::parse_typed_as_of(&state.as_of);
-    let as_of_error = as_of_date.err();
-    let as_of_date = as_of_date
-        .ok()
-        .or_else(|| butie::date::parse_date(&state.today))
-        .unwrap_or(butie::date::Date::MIN);
-
-    let set_id = set.map(crate::state::SetRef);
+    // ------------------------------------------------------------ derived, once per change
     let parsed = use_memo(
-        (state.draft.clone(), as_of_date, set_id),
+        (inputs.draft.clone(), as_of, set_id),
         move |(d, as_of, _)| match set {
             Some(set) => draft::parse(set, d, *as_of),
-            None => draft::Parsed::default(),
+            None => Parsed::default(),
         },
     );
     // The application period: empty is "not given"; what cannot be read says why.
-    let (application_period, application_period_error) = match state.application_period.trim() {
+    let (application_period, application_period_error) = match inputs.application_period.trim() {
         "" => (None, None),
         typed => match butie::date::Period::parse(typed) {
             Ok(p) => (Some(p), None),
@@ -144,20 +223,76 @@ fn calculator(config: &AppConfig) -> Html {
         },
     };
     let query = Query {
-        as_of: as_of_date,
+        as_of,
         application_period,
-        compare_all: state.compare_all,
+        compare_all: inputs.compare_all,
         allowed: config.districts.clone(),
     };
+    let want_json = config.on_result.is_some();
     let outcome = use_memo(
         (parsed.clone(), query, set_id),
         move |(parsed, query, _)| match set {
-            Some(set) => calc::run(set, &parsed.profile, query),
-            None => calc::Outcome::empty(query.clone()),
+            Some(set) => calc::run(set, &parsed.profile, query, want_json),
+            None => Outcome::empty(query.clone()),
         },
     );
+    let asked: Rc<Asked> = {
+        let district = set.and_then(|set| asked::registered(set, &inputs.draft));
+        let allowed = config.districts.clone();
+        let compare = inputs.compare_all;
+        let draft = inputs.draft.clone();
+        use_memo(
+            (district, as_of, compare, allowed, set_id),
+            move |(_, as_of, compare, allowed, _)| {
+                set.map(|set| asked::asked(set, &draft, *as_of, *compare, allowed.as_deref()))
+                    .unwrap_or_default()
+            },
+        )
+    };
+    let remaining = asked::unanswered(&asked, &inputs.draft, &parsed);
 
-    // Attributes changed after load (widget): the language and the as-of date follow them.
+    // ------------------------------------------------------------ callbacks
+    let latest = use_mut_ref(Latest::default);
+    {
+        let mut l = latest.borrow_mut();
+        l.state = Some(Rc::new((*state).clone()));
+        l.parsed = parsed.clone();
+        l.outcome = Some(outcome.clone());
+    }
+    let reader: Rc<RefCell<Option<FileReader>>> = use_mut_ref(|| None);
+    let callbacks = {
+        let dispatch = state.dispatcher();
+        let latest = latest.clone();
+        let reader = reader.clone();
+        use_memo((), move |_| {
+            let action = {
+                let d = dispatch.clone();
+                Callback::from(move |a: Action| d.dispatch(a))
+            };
+            let command = {
+                let d = dispatch.clone();
+                Callback::from(move |c: Command| run_command(c, &latest.borrow(), &d, &reader))
+            };
+            let reveal = action.reform(|r: Reveal| match r {
+                Reveal::Field(at) => Action::Reveal(at),
+                Reveal::Setting(id) => Action::FocusSetting(id),
+            });
+            Callbacks {
+                form: FormEvents {
+                    set: action.reform(|(at, raw): (FieldRef, String)| Action::Set(at, raw)),
+                    add: action.reform(Action::AddItem),
+                    remove: action.reform(|(l, i): (u16, usize)| Action::RemoveItem(l, i)),
+                    action: action.clone(),
+                },
+                action,
+                command,
+                reveal,
+            }
+        })
+    };
+
+    // ------------------------------------------------------------ effects at the edge
+    // Attributes changed after load (widget): the language, the dates follow them.
     {
         let dispatch = state.dispatcher();
         let today = state.today.clone();
@@ -196,28 +331,30 @@ fn calculator(config: &AppConfig) -> Html {
     }
     {
         let dispatch = state.dispatcher();
-        let stale = set.map(crate::state::SetRef) != state.set;
+        let stale = set_id != state.set;
         use_effect_with(stale, move |stale| {
             if *stale {
                 dispatch.dispatch(Action::PoliciesChanged);
             }
         });
     }
-    let view = use_state(|| View::Calculator);
-    // Keep the inputs across reloads (page mode only).
+    // Keep the inputs (page mode), once the user has changed something.
     {
-        let embedded = config.embedded;
         let default_lang = config.lang;
         use_effect_with(state.clone(), move |state| {
-            if !embedded && let Some(set) = set {
-                match state.stored(&set.catalogue, default_lang) {
-                    Some(stored) => crate::storage::save(&stored),
-                    None => crate::storage::clear(),
-                }
+            if state.dirty
+                && !state.embedded
+                && let Some(set) = set
+            {
+                storage::save(
+                    &set.catalogue,
+                    state.stored(default_lang).as_ref(),
+                    &state.clients,
+                );
             }
         });
     }
-    // Page language and title follow the chosen language.
+    // The page's language and title follow the chosen language.
     {
         let embedded = config.embedded;
         use_effect_with(lang, move |lang| {
@@ -229,20 +366,25 @@ fn calculator(config: &AppConfig) -> Html {
             }
         });
     }
-    // Hand the result JSON to the host, if it asked.
+    // A share link stays in the address until the user has decided about it.
     {
-        let on_result = config.on_result.clone();
-        let parsed = parsed.clone();
-        use_effect_with(outcome.clone(), move |outcome| {
-            if let (Some(callback), Some(set)) = (on_result, set) {
-                match calc::report_json(set, &parsed.profile, &outcome.query, false) {
-                    Ok(json) => callback.emit(Rc::from(json)),
-                    Err(e) => gloo::console::error!(format!("butie: result JSON: {e}")),
-                }
+        let embedded = config.embedded;
+        use_effect_with(state.preview.is_some(), move |previewing| {
+            if !embedded && !*previewing {
+                clear_share_fragment();
             }
         });
     }
-    // Focus a field asked for by a "please add" link.
+    // Hand the result JSON to the host, if it asked (made by the same evaluation).
+    {
+        let on_result = config.on_result.clone();
+        use_effect_with(outcome.clone(), move |outcome| {
+            if let (Some(callback), Some(json)) = (on_result, &outcome.json) {
+                callback.emit(json.clone());
+            }
+        });
+    }
+    // Focus a control asked for (a "please add" link, the skip link).
     {
         let root = root.clone();
         use_effect_with(state.focus.clone(), move |focus| {
@@ -252,38 +394,35 @@ fn calculator(config: &AppConfig) -> Html {
         });
     }
 
-    let dispatch = state.dispatcher();
+    // ------------------------------------------------------------ the page
     let embedded = config.embedded;
-    let current = if embedded { View::Calculator } else { *view };
-    let skip = {
-        let root = root.clone();
-        Callback::from(move |e: MouseEvent| {
-            // In a shadow root the fragment would not find the results (and would change
-            // the host page's URL): scroll there directly.
-            e.prevent_default();
-            if let Some(results) = root
-                .cast::<web_sys::Element>()
-                .and_then(|r| r.query_selector("#butie-results").ok().flatten())
-            {
-                results.scroll_into_view();
-            }
-        })
+    let current = if embedded {
+        View::Calculator
+    } else {
+        state.view
     };
+    let skip = callbacks.action.reform(|e: MouseEvent| {
+        // In a shadow root the fragment would not find the results (and would change the
+        // host page's URL): focus them directly.
+        e.prevent_default();
+        Action::Focus(RESULTS_HEADING)
+    });
     let tab = |which: View, label: i18n::Tr, id: &'static str| {
-        let view = view.clone();
-        let onclick = Callback::from(move |_| view.set(which));
+        let onclick = callbacks.action.reform(move |_| Action::Show(which));
         html! {
             <button type="button" class="view-tab" aria-pressed={(current == which).to_string()}
                 {onclick} data-testid={id}>{ label.get(lang) }</button>
         }
     };
+    let on_first_results = callbacks.action.reform(|()| Action::Settled);
+    let on_compare = callbacks.action.reform(|()| Action::SetCompareAll(true));
     html! {
         <div class={classes!("butie", config.compact.then_some("compact"), embedded.then_some("embedded"))} lang={html_lang(lang)} ref={root}>
             if !config.external_style {
                 <style>{ STYLE }</style>
             }
             if current == View::Calculator {
-                <a class="skip" href="#butie-results" onclick={skip}>{ i18n::SKIP_TO_RESULTS.get(lang) }</a>
+                <a class="skip" href={format!("#{RESULTS_HEADING}")} onclick={skip}>{ i18n::SKIP_TO_RESULTS.get(lang) }</a>
             }
             <header class="masthead">
                 <div class="brand">
@@ -300,11 +439,12 @@ fn calculator(config: &AppConfig) -> Html {
                     full_yuan={state.full_yuan}
                     embedded={embedded}
                     minimal={current != View::Calculator}
-                    parsed={parsed.clone()}
-                    outcome={outcome.clone()}
-                    share_link={state.share_link.clone()}
-                    today={state.today.clone()}
-                    dispatch={dispatch.clone()}
+                    has_results={outcome.view.is_ok()}
+                    has_dates={set.is_some_and(|set| butie::calendar::has_events(set, as_of))}
+                    share={state.share.clone()}
+                    clients={state.clients.clone()}
+                    on_action={callbacks.action.clone()}
+                    on_command={callbacks.command.clone()}
                 />
             </header>
             if !embedded && cfg!(feature = "consultant-tools") {
@@ -317,40 +457,49 @@ fn calculator(config: &AppConfig) -> Html {
             }
             // The page's main landmark; a widget leaves that to its host page.
             <@{if embedded { "div" } else { "main" }} class="main">
-            if let Some(panel) = tool_panel(current, lang, &state) {
+            if let Some(panel) = tool_panel(current, lang, &state, callbacks.action.clone()) {
                 { panel }
             } else {
+                if let Some(preview) = &state.preview {
+                    <PreviewBar preview={preview.clone()} lang={lang} full_yuan={state.full_yuan}
+                        allowed={config.districts.clone()} on_action={callbacks.action.clone()} />
+                }
                 if let Some(notice) = &state.notice {
-                    <NoticeBar notice={notice.clone()} lang={lang} dispatch={dispatch.clone()} />
+                    <NoticeBar notice={notice.clone()} lang={lang} on_action={callbacks.action.clone()}
+                        on_command={callbacks.command.clone()} />
                 }
                 <div class="layout">
                     <Form
-                        draft={state.draft.clone()}
+                        draft={inputs.draft.clone()}
                         parsed={parsed.clone()}
+                        asked={asked.clone()}
+                        remaining={remaining}
                         lang={lang}
-                        expanded={state.expanded}
-                        as_of={state.as_of.clone()}
+                        others_open={state.others_open}
+                        as_of={inputs.as_of.clone()}
                         as_of_error={as_of_error}
-                        application_period={state.application_period.clone()}
+                        application_period={inputs.application_period.clone()}
                         application_period_error={application_period_error.clone()}
                         today={state.today.clone()}
-                        compare_all={state.compare_all}
+                        compare_all={inputs.compare_all}
                         compact={config.compact}
-                        embedded={embedded}
-                        dispatch={dispatch.clone()}
+                        events={callbacks.form.clone()}
                     />
                     <Results
                         outcome={outcome.clone()}
                         parsed={parsed.clone()}
                         lang={lang}
                         full_yuan={state.full_yuan}
-                        details={*settled}
+                        details={state.settled}
                         on_first_results={on_first_results}
-                        dispatch={dispatch.clone()}
+                        on_compare={on_compare}
+                        on_reveal={callbacks.reveal.clone()}
                     />
                 </div>
-                if !embedded && !config.compact {
-                    <crate::summary_bar::SummaryBar outcome={outcome.clone()} lang={lang} full_yuan={state.full_yuan} />
+                if !config.compact {
+                    <crate::summary_bar::SummaryBar outcome={outcome.clone()} lang={lang}
+                        full_yuan={state.full_yuan} remaining={remaining}
+                        on_action={callbacks.action.clone()} />
                 }
             }
             </@>
@@ -359,6 +508,158 @@ fn calculator(config: &AppConfig) -> Html {
                 <p class="version" data-testid="version">{ format!("butie {}", butie::VERSION) }</p>
             </footer>
         </div>
+    }
+}
+
+/// Runs a command against the latest state (downloads, file reads, the print dialog).
+fn run_command(
+    command: Command,
+    latest: &Latest,
+    dispatch: &UseReducerDispatcher<AppState>,
+    reader: &Rc<RefCell<Option<FileReader>>>,
+) {
+    let (Ok(set), Some(state), Some(outcome)) =
+        (data::policy_set(), &latest.state, &latest.outcome)
+    else {
+        return;
+    };
+    let cat = &set.catalogue;
+    let parsed = &latest.parsed;
+    let failed = |what: i18n::Tr, reason: String| {
+        gloo::console::error!(format!("butie: {}{reason}", what.1));
+        dispatch.dispatch(Action::Notify(Some(Notice::error(
+            what,
+            butie::Text::new(reason.clone(), reason),
+        ))));
+    };
+    let as_of = butie::date::fmt_date(outcome.query.as_of);
+    let named = |what: &str, ext: &str| {
+        export::file_name(what, parsed.profile.name.as_deref(), &as_of, ext)
+    };
+    let download = |name: String, mime: &str, text: &str| {
+        if let Err(e) = export::download(&name, mime, text.as_bytes()) {
+            failed(i18n::EXPORT_FAILED, export::js_error(&e));
+        }
+    };
+    // Reads a chosen file, then hands its text to `done` (the reader lives until then).
+    let read = |file: web_sys::File, done: Box<dyn FnOnce(Result<String, String>)>| {
+        let slot = reader.clone();
+        let task = gloo::file::callbacks::read_as_text(&gloo::file::File::from(file), move |r| {
+            done(r.map_err(|e| e.to_string()));
+            slot.borrow_mut().take();
+        });
+        *reader.borrow_mut() = Some(task);
+    };
+    match command {
+        Command::Share => {
+            let href = web_sys::window()
+                .and_then(|w| w.location().href().ok())
+                .unwrap_or_default();
+            let share = if href.starts_with("file:") {
+                Share::LocalFile
+            } else {
+                let fragment = share::encode(
+                    cat,
+                    &parsed.profile,
+                    (as_of != state.today).then_some(as_of.as_str()),
+                    outcome.query.application_period,
+                    outcome.query.compare_all,
+                );
+                let base = href.split('#').next().unwrap_or_default();
+                Share::Link(format!("{base}#{fragment}"))
+            };
+            dispatch.dispatch(Action::Share(Some(share)));
+        }
+        Command::ExportProfile => {
+            let json = parsed.profile.to_json(cat);
+            let text = serde_json::to_string_pretty(&json).unwrap_or_default();
+            download(named("profile", "json"), "application/json", &text);
+        }
+        Command::ExportCsv => match calc::results_csv(set, &parsed.profile, &outcome.query) {
+            Ok(csv) => download(named("results", "csv"), "text/csv;charset=utf-8", &csv),
+            Err(e) => failed(i18n::EXPORT_FAILED, e),
+        },
+        Command::ExportJson => match calc::report_json(set, &parsed.profile, &outcome.query) {
+            Ok(json) => download(named("results", "json"), "application/json", &json),
+            Err(e) => failed(i18n::EXPORT_FAILED, e),
+        },
+        Command::ExportIcs => {
+            let ics = butie::calendar::ics(
+                set,
+                outcome.query.as_of,
+                crate::dates::now_unix(),
+                state.lang,
+            );
+            match ics {
+                Ok(ics) => download(
+                    export::file_name("calendar", None, &as_of, "ics"),
+                    "text/calendar;charset=utf-8",
+                    &ics,
+                ),
+                Err(e) => failed(i18n::EXPORT_FAILED, e.text().get(state.lang).to_string()),
+            }
+        }
+        Command::Import(file) => {
+            let dispatch = dispatch.clone();
+            let inputs = state.inputs.clone();
+            read(
+                file,
+                Box::new(move |text| {
+                    let result = text.map_err(|e| {
+                        Notice::error(i18n::IMPORT_FAILED, butie::Text::new(e.clone(), e))
+                    });
+                    let action = result
+                        .and_then(|text| {
+                            share::profile_from_text(cat, &text)
+                                .map_err(|e| Notice::error(i18n::IMPORT_FAILED, e.text()))
+                        })
+                        .map(|(profile, dropped)| {
+                            let draft = Draft::from_profile(cat, &profile, MoneyUnit::Wan);
+                            let notice =
+                                Notice::partial(i18n::IMPORT_DONE, i18n::IMPORT_PARTIAL, dropped);
+                            Action::Load(
+                                Box::new(Inputs {
+                                    draft: Rc::new(draft),
+                                    ..inputs
+                                }),
+                                notice,
+                            )
+                        });
+                    dispatch.dispatch(match action {
+                        Ok(a) => a,
+                        Err(notice) => Action::Notify(Some(notice)),
+                    });
+                }),
+            );
+        }
+        Command::ExportClients => {
+            let text = export::clients_jsonl(set, &state.clients.list);
+            let name = export::file_name("clients", None, &state.today, "jsonl");
+            download(name, "application/x-ndjson", &text);
+        }
+        Command::ImportClients(file) => {
+            let dispatch = dispatch.clone();
+            let today = state.today.clone();
+            read(
+                file,
+                Box::new(move |text| match text {
+                    Ok(text) => {
+                        let (clients, problems) = share::clients_from_text(cat, &text, &today);
+                        let notice = Notice::partial(
+                            i18n::CLIENTS_IMPORTED,
+                            i18n::CLIENTS_IMPORT_PARTIAL,
+                            problems,
+                        );
+                        dispatch.dispatch(Action::AddClients(clients, notice));
+                    }
+                    Err(e) => dispatch.dispatch(Action::Notify(Some(Notice::error(
+                        i18n::IMPORT_FAILED,
+                        butie::Text::new(e.clone(), e),
+                    )))),
+                }),
+            );
+        }
+        Command::Offer(Offer::Undo) => dispatch.dispatch(Action::Undo),
     }
 }
 
@@ -461,39 +762,139 @@ fn focus_field(root: &NodeRef, id: &str) {
     }
 }
 
-#[derive(Properties, PartialEq)]
-struct NoticeProps {
-    notice: crate::state::Notice,
-    lang: Lang,
-    dispatch: UseReducerDispatcher<AppState>,
+/// The URL fragment without `#`, if any.
+fn location_fragment() -> Option<String> {
+    let hash = web_sys::window()?.location().hash().ok()?;
+    let fragment = hash.strip_prefix('#').unwrap_or(&hash);
+    (!fragment.is_empty()).then(|| fragment.to_string())
 }
 
-/// A dismissible message (share link loaded or damaged, import, reset).
+/// Removes a share link's fragment from the address bar (decided: loaded, kept, saved).
+fn clear_share_fragment() {
+    if !location_fragment().is_some_and(|f| share::is_share_fragment(&f)) {
+        return;
+    }
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let location = window.location();
+    let (Ok(path), Ok(search)) = (location.pathname(), location.search()) else {
+        return;
+    };
+    if let Ok(history) = window.history() {
+        let _ = history.replace_state_with_url(
+            &wasm_bindgen::JsValue::NULL,
+            "",
+            Some(&format!("{path}{search}")),
+        );
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct NoticeProps {
+    notice: Notice,
+    lang: Lang,
+    on_action: Callback<Action>,
+    on_command: Callback<Command>,
+}
+
+/// A dismissible message (share link loaded or damaged, import, reset), with what it offers.
 #[function_component(NoticeBar)]
 fn notice_bar(props: &NoticeProps) -> Html {
-    let onclick = {
-        let dispatch = props.dispatch.clone();
-        Callback::from(move |_| dispatch.dispatch(crate::state::Action::Notify(None)))
-    };
+    let lang = props.lang;
+    let dismiss = props.on_action.reform(|_| Action::Notify(None));
     let n = &props.notice;
+    let offer = n.offer.map(|offer| {
+        let label = match offer {
+            Offer::Undo => i18n::UNDO,
+        };
+        let onclick = props.on_command.reform(move |_| Command::Offer(offer));
+        html! { <button type="button" {onclick} data-testid="notice-offer">{ label.get(lang) }</button> }
+    });
     html! {
         <div class={classes!("notice", n.error.then_some("error"))} role={if n.error { "alert" } else { "status" }} data-testid="notice">
-            <p>{ n.text.get(props.lang) }</p>
+            <p>{ n.text.get(lang) }</p>
             if !n.details.is_empty() {
                 <ul>{ for n.details.iter().map(|d| html! { <li>{ d }</li> }) }</ul>
             }
-            <button type="button" class="link" {onclick}>{ i18n::DISMISS.get(props.lang) }</button>
+            { offer.unwrap_or_default() }
+            <button type="button" class="link" onclick={dismiss}>{ i18n::DISMISS.get(lang) }</button>
         </div>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct PreviewProps {
+    preview: Rc<Preview>,
+    lang: Lang,
+    full_yuan: bool,
+    allowed: Option<Vec<String>>,
+    on_action: Callback<Action>,
+}
+
+/// A share link's profile, shown (name, district, what it would get) beside the user's own
+/// inputs, which stay until the user chooses.
+#[function_component(PreviewBar)]
+fn preview_bar(props: &PreviewProps) -> Html {
+    let lang = props.lang;
+    let p = &props.preview;
+    let Ok(set) = data::policy_set() else {
+        return Html::default();
+    };
+    let summary = {
+        let as_of =
+            crate::dates::parse_typed_as_of(&p.inputs.as_of).unwrap_or(butie::date::Date::MIN);
+        let parsed = draft::parse(set, &p.inputs.draft, as_of);
+        let query = Query {
+            as_of,
+            application_period: butie::date::Period::parse(&p.inputs.application_period).ok(),
+            compare_all: p.inputs.compare_all,
+            allowed: props.allowed.clone(),
+        };
+        let district = asked::registered(set, &p.inputs.draft)
+            .and_then(|d| {
+                let def = asked::district_fact(set)
+                    .and_then(|f| set.catalogue.facts.get(usize::from(f)))?;
+                def.values
+                    .iter()
+                    .find(|v| v.id == d)
+                    .map(|v| v.get(lang).to_string())
+            })
+            .unwrap_or_default();
+        let up_to = calc::run(set, &parsed.profile, &query, false)
+            .view
+            .map(|v| i18n::money_in(v.available_now.up_to, lang, props.full_yuan))
+            .unwrap_or_default();
+        let name = p.inputs.draft.name.trim();
+        i18n::preview_summary(name, &district, parsed.answered(), &up_to, lang)
+    };
+    let load = props.on_action.reform(|_| Action::PreviewLoad);
+    let keep = props.on_action.reform(|_| Action::Preview(None));
+    let save = props.on_action.reform(|_| Action::PreviewSaveAs);
+    html! {
+        <section class="notice preview" aria-labelledby="butie-preview-title" data-testid="preview">
+            <h2 id="butie-preview-title">{ i18n::PREVIEW_TITLE.get(lang) }</h2>
+            <p>{ i18n::PREVIEW_TEXT.get(lang) }</p>
+            <p class="preview-summary" data-testid="preview-summary">{ summary }</p>
+            if !p.dropped.is_empty() {
+                <ul>{ for p.dropped.iter().map(|d| html! { <li>{ d }</li> }) }</ul>
+            }
+            <div class="preview-actions">
+                <button type="button" class="primary" onclick={load} data-testid="preview-load">{ i18n::PREVIEW_LOAD.get(lang) }</button>
+                <button type="button" onclick={keep} data-testid="preview-keep">{ i18n::PREVIEW_KEEP.get(lang) }</button>
+                <button type="button" onclick={save} data-testid="preview-save">{ i18n::PREVIEW_SAVE_AS.get(lang) }</button>
+            </div>
+        </section>
     }
 }
 
 /// The consultant tools' views (batch, embed panel); `None` for the calculator.
 #[cfg(feature = "consultant-tools")]
-fn tool_panel(view: View, lang: Lang, state: &crate::state::AppState) -> Option<Html> {
+fn tool_panel(view: View, lang: Lang, state: &AppState, _: Callback<Action>) -> Option<Html> {
     match view {
         View::Batch => Some(html! {
-            <crate::bulk::BatchPanel lang={lang} as_of={state.as_of.clone()}
-                application_period={state.application_period.clone()} today={state.today.clone()} full_yuan={state.full_yuan} />
+            <crate::bulk::BatchPanel lang={lang} as_of={state.inputs.as_of.clone()}
+                application_period={state.inputs.application_period.clone()} today={state.today.clone()} full_yuan={state.full_yuan} />
         }),
         View::Embed => {
             Some(html! { <crate::embed::EmbedPanel lang={lang} today={state.today.clone()} /> })
@@ -505,7 +906,7 @@ fn tool_panel(view: View, lang: Lang, state: &crate::state::AppState) -> Option<
 
 /// Built without the consultant tools (the widget): only the calculator.
 #[cfg(not(feature = "consultant-tools"))]
-fn tool_panel(_: View, _: Lang, _: &crate::state::AppState) -> Option<Html> {
+fn tool_panel(_: View, _: Lang, _: &AppState, _: Callback<Action>) -> Option<Html> {
     None
 }
 

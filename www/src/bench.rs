@@ -1,9 +1,15 @@
-//! An in-page microbenchmark of the rule core in wasm (`cargo xtask measure` calls it through
-//! `globalThis.butieBench`): mean milliseconds to evaluate one full profile.
+//! An in-page microbenchmark of the rule core in wasm (`cargo xtask measure` builds it with
+//! the `bench` feature and calls it through `globalThis.butie`): mean milliseconds to evaluate
+//! one full profile. Shipped pages leave it out; the clock below is shared with the batch.
 
-use butie::{EvalOptions, PolicySet, Profile};
+#[cfg(feature = "bench")]
+use butie::EvalOptions;
+#[cfg(any(feature = "bench", test))]
+use butie::{PolicySet, Profile};
+#[cfg(feature = "bench")]
 use wasm_bindgen::prelude::*;
 
+#[cfg(any(feature = "bench", test))]
 /// A profile that fills every group and both lists (a busy software and IIoT firm).
 pub const FULL_PROFILE: &str = r#"{
   "schema_version": 1,
@@ -64,6 +70,7 @@ pub const FULL_PROFILE: &str = r#"{
 }"#;
 
 /// The full profile, parsed.
+#[cfg(any(feature = "bench", test))]
 pub fn full_profile(set: &PolicySet) -> Result<Profile, String> {
     let json: serde_json::Value = serde_json::from_str(FULL_PROFILE).map_err(|e| e.to_string())?;
     Profile::from_json(&set.catalogue, &json).map_err(|errors| {
@@ -85,6 +92,7 @@ pub(crate) fn now_ms() -> f64 {
 /// Mean milliseconds per evaluation of [`FULL_PROFILE`] over `iterations` runs, as of
 /// 2026-11-21, all districts; `explain` turns on conditions, arithmetic and hints (what the
 /// page uses), `compare_all` evaluates every district as the registered one. NaN on error.
+#[cfg(feature = "bench")]
 #[wasm_bindgen]
 pub fn bench_evaluate(iterations: u32, explain: bool, compare_all: bool) -> f64 {
     let Ok(set) = crate::data::policy_set() else {

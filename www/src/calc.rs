@@ -37,6 +37,9 @@ pub struct Outcome {
     pub districts: Option<Vec<String>>,
     pub registered: Registered,
     pub view: Result<Rc<ReportView>, String>,
+    /// The result JSON (the contract), when the host asked for it: made from the same
+    /// evaluation, never a second one.
+    pub json: Option<Rc<str>>,
 }
 
 impl Outcome {
@@ -47,6 +50,7 @@ impl Outcome {
             districts: None,
             registered: Registered::Fine,
             view: Err(String::new()),
+            json: None,
         }
     }
 }
@@ -97,18 +101,24 @@ pub fn options(set: &PolicySet, profile: &Profile, query: &Query) -> (EvalOption
     (opts, registered)
 }
 
-/// Evaluates and builds the view.
-pub fn run(set: &PolicySet, profile: &Profile, query: &Query) -> Outcome {
+/// Evaluates once and builds the view (and the result JSON when `json`).
+pub fn run(set: &PolicySet, profile: &Profile, query: &Query, json: bool) -> Outcome {
     let (opts, registered) = options(set, profile, query);
-    let view = match butie::evaluate(set, profile, &opts) {
-        Ok(report) => Ok(Rc::new(view::build(set, &report))),
-        Err(e) => Err(e.to_string()),
+    let (view, json) = match butie::evaluate(set, profile, &opts) {
+        Ok(report) => {
+            let json = json
+                .then(|| serde_json::to_string(&report).ok().map(Rc::from))
+                .flatten();
+            (Ok(Rc::new(view::build(set, &report))), json)
+        }
+        Err(e) => (Err(e.to_string()), None),
     };
     Outcome {
         query: query.clone(),
         districts: opts.districts,
         registered,
         view,
+        json,
     }
 }
 
@@ -121,19 +131,9 @@ pub fn results_csv(set: &PolicySet, profile: &Profile, query: &Query) -> Result<
     Ok(butie::batch::clauses_csv(set, &report, true))
 }
 
-/// The result JSON (the contract), for downloads and the host's callback.
-pub fn report_json(
-    set: &PolicySet,
-    profile: &Profile,
-    query: &Query,
-    pretty: bool,
-) -> Result<String, String> {
+/// The result JSON (the contract), pretty, for the download.
+pub fn report_json(set: &PolicySet, profile: &Profile, query: &Query) -> Result<String, String> {
     let (opts, _) = options(set, profile, query);
     let report = butie::evaluate(set, profile, &opts).map_err(|e| e.to_string())?;
-    if pretty {
-        serde_json::to_string_pretty(&report)
-    } else {
-        serde_json::to_string(&report)
-    }
-    .map_err(|e| e.to_string())
+    serde_json::to_string_pretty(&report).map_err(|e| e.to_string())
 }

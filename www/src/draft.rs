@@ -80,33 +80,43 @@ fn lookup<'a>(pairs: &'a [(String, String)], id: &str) -> Option<&'a String> {
 }
 
 impl Draft {
-    /// The form as first shown: the catalogue's defaults.
-    pub fn defaults(cat: &Catalogue) -> Draft {
-        let unit = MoneyUnit::Wan;
+    /// The form as first shown: nothing answered (no field presumes an answer).
+    pub fn blank(cat: &Catalogue) -> Draft {
         Draft {
             name: String::new(),
-            unit,
-            facts: cat
-                .facts
-                .iter()
-                .map(|def| default_raw(cat, def, unit))
-                .collect(),
+            unit: MoneyUnit::Wan,
+            facts: vec![String::new(); cat.facts.len()],
             lists: vec![Vec::new(); cat.lists.len()],
             kept: StoredDraft::default(),
         }
     }
 
-    /// A new list item with its fields' defaults.
-    pub fn new_item(cat: &Catalogue, list: u16, unit: MoneyUnit) -> Vec<String> {
-        cat.lists
-            .get(usize::from(list))
-            .map(|l| {
-                l.fields
-                    .iter()
-                    .map(|def| default_raw(cat, def, unit))
-                    .collect()
-            })
-            .unwrap_or_default()
+    /// Whether nothing has been entered (the money unit aside).
+    pub fn is_blank(&self) -> bool {
+        self.name.trim().is_empty()
+            && self.facts.iter().all(|f| f.trim().is_empty())
+            && self.lists.iter().all(Vec::is_empty)
+    }
+
+    /// A new, empty item of `list`, up to the list's limit.
+    pub fn add_item(&mut self, cat: &Catalogue, list: u16) {
+        let Some(def) = cat.lists.get(usize::from(list)) else {
+            return;
+        };
+        if let Some(items) = self.lists.get_mut(usize::from(list))
+            && items.len() < def.max_items as usize
+        {
+            items.push(vec![String::new(); def.fields.len()]);
+        }
+    }
+
+    /// Removes one item (ignored when it does not exist).
+    pub fn remove_item(&mut self, list: u16, index: usize) {
+        if let Some(items) = self.lists.get_mut(usize::from(list))
+            && index < items.len()
+        {
+            items.remove(index);
+        }
     }
 
     /// The draft of a parsed profile (import, share link): unknown values stay empty.
@@ -215,6 +225,7 @@ impl Draft {
             .facts
             .iter()
             .zip(&self.facts)
+            .filter(|(_, raw)| !raw.is_empty())
             .map(|(def, raw)| (def.id.clone(), raw.clone()))
             .collect();
         let lists = cat
@@ -229,6 +240,7 @@ impl Draft {
                         def.fields
                             .iter()
                             .zip(item)
+                            .filter(|(_, raw)| !raw.is_empty())
                             .map(|(fd, raw)| (fd.id.clone(), raw.clone()))
                             .collect()
                     })
@@ -247,16 +259,13 @@ impl Draft {
         stored
     }
 
-    /// Reads the stored form; facts it does not mention get their defaults.
+    /// Reads the stored form; facts it does not mention are not given.
     pub fn from_stored(cat: &Catalogue, stored: &StoredDraft) -> Draft {
         let unit = stored.unit;
         let facts = cat
             .facts
             .iter()
-            .map(|def| match lookup(&stored.facts, &def.id) {
-                Some(raw) => raw.clone(),
-                None => default_raw(cat, def, unit),
-            })
+            .map(|def| lookup(&stored.facts, &def.id).cloned().unwrap_or_default())
             .collect();
         let lists = cat
             .lists
@@ -273,10 +282,7 @@ impl Draft {
                             .map(|item| {
                                 def.fields
                                     .iter()
-                                    .map(|fd| match lookup(item, &fd.id) {
-                                        Some(raw) => raw.clone(),
-                                        None => default_raw(cat, fd, unit),
-                                    })
+                                    .map(|fd| lookup(item, &fd.id).cloned().unwrap_or_default())
                                     .collect()
                             })
                             .collect()
@@ -307,13 +313,6 @@ impl Draft {
             kept,
         }
     }
-}
-
-/// The raw text of a catalogue default.
-pub fn default_raw(cat: &Catalogue, def: &FactDef, unit: MoneyUnit) -> String {
-    cat.default_value(def)
-        .map(|v| raw_of(def, &v, unit))
-        .unwrap_or_default()
 }
 
 /// A value as the form shows it.
@@ -389,6 +388,19 @@ impl Parsed {
                 .get(usize::from(field))?
                 .as_ref(),
         }
+    }
+
+    /// How many values the profile holds (facts and item fields).
+    pub fn answered(&self) -> usize {
+        let facts = self.profile.facts.iter().flatten().count();
+        let fields: usize = self
+            .profile
+            .lists
+            .iter()
+            .flatten()
+            .map(|item| item.iter().flatten().count())
+            .sum();
+        facts + fields
     }
 
     /// Whether a field's `show_if` holds.
@@ -557,7 +569,7 @@ mod tests {
                 .contains(&("incubator_resident".into(), "true".into()))
         );
         assert_eq!(again.lists.last().unwrap().0, "pack_list");
-        assert_ne!(draft, Draft::defaults(cat), "kept values are worth storing");
+        assert_ne!(draft, Draft::blank(cat), "kept values are worth storing");
     }
 
     #[test]
@@ -572,17 +584,19 @@ mod tests {
     }
 
     #[test]
-    fn defaults_parse_cleanly_and_bad_fields_count_as_unknown() {
+    fn a_blank_form_presumes_nothing_and_bad_fields_count_as_unknown() {
         let set = set();
         let cat = &set.catalogue;
-        let mut draft = Draft::defaults(cat);
+        let mut draft = Draft::blank(cat);
         let as_of = butie::date::parse_date("2026-11-21").unwrap();
         let parsed = parse(&set, &draft, as_of);
         assert_eq!(parsed.error_count, 0);
+        assert_eq!(parsed.answered(), 0, "nothing answered for the user");
         let violations = cat.fact_id("serious_violation_dates").unwrap();
-        assert_eq!(draft.facts[violations as usize], DATES_NONE);
+        assert_eq!(parsed.profile.facts[violations as usize], None);
+        draft.set(FieldRef::Fact(violations), DATES_NONE.into());
         assert_eq!(
-            parsed.profile.facts[violations as usize],
+            parse(&set, &draft, as_of).profile.facts[violations as usize],
             Some(Value::Dates(vec![]))
         );
 
@@ -604,7 +618,7 @@ mod tests {
     fn hidden_fields_do_not_count() {
         let set = set();
         let cat = &set.catalogue;
-        let mut draft = Draft::defaults(cat);
+        let mut draft = Draft::blank(cat);
         let as_of = butie::date::parse_date("2026-11-21").unwrap();
         let issued = cat.fact_id("cmmi_issued_on").unwrap();
         draft.set(FieldRef::Fact(issued), "not a date".into());
@@ -626,10 +640,9 @@ mod tests {
     fn items_and_units() {
         let set = set();
         let cat = &set.catalogue;
-        let mut draft = Draft::defaults(cat);
+        let mut draft = Draft::blank(cat);
         let projects = cat.list_id("projects").unwrap();
-        let item = Draft::new_item(cat, projects, draft.unit);
-        draft.lists[projects as usize].push(item);
+        draft.add_item(cat, projects);
         let kind = cat.field_id(projects, "kind").unwrap();
         let invested = cat.field_id(projects, "actual_investment").unwrap();
         let at = |field| FieldRef::Field {

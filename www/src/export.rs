@@ -48,7 +48,62 @@ pub fn download(filename: &str, mime: &str, content: &[u8]) -> Result<(), JsValu
     Ok(())
 }
 
-/// A file name with the date: `butie-results-2026-11-21.csv`.
-pub fn file_name(what: &str, as_of: &str, ext: &str) -> String {
-    format!("butie-{what}-{as_of}.{ext}")
+/// A file name with the enterprise's name and the date: `butie-results-云栈科技-2026-11-21.csv`
+/// (`butie-results-2026-11-21.csv` without a name). Characters file systems refuse become `_`,
+/// spaces `-`.
+pub fn file_name(what: &str, enterprise: Option<&str>, as_of: &str, ext: &str) -> String {
+    let name: String = enterprise
+        .unwrap_or_default()
+        .trim()
+        .chars()
+        .take(60)
+        .map(|c| match c {
+            '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|' => '_',
+            c if c.is_control() => '_',
+            c if c.is_whitespace() => '-',
+            c => c,
+        })
+        .collect();
+    if name.is_empty() {
+        format!("butie-{what}-{as_of}.{ext}")
+    } else {
+        format!("butie-{what}-{name}-{as_of}.{ext}")
+    }
+}
+
+/// The client profiles as JSONL: one profile JSON a line, named as the profile (the format
+/// the batch view and `butie batch` read).
+pub fn clients_jsonl(set: &butie::PolicySet, clients: &[crate::storage::Client]) -> String {
+    let mut out = String::new();
+    for c in clients {
+        let as_of =
+            crate::dates::parse_typed_as_of(&c.inputs.as_of).unwrap_or(butie::date::Date::MIN);
+        let mut profile = crate::draft::parse(set, &c.inputs.draft, as_of).profile;
+        profile.name = Some(c.name.clone());
+        out.push_str(&profile.to_json(&set.catalogue).to_string());
+        out.push('\n');
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn file_names_carry_the_enterprise() {
+        assert_eq!(
+            file_name("results", None, "2026-11-21", "csv"),
+            "butie-results-2026-11-21.csv"
+        );
+        assert_eq!(
+            file_name(
+                "profile",
+                Some(" 上海云栈 智能/软件 "),
+                "2026-11-21",
+                "json"
+            ),
+            "butie-profile-上海云栈-智能_软件-2026-11-21.json"
+        );
+    }
 }

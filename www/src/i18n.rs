@@ -3,9 +3,10 @@
 //! Policy texts (labels, quotes, notes) come from the policy data; this module holds only
 //! the calculator's own words and the formatting of amounts, statuses and states.
 
-use butie::Lang;
 use butie::format::{money, money_full};
 use butie::report::{AmountKind, CondState, PolicyState, Status};
+use butie::words::{self, Word};
+use butie::{Lang, Text};
 use rust_decimal::Decimal;
 
 /// A fixed UI string in both languages.
@@ -19,6 +20,28 @@ impl Tr {
             Lang::Zh => self.0,
             Lang::En => self.1,
         }
+    }
+}
+
+/// A word of the core's vocabulary (`butie::words`), as a UI string.
+pub const fn core(w: Word) -> Tr {
+    Tr(w.zh, w.en)
+}
+
+/// The id of a language in stored inputs (`zh`, `en`).
+pub fn lang_id(lang: Lang) -> &'static str {
+    match lang {
+        Lang::Zh => "zh",
+        Lang::En => "en",
+    }
+}
+
+/// A language from its id; `None` for any other text.
+pub fn lang_of(id: &str) -> Option<Lang> {
+    match id {
+        "zh" => Some(Lang::Zh),
+        "en" => Some(Lang::En),
+        _ => None,
     }
 }
 
@@ -66,12 +89,25 @@ pub const IMPORT_PROFILE: Tr = Tr("导入企业信息（JSON）", "Import profil
 pub const EXPORT_CSV: Tr = Tr("导出结果（CSV）", "Export results (CSV)");
 pub const EXPORT_JSON: Tr = Tr("导出结果（JSON）", "Export results (JSON)");
 pub const EXPORT_ICS: Tr = Tr("政策日历（.ics）", "Policy calendar (.ics)");
-pub const RESET: Tr = Tr("清空重填", "Reset");
+pub const RESET: Tr = Tr("清空重填", "Start over");
 pub const RESET_DONE: Tr = Tr(
-    "已清空，恢复为默认值；本机保存的输入也已删除。",
-    "Reset to the defaults; the inputs saved on this device were deleted.",
+    "已清空所有输入（本机保存的输入也已清除）。可以撤销。",
+    "Every input was cleared (also those saved on this device). You can undo this.",
 );
-pub const RESET_DONE_EMBEDDED: Tr = Tr("已清空，恢复为默认值。", "Reset to the defaults.");
+pub const RESET_DONE_EMBEDDED: Tr = Tr(
+    "已清空所有输入。可以撤销。",
+    "Every input was cleared. You can undo this.",
+);
+pub const UNDO: Tr = Tr("撤销", "Undo");
+pub const UNDONE: Tr = Tr(
+    "已撤销：恢复为之前的输入。",
+    "Undone: your previous inputs are back.",
+);
+pub const FILE_MENU: Tr = Tr("文件与分享", "File and sharing");
+pub const SHARE_LOCAL_FILE: Tr = Tr(
+    "本页是您电脑上的文件，无法作为链接分享。请导出企业信息（JSON）发给对方，对方用“导入企业信息”打开。",
+    "This page is a file on your computer and cannot be shared as a link. Export the profile (JSON) and send it; the recipient opens it with “Import profile”.",
+);
 pub const SAVED_NOTE: Tr = Tr(
     "输入会自动保存在本浏览器中（仅本机）。",
     "Inputs are saved in this browser automatically (this device only).",
@@ -149,6 +185,11 @@ pub const COL_CLIENT: Tr = Tr("客户", "Client");
 pub const COL_DISTRICT: Tr = Tr("区", "District");
 pub const COL_STATE: Tr = Tr("政策状态", "Policy");
 pub const COL_IF_IN_FORCE: Tr = Tr("若有效（最高）", "If in force (up to)");
+pub const COL_TOTAL: Tr = Tr("客户合计（最高）", "Client total (up to)");
+pub const BATCH_NOT_ENCODED: Tr = Tr(
+    "注册区的政策尚未收录（可改用“比较全部区”）",
+    "No policy of the registered district is encoded (compare all districts instead)",
+);
 pub const UNNAMED: Tr = Tr("（未命名）", "(unnamed)");
 pub const NO_ROWS: Tr = Tr("文件中没有客户。", "The file holds no clients.");
 pub const PREV: Tr = Tr("上一页", "Previous");
@@ -351,12 +392,25 @@ pub const MODE_COMPARE_HELP: Tr = Tr(
 
 // ------------------------------------------------------------------ form
 pub const FORM: Tr = Tr("企业信息", "Enterprise profile");
+pub const ASK_DISTRICT_FIRST: Tr = Tr(
+    "先选择工商注册区：下面会按可能的金额从高到低，列出该区政策用到的信息。",
+    "Choose the registered district first: the fields its policy reads are then listed, the most money first.",
+);
+pub const NOT_ENCODED_FORM: Tr = Tr(
+    "本工具尚未收录该区的政策；可在“评估设置”中改为比较全部区。",
+    "No policy of this district is encoded; compare all districts in the settings.",
+);
+pub const STAKE_GATE: Tr = Tr("每一条的前提", "needed by every clause");
+pub const STAKE_NONE: Tr = Tr("金额未定", "amount not stated");
+pub const ALL_ANSWERED: Tr = Tr(
+    "影响金额的信息已全部填写。",
+    "Everything that affects the amounts is answered.",
+);
+pub const REPORT_INFO: Tr = Tr("报告信息", "For the report");
 pub const PROFILE_NAME: Tr = Tr(
     "企业名称（可选，仅用于报告）",
     "Enterprise name (optional, for the report)",
 );
-pub const MORE_FIELDS: Tr = Tr("更多字段", "More fields");
-pub const FEWER_FIELDS: Tr = Tr("收起更多字段", "Fewer fields");
 pub const NOT_GIVEN: Tr = Tr("未填写", "Not given");
 pub const YES: Tr = Tr("是", "Yes");
 pub const NO: Tr = Tr("否", "No");
@@ -399,8 +453,17 @@ pub const AVAILABLE_NOW: Tr = Tr(
     "当前可申请合计（仅计施行中的政策）",
     "Available now (policies in force only)",
 );
-pub const DEFINITE: Tr = Tr("确定", "Definite");
-pub const UP_TO: Tr = Tr("最高", "Up to");
+pub const DEFINITE: Tr = core(words::DEFINITE);
+pub const UP_TO: Tr = core(words::UP_TO);
+pub const FORMULA_BASED: Tr = core(words::FORMULA_BASED);
+pub const DISCRETIONARY: Tr = core(words::DISCRETIONARY);
+pub const LEGEND: Tr = Tr("金额怎么读", "How to read the amounts");
+pub const OF_WHICH: Tr = Tr("其中", "of which");
+pub const QUESTIONS: Tr = Tr("可能还能申请", "You may also qualify for");
+pub const QUESTIONS_HELP: Tr = Tr(
+    "回答这些问题，可能还有更多金额：",
+    "Answer these and more money may open up:",
+);
 pub const NOT_COUNTED: Tr = Tr("不计入当前可得", "not counted in what is available now");
 pub const AS_OF_LINE: Tr = Tr("评估日期", "As of");
 pub const APPLICATION_PERIOD_LINE: Tr = Tr("申报期", "Application period");
@@ -419,8 +482,8 @@ pub const NO_POLICY_FOR: Tr = Tr(
 );
 pub const SHOW_COMPARE: Tr = Tr("比较全部区", "Compare all districts");
 pub const OTHER_DISTRICTS: Tr = Tr(
-    "其他已收录的区（按注册地不适用）：",
-    "Other districts encoded (not applicable by registration):",
+    "其他已收录的区（按注册地不适用）",
+    "Other districts encoded (not applicable by registration)",
 );
 pub const WINDOW: Tr = Tr("施行期", "Effective period");
 pub const NO_WINDOW: Tr = Tr("草案，未定施行日期", "Draft: no effective date");
@@ -451,16 +514,8 @@ pub const HINTS: Tr = Tr("还可以争取", "Could unlock more");
 /// After the state's hypothetical word: "施行后，还可以争取" / "Once in force, could unlock more".
 pub const HINTS_IF: Tr = Tr("，还可以争取", ", could unlock more");
 pub const MISSING: Tr = Tr("请补充：", "Please add:");
-pub const BASIS_ENTITLEMENT: Tr = Tr("经审核即可拨付", "Paid on a formal check");
-pub const BASIS_RECOGNITION: Tr = Tr("需主管部门认定", "Needs recognition by the authority");
-pub const BASIS_COMPETITIVE: Tr = Tr(
-    "需评审、公示",
-    "Competitive: expert review and public notice",
-);
-pub const SOURCE: Tr = Tr("数据文件", "Data file");
 pub const ERROR_POLICIES: Tr = Tr("政策数据无法载入：", "The policy data could not be loaded:");
 pub const ERROR_EVALUATE: Tr = Tr("计算出错：", "The evaluation failed:");
-pub const IF_IN_FORCE_STATUS: Tr = Tr("若有效：", "If in force:");
 
 // ------------------------------------------------------------------ print
 pub const PRINT_REPORT: Tr = Tr("补贴测算报告", "Subsidy eligibility report");
@@ -489,9 +544,47 @@ pub const IMPORT_PARTIAL: Tr = Tr(
     "导入的文件中有字段无法读取，已忽略：",
     "Some fields of the imported file could not be read and were ignored:",
 );
-pub const STORAGE_FAILED: Tr = Tr(
-    "无法读取本机保存的输入，已使用默认值。",
-    "The inputs saved on this device could not be read; the defaults are used.",
+pub const STORAGE_PARTIAL: Tr = Tr(
+    "本机保存的输入有几项无法读取，已跳过，其余已恢复（原数据已备份）：",
+    "Some saved inputs could not be read and were skipped; the rest is back (the original is backed up):",
+);
+pub const PREVIEW_TITLE: Tr = Tr("链接中的企业信息", "The profile in this link");
+pub const PREVIEW_TEXT: Tr = Tr(
+    "链接带有一份企业信息；您的输入没有被替换。请选择：",
+    "The link holds a profile; your inputs were not replaced. Choose:",
+);
+pub const PREVIEW_LOAD: Tr = Tr(
+    "载入链接中的信息（可撤销）",
+    "Load the link's profile (can be undone)",
+);
+pub const PREVIEW_KEEP: Tr = Tr("保留我的输入", "Keep mine");
+pub const PREVIEW_SAVE_AS: Tr = Tr("另存为客户档案", "Save as another client profile");
+pub const SHARED_PROFILE: Tr = Tr("分享的企业信息", "Shared profile");
+pub const UNNAMED_CLIENT: Tr = Tr("未命名客户", "Unnamed client");
+pub const CLIENTS_MENU: Tr = Tr("客户档案", "Client profiles");
+pub const CLIENT_CURRENT: Tr = Tr("正在编辑的档案", "Profile being edited");
+pub const CLIENT_UNSAVED: Tr = Tr(
+    "（当前输入，未存为档案）",
+    "(current inputs, not saved as a profile)",
+);
+pub const CLIENT_NAME: Tr = Tr("档案名称", "Profile name");
+pub const CLIENT_SAVE: Tr = Tr("存为新档案", "Save as a new profile");
+pub const CLIENT_RENAME: Tr = Tr("重命名", "Rename");
+pub const CLIENT_DELETE: Tr = Tr("删除此档案", "Delete this profile");
+pub const CLIENT_DELETE_CONFIRM: Tr = Tr(
+    "确认删除（表单中的输入保留）",
+    "Confirm (the form keeps its inputs)",
+);
+pub const CLIENTS_EXPORT: Tr = Tr("导出全部档案（JSONL）", "Export all profiles (JSONL)");
+pub const CLIENTS_IMPORT: Tr = Tr("导入档案（JSONL）", "Import profiles (JSONL)");
+pub const CLIENTS_NOTE: Tr = Tr(
+    "档案只存在本浏览器。导出的 JSONL 每行一家企业，可直接用于批量评估。",
+    "Kept in this browser only. The exported JSONL (one enterprise a line) works as a client list for the batch.",
+);
+pub const CLIENTS_IMPORTED: Tr = Tr("已导入客户档案。", "Client profiles imported.");
+pub const CLIENTS_IMPORT_PARTIAL: Tr = Tr(
+    "已导入客户档案；以下内容无法读取，已跳过：",
+    "Client profiles imported; what follows could not be read and was skipped:",
 );
 pub const EXPORT_FAILED: Tr = Tr("导出失败：", "Export failed:");
 pub const BAD_BASE64: Tr = Tr("编码无效", "not valid base64url");
@@ -598,45 +691,91 @@ pub fn money_in(d: Decimal, lang: Lang, full: bool) -> String {
     }
 }
 
-/// An amount: "30万元", "最高 100万元" / "up to CNY 1,000,000", "未定额", "—".
+/// An amount: "30万元", "最高 100万元" / "up to CNY 1,000,000", "未定额", "—" (the core's words).
 pub fn amount(kind: AmountKind, value: Option<Decimal>, lang: Lang, full: bool) -> String {
-    match (kind, value) {
-        (AmountKind::Definite, Some(v)) => money_in(v, lang, full),
-        (AmountKind::UpTo, Some(v)) => match lang {
-            Lang::Zh => format!("最高 {}", money_in(v, lang, full)),
-            Lang::En => format!("up to {}", money_in(v, lang, full)),
-        },
-        (AmountKind::NotQuantified, _) => Tr("未定额", "amount not stated").get(lang).to_string(),
-        _ => "—".to_string(),
-    }
+    let figure = value.map(|v| money_in(v, lang, full));
+    words::amount_text(kind, figure.as_deref(), lang)
 }
 
-/// "3 eligible · 2 on review …" for a card.
-pub fn counts(eligible: u32, review: u32, info: u32, no: u32, lang: Lang) -> String {
-    match lang {
-        Lang::Zh => {
-            format!("可申请 {eligible} · 需审核认定 {review} · 需补充信息 {info} · 不符合 {no}")
-        }
-        Lang::En => format!(
-            "{eligible} eligible · {review} subject to review · {info} need information · {no} not eligible"
-        ),
-    }
-}
-
-/// "项目 1" / "project 1".
+/// "项目 1" / "Project 1".
 pub fn item_name(item_label: &str, index: usize, lang: Lang) -> String {
     match lang {
         Lang::Zh => format!("{item_label} {}", index + 1),
-        Lang::En => format!("{item_label} {}", index + 1),
+        // ASCII casing: the English labels are ASCII, and Unicode case tables cost 20 KiB of wasm.
+        Lang::En => {
+            let mut name = format!("{item_label} {}", index + 1);
+            if let Some(first) = name.get_mut(0..1) {
+                first.make_ascii_uppercase();
+            }
+            name
+        }
     }
 }
 
-/// "更多字段（3）" / "More fields (3)".
-pub fn more_fields(n: usize, lang: Lang) -> String {
-    match lang {
-        Lang::Zh => format!("{}（{n}）", MORE_FIELDS.0),
-        Lang::En => format!("{} ({n})", MORE_FIELDS.1),
+/// "还有 3 项会影响金额" / "3 more answers affect the amounts".
+pub fn remaining(n: usize, lang: Lang) -> String {
+    match (lang, n) {
+        (_, 0) => ALL_ANSWERED.get(lang).to_string(),
+        (Lang::Zh, n) => format!("还有 {n} 项会影响金额"),
+        (Lang::En, 1) => "1 more answer affects the amounts".to_string(),
+        (Lang::En, n) => format!("{n} more answers affect the amounts"),
     }
+}
+
+/// The heading of the fields a district reads: "普陀区的政策用到的信息（按金额从高到低）".
+pub fn ranked_title(districts: &str, lang: Lang) -> String {
+    match lang {
+        Lang::Zh => format!("{districts}的政策用到的信息（按金额从高到低）"),
+        Lang::En => format!("What the policy of {districts} reads (the most money first)"),
+    }
+}
+
+/// "其他信息（12，不影响普陀区的金额）" / "Other fields (12; they do not change …)";
+/// with no district: "全部信息（60）".
+pub fn other_fields(n: usize, districts: Option<&str>, lang: Lang) -> String {
+    match (lang, districts) {
+        (Lang::Zh, Some(d)) => format!("其他信息（{n}，不影响{d}的金额）"),
+        (Lang::Zh, None) => format!("全部信息（{n}）"),
+        (Lang::En, Some(d)) => format!("Other fields ({n}; they do not change the amounts of {d})"),
+        (Lang::En, None) => format!("All fields ({n})"),
+    }
+}
+
+/// What a share link holds: "甲公司 · 普陀区 · 12 项信息 · 最高 220万元".
+pub fn preview_summary(
+    name: &str,
+    district: &str,
+    answered: usize,
+    up_to: &str,
+    lang: Lang,
+) -> String {
+    let name = if name.is_empty() {
+        SHARED_PROFILE.get(lang)
+    } else {
+        name
+    };
+    let mut parts = vec![name.to_string()];
+    if !district.is_empty() {
+        parts.push(district.to_string());
+    }
+    parts.push(match lang {
+        Lang::Zh => format!("{answered} 项信息"),
+        Lang::En => format!("{answered} answers"),
+    });
+    if !up_to.is_empty() {
+        parts.push(format!("{} {up_to}", UP_TO.get(lang)));
+    }
+    parts.join(" · ")
+}
+
+/// "已另存为客户档案“甲公司”…".
+pub fn saved_as_client(name: &str) -> Text {
+    Text::new(
+        format!("已另存为客户档案“{name}”；表单中仍是您原来的输入，可在“客户档案”中切换。"),
+        format!(
+            "Saved as the client profile “{name}”; the form still holds your own inputs (switch under “Client profiles”)."
+        ),
+    )
 }
 
 /// The number of field errors, as a sentence start.

@@ -17,6 +17,7 @@
 #[cfg(feature = "js-api")]
 mod api;
 mod app;
+mod asked;
 mod bench;
 #[cfg(feature = "consultant-tools")]
 mod bulk;
@@ -48,6 +49,7 @@ mod widget;
 #[cfg(feature = "js-api")]
 pub use api::{api_evaluate, api_load_pack, api_policies, api_schema, api_version};
 pub use app::{App, AppConfig};
+#[cfg(feature = "bench")]
 pub use bench::bench_evaluate;
 use wasm_bindgen::prelude::*;
 #[cfg(feature = "js-api")]

@@ -199,6 +199,54 @@ pub fn profile_lenient(
     Err(ShareError::NotAProfile(dropped.join("; ")))
 }
 
+/// Client profiles from a file: JSONL (one profile a line, as exported), a JSON array of
+/// profiles, or one profile. Each profile keeps what it can; a line that holds no profile is
+/// named and skipped.
+pub fn clients_from_text(
+    cat: &Catalogue,
+    text: &str,
+    today: &str,
+) -> (Vec<crate::storage::Client>, Vec<String>) {
+    let text = text.trim_start_matches('\u{feff}');
+    let values: Vec<(usize, Result<Json, String>)> = match serde_json::from_str::<Json>(text) {
+        Ok(Json::Array(list)) => list
+            .into_iter()
+            .enumerate()
+            .map(|(i, v)| (i + 1, Ok(v)))
+            .collect(),
+        Ok(one) => vec![(1, Ok(one))],
+        Err(_) => text
+            .lines()
+            .enumerate()
+            .filter(|(_, l)| !l.trim().is_empty())
+            .map(|(i, l)| (i + 1, serde_json::from_str(l).map_err(|e| e.to_string())))
+            .collect(),
+    };
+    let mut clients = Vec::new();
+    let mut problems = Vec::new();
+    for (n, value) in values {
+        let read = value
+            .map_err(|e| ShareError::Json(e).text().en)
+            .and_then(|json| profile_lenient(cat, json).map_err(|e| e.text().en));
+        match read {
+            Ok((profile, dropped)) => {
+                problems.extend(dropped.into_iter().map(|d| format!("#{n}: {d}")));
+                let name = profile
+                    .name
+                    .clone()
+                    .unwrap_or_else(|| format!("{} {n}", crate::i18n::UNNAMED_CLIENT.0));
+                let draft =
+                    crate::draft::Draft::from_profile(cat, &profile, crate::draft::MoneyUnit::Wan);
+                let mut inputs = crate::state::Inputs::blank(today);
+                inputs.draft = std::rc::Rc::new(draft);
+                clients.push(crate::storage::Client { name, inputs });
+            }
+            Err(e) => problems.push(format!("#{n}: {e}")),
+        }
+    }
+    (clients, problems)
+}
+
 fn describe(e: &FieldError) -> String {
     format!("{} ({})", e.path, e.error.text().en)
 }
@@ -282,6 +330,23 @@ mod tests {
             decode(cat, &format!("profile={array}")),
             Err(ShareError::NotAProfile(_))
         ));
+    }
+
+    #[test]
+    fn client_lists_read_line_by_line() {
+        let set = crate::data::policy_set().unwrap().clone();
+        let cat = &set.catalogue;
+        let text = "{\"schema_version\":1,\"name\":\"甲\",\"certifications\":{\"cmmi_level\":\"3\"}}\n\nnot json\n{\"schema_version\":1,\"certifications\":{\"cmmi_level\":\"9\"}}\n";
+        let (clients, problems) = clients_from_text(cat, text, "2026-10-15");
+        assert_eq!(clients.len(), 2);
+        assert_eq!(clients[0].name, "甲");
+        assert_eq!(clients[1].name, "未命名客户 4");
+        assert_eq!(problems.len(), 2, "{problems:?}");
+        assert!(problems[0].starts_with("#3: "), "{problems:?}");
+        assert!(
+            problems[1].starts_with("#4: certifications.cmmi_level"),
+            "{problems:?}"
+        );
     }
 
     #[test]

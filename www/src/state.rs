@@ -1,14 +1,37 @@
-//! The application state (a Yew `Reducible`) and the actions that change it.
+//! The application state (a Yew `Reducible`) and the actions that change it. The reducer owns
+//! everything the page shows — inputs, view, open panels, notices, the share preview, the
+//! client profiles — and never touches the browser: effects live at the edge (`app.rs`).
 
 use std::rc::Rc;
 
+use butie::catalogue::Catalogue;
 use butie::{Lang, PolicySet, Text};
 use yew::Reducible;
 
 use crate::draft::{Draft, FieldRef, MoneyUnit};
-use crate::i18n::Tr;
-use crate::storage::Stored;
-use crate::{data, dates, share, storage};
+use crate::i18n::{self, Tr};
+use crate::storage::{Client, Stored};
+use crate::{data, dates};
+
+/// What the page shows below the masthead.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum View {
+    /// One enterprise: the form and the results.
+    Calculator,
+    /// A client list (CSV or JSONL).
+    Batch,
+    /// The snippet generator for consultants' sites.
+    Embed,
+    /// Policy packs: load, list, remove.
+    Packs,
+}
+
+/// Something a notice offers to do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Offer {
+    /// Put back the inputs as they were before (reset, import, a loaded share link).
+    Undo,
+}
 
 /// A message shown above the form.
 #[derive(Debug, Clone, PartialEq)]
@@ -17,6 +40,7 @@ pub struct Notice {
     pub text: Text,
     /// Details (field paths and reasons), shown as a list.
     pub details: Vec<String>,
+    pub offer: Option<Offer>,
 }
 
 impl Notice {
@@ -26,6 +50,7 @@ impl Notice {
             error: false,
             text: Text::new(t.0, t.1),
             details: Vec::new(),
+            offer: None,
         }
     }
 
@@ -38,36 +63,139 @@ impl Notice {
                 format!("{} {}", t.1, reason.en),
             ),
             details: Vec::new(),
+            offer: None,
         }
+    }
+
+    /// A notice listing what could not be read (an error notice when anything was dropped).
+    pub fn partial(done: Tr, partly: Tr, dropped: Vec<String>) -> Notice {
+        if dropped.is_empty() {
+            return Notice::info(done);
+        }
+        Notice {
+            error: true,
+            details: dropped,
+            ..Notice::info(partly)
+        }
+    }
+
+    /// The same notice offering something.
+    pub fn offering(self, offer: Offer) -> Notice {
+        Notice {
+            offer: Some(offer),
+            ..self
+        }
+    }
+}
+
+/// What is evaluated: the form and the evaluation settings (one client's inputs).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Inputs {
+    pub draft: Rc<Draft>,
+    /// The as-of date as typed.
+    pub as_of: String,
+    /// The application period (申报期) as typed; empty: not given.
+    pub application_period: String,
+    pub compare_all: bool,
+}
+
+impl Inputs {
+    /// Nothing entered, as of `today`.
+    pub fn blank(today: &str) -> Inputs {
+        let draft = data::policy_set()
+            .map(|set| Draft::blank(&set.catalogue))
+            .unwrap_or_default();
+        Inputs {
+            draft: Rc::new(draft),
+            as_of: today.to_string(),
+            application_period: String::new(),
+            compare_all: false,
+        }
+    }
+
+    /// Whether nothing has been entered (the date may be today's or not given).
+    pub fn is_blank(&self, today: &str) -> bool {
+        self.draft.is_blank()
+            && (self.as_of == today || self.as_of.trim().is_empty())
+            && self.application_period.trim().is_empty()
+            && !self.compare_all
+    }
+
+    /// The same inputs for the catalogue `new` (a policy pack added or removed): carried over
+    /// by id; values of facts `new` does not have are kept for later.
+    fn rebase(&mut self, old: &Catalogue, new: &Catalogue) {
+        self.draft = Rc::new(Draft::from_stored(new, &self.draft.to_stored(old)));
+    }
+}
+
+/// A share link opened while the user has inputs of their own: shown, never applied unasked.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Preview {
+    pub inputs: Inputs,
+    /// Fields of the link that could not be read.
+    pub dropped: Vec<String>,
+}
+
+/// The share link made, or why there is none.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Share {
+    Link(String),
+    /// The page is a local file (file://): its address opens nowhere else.
+    LocalFile,
+}
+
+/// The client profiles kept in this browser, and which one the form is editing.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Clients {
+    pub list: Vec<Client>,
+    /// The profile the form edits (its inputs follow every change); `None`: unsaved inputs.
+    pub active: Option<usize>,
+}
+
+impl Clients {
+    /// A name not yet taken: `name`, else `name (2)`, `name (3)`…
+    pub fn free_name(&self, name: &str) -> String {
+        let taken = |n: &str| self.list.iter().any(|c| c.name == n);
+        if !taken(name) {
+            return name.to_string();
+        }
+        (2..)
+            .map(|i| format!("{name} ({i})"))
+            .find(|n| !taken(n))
+            .unwrap_or_default()
     }
 }
 
 /// Everything the app remembers.
 #[derive(Debug, Clone, PartialEq)]
 pub struct AppState {
-    pub draft: Rc<Draft>,
+    pub inputs: Inputs,
     pub lang: Lang,
-    /// The as-of date as typed.
-    pub as_of: String,
-    /// The application period (申报期) as typed; empty: not given.
-    pub application_period: String,
     /// Today in Shanghai (the default as-of date).
     pub today: String,
-    pub compare_all: bool,
     /// Amounts in full yuan instead of 万元.
     pub full_yuan: bool,
-    /// Groups whose "more fields" are open, as a bit set by group index (groups past 63
-    /// are always open).
-    pub expanded: u64,
+    pub view: View,
+    /// The first results are on screen: clause details may now be rendered.
+    pub settled: bool,
+    /// The fields that no clause of the chosen district reads are shown.
+    pub others_open: bool,
     pub notice: Option<Notice>,
     /// The DOM id of a control to focus after the next render, with a counter so a repeat
     /// request re-runs.
     pub focus: Option<(String, u32)>,
-    /// The last share link made.
-    pub share_link: Option<String>,
+    pub share: Option<Share>,
+    pub preview: Option<Rc<Preview>>,
+    /// The inputs before the last reset, import or loaded link.
+    pub undo: Option<Rc<Inputs>>,
+    pub clients: Rc<Clients>,
+    /// The user changed something since the page loaded: only then is anything stored.
+    pub dirty: bool,
     /// Embedded in a host page (nothing is stored).
     pub embedded: bool,
-    /// The policy set the draft is shaped for (policy packs change the set in use).
+    /// The districts the host allows (`None`: all).
+    pub allowed: Option<Vec<String>>,
+    /// The policy set the inputs are shaped for (policy packs change the set in use).
     pub set: Option<SetRef>,
 }
 
@@ -94,19 +222,46 @@ pub enum Action {
     SetApplicationPeriod(String),
     SetCompareAll(bool),
     SetFullYuan(bool),
-    ToggleMore(u16),
-    /// Show a field (open its group's more fields) and focus it.
+    Show(View),
+    /// The first results have been painted.
+    Settled,
+    ToggleOthers,
+    /// Show a field (open the section it is in) and focus it.
     Reveal(FieldRef),
-    /// Focus a settings control (always shown), by its DOM id.
+    /// Focus one of the settings' controls, by DOM id.
     FocusSetting(&'static str),
-    /// Replace the inputs (import).
-    Load(Box<Draft>, Option<Notice>),
+    /// Focus an element by DOM id (the results after the skip link).
+    Focus(&'static str),
+    /// Replace the inputs (an imported file), keeping the old ones for undo.
+    Load(Box<Inputs>, Notice),
     Reset,
+    Undo,
     Notify(Option<Notice>),
-    ShareLink(Option<String>),
-    /// The policy set in use changed (a pack added or removed): the inputs are carried over by
-    /// id, values of facts no longer there are kept for later.
+    Share(Option<Share>),
+    /// A share link opened while the user has inputs: preview it.
+    Preview(Option<Rc<Preview>>),
+    /// Replace the inputs with the previewed ones (undo keeps mine).
+    PreviewLoad,
+    /// Keep the previewed inputs as another client profile; the form stays as it is.
+    PreviewSaveAs,
+    /// Keep the current inputs as a new client profile with this name, and edit it.
+    SaveClient(String),
+    /// Edit another client profile (the current inputs stay in theirs, or become one).
+    SwitchClient(usize),
+    RenameClient(String),
+    DeleteClient,
+    /// Client profiles read from a file, added to the list.
+    AddClients(Vec<Client>, Notice),
+    /// The policy set in use changed (a pack added or removed): every kept input (the form,
+    /// undo, a preview, the client profiles) is carried over by id; values of facts no
+    /// longer there are kept for later.
     PoliciesChanged,
+}
+
+/// The bit of a focus request (a new number each time, so a repeat request re-runs).
+fn next_focus(s: &AppState, id: String) -> Option<(String, u32)> {
+    let n = s.focus.as_ref().map_or(0, |(_, n)| n.wrapping_add(1));
+    Some((id, n))
 }
 
 impl Reducible for AppState {
@@ -115,257 +270,311 @@ impl Reducible for AppState {
     fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
         let mut s = (*self).clone();
         let cat = data::policy_set().ok().map(|set| &set.catalogue);
+        // Whether the action is the user changing their inputs (then stored, and the active
+        // client profile follows).
+        let mut edit = true;
         match action {
-            Action::Set(at, raw) => Rc::make_mut(&mut s.draft).set(at, raw),
-            Action::SetName(name) => Rc::make_mut(&mut s.draft).name = name,
+            Action::Set(at, raw) => Rc::make_mut(&mut s.inputs.draft).set(at, raw),
+            Action::SetName(name) => Rc::make_mut(&mut s.inputs.draft).name = name,
             Action::AddItem(list) => {
                 if let Some(cat) = cat {
-                    let max = cat
-                        .lists
-                        .get(usize::from(list))
-                        .map_or(0, |l| l.max_items as usize);
-                    let unit = s.draft.unit;
-                    let item = Draft::new_item(cat, list, unit);
-                    if let Some(items) = Rc::make_mut(&mut s.draft).lists.get_mut(usize::from(list))
-                        && items.len() < max
-                    {
-                        items.push(item);
-                    }
+                    Rc::make_mut(&mut s.inputs.draft).add_item(cat, list);
                 }
             }
             Action::RemoveItem(list, index) => {
-                if let Some(items) = Rc::make_mut(&mut s.draft).lists.get_mut(usize::from(list))
-                    && index < items.len()
-                {
-                    items.remove(index);
-                }
+                Rc::make_mut(&mut s.inputs.draft).remove_item(list, index);
             }
             Action::SetUnit(unit) => {
                 if let Some(cat) = cat {
-                    Rc::make_mut(&mut s.draft).set_unit(cat, unit);
+                    Rc::make_mut(&mut s.inputs.draft).set_unit(cat, unit);
                 }
             }
             Action::SetLang(lang) => s.lang = lang,
-            Action::SetAsOf(d) => s.as_of = d,
-            Action::SetApplicationPeriod(p) => s.application_period = p,
-            Action::SetCompareAll(on) => s.compare_all = on,
+            Action::SetAsOf(d) => s.inputs.as_of = d,
+            Action::SetApplicationPeriod(p) => s.inputs.application_period = p,
+            Action::SetCompareAll(on) => s.inputs.compare_all = on,
             Action::SetFullYuan(on) => s.full_yuan = on,
-            Action::ToggleMore(group) => {
-                s.expanded ^= group_bit(group);
+            other => {
+                edit = false;
+                s.apply(other);
             }
-            Action::Reveal(at) => {
-                if let (FieldRef::Fact(f), Some(cat)) = (at, cat)
-                    && let Some(def) = cat.facts.get(usize::from(f))
-                    && let Some(g) = cat.groups.iter().position(|g| g.id == def.group)
-                {
-                    s.expanded |= group_bit(g as u16);
-                }
-                let n = s.focus.as_ref().map_or(0, |(_, n)| n.wrapping_add(1));
-                s.focus = Some((at.dom_id(), n));
-            }
-            Action::FocusSetting(id) => {
-                let n = s.focus.as_ref().map_or(0, |(_, n)| n.wrapping_add(1));
-                s.focus = Some((id.to_string(), n));
-            }
-            Action::Load(draft, notice) => {
-                s.draft = Rc::new(*draft);
-                s.notice = notice;
-                s.share_link = None;
-            }
-            Action::Reset => {
-                if let Some(cat) = cat {
-                    s.draft = Rc::new(Draft::defaults(cat));
-                }
-                s.as_of = s.today.clone();
-                s.application_period.clear();
-                s.compare_all = false;
-                s.expanded = 0;
-                s.share_link = None;
-                s.notice = Some(Notice::info(if s.embedded {
-                    crate::i18n::RESET_DONE_EMBEDDED
-                } else {
-                    crate::i18n::RESET_DONE
-                }));
-            }
-            Action::Notify(notice) => s.notice = notice,
-            Action::ShareLink(link) => s.share_link = link,
-            Action::PoliciesChanged => {
-                let now = data::policy_set().ok().map(SetRef);
-                if let (Some(old), Some(new)) = (s.set, now)
-                    && old != new
-                {
-                    s.draft = Rc::new(Draft::from_stored(
-                        &new.0.catalogue,
-                        &s.draft.to_stored(&old.0.catalogue),
-                    ));
-                    s.focus = None;
-                }
-                s.set = now;
-            }
+        }
+        if edit {
+            s.dirty = true;
+            s.sync_client();
         }
         Rc::new(s)
     }
 }
 
 impl AppState {
-    /// The first state: defaults, then (page mode) saved inputs, then a share link.
+    /// The actions that are not edits of the inputs.
+    fn apply(&mut self, action: Action) {
+        let s = self;
+        match action {
+            Action::Show(view) => s.view = view,
+            Action::Settled => s.settled = true,
+            Action::ToggleOthers => s.others_open = !s.others_open,
+            Action::Reveal(at) => {
+                // A field the district's clauses do not read is among the other fields.
+                if let (Ok(set), FieldRef::Fact(f)) = (data::policy_set(), at) {
+                    let i = &s.inputs;
+                    let a = crate::asked::asked(
+                        set,
+                        &i.draft,
+                        s.as_of_date().0,
+                        i.compare_all,
+                        s.allowed.as_deref(),
+                    );
+                    s.others_open |=
+                        !a.reads_fact(f) && crate::asked::district_fact(set) != Some(f);
+                }
+                s.focus = next_focus(s, at.dom_id());
+            }
+            Action::FocusSetting(id) => s.focus = next_focus(s, id.to_string()),
+            Action::Focus(id) => s.focus = next_focus(s, id.to_string()),
+            Action::Load(inputs, notice) => {
+                s.replace_inputs(*inputs);
+                s.notice = Some(notice.offering(Offer::Undo));
+            }
+            Action::Reset => {
+                s.replace_inputs(Inputs::blank(&s.today));
+                s.others_open = false;
+                s.notice = Some(
+                    Notice::info(if s.embedded {
+                        i18n::RESET_DONE_EMBEDDED
+                    } else {
+                        i18n::RESET_DONE
+                    })
+                    .offering(Offer::Undo),
+                );
+            }
+            Action::Undo => {
+                if let Some(before) = s.undo.take() {
+                    s.inputs = (*before).clone();
+                    s.dirty = true;
+                    s.sync_client();
+                    s.notice = Some(Notice::info(i18n::UNDONE));
+                }
+            }
+            Action::Notify(notice) => s.notice = notice,
+            Action::Share(share) => s.share = share,
+            Action::Preview(preview) => s.preview = preview,
+            Action::PreviewLoad => {
+                if let Some(p) = s.preview.take() {
+                    s.replace_inputs(p.inputs.clone());
+                    s.notice = Some(
+                        Notice::partial(i18n::SHARE_LOADED, i18n::SHARE_PARTIAL, p.dropped.clone())
+                            .offering(Offer::Undo),
+                    );
+                }
+            }
+            Action::PreviewSaveAs => {
+                if let Some(p) = s.preview.take() {
+                    let i =
+                        s.add_client(&p.inputs.draft.name, i18n::SHARED_PROFILE, p.inputs.clone());
+                    let name = s.clients.list[i].name.clone();
+                    s.notice = Some(Notice {
+                        text: i18n::saved_as_client(&name),
+                        ..Notice::info(i18n::SHARE_LOADED)
+                    });
+                }
+            }
+            Action::SaveClient(name) => {
+                let i = s.add_client(&name, i18n::UNNAMED_CLIENT, s.inputs.clone());
+                Rc::make_mut(&mut s.clients).active = Some(i);
+            }
+            Action::SwitchClient(i) => {
+                if s.clients.active == Some(i) || i >= s.clients.list.len() {
+                    return;
+                }
+                // Inputs that belong to no profile become one rather than be lost.
+                if s.clients.active.is_none() && !s.inputs.is_blank(&s.today) {
+                    let name = s.inputs.draft.name.clone();
+                    s.add_client(&name, i18n::UNNAMED_CLIENT, s.inputs.clone());
+                }
+                let clients = Rc::make_mut(&mut s.clients);
+                clients.active = Some(i);
+                s.inputs = clients.list[i].inputs.clone();
+                s.undo = None;
+                s.share = None;
+                s.dirty = true;
+                s.notice = None;
+            }
+            Action::RenameClient(name) => {
+                let name = name.trim().to_string();
+                if let Some(i) = s.clients.active
+                    && !name.is_empty()
+                {
+                    let taken = s
+                        .clients
+                        .list
+                        .iter()
+                        .enumerate()
+                        .any(|(j, c)| j != i && c.name == name);
+                    if !taken {
+                        Rc::make_mut(&mut s.clients).list[i].name = name;
+                        s.dirty = true;
+                    }
+                }
+            }
+            Action::DeleteClient => {
+                if let Some(i) = s.clients.active {
+                    let clients = Rc::make_mut(&mut s.clients);
+                    clients.list.remove(i);
+                    clients.active = None;
+                    // The form keeps the inputs (now unsaved), so nothing is lost unasked.
+                    s.dirty = true;
+                }
+            }
+            Action::AddClients(list, notice) => {
+                let clients = Rc::make_mut(&mut s.clients);
+                for mut c in list {
+                    c.name = clients.free_name(&c.name);
+                    clients.list.push(c);
+                }
+                s.dirty = true;
+                s.notice = Some(notice);
+            }
+            Action::PoliciesChanged => {
+                let now = data::policy_set().ok().map(SetRef);
+                if let (Some(old), Some(new)) = (s.set, now)
+                    && old != new
+                {
+                    let (old, new) = (&old.0.catalogue, &new.0.catalogue);
+                    s.inputs.rebase(old, new);
+                    if let Some(undo) = &mut s.undo {
+                        Rc::make_mut(undo).rebase(old, new);
+                    }
+                    if let Some(preview) = &mut s.preview {
+                        Rc::make_mut(preview).inputs.rebase(old, new);
+                    }
+                    if !s.clients.list.is_empty() {
+                        for c in &mut Rc::make_mut(&mut s.clients).list {
+                            c.inputs.rebase(old, new);
+                        }
+                    }
+                    s.focus = None;
+                }
+                s.set = now;
+            }
+            // Edits are handled by `reduce`.
+            _ => {}
+        }
+    }
+
+    /// Adds a client profile named `name` (else `fallback`), made unique; returns its index.
+    fn add_client(&mut self, name: &str, fallback: Tr, inputs: Inputs) -> usize {
+        let name = match name.trim() {
+            "" => fallback.get(self.lang),
+            n => n,
+        };
+        let clients = Rc::make_mut(&mut self.clients);
+        let name = clients.free_name(name);
+        clients.list.push(Client { name, inputs });
+        self.dirty = true;
+        clients.list.len() - 1
+    }
+
+    /// Replaces the inputs, keeping the old ones for undo.
+    fn replace_inputs(&mut self, inputs: Inputs) {
+        let before = std::mem::replace(&mut self.inputs, inputs);
+        self.undo = Some(Rc::new(before));
+        self.share = None;
+        self.dirty = true;
+        self.sync_client();
+    }
+
+    /// The active client profile follows the inputs.
+    fn sync_client(&mut self) {
+        if let Some(i) = self.clients.active
+            && self.clients.list.get(i).map(|c| &c.inputs) != Some(&self.inputs)
+        {
+            Rc::make_mut(&mut self.clients).list[i].inputs = self.inputs.clone();
+        }
+    }
+
+    /// The evaluation date: the one typed, else today (and why the typed one cannot be used).
+    pub fn as_of_date(&self) -> (butie::date::Date, Option<butie::date::AsOfError>) {
+        match dates::parse_typed_as_of(&self.inputs.as_of) {
+            Ok(d) => (d, None),
+            Err(e) => (
+                butie::date::parse_date(&self.today).unwrap_or(butie::date::Date::MIN),
+                Some(e),
+            ),
+        }
+    }
+
+    /// The first state: nothing entered (page mode then restores what this browser kept).
     pub fn init(
-        set: &PolicySet,
         lang: Lang,
         as_of: Option<&str>,
         application_period: Option<&str>,
         embedded: bool,
+        allowed: Option<Vec<String>>,
     ) -> AppState {
-        let cat = &set.catalogue;
-        let mut s = AppState {
-            draft: Rc::new(Draft::defaults(cat)),
-            embedded,
-            set: data::policy_set()
-                .ok()
-                .filter(|s| std::ptr::eq(*s, set))
-                .map(SetRef),
-            ..AppState::init_empty(lang)
-        };
+        let today = dates::today_shanghai();
+        let mut inputs = Inputs::blank(&today);
         if let Some(d) = as_of.filter(|d| butie::date::parse_date(d).is_some()) {
-            s.as_of = d.to_string();
+            inputs.as_of = d.to_string();
         }
         if let Some(p) = application_period {
-            s.application_period = p.to_string();
+            inputs.application_period = p.to_string();
         }
-        if embedded {
-            return s;
-        }
-        match storage::load() {
-            Ok(Some(stored)) => {
-                s.draft = Rc::new(Draft::from_stored(cat, &stored.draft));
-                s.lang = stored.lang.unwrap_or(lang);
-                s.compare_all = stored.compare_all;
-                s.full_yuan = stored.full_yuan;
-                if let Some(d) = stored
-                    .as_of
-                    .filter(|d| butie::date::parse_date(d).is_some())
-                {
-                    s.as_of = d;
-                }
-                s.application_period = stored.application_period.unwrap_or_default();
-            }
-            Ok(None) => {}
-            Err(e) => {
-                gloo::console::warn!(format!("butie: saved inputs unreadable: {e}"));
-                s.notice = Some(Notice::info(crate::i18n::STORAGE_FAILED));
-            }
-        }
-        if let Some(fragment) = location_fragment()
-            && share::is_share_fragment(&fragment)
-        {
-            match share::decode(cat, &fragment) {
-                Ok(shared) => {
-                    s.draft = Rc::new(Draft::from_profile(cat, &shared.profile, s.draft.unit));
-                    if let Some(d) = shared.as_of {
-                        s.as_of = d;
-                    }
-                    if let Some(p) = shared.application_period {
-                        s.application_period = p;
-                    }
-                    s.compare_all = shared.compare_all;
-                    s.notice = Some(if shared.dropped.is_empty() {
-                        Notice::info(crate::i18n::SHARE_LOADED)
-                    } else {
-                        let mut n = Notice::info(crate::i18n::SHARE_PARTIAL);
-                        n.error = true;
-                        n.details = shared.dropped;
-                        n
-                    });
-                }
-                Err(e) => s.notice = Some(Notice::error(crate::i18n::SHARE_CORRUPT, e.text())),
-            }
-            clear_fragment();
-        }
-        s
-    }
-
-    /// The inputs of `profile` (JSON), when given and readable.
-    pub fn with_profile(mut self, set: &PolicySet, profile: Option<&str>) -> AppState {
-        let json = profile.and_then(|p| serde_json::from_str::<serde_json::Value>(p).ok());
-        if let Some(p) = json.and_then(|j| butie::Profile::from_json(&set.catalogue, &j).ok()) {
-            self.draft = Rc::new(Draft::from_profile(&set.catalogue, &p, self.draft.unit));
-        }
-        self
-    }
-
-    /// A state with no form (the policy data did not load; never shown), and the base of
-    /// [`AppState::init`]: today's date, registered mode, nothing open.
-    pub fn init_empty(lang: Lang) -> AppState {
-        let today = dates::today_shanghai();
         AppState {
-            draft: Rc::default(),
+            inputs,
             lang,
-            as_of: today.clone(),
-            application_period: String::new(),
             today,
-            compare_all: false,
             full_yuan: false,
-            expanded: 0,
+            view: View::Calculator,
+            settled: false,
+            others_open: false,
             notice: None,
             focus: None,
-            share_link: None,
-            embedded: false,
-            set: None,
+            share: None,
+            preview: None,
+            undo: None,
+            clients: Rc::default(),
+            dirty: false,
+            embedded,
+            allowed,
+            set: data::policy_set().ok().map(SetRef),
         }
     }
 
-    /// What to store; `None` when everything is at its default (nothing is kept then).
-    pub fn stored(&self, cat: &butie::catalogue::Catalogue, default_lang: Lang) -> Option<Stored> {
-        let untouched = *self.draft == Draft::defaults(cat)
-            && self.lang == default_lang
-            && !self.compare_all
-            && !self.full_yuan
-            && self.as_of == self.today
-            && self.application_period.trim().is_empty();
+    /// The inputs of `profile` (JSON), when given and readable (the authoring page's preview).
+    pub fn with_profile(&mut self, set: &PolicySet, profile: Option<&str>) {
+        let json = profile.and_then(|p| serde_json::from_str::<serde_json::Value>(p).ok());
+        if let Some(p) = json.and_then(|j| butie::Profile::from_json(&set.catalogue, &j).ok()) {
+            self.inputs.draft = Rc::new(Draft::from_profile(&set.catalogue, &p, MoneyUnit::Wan));
+        }
+    }
+
+    /// Takes over what this browser kept (page mode): the inputs, the preferences and the
+    /// client profiles; `notice` says what could not be read.
+    pub fn restore(&mut self, stored: Option<Stored>, clients: Clients, notice: Option<Notice>) {
+        if let Some(stored) = stored {
+            self.lang = stored.lang.unwrap_or(self.lang);
+            self.full_yuan = stored.full_yuan;
+            self.inputs = stored.inputs;
+            if self.inputs.as_of.trim().is_empty() {
+                self.inputs.as_of = self.today.clone();
+            }
+        }
+        self.clients = Rc::new(clients);
+        self.notice = notice;
+    }
+
+    /// What to store; `None` when nothing is worth keeping (nothing entered, every
+    /// preference at its default).
+    pub fn stored(&self, default_lang: Lang) -> Option<Stored> {
+        let untouched =
+            self.inputs.is_blank(&self.today) && self.lang == default_lang && !self.full_yuan;
         (!untouched).then(|| Stored {
             lang: Some(self.lang),
-            compare_all: self.compare_all,
             full_yuan: self.full_yuan,
-            as_of: (self.as_of != self.today).then(|| self.as_of.clone()),
-            application_period: (!self.application_period.trim().is_empty())
-                .then(|| self.application_period.trim().to_string()),
-            draft: self.draft.to_stored(cat),
+            inputs: self.inputs.clone(),
         })
-    }
-}
-
-/// The bit of a group in [`AppState::expanded`].
-pub fn group_bit(group: u16) -> u64 {
-    1u64.checked_shl(u32::from(group)).unwrap_or(0)
-}
-
-/// Whether a group's "more fields" are open.
-pub fn group_open(expanded: u64, group: u16) -> bool {
-    group >= 64 || expanded & group_bit(group) != 0
-}
-
-/// The URL fragment without `#`, if any.
-fn location_fragment() -> Option<String> {
-    let hash = web_sys::window()?.location().hash().ok()?;
-    let fragment = hash.strip_prefix('#').unwrap_or(&hash);
-    (!fragment.is_empty()).then(|| fragment.to_string())
-}
-
-/// Removes the fragment from the address bar (the profile now lives in the form).
-fn clear_fragment() {
-    let Some(window) = web_sys::window() else {
-        return;
-    };
-    let location = window.location();
-    let (Ok(path), Ok(search)) = (location.pathname(), location.search()) else {
-        return;
-    };
-    if let Ok(history) = window.history() {
-        let _ = history.replace_state_with_url(
-            &wasm_bindgen::JsValue::NULL,
-            "",
-            Some(&format!("{path}{search}")),
-        );
     }
 }
 
@@ -375,10 +584,15 @@ mod tests {
     use yew::Reducible;
 
     fn fresh() -> Rc<AppState> {
-        let set = data::policy_set().unwrap();
-        let mut s = AppState::init_empty(Lang::Zh);
-        s.draft = Rc::new(Draft::defaults(&set.catalogue));
+        let mut s = AppState::init(Lang::Zh, None, None, false, None);
+        s.today = "2026-10-15".into();
+        s.inputs.as_of = s.today.clone();
         Rc::new(s)
+    }
+
+    fn cmmi() -> FieldRef {
+        let set = data::policy_set().unwrap();
+        FieldRef::Fact(set.catalogue.fact_id("cmmi_level").unwrap())
     }
 
     #[test]
@@ -390,26 +604,108 @@ mod tests {
         for _ in 0..max + 3 {
             s = s.reduce(Action::AddItem(games));
         }
-        assert_eq!(s.draft.lists[games as usize].len(), max);
+        assert_eq!(s.inputs.draft.lists[games as usize].len(), max);
         s = s.reduce(Action::RemoveItem(games, 0));
         s = s.reduce(Action::RemoveItem(games, 999));
-        assert_eq!(s.draft.lists[games as usize].len(), max - 1);
+        assert_eq!(s.inputs.draft.lists[games as usize].len(), max - 1);
     }
 
     #[test]
-    fn reveal_opens_the_group_and_asks_for_focus() {
+    fn a_fresh_form_presumes_nothing_and_stores_nothing() {
+        let s = fresh();
+        assert!(s.inputs.draft.is_blank());
+        assert!(
+            s.inputs.draft.facts.iter().all(String::is_empty),
+            "no answer given for the user"
+        );
+        assert!(s.stored(Lang::Zh).is_none());
+        assert!(!s.dirty, "nothing to store before the user does something");
+        let s = s.reduce(Action::Set(cmmi(), "3".into()));
+        assert!(s.dirty);
+        let stored = s.stored(Lang::Zh).unwrap();
+        assert_eq!(stored.inputs.draft.raw(cmmi()), "3");
+    }
+
+    #[test]
+    fn reset_can_be_undone() {
+        let s = fresh().reduce(Action::Set(cmmi(), "3".into()));
+        let s = s.reduce(Action::SetLang(Lang::En)).reduce(Action::Reset);
+        assert!(s.inputs.draft.is_blank());
+        assert_eq!(s.lang, Lang::En, "reset keeps the language");
+        assert_eq!(s.notice.as_ref().and_then(|n| n.offer), Some(Offer::Undo));
+        let s = s.reduce(Action::Undo);
+        assert_eq!(s.inputs.draft.raw(cmmi()), "3");
+        assert!(s.undo.is_none());
+    }
+
+    #[test]
+    fn a_previewed_link_replaces_nothing_until_asked() {
+        let mine = fresh().reduce(Action::Set(cmmi(), "3".into()));
+        let mut theirs = Inputs::blank("2026-10-15");
+        Rc::make_mut(&mut theirs.draft).set(cmmi(), "5".into());
+        Rc::make_mut(&mut theirs.draft).name = "乙公司".into();
+        let preview = Rc::new(Preview {
+            inputs: theirs,
+            dropped: Vec::new(),
+        });
+        let s = mine.reduce(Action::Preview(Some(preview.clone())));
+        assert_eq!(s.inputs.draft.raw(cmmi()), "3", "shown, not applied");
+        // Saved as another profile: mine stay in the form.
+        let saved = s.clone().reduce(Action::PreviewSaveAs);
+        assert_eq!(saved.inputs.draft.raw(cmmi()), "3");
+        assert_eq!(saved.clients.list.len(), 1);
+        assert_eq!(saved.clients.list[0].name, "乙公司");
+        assert_eq!(saved.clients.list[0].inputs.draft.raw(cmmi()), "5");
+        assert!(saved.preview.is_none());
+        // Loaded: theirs in the form, mine one undo away.
+        let loaded = s.reduce(Action::PreviewLoad);
+        assert_eq!(loaded.inputs.draft.raw(cmmi()), "5");
+        let back = loaded.reduce(Action::Undo);
+        assert_eq!(back.inputs.draft.raw(cmmi()), "3");
+    }
+
+    #[test]
+    fn client_profiles_switch_without_losing_inputs() {
+        let s = fresh().reduce(Action::Set(cmmi(), "3".into()));
+        let s = s.reduce(Action::SaveClient("甲公司".into()));
+        assert_eq!(s.clients.active, Some(0));
+        // Edits follow the active profile.
+        let s = s.reduce(Action::Set(cmmi(), "4".into()));
+        assert_eq!(s.clients.list[0].inputs.draft.raw(cmmi()), "4");
+        // A second profile, then back to the first.
+        let s = s
+            .reduce(Action::SaveClient("甲公司".into()))
+            .reduce(Action::Set(cmmi(), "5".into()));
+        assert_eq!(s.clients.list[1].name, "甲公司 (2)", "names stay unique");
+        let s = s.reduce(Action::SwitchClient(0));
+        assert_eq!(s.inputs.draft.raw(cmmi()), "4");
+        let s = s.reduce(Action::RenameClient("甲科技".into()));
+        assert_eq!(s.clients.list[0].name, "甲科技");
+        // Deleting the profile keeps its inputs in the form, unsaved.
+        let s = s.reduce(Action::DeleteClient);
+        assert_eq!(s.clients.list.len(), 1);
+        assert_eq!(s.clients.active, None);
+        assert_eq!(s.inputs.draft.raw(cmmi()), "4");
+        // Switching away from unsaved inputs keeps them as a profile.
+        let s = s.reduce(Action::SwitchClient(0));
+        assert_eq!(s.clients.list.len(), 2);
+        assert_eq!(s.inputs.draft.raw(cmmi()), "5");
+    }
+
+    #[test]
+    fn reveal_opens_the_other_fields_and_asks_for_focus() {
         let set = data::policy_set().unwrap();
         let cat = &set.catalogue;
+        let district = FieldRef::Fact(cat.fact_id("registered_district").unwrap());
         let fact = cat.fact_id("established_in_district_on").unwrap();
-        let group = cat
-            .groups
-            .iter()
-            .position(|g| g.id == "enterprise")
-            .unwrap() as u16;
-        let s = fresh();
-        assert!(!group_open(s.expanded, group));
+        let s = fresh().reduce(Action::Set(district, "putuo".into()));
+        // 普陀 reads the set-up date: it is asked among the district's fields.
         let s = s.reduce(Action::Reveal(FieldRef::Fact(fact)));
-        assert!(group_open(s.expanded, group));
+        assert!(!s.others_open);
+        // 嘉定 does not: it is among the other fields, which open.
+        let s = s.reduce(Action::Set(district, "jiading".into()));
+        let s = s.reduce(Action::Reveal(FieldRef::Fact(fact)));
+        assert!(s.others_open);
         let first = s.focus.clone().unwrap().1;
         let s = s.reduce(Action::Reveal(FieldRef::Fact(fact)));
         assert_ne!(
@@ -417,29 +713,5 @@ mod tests {
             first,
             "a repeated request re-runs"
         );
-        let s = s.reduce(Action::ToggleMore(group));
-        assert!(!group_open(s.expanded, group));
-        assert!(group_open(0, 64), "groups past the bit set are always open");
-    }
-
-    #[test]
-    fn only_changed_inputs_are_stored_and_reset_restores_defaults() {
-        let set = data::policy_set().unwrap();
-        let cat = &set.catalogue;
-        let s = fresh();
-        assert!(s.stored(cat, Lang::Zh).is_none(), "defaults are not stored");
-        let cmmi = cat.fact_id("cmmi_level").unwrap();
-        let s = s.reduce(Action::Set(FieldRef::Fact(cmmi), "3".into()));
-        let stored = s.stored(cat, Lang::Zh).unwrap();
-        assert!(
-            stored
-                .draft
-                .facts
-                .contains(&("cmmi_level".to_string(), "3".to_string()))
-        );
-        let s = s.reduce(Action::SetLang(Lang::En)).reduce(Action::Reset);
-        assert_eq!(*s.draft, Draft::defaults(cat));
-        assert_eq!(s.lang, Lang::En, "reset keeps the language");
-        assert!(s.notice.is_some());
     }
 }

@@ -1,20 +1,18 @@
-//! The toolbar: language, amount format, print, share link, profile export/import, results
-//! export, the policy calendar (.ics, written by the core like `butie calendar`) and reset.
+//! The toolbar: language and amount format, one menu of file actions (print, share link,
+//! profile export/import, results export, the policy calendar (.ics, written by the core like
+//! `butie calendar`), start over) and the client profiles.
 
-use std::cell::RefCell;
 use std::rc::Rc;
 
-use butie::{Lang, Text};
-use gloo::file::callbacks::FileReader;
+use butie::Lang;
 use wasm_bindgen::closure::Closure;
-use web_sys::HtmlInputElement;
+use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
-use crate::calc::Outcome;
-use crate::draft::{Draft, Parsed};
-use crate::i18n::{self, Tr};
-use crate::state::{Action, AppState, Notice};
-use crate::{data, export, share};
+use crate::app::Command;
+use crate::export;
+use crate::i18n;
+use crate::state::{Action, Clients, Share};
 
 #[derive(Properties, PartialEq)]
 pub struct ToolbarProps {
@@ -23,38 +21,42 @@ pub struct ToolbarProps {
     pub embedded: bool,
     /// Only the language and amount-format switches (the batch and embed views).
     pub minimal: bool,
-    pub parsed: Rc<Parsed>,
-    pub outcome: Rc<Outcome>,
-    pub share_link: Option<String>,
-    pub today: String,
-    pub dispatch: UseReducerDispatcher<AppState>,
+    pub has_results: bool,
+    /// Some document has a date ahead to put in a calendar.
+    pub has_dates: bool,
+    /// The share link made (or why there is none).
+    pub share: Option<Share>,
+    pub clients: Rc<Clients>,
+    pub on_action: Callback<Action>,
+    pub on_command: Callback<Command>,
 }
 
-fn failed(dispatch: &UseReducerDispatcher<AppState>, what: Tr, reason: String) {
-    gloo::console::error!(format!("butie: {}{reason}", what.1));
-    dispatch.dispatch(Action::Notify(Some(Notice::error(
-        what,
-        Text::new(reason.clone(), reason),
-    ))));
+/// A file chosen in an `<input type="file">`, as a command (the input is cleared so the same
+/// file can be chosen again).
+fn on_file(on_command: &Callback<Command>, make: fn(web_sys::File) -> Command) -> Callback<Event> {
+    let on_command = on_command.clone();
+    Callback::from(move |event: Event| {
+        let input: HtmlInputElement = event.target_unchecked_into();
+        if let Some(file) = input.files().and_then(|files| files.get(0)) {
+            input.set_value("");
+            on_command.emit(make(file));
+        }
+    })
 }
 
-/// The toolbar.
+/// The toolbar: the language and amount switches, then the file actions folded into one menu
+/// (print, share, profile export and import, results export, start over) and, on the page, the
+/// client profiles.
 #[function_component(Toolbar)]
 pub fn toolbar(props: &ToolbarProps) -> Html {
     let lang = props.lang;
-    let dispatch = props.dispatch.clone();
-    // Keeps a file being read alive until its callback has run.
-    let reader: Rc<RefCell<Option<FileReader>>> = use_mut_ref(|| None);
     let copied = use_state(|| None::<bool>);
-
-    let switch_lang = {
-        let dispatch = dispatch.clone();
-        Callback::from(move |_| dispatch.dispatch(Action::SetLang(i18n::other(lang))))
-    };
+    let switch_lang = props
+        .on_action
+        .reform(move |_| Action::SetLang(i18n::other(lang)));
     let toggle_full = {
-        let dispatch = dispatch.clone();
         let full = props.full_yuan;
-        Callback::from(move |_| dispatch.dispatch(Action::SetFullYuan(!full)))
+        props.on_action.reform(move |_| Action::SetFullYuan(!full))
     };
     let print = Callback::from(|e: MouseEvent| {
         // A widget prints itself alone: its element handles (cancels) this event.
@@ -69,122 +71,50 @@ pub fn toolbar(props: &ToolbarProps) -> Html {
             gloo::console::error!(format!("butie: print: {}", export::js_error(&e)));
         }
     });
+    let command = |c: Command| props.on_command.reform(move |_: MouseEvent| c.clone());
     let make_share = {
-        let dispatch = dispatch.clone();
-        let parsed = props.parsed.clone();
-        let outcome = props.outcome.clone();
-        let today = props.today.clone();
         let copied = copied.clone();
+        let on_command = props.on_command.clone();
         Callback::from(move |_| {
-            let Ok(set) = data::policy_set() else { return };
-            let as_of = butie::date::fmt_date(outcome.query.as_of);
-            let fragment = share::encode(
-                &set.catalogue,
-                &parsed.profile,
-                (as_of != today).then_some(as_of.as_str()),
-                outcome.query.application_period,
-                outcome.query.compare_all,
-            );
-            let base = web_sys::window()
-                .and_then(|w| w.location().href().ok())
-                .map(|href| href.split('#').next().unwrap_or_default().to_string())
-                .unwrap_or_default();
             copied.set(None);
-            dispatch.dispatch(Action::ShareLink(Some(format!("{base}#{fragment}"))));
+            on_command.emit(Command::Share);
         })
     };
     let copy_link = {
-        let link = props.share_link.clone().unwrap_or_default();
+        let link = match &props.share {
+            Some(Share::Link(link)) => link.clone(),
+            _ => String::new(),
+        };
         let copied = copied.clone();
         Callback::from(move |_| {
             let copied = copied.clone();
             copy_text(&link, Callback::from(move |ok| copied.set(Some(ok))));
         })
     };
-    let export_profile = {
-        let dispatch = dispatch.clone();
-        let parsed = props.parsed.clone();
-        let as_of = props.outcome.query.as_of;
-        Callback::from(move |_| {
-            let Ok(set) = data::policy_set() else { return };
-            let json = parsed.profile.to_json(&set.catalogue);
-            let text = serde_json::to_string_pretty(&json).map_err(|e| e.to_string());
-            offer(
-                &dispatch,
-                ("profile", "json", "application/json"),
-                as_of,
-                text,
-            );
-        })
+    let import = on_file(&props.on_command, Command::Import);
+    let reset = props.on_action.reform(|_| Action::Reset);
+    let has_results = props.has_results;
+    let share = match (&props.share, props.minimal) {
+        (Some(Share::Link(link)), false) => html! {
+            <div class="share">
+                <label for="butie-share-link">{ i18n::SHARE_LINK_LABEL.get(lang) }</label>
+                <div class="share-row">
+                    <input id="butie-share-link" type="text" readonly=true value={link.clone()} data-testid="share-link" />
+                    <button type="button" onclick={copy_link}>{ i18n::COPY.get(lang) }</button>
+                </div>
+                if let Some(ok) = *copied {
+                    <p class="help" role="status">{ if ok { i18n::COPIED.get(lang) } else { i18n::COPY_FAILED.get(lang) } }</p>
+                }
+            </div>
+        },
+        (Some(Share::LocalFile), false) => html! {
+            <div class="share" role="status" data-testid="share-local">
+                <p>{ i18n::SHARE_LOCAL_FILE.get(lang) }</p>
+                <button type="button" onclick={command(Command::ExportProfile)}>{ i18n::EXPORT_PROFILE.get(lang) }</button>
+            </div>
+        },
+        _ => Html::default(),
     };
-    let export_csv = {
-        let dispatch = dispatch.clone();
-        let parsed = props.parsed.clone();
-        let outcome = props.outcome.clone();
-        Callback::from(move |_| {
-            let Ok(set) = data::policy_set() else { return };
-            let csv = crate::calc::results_csv(set, &parsed.profile, &outcome.query);
-            let what = ("results", "csv", "text/csv;charset=utf-8");
-            offer(&dispatch, what, outcome.query.as_of, csv);
-        })
-    };
-    let export_json = {
-        let dispatch = dispatch.clone();
-        let parsed = props.parsed.clone();
-        let outcome = props.outcome.clone();
-        Callback::from(move |_| {
-            let Ok(set) = data::policy_set() else { return };
-            let json = crate::calc::report_json(set, &parsed.profile, &outcome.query, true);
-            offer(
-                &dispatch,
-                ("results", "json", "application/json"),
-                outcome.query.as_of,
-                json,
-            );
-        })
-    };
-    // The same file as `butie calendar --as-of DATE`.
-    let export_ics = {
-        let dispatch = dispatch.clone();
-        let as_of = props.outcome.query.as_of;
-        Callback::from(move |_| {
-            let Ok(set) = data::policy_set() else { return };
-            let ics = butie::calendar::ics(set, as_of, crate::dates::now_unix(), lang)
-                .map_err(|e| e.text().get(lang).to_string());
-            offer(
-                &dispatch,
-                ("calendar", "ics", "text/calendar;charset=utf-8"),
-                as_of,
-                ics,
-            );
-        })
-    };
-    let import = {
-        let dispatch = dispatch.clone();
-        let reader = reader.clone();
-        Callback::from(move |event: Event| {
-            let input: HtmlInputElement = event.target_unchecked_into();
-            let Some(file) = input.files().and_then(|files| files.get(0)) else {
-                return;
-            };
-            input.set_value("");
-            let file = gloo::file::File::from(file);
-            let dispatch = dispatch.clone();
-            let slot = reader.clone();
-            let task = gloo::file::callbacks::read_as_text(&file, move |result| {
-                import_text(&dispatch, result.map_err(|e| e.to_string()));
-                slot.borrow_mut().take();
-            });
-            *reader.borrow_mut() = Some(task);
-        })
-    };
-    let reset = {
-        let dispatch = dispatch.clone();
-        Callback::from(move |_| dispatch.dispatch(Action::Reset))
-    };
-    let has_results = props.outcome.view.is_ok();
-    let has_dates = data::policy_set()
-        .is_ok_and(|set| butie::calendar::has_events(set, props.outcome.query.as_of));
 
     html! {
         <nav class="toolbar no-print" aria-label={i18n::TOOLBAR.get(lang)}>
@@ -196,35 +126,134 @@ pub fn toolbar(props: &ToolbarProps) -> Html {
                     { i18n::AMOUNTS_IN_FULL.get(lang) }
                 </button>
                 if !props.minimal {
-                    <button type="button" onclick={print} data-testid="print">{ i18n::PRINT.get(lang) }</button>
-                    if !props.embedded {
-                        <button type="button" onclick={make_share} data-testid="share">{ i18n::SHARE.get(lang) }</button>
+                    <details class="menu" data-testid="file-menu">
+                        <summary>{ i18n::FILE_MENU.get(lang) }</summary>
+                        <div class="menu-items">
+                            <button type="button" onclick={print} data-testid="print">{ i18n::PRINT.get(lang) }</button>
+                            if !props.embedded {
+                                <button type="button" onclick={make_share} data-testid="share">{ i18n::SHARE.get(lang) }</button>
+                            }
+                            <button type="button" onclick={command(Command::ExportProfile)} data-testid="export-profile">{ i18n::EXPORT_PROFILE.get(lang) }</button>
+                            <input type="file" id="butie-import" class="visually-hidden" accept=".json,application/json" onchange={import} data-testid="import" />
+                            <label for="butie-import" class="button">{ i18n::IMPORT_PROFILE.get(lang) }</label>
+                            <button type="button" onclick={command(Command::ExportCsv)} disabled={!has_results} data-testid="export-csv">{ i18n::EXPORT_CSV.get(lang) }</button>
+                            <button type="button" onclick={command(Command::ExportJson)} disabled={!has_results} data-testid="export-json">{ i18n::EXPORT_JSON.get(lang) }</button>
+                            <button type="button" onclick={command(Command::ExportIcs)} disabled={!props.has_dates} data-testid="export-ics">{ i18n::EXPORT_ICS.get(lang) }</button>
+                            <button type="button" class="danger" onclick={reset} data-testid="reset">{ i18n::RESET.get(lang) }</button>
+                        </div>
+                    </details>
+                    if !props.embedded && cfg!(feature = "consultant-tools") {
+                        <ClientsMenu lang={lang} clients={props.clients.clone()}
+                            on_action={props.on_action.clone()} on_command={props.on_command.clone()} />
                     }
-                    <button type="button" onclick={export_profile} data-testid="export-profile">{ i18n::EXPORT_PROFILE.get(lang) }</button>
-                    <input type="file" id="butie-import" class="visually-hidden" accept=".json,application/json" onchange={import} data-testid="import" />
-                    <label for="butie-import" class="button">{ i18n::IMPORT_PROFILE.get(lang) }</label>
-                    <button type="button" onclick={export_csv} disabled={!has_results} data-testid="export-csv">{ i18n::EXPORT_CSV.get(lang) }</button>
-                    <button type="button" onclick={export_json} disabled={!has_results} data-testid="export-json">{ i18n::EXPORT_JSON.get(lang) }</button>
-                    <button type="button" onclick={export_ics} disabled={!has_dates} data-testid="export-ics">{ i18n::EXPORT_ICS.get(lang) }</button>
-                    <button type="button" class="danger" onclick={reset} data-testid="reset">{ i18n::RESET.get(lang) }</button>
                 }
             </div>
-            if let (Some(link), false) = (&props.share_link, props.minimal) {
-                <div class="share">
-                    <label for="butie-share-link">{ i18n::SHARE_LINK_LABEL.get(lang) }</label>
-                    <div class="share-row">
-                        <input id="butie-share-link" type="text" readonly=true value={link.clone()} data-testid="share-link" />
-                        <button type="button" onclick={copy_link}>{ i18n::COPY.get(lang) }</button>
-                    </div>
-                    if let Some(ok) = *copied {
-                        <p class="help" role="status">{ if ok { i18n::COPIED.get(lang) } else { i18n::COPY_FAILED.get(lang) } }</p>
-                    }
-                </div>
-            }
+            { share }
             if !props.embedded && !props.minimal {
                 <p class="help saved-note">{ i18n::SAVED_NOTE.get(lang) }</p>
             }
         </nav>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct ClientsMenuProps {
+    lang: Lang,
+    clients: Rc<Clients>,
+    on_action: Callback<Action>,
+    on_command: Callback<Command>,
+}
+
+/// A consultant's client profiles kept in this browser: switch, save, rename, delete (with a
+/// confirmation; the form keeps the inputs), export all, import.
+#[function_component(ClientsMenu)]
+fn clients_menu(props: &ClientsMenuProps) -> Html {
+    let lang = props.lang;
+    let c = &props.clients;
+    let name = use_state(String::new);
+    let confirming = use_state(|| false);
+    // The select follows the active profile (its `selected` attributes stop applying once used).
+    let select_ref = use_node_ref();
+    {
+        let select_ref = select_ref.clone();
+        let active = c.active.map(|i| i.to_string()).unwrap_or_default();
+        use_effect_with(active, move |active| {
+            if let Some(select) = select_ref.cast::<HtmlSelectElement>() {
+                select.set_value(active);
+            }
+        });
+    }
+    let on_name = {
+        let name = name.clone();
+        Callback::from(move |e: InputEvent| {
+            let input: HtmlInputElement = e.target_unchecked_into();
+            name.set(input.value());
+        })
+    };
+    let switch = props.on_action.reform(|e: Event| {
+        let select: HtmlSelectElement = e.target_unchecked_into();
+        match select.value().parse::<usize>() {
+            Ok(i) => Action::SwitchClient(i),
+            Err(_) => Action::Notify(None),
+        }
+    });
+    let save = {
+        let name = name.clone();
+        props
+            .on_action
+            .reform(move |_| Action::SaveClient((*name).clone()))
+    };
+    let rename = {
+        let name = name.clone();
+        props
+            .on_action
+            .reform(move |_| Action::RenameClient((*name).clone()))
+    };
+    let ask_delete = {
+        let confirming = confirming.clone();
+        Callback::from(move |_| confirming.set(true))
+    };
+    let delete = {
+        let confirming = confirming.clone();
+        let on_action = props.on_action.clone();
+        Callback::from(move |_| {
+            confirming.set(false);
+            on_action.emit(Action::DeleteClient);
+        })
+    };
+    let export_all = props.on_command.reform(|_| Command::ExportClients);
+    let import = on_file(&props.on_command, Command::ImportClients);
+    html! {
+        <details class="menu clients" data-testid="clients-menu">
+            <summary>{ i18n::CLIENTS_MENU.get(lang) }{ format!(" ({})", c.list.len()) }</summary>
+            <div class="menu-items">
+                <label for="butie-client">{ i18n::CLIENT_CURRENT.get(lang) }</label>
+                <select id="butie-client" ref={select_ref} onchange={switch} data-testid="client-select">
+                    if c.active.is_none() {
+                        <option value="" selected=true>{ i18n::CLIENT_UNSAVED.get(lang) }</option>
+                    }
+                    { for c.list.iter().enumerate().map(|(i, client)| html! {
+                        <option value={i.to_string()} selected={c.active == Some(i)}>{ client.name.clone() }</option>
+                    }) }
+                </select>
+                <label for="butie-client-name">{ i18n::CLIENT_NAME.get(lang) }</label>
+                <input id="butie-client-name" type="text" maxlength="200" value={(*name).clone()} oninput={on_name}
+                    data-testid="client-name" />
+                <button type="button" onclick={save} data-testid="client-save">{ i18n::CLIENT_SAVE.get(lang) }</button>
+                if c.active.is_some() {
+                    <button type="button" onclick={rename} data-testid="client-rename">{ i18n::CLIENT_RENAME.get(lang) }</button>
+                    if *confirming {
+                        <button type="button" class="danger" onclick={delete} data-testid="client-delete-confirm">{ i18n::CLIENT_DELETE_CONFIRM.get(lang) }</button>
+                    } else {
+                        <button type="button" class="danger" onclick={ask_delete} data-testid="client-delete">{ i18n::CLIENT_DELETE.get(lang) }</button>
+                    }
+                }
+                <button type="button" onclick={export_all} disabled={c.list.is_empty()} data-testid="clients-export">{ i18n::CLIENTS_EXPORT.get(lang) }</button>
+                <input type="file" id="butie-clients-import" class="visually-hidden" accept=".jsonl,.json,application/json" onchange={import} data-testid="clients-import" />
+                <label for="butie-clients-import" class="button">{ i18n::CLIENTS_IMPORT.get(lang) }</label>
+                <p class="help">{ i18n::CLIENTS_NOTE.get(lang) }</p>
+            </div>
+        </details>
     }
 }
 
@@ -240,52 +269,6 @@ fn dispatch_cancelable(target: &web_sys::EventTarget, name: &str) -> bool {
     web_sys::Event::new_with_event_init_dict(name, &init)
         .and_then(|event| target.dispatch_event(&event))
         .unwrap_or(true)
-}
-
-/// Offers `content` as the file `butie-<what>-<as_of>.<ext>` (`file`: what, extension, MIME
-/// type), or says why it could not be made.
-fn offer(
-    dispatch: &UseReducerDispatcher<AppState>,
-    file: (&str, &str, &str),
-    as_of: butie::date::Date,
-    content: Result<String, String>,
-) {
-    let (what, ext, mime) = file;
-    let result = content.and_then(|text| {
-        let name = export::file_name(what, &butie::date::fmt_date(as_of), ext);
-        export::download(&name, mime, text.as_bytes()).map_err(|e| export::js_error(&e))
-    });
-    if let Err(e) = result {
-        failed(dispatch, i18n::EXPORT_FAILED, e);
-    }
-}
-
-/// Loads an imported profile JSON text.
-fn import_text(dispatch: &UseReducerDispatcher<AppState>, result: Result<String, String>) {
-    let Ok(set) = data::policy_set() else { return };
-    let cat = &set.catalogue;
-    let text = match result {
-        Ok(text) => text,
-        Err(e) => return failed(dispatch, i18n::IMPORT_FAILED, e),
-    };
-    match share::profile_from_text(cat, &text) {
-        Ok((profile, dropped)) => {
-            let notice = if dropped.is_empty() {
-                Notice::info(i18n::IMPORT_DONE)
-            } else {
-                let mut n = Notice::info(i18n::IMPORT_PARTIAL);
-                n.error = true;
-                n.details = dropped;
-                n
-            };
-            let draft = Draft::from_profile(cat, &profile, crate::draft::MoneyUnit::Wan);
-            dispatch.dispatch(Action::Load(Box::new(draft), Some(notice)));
-        }
-        Err(e) => {
-            let t = e.text();
-            dispatch.dispatch(Action::Notify(Some(Notice::error(i18n::IMPORT_FAILED, t))));
-        }
-    }
 }
 
 /// Copies text with the asynchronous clipboard API and reports the outcome to `done`; a

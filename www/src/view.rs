@@ -30,6 +30,16 @@ pub struct ReportView {
     pub engine_version: String,
     pub available_now: TotalsView,
     pub districts: Vec<Rc<DistrictView>>,
+    /// "可能还能申请": the largest unknowns as questions, most money first.
+    pub questions: Vec<QuestionView>,
+}
+
+/// A question whose answer may unlock money (the core's [`butie::questions`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct QuestionView {
+    pub text: Text,
+    /// Where to start answering.
+    pub ask: Option<MissingView>,
 }
 
 /// Money totals and clause counts.
@@ -37,6 +47,8 @@ pub struct ReportView {
 pub struct TotalsView {
     pub definite: Decimal,
     pub up_to: Decimal,
+    /// Of `up_to`: fixed ceilings granted at the authority's discretion.
+    pub discretionary: Decimal,
     pub eligible: u32,
     pub review: u32,
     pub info: u32,
@@ -123,6 +135,26 @@ pub struct MissingView {
     pub setting: Option<&'static str>,
 }
 
+impl MissingView {
+    /// What following the link shows: the field, or the settings control that supplies it.
+    pub fn reveal(&self) -> Option<Reveal> {
+        match (self.target, self.setting) {
+            (Some(at), _) => Some(Reveal::Field(at)),
+            (None, Some(id)) => Some(Reveal::Setting(id)),
+            (None, None) => None,
+        }
+    }
+}
+
+/// Where a "please add" link (or a question) takes the user.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Reveal {
+    /// A form field (its section opens) to focus.
+    Field(FieldRef),
+    /// A settings control, by DOM id.
+    Setting(&'static str),
+}
+
 /// One installment of a schedule.
 #[derive(Debug, Clone, PartialEq)]
 pub struct InstallmentView {
@@ -182,6 +214,8 @@ pub struct ClauseView {
     pub basis: Basis,
     pub amount: AmountView,
     pub counted: bool,
+    /// A fixed ceiling granted at the authority's discretion.
+    pub discretionary: bool,
     pub conditions: Vec<CondView>,
     pub steps: Vec<Text>,
     pub items: Vec<ItemView>,
@@ -200,20 +234,35 @@ pub struct ClauseView {
 
 impl ClauseView {
     /// Where the clause sorts: money first (what it pays or would pay), then status.
-    fn sort_key(&self) -> (std::cmp::Reverse<Decimal>, u8) {
+    fn sort_key(&self) -> (std::cmp::Reverse<Decimal>, Status) {
         let money = if self.status_if_in_force.counts() {
             self.amount.value.unwrap_or_default()
         } else {
             Decimal::ZERO
         };
-        let rank = match self.status_if_in_force {
-            Status::Eligible => 0,
-            Status::EligibleSubjectToReview => 1,
-            Status::NeedsInformation => 2,
-            Status::NotEligible => 3,
-            Status::PolicyNotInForce => 4,
-        };
-        (std::cmp::Reverse(money), rank)
+        (std::cmp::Reverse(money), self.status_if_in_force)
+    }
+}
+
+impl TotalsView {
+    /// Clause counts by status, in the core's words.
+    pub fn counts(&self, lang: butie::Lang) -> String {
+        butie::words::status_counts(
+            &Totals {
+                eligible: self.eligible,
+                eligible_subject_to_review: self.review,
+                needs_information: self.info,
+                not_eligible: self.not_eligible,
+                ..Totals::default()
+            },
+            lang,
+        )
+    }
+
+    /// Of `up_to`: what the text computes from the enterprise's figures (definite amounts
+    /// included); the rest is discretionary.
+    pub fn formula_based(&self) -> Decimal {
+        self.up_to - self.discretionary
     }
 }
 
@@ -221,6 +270,7 @@ fn totals(t: &Totals) -> TotalsView {
     TotalsView {
         definite: t.definite.0,
         up_to: t.up_to.0,
+        discretionary: t.discretionary.0,
         eligible: t.eligible,
         review: t.eligible_subject_to_review,
         info: t.needs_information,
@@ -339,6 +389,7 @@ fn clause(set: &PolicySet, c: &ClauseResult) -> ClauseView {
         basis: c.basis,
         amount: amount(&c.amount),
         counted: c.counted,
+        discretionary: c.discretionary,
         conditions: c.conditions.iter().map(condition).collect(),
         steps: c.computation.iter().map(|s| step_text(&s.op)).collect(),
         items,
@@ -456,8 +507,18 @@ pub fn build(set: &PolicySet, report: &Report) -> ReportView {
         engine_version: report.engine_version.to_string(),
         available_now: totals(&report.available_now),
         districts,
+        questions: butie::questions::questions(set, report, MAX_QUESTIONS)
+            .into_iter()
+            .map(|q| QuestionView {
+                text: q.text,
+                ask: q.inputs.first().map(|i| missing(set, i)),
+            })
+            .collect(),
     }
 }
+
+/// How many questions "可能还能申请" lists.
+pub const MAX_QUESTIONS: usize = 5;
 
 #[cfg(test)]
 mod tests {

@@ -76,6 +76,7 @@ fn browser_tests() -> Result<()> {
     dist::dist_with(&dist::Build {
         extra_policies: FIXTURE_POLICIES.iter().map(|d| root.join(d)).collect(),
         out: Some(root.join(FIXTURE_DIST)),
+        ..dist::Build::default()
     })?;
 
     let mut machine = setup::Machine::from_env();

@@ -156,6 +156,9 @@ pub struct Build {
     pub extra_policies: Vec<PathBuf>,
     /// The output directory (default `dist/`).
     pub out: Option<PathBuf>,
+    /// The pages also carry the in-page benchmark ([`BENCH_FEATURE`], exported as
+    /// [`PAGE_EXPORTS`]) for `cargo xtask measure`. Shipped pages never do.
+    pub bench: bool,
 }
 
 /// The cargo target directory of builds with extra policies, under the workspace's `target/`.
@@ -210,7 +213,12 @@ pub fn dist_with(build: &Build) -> Result<Dist> {
     // Two builds of the same crate: the page (with the consultant tools: batch, embed panel)
     // and the widget / iframe page (with the JS API), each without the other's code.
     let started = Instant::now();
-    let wasm_path = build_wasm(FRONT_END, Some(PAGE_FEATURES), "page", build)?;
+    let page_features = if build.bench {
+        format!("{PAGE_FEATURES},{BENCH_FEATURE}")
+    } else {
+        PAGE_FEATURES.to_string()
+    };
+    let wasm_path = build_wasm(FRONT_END, Some(&page_features), "page", build)?;
     // The widget and the authoring page: not in a build with extra (test) policies.
     let widget_wasm_path = with_widget
         .then(|| build_wasm(FRONT_END, Some(WIDGET_FEATURES), "widget", build))
@@ -383,6 +391,8 @@ pub const PAGE_FEATURES: &str = "consultant-tools";
 pub const WIDGET_FEATURES: &str = "js-api";
 /// Cargo features of the authoring page's wasm (`butie-studio.html`).
 pub const STUDIO_FEATURES: &str = "studio";
+/// The cargo feature of the in-page benchmark (only `cargo xtask measure` builds it).
+pub const BENCH_FEATURE: &str = "bench";
 
 /// Runs `cargo build` for `krate` (with `features` only, when given) and returns a copy of
 /// the `.wasm` it wrote, named after `tag` (the next build overwrites cargo's own file).
@@ -514,20 +524,27 @@ fn multi_file_script(js_file: &str, wasm_file: &str, glue: &str) -> Result<Strin
          <script type=\"module\">\n\
          import init{import} from \"./{js_file}\";\n\
          await init({{ module_or_path: globalThis.butieWasm }});\n\
-         globalThis.butie = {{ {names} }};\n\
-         </script>"
+         {}</script>",
+        expose(&names)
     ))
 }
 
-/// The [`PAGE_EXPORTS`] the glue really exports (checked, so a renamed export fails the build).
-fn page_exports(glue: &str) -> Result<Vec<&'static str>> {
-    for name in PAGE_EXPORTS {
-        ensure!(
-            glue.contains(&format!("export function {name}(")),
-            "the wasm-bindgen glue does not export `{name}`; update PAGE_EXPORTS in xtask/src/dist.rs"
-        );
+/// `globalThis.butie = { … };` for the exports, nothing without any.
+fn expose(names: &str) -> String {
+    if names.is_empty() {
+        String::new()
+    } else {
+        format!("globalThis.butie = {{ {names} }};\n")
     }
-    Ok(PAGE_EXPORTS.to_vec())
+}
+
+/// The [`PAGE_EXPORTS`] the glue exports (none unless built with [`BENCH_FEATURE`]).
+fn page_exports(glue: &str) -> Result<Vec<&'static str>> {
+    Ok(PAGE_EXPORTS
+        .iter()
+        .copied()
+        .filter(|name| glue.contains(&format!("export function {name}(")))
+        .collect())
 }
 
 /// Zopfli iterations for the embedded wasm: 5 gives within 0.1 KiB of 15 in 60 % of the time.
@@ -680,8 +697,8 @@ fn single_file_script(glue: &str, packed: &[u8]) -> Result<String> {
          \x20 {{ headers: {{ \"Content-Type\": \"application/wasm\" }} }},\n\
          );\n\
          await {INIT_FN}({{ module_or_path: butieWasm }});\n\
-         globalThis.butie = {{ {names} }};\n\
-         </script>"
+         {}</script>",
+        expose(&names)
     ))
 }
 
@@ -831,9 +848,10 @@ mod tests {
         assert!(script.contains("globalThis.butie = { bench_evaluate };"));
         assert!(single_file_script("let s = '</script>'; __wbg_init", b"").is_err());
         assert!(single_file_script("no init here", b"").is_err());
+        let plain = single_file_script("async function __wbg_init() {}", b"").unwrap();
         assert!(
-            single_file_script("async function __wbg_init() {}", b"").is_err(),
-            "export missing"
+            !plain.contains("globalThis.butie ="),
+            "no benchmark, no export"
         );
     }
 

@@ -255,7 +255,7 @@ impl Job {
             self.bad_rows += out.tally.bad_rows as u32;
             for c in out.kept {
                 butie::batch::write::csv_client(&mut self.csv, &self.batch, &c);
-                self.table.add(self.batch.set, &c);
+                self.table.add(self.batch.set, &c, self.batch.mode());
                 self.results.push(c);
             }
         }

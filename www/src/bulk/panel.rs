@@ -311,7 +311,7 @@ fn done(out: &Rc<BatchOutput>, lang: Lang, full_yuan: bool) -> Html {
     let download = {
         let out = out.clone();
         Callback::from(move |_| {
-            let name = export::file_name("batch", &out.as_of, "csv");
+            let name = export::file_name("batch", None, &out.as_of, "csv");
             if let Err(e) = export::download(&name, "text/csv;charset=utf-8", &out.csv()) {
                 gloo::console::error!(format!("butie: download: {}", export::js_error(&e)));
             }
@@ -320,7 +320,7 @@ fn done(out: &Rc<BatchOutput>, lang: Lang, full_yuan: bool) -> Html {
     let download_xlsx = {
         let out = out.clone();
         Callback::from(move |_| {
-            let name = export::file_name("batch", &out.as_of, "xlsx");
+            let name = export::file_name("batch", None, &out.as_of, "xlsx");
             let result = out.xlsx().map_err(|e| e.en).and_then(|bytes| {
                 export::download(&name, export::XLSX_MIME, &bytes).map_err(|e| export::js_error(&e))
             });

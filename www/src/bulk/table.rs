@@ -1,6 +1,7 @@
 //! The batch results table: client × district with the policy state and the definite,
-//! up-to and if-in-force totals; a click on a column header sorts by it (again: the other
-//! way). Long lists are shown a page at a time; bad rows are lines with their errors.
+//! up-to and if-in-force totals, and (comparing districts) each client's total on its first
+//! line; a click on a column header sorts by it (again: the other way). Long lists are shown
+//! a page at a time; bad rows are lines with their errors.
 
 use std::rc::Rc;
 
@@ -27,10 +28,12 @@ pub enum Column {
     Definite,
     UpTo,
     IfInForce,
+    /// The client's total (up to), on its first line.
+    Total,
 }
 
 impl Column {
-    const ALL: [Column; 7] = [
+    const ALL: [Column; 8] = [
         Column::Row,
         Column::Client,
         Column::District,
@@ -38,6 +41,7 @@ impl Column {
         Column::Definite,
         Column::UpTo,
         Column::IfInForce,
+        Column::Total,
     ];
 
     fn label(self) -> i18n::Tr {
@@ -49,6 +53,7 @@ impl Column {
             Column::Definite => i18n::DEFINITE,
             Column::UpTo => i18n::UP_TO,
             Column::IfInForce => i18n::COL_IF_IN_FORCE,
+            Column::Total => i18n::COL_TOTAL,
         }
     }
 
@@ -61,12 +66,16 @@ impl Column {
             Column::Definite => "definite",
             Column::UpTo => "up_to",
             Column::IfInForce => "if_in_force",
+            Column::Total => "total",
         }
     }
 
     /// Money and counts read best largest first.
     fn descending_first(self) -> bool {
-        matches!(self, Column::Definite | Column::UpTo | Column::IfInForce)
+        matches!(
+            self,
+            Column::Definite | Column::UpTo | Column::IfInForce | Column::Total
+        )
     }
 }
 
@@ -111,7 +120,7 @@ fn key<'a>(out: &'a Table, r: &Line, column: Column) -> Key<'a> {
         },
         Column::District => match r.figures {
             Figures::District { policy, .. } => Key::Number(Decimal::from(policy)),
-            Figures::Error(_) => Key::Missing,
+            _ => Key::Missing,
         },
         Column::State => match r.figures.state() {
             Some(state) => Key::State(state),
@@ -119,18 +128,22 @@ fn key<'a>(out: &'a Table, r: &Line, column: Column) -> Key<'a> {
         },
         Column::Definite => money(|f| match f {
             Figures::District { definite, .. } => Some(*definite),
-            Figures::Error(_) => None,
+            _ => None,
         }),
         Column::UpTo => money(|f| match f {
             Figures::District { up_to, .. } => Some(*up_to),
-            Figures::Error(_) => None,
+            _ => None,
         }),
         Column::IfInForce => money(|f| match f {
             Figures::District {
                 if_in_force_up_to, ..
             } => Some(*if_in_force_up_to),
-            Figures::Error(_) => None,
+            _ => None,
         }),
+        Column::Total => match out.clients.get(r.client).and_then(|c| c.total) {
+            Some(up_to) => Key::Number(up_to),
+            None => Key::Missing,
+        },
     }
 }
 
@@ -236,10 +249,29 @@ pub fn batch_table(props: &TableProps) -> Html {
             </th>
         }
     };
+    let columns: &[Column] = if out.several {
+        &Column::ALL
+    } else {
+        &Column::ALL[..7]
+    };
     let money = |d: Decimal| i18n::money_in(d, lang, full);
-    let line = |index: &usize| {
+    let line = |(at, index): (usize, &usize)| {
         let Some(r) = out.lines.get(*index) else {
             return Html::default();
+        };
+        // The client's total on its first line (of those shown together).
+        let total = match (out.several, out.clients.get(r.client).and_then(|c| c.total)) {
+            (true, Some(up_to))
+                if at == 0
+                    || shown
+                        .get(at - 1)
+                        .and_then(|p| out.lines.get(*p))
+                        .is_none_or(|p| p.client != r.client) =>
+            {
+                html! { <td class="num total" data-testid="batch-total" data-total-yuan={up_to.to_string()}><strong>{ money(up_to) }</strong></td> }
+            }
+            (true, _) => html! { <td class="num total"></td> },
+            (false, _) => Html::default(),
         };
         let client = out.clients.get(r.client);
         let name = client
@@ -278,9 +310,18 @@ pub fn batch_table(props: &TableProps) -> Html {
                         <td class="num">{ money(*definite) }</td>
                         <td class="num"><strong>{ money(*up_to) }</strong></td>
                         <td class={classes!("num", (state != PolicyState::InForce).then_some("muted"))}>{ money(*if_in_force_up_to) }</td>
+                        { total }
                     </tr>
                 }
             }
+            Figures::NotEncoded => html! {
+                <tr data-testid="batch-not-encoded" data-row={r.row.to_string()}>
+                    <td class="num">{ r.row }</td>
+                    { client_cell }
+                    <td colspan="5" class="muted">{ i18n::BATCH_NOT_ENCODED.get(lang) }</td>
+                    { total }
+                </tr>
+            },
             Figures::Error(e) => {
                 let text = out
                     .errors
@@ -292,6 +333,7 @@ pub fn batch_table(props: &TableProps) -> Html {
                         <td class="num">{ r.row }</td>
                         { client_cell }
                         <td colspan="5" class="error">{ text }</td>
+                        { total }
                     </tr>
                 }
             }
@@ -311,8 +353,8 @@ pub fn batch_table(props: &TableProps) -> Html {
             <div class="table-scroll">
                 <table data-testid="batch-table">
                     <caption class="visually-hidden">{ i18n::BATCH_TABLE_CAPTION.get(lang) }</caption>
-                    <thead><tr>{ for Column::ALL.iter().map(|c| header(*c)) }</tr></thead>
-                    <tbody>{ for shown.iter().map(line) }</tbody>
+                    <thead><tr>{ for columns.iter().map(|c| header(*c)) }</tr></thead>
+                    <tbody>{ for shown.iter().enumerate().map(line) }</tbody>
                 </table>
             </div>
             <div class="pager" data-testid="batch-pager">
@@ -341,14 +383,14 @@ mod tests {
             .unwrap();
         let mut out = Table::default();
         for c in outs.iter().flat_map(|o| &o.kept) {
-            out.add(set, c);
+            out.add(set, c, butie::report::Mode::CompareAll);
         }
         let out = Table::from_bytes(&out.to_bytes()).unwrap();
         let natural = sorted(&out, Sort::default());
         assert_eq!(natural, (0..out.lines.len()).collect::<Vec<_>>());
         let up = |i: &usize| match out.lines[*i].figures {
             Figures::District { up_to, .. } => Some(up_to),
-            Figures::Error(_) => None,
+            _ => None,
         };
         let desc = sorted(
             &out,
@@ -403,5 +445,79 @@ mod tests {
             Some(PolicyState::InForce),
             "in force first, after the errors"
         );
+    }
+
+    /// The example list read in `mode`, through the bytes the page gets.
+    fn example(mode: butie::report::Mode) -> Table {
+        let set = crate::data::policy_set().unwrap();
+        let opts = EvalOptions {
+            compare_all: mode == butie::report::Mode::CompareAll,
+            ..EvalOptions::new(butie::date::parse_date("2026-11-21").unwrap())
+        };
+        let text = include_str!("../../../docs/examples/clients.csv");
+        let b = Batch::new(set, &opts).unwrap();
+        let (_, outs) = b
+            .run_bytes(Some("c.csv"), text.as_bytes(), None, Sink::Keep)
+            .unwrap();
+        let mut out = Table::default();
+        for c in outs.iter().flat_map(|o| &o.kept) {
+            out.add(set, c, mode);
+        }
+        Table::from_bytes(&out.to_bytes()).unwrap()
+    }
+
+    #[test]
+    fn by_registered_district_only_the_clients_own() {
+        use butie::report::Mode;
+        let set = crate::data::policy_set().unwrap();
+        let out = example(Mode::Registered);
+        assert!(!out.several, "one line a client");
+        let districts: Vec<(usize, Option<&str>)> = out
+            .lines
+            .iter()
+            .map(|l| match l.figures {
+                Figures::District { policy, .. } => {
+                    (l.row, Some(set.policies[policy].meta.district.as_str()))
+                }
+                _ => (l.row, None),
+            })
+            .collect();
+        assert_eq!(
+            districts,
+            vec![
+                (2, Some("putuo")),
+                (3, Some("jiading")),
+                (4, Some("songjiang")),
+                (5, Some("jinshan")),
+                (6, None),
+                (7, Some("putuo")),
+            ]
+        );
+        assert_eq!(
+            out.lines[4].figures,
+            Figures::NotEncoded,
+            "宝山: not encoded"
+        );
+        // Each total is the client's one line.
+        for l in &out.lines {
+            if let Figures::District { up_to, .. } = l.figures {
+                assert_eq!(out.clients[l.client].total, Some(up_to));
+            }
+        }
+        // Comparing: every district, and the total adds them up.
+        let all = example(Mode::CompareAll);
+        assert!(all.several);
+        for (i, c) in all.clients.iter().enumerate() {
+            let sum = all
+                .lines
+                .iter()
+                .filter(|l| l.client == i)
+                .filter_map(|l| match l.figures {
+                    Figures::District { up_to, .. } => Some(up_to),
+                    _ => None,
+                })
+                .sum::<Decimal>();
+            assert_eq!(c.total, Some(sum), "client {i}");
+        }
     }
 }

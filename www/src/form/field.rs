@@ -11,7 +11,6 @@ use yew::prelude::*;
 use crate::data;
 use crate::draft::{self, DATES_NONE, DATES_PREFIX, FieldRef, MoneyUnit};
 use crate::i18n;
-use crate::state::{Action, AppState};
 
 #[derive(Properties, PartialEq)]
 pub struct FieldProps {
@@ -21,7 +20,11 @@ pub struct FieldProps {
     pub lang: Lang,
     pub unit: MoneyUnit,
     pub compact: bool,
-    pub dispatch: UseReducerDispatcher<AppState>,
+    /// What depends on the field ("最高 300万元"), shown next to its label.
+    #[prop_or_default]
+    pub stake: Option<String>,
+    /// The raw text changed.
+    pub on_set: Callback<(FieldRef, String)>,
 }
 
 fn def_of(target: FieldRef) -> Option<&'static FactDef> {
@@ -43,9 +46,33 @@ fn options(raw: &str, lang: Lang, values: &[(&str, &str)]) -> Html {
     }
 }
 
+/// What a dates field's mode select shows for its raw text: not given, none, some dates.
+fn dates_mode(raw: &str) -> &str {
+    match raw {
+        "" => "",
+        DATES_NONE => DATES_NONE,
+        _ => "some",
+    }
+}
+
 /// A form field.
 #[function_component(Field)]
 pub fn field(props: &FieldProps) -> Html {
+    // A select's `selected` attributes stop applying once the user has picked an option: the
+    // value is set on the element after each change from elsewhere (undo, a loaded profile).
+    let select_ref = use_node_ref();
+    {
+        let select_ref = select_ref.clone();
+        let dates = def_of(props.target).is_some_and(|d| d.kind == FactKind::Dates);
+        use_effect_with(props.raw.clone(), move |raw| {
+            let want = if dates { dates_mode(raw) } else { raw.as_str() };
+            if let Some(select) = select_ref.cast::<HtmlSelectElement>()
+                && select.value() != want
+            {
+                select.set_value(want);
+            }
+        });
+    }
     let Some(def) = def_of(props.target) else {
         return Html::default();
     };
@@ -66,9 +93,9 @@ pub fn field(props: &FieldProps) -> Html {
     let described = (!described.is_empty()).then(|| described.join(" "));
 
     let set_raw = {
-        let dispatch = props.dispatch.clone();
+        let on_set = props.on_set.clone();
         let target = props.target;
-        move |raw: String| dispatch.dispatch(Action::Set(target, raw))
+        move |raw: String| on_set.emit((target, raw))
     };
     let on_input = {
         let set_raw = set_raw.clone();
@@ -93,7 +120,7 @@ pub fn field(props: &FieldProps) -> Html {
     };
     let select = |inner: Html| {
         html! {
-            <select id={id.clone()} onchange={on_select.clone()}
+            <select id={id.clone()} ref={select_ref.clone()} onchange={on_select.clone()}
                 aria-invalid={invalid.to_string()} aria-describedby={described.clone()}>
                 { inner }
             </select>
@@ -141,13 +168,7 @@ pub fn field(props: &FieldProps) -> Html {
         FactKind::Date => text_input("numeric", Some(i18n::DATE_PLACEHOLDER)),
         FactKind::Text => text_input("text", None),
         FactKind::Dates => {
-            let mode = if raw.is_empty() {
-                ""
-            } else if raw == DATES_NONE {
-                DATES_NONE
-            } else {
-                "some"
-            };
+            let mode = dates_mode(raw);
             let on_mode = {
                 let set_raw = set_raw.clone();
                 Callback::from(move |e: Event| {
@@ -179,7 +200,7 @@ pub fn field(props: &FieldProps) -> Html {
                 });
             }
             html! {
-                <select id={id.clone()} onchange={on_mode} aria-describedby={described.clone()}>
+                <select id={id.clone()} ref={select_ref.clone()} onchange={on_mode} aria-describedby={described.clone()}>
                     <option value="" selected={mode.is_empty()}>{ format!("— {} —", i18n::NOT_GIVEN.get(lang)) }</option>
                     <option value={DATES_NONE} selected={mode == DATES_NONE}>{ i18n::DATES_NONE.get(lang) }</option>
                     <option value="some" selected={mode == "some"}>{ i18n::DATES_SOME.get(lang) }</option>
@@ -199,6 +220,9 @@ pub fn field(props: &FieldProps) -> Html {
                     <span class="required">{ format!(" ({})", i18n::REQUIRED.get(lang)) }</span>
                 }
             </label>
+            if let Some(stake) = &props.stake {
+                <span class="stake" data-testid="stake">{ stake }</span>
+            }
             <div class="control">
                 { control }
                 if let Some(unit) = &suffix {

@@ -5,11 +5,12 @@ use std::rc::Rc;
 use butie::Lang;
 use yew::prelude::*;
 
+use super::FormEvents;
 use super::field::Field;
+use crate::asked::Asked;
 use crate::data;
 use crate::draft::{Draft, FieldRef, Parsed};
 use crate::i18n;
-use crate::state::{Action, AppState};
 
 #[derive(Properties, PartialEq)]
 pub struct ItemProps {
@@ -19,7 +20,9 @@ pub struct ItemProps {
     pub parsed: Rc<Parsed>,
     pub lang: Lang,
     pub compact: bool,
-    pub dispatch: UseReducerDispatcher<AppState>,
+    /// Only the fields these stakes name (and any with a value or an error); `None`: all.
+    pub only: Option<Rc<Asked>>,
+    pub events: FormEvents,
 }
 
 /// A list item.
@@ -30,9 +33,8 @@ pub fn item(props: &ItemProps) -> Html {
         return Html::default();
     };
     let remove = {
-        let dispatch = props.dispatch.clone();
         let (list, index) = (props.list, props.index);
-        Callback::from(move |_| dispatch.dispatch(Action::RemoveItem(list, index)))
+        props.events.remove.reform(move |_| (list, index))
     };
     let name = i18n::item_name(def.item_label.get(lang), props.index, lang);
     let fields = def.fields.iter().enumerate().filter_map(|(f, _)| {
@@ -41,17 +43,22 @@ pub fn item(props: &ItemProps) -> Html {
             item: props.index,
             field: f as u16,
         };
-        props.parsed.visible(at).then(|| {
+        let raw = props.draft.raw(at);
+        let error = props.parsed.error(at).cloned();
+        let wanted = props.only.as_ref().is_none_or(|a| {
+            a.reads_field(props.list, f as u16) || !raw.is_empty() || error.is_some()
+        });
+        (wanted && props.parsed.visible(at)).then(|| {
             html! {
                 <Field
                     key={f}
                     target={at}
-                    raw={props.draft.raw(at).to_string()}
-                    error={props.parsed.error(at).cloned()}
+                    raw={raw.to_string()}
+                    error={error}
                     lang={lang}
                     unit={props.draft.unit}
                     compact={props.compact}
-                    dispatch={props.dispatch.clone()}
+                    on_set={props.events.set.clone()}
                 />
             }
         })

@@ -5,11 +5,12 @@ use std::rc::Rc;
 use butie::Lang;
 use yew::prelude::*;
 
+use super::FormEvents;
 use super::item::Item;
+use crate::asked::Asked;
 use crate::data;
 use crate::draft::{Draft, Parsed};
 use crate::i18n;
-use crate::state::{Action, AppState};
 
 #[derive(Properties, PartialEq)]
 pub struct ListProps {
@@ -18,7 +19,13 @@ pub struct ListProps {
     pub parsed: Rc<Parsed>,
     pub lang: Lang,
     pub compact: bool,
-    pub dispatch: UseReducerDispatcher<AppState>,
+    /// Only the fields these stakes name in each item (and any with a value); `None`: all.
+    #[prop_or_default]
+    pub only: Option<Rc<Asked>>,
+    /// What depends on the list ("最高 500万元"), shown next to its title.
+    #[prop_or_default]
+    pub stake: Option<String>,
+    pub events: FormEvents,
 }
 
 /// A list.
@@ -35,14 +42,16 @@ pub fn list(props: &ListProps) -> Html {
         .map_or(0, Vec::len);
     let full = count >= def.max_items as usize;
     let add = {
-        let dispatch = props.dispatch.clone();
         let list = props.list;
-        Callback::from(move |_| dispatch.dispatch(Action::AddItem(list)))
+        props.events.add.reform(move |_| list)
     };
     let title_id = format!("butie-list{}", props.list);
     html! {
         <section class="list" aria-labelledby={title_id.clone()} data-list={def.id.clone()}>
             <h3 id={title_id}>{ def.label.get(lang) }</h3>
+            if let Some(stake) = &props.stake {
+                <span class="stake" data-testid="stake">{ stake }</span>
+            }
             if let (Some(help), false) = (&def.help, props.compact) {
                 <p class="help">{ help.get(lang) }</p>
             }
@@ -58,7 +67,8 @@ pub fn list(props: &ListProps) -> Html {
                     parsed={props.parsed.clone()}
                     lang={lang}
                     compact={props.compact}
-                    dispatch={props.dispatch.clone()}
+                    only={props.only.clone()}
+                    events={props.events.clone()}
                 />
             }) }
             <button type="button" class="add" onclick={add} disabled={full} data-testid={format!("add-{}", def.id)}>

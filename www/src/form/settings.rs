@@ -6,7 +6,7 @@ use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
 use crate::i18n;
-use crate::state::{Action, AppState};
+use crate::state::Action;
 
 #[derive(Properties, PartialEq)]
 pub struct SettingsProps {
@@ -18,7 +18,7 @@ pub struct SettingsProps {
     pub application_period_error: Option<butie::Text>,
     pub today: String,
     pub compare_all: bool,
-    pub dispatch: UseReducerDispatcher<AppState>,
+    pub on_action: Callback<Action>,
 }
 
 /// The settings fieldset.
@@ -26,17 +26,15 @@ pub struct SettingsProps {
 pub fn settings(props: &SettingsProps) -> Html {
     let lang = props.lang;
     let on_as_of = {
-        let dispatch = props.dispatch.clone();
-        Callback::from(move |e: InputEvent| {
+        props.on_action.reform(|e: InputEvent| {
             let input: HtmlInputElement = e.target_unchecked_into();
-            dispatch.dispatch(Action::SetAsOf(input.value()));
+            Action::SetAsOf(input.value())
         })
     };
     let on_period = {
-        let dispatch = props.dispatch.clone();
-        Callback::from(move |e: InputEvent| {
+        props.on_action.reform(|e: InputEvent| {
             let input: HtmlInputElement = e.target_unchecked_into();
-            dispatch.dispatch(Action::SetApplicationPeriod(input.value()));
+            Action::SetApplicationPeriod(input.value())
         })
     };
     let period_error = props.application_period_error.as_ref();
@@ -46,14 +44,15 @@ pub fn settings(props: &SettingsProps) -> Html {
         "butie-period-help"
     };
     let on_today = {
-        let dispatch = props.dispatch.clone();
         let today = props.today.clone();
-        Callback::from(move |_| dispatch.dispatch(Action::SetAsOf(today.clone())))
+        props
+            .on_action
+            .reform(move |_| Action::SetAsOf(today.clone()))
     };
     let mode = |compare: bool, label: i18n::Tr, id: &'static str| {
-        let dispatch = props.dispatch.clone();
-        let onchange =
-            Callback::from(move |_: Event| dispatch.dispatch(Action::SetCompareAll(compare)));
+        let onchange = props
+            .on_action
+            .reform(move |_: Event| Action::SetCompareAll(compare));
         html! {
             <label class="radio" for={id}>
                 <input type="radio" id={id} name="butie-mode" checked={props.compare_all == compare}
@@ -68,7 +67,7 @@ pub fn settings(props: &SettingsProps) -> Html {
         "butie-as-of-help"
     };
     html! {
-        <fieldset class="settings">
+        <fieldset class="settings" id="butie-settings">
             <legend>{ i18n::SETTINGS.get(lang) }</legend>
             <div class={classes!("field", props.as_of_error.map(|_| "invalid"))}>
                 <label for="butie-as-of">{ i18n::AS_OF.get(lang) }</label>

@@ -5,7 +5,6 @@ use std::rc::Rc;
 
 use butie::Lang;
 use butie::format::rate;
-use butie::policy::Basis;
 use butie::report::{AmountKind, Status};
 use butie::words::Word;
 use yew::prelude::*;
@@ -13,7 +12,7 @@ use yew::prelude::*;
 use super::conditions::Conditions;
 use super::hints::Hints;
 use crate::i18n;
-use crate::state::AppState;
+use crate::view::Reveal;
 use crate::view::{AmountView, ClauseView, InstallmentView, ItemView, ReadingView};
 
 #[derive(Properties, PartialEq)]
@@ -26,7 +25,7 @@ pub struct ClauseProps {
     pub full_yuan: bool,
     /// Render the details even while closed (hidden on screen, printed).
     pub details: bool,
-    pub dispatch: UseReducerDispatcher<AppState>,
+    pub on_reveal: Callback<Reveal>,
 }
 
 /// The amount, prefixed with what it would be when it does not count today.
@@ -45,24 +44,32 @@ fn steps(list: &[butie::Text], lang: Lang) -> Html {
     }
 }
 
-/// A schedule: each payment in its calendar year, those after the document's end marked.
+/// A schedule: each payment in its calendar year, those after the document's end marked; a
+/// split the text does not state is said once, not once a year.
 fn schedule(list: &[InstallmentView], kind: AmountKind, lang: Lang, full: bool) -> Html {
+    let unsplit = list.iter().all(|i| i.share.is_none() && i.amount.is_none());
     html! {
+        <>
+        if unsplit {
+            <p class="schedule-split">{ butie::words::schedule_unsplit(list.len()).get(lang) }</p>
+        }
         <ul class="schedule" data-testid="schedule">
             { for list.iter().map(|i| {
                 let amount = i.amount.map(|a| i18n::amount(kind, Some(a), lang, full));
                 let what = match (i.share.map(rate), amount) {
-                    (Some(s), Some(a)) => format!("{s} · {a}"),
-                    (Some(x), None) | (None, Some(x)) => x,
-                    (None, None) => i18n::SCHEDULE_UNSPLIT.get(lang).to_string(),
+                    (Some(s), Some(a)) => format!("{}{s} · {a}", i18n::colon(lang)),
+                    (Some(x), None) | (None, Some(x)) => format!("{}{x}", i18n::colon(lang)),
+                    (None, None) if unsplit => String::new(),
+                    (None, None) => format!("{}{}", i18n::colon(lang), i18n::SCHEDULE_UNSPLIT.get(lang)),
                 };
                 html! {
                     <li class={classes!(i.past_end.then_some("past-end"))}>
-                        { format!("{}{}{what}", i.label.get(lang), i18n::colon(lang)) }
+                        { format!("{}{what}", i.label.get(lang)) }
                     </li>
                 }
             }) }
         </ul>
+        </>
     }
 }
 
@@ -128,11 +135,7 @@ pub fn clause(props: &ClauseProps) -> Html {
         Callback::from(move |_| open.set(!*open))
     };
     let body_id = format!("butie-c-{}", c.id.replace('.', "-"));
-    let basis = match c.basis {
-        Basis::Entitlement => i18n::BASIS_ENTITLEMENT,
-        Basis::Recognition => i18n::BASIS_RECOGNITION,
-        Basis::Competitive => i18n::BASIS_COMPETITIVE,
-    };
+    let basis = c.basis.word();
     let cite = &c.citation;
     let caption = format!(
         "{} {} 《{}》",
@@ -166,7 +169,7 @@ pub fn clause(props: &ClauseProps) -> Html {
             }) }
             if c.status == Status::PolicyNotInForce {
                 <p class="if-in-force-status">
-                    { i18n::IF_IN_FORCE_STATUS.get(lang) }
+                    { format!("{}{}", props.hypothetical.get(lang), i18n::colon(lang)) }
                     <span class={classes!("badge", i18n::status_class(c.status_if_in_force))}>{ i18n::status(c.status_if_in_force, lang) }</span>
                 </p>
             }
@@ -174,7 +177,7 @@ pub fn clause(props: &ClauseProps) -> Html {
                 <p class="past-end-note" data-testid="past-end">{ n.get(lang) }</p>
             }
             if !c.missing.is_empty() {
-                <Hints hints={Vec::new()} missing={c.missing.clone()} lang={lang} dispatch={props.dispatch.clone()} />
+                <Hints hints={Vec::new()} missing={c.missing.clone()} lang={lang} on_reveal={props.on_reveal.clone()} />
             }
             if *open || props.details {
             <div class={classes!("clause-body", (!*open).then_some("collapsed"))} id={body_id}>
@@ -216,7 +219,7 @@ pub fn clause(props: &ClauseProps) -> Html {
                 }
                 if !c.hints.is_empty() {
                     <Hints hints={c.hints.clone()} missing={Vec::new()} lang={lang}
-                        hypothetical={hypothetical} dispatch={props.dispatch.clone()} />
+                        hypothetical={hypothetical} on_reveal={props.on_reveal.clone()} />
                 }
             </div>
             }

@@ -12,7 +12,7 @@ use yew::prelude::*;
 
 use super::clause::Clause;
 use super::conditions::Conditions;
-use crate::state::AppState;
+use crate::view::Reveal;
 use crate::view::{DistrictView, TotalsView};
 use crate::{data, i18n};
 
@@ -25,7 +25,7 @@ pub struct DistrictCardProps {
     /// Show only the summary until asked (the registered district is not given yet, so
     /// every clause would only say "needs information").
     pub summary: bool,
-    pub dispatch: UseReducerDispatcher<AppState>,
+    pub on_reveal: Callback<Reveal>,
 }
 
 fn totals_line(t: &TotalsView, lang: Lang, full: bool) -> Html {
@@ -66,7 +66,7 @@ pub fn district_card(props: &DistrictCardProps) -> Html {
     let clause = |c: &Rc<crate::view::ClauseView>| {
         html! {
             <Clause key={c.id.clone()} clause={c.clone()} payable_now={d.payable_now} hypothetical={d.hypothetical}
-                lang={lang} full_yuan={full} details={props.details} dispatch={props.dispatch.clone()} />
+                lang={lang} full_yuan={full} details={props.details} on_reveal={props.on_reveal.clone()} />
         }
     };
     let meta = data::policy_set()
@@ -139,7 +139,7 @@ pub fn district_card(props: &DistrictCardProps) -> Html {
                     <span class="not-counted">{ i18n::paren(i18n::NOT_COUNTED.get(lang), lang) }</span>
                 }
             </div>
-            <p class="counts">{ i18n::counts(counts.eligible, counts.review, counts.info, counts.not_eligible, lang) }</p>
+            <p class="counts">{ counts.counts(lang) }</p>
             if props.summary {
                 <button type="button" class="link show-all" aria-expanded={show_all.to_string()}
                     aria-controls={all_id.clone()} onclick={toggle_all}>

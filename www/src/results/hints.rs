@@ -5,8 +5,7 @@ use butie::{Lang, Text};
 use yew::prelude::*;
 
 use crate::i18n;
-use crate::state::{Action, AppState};
-use crate::view::MissingView;
+use crate::view::{MissingView, Reveal};
 
 #[derive(Properties, PartialEq)]
 pub struct HintsProps {
@@ -16,7 +15,7 @@ pub struct HintsProps {
     /// The policy is not in force: what the hints unlock is hypothetical ("施行后", "若仍有效"…).
     #[prop_or_default]
     pub hypothetical: Option<butie::words::Word>,
-    pub dispatch: UseReducerDispatcher<AppState>,
+    pub on_reveal: Callback<Reveal>,
 }
 
 /// Hints and missing inputs.
@@ -29,15 +28,9 @@ pub fn hints(props: &HintsProps) -> Html {
             label = format!("{label} (#{})", item + 1);
         }
         let sep = if i == 0 { "" } else { i18n::list_sep(lang) };
-        let action = match (m.target, m.setting) {
-            (Some(target), _) => Some(Action::Reveal(target)),
-            (None, Some(id)) => Some(Action::FocusSetting(id)),
-            (None, None) => None,
-        };
-        let link = match action {
-            Some(action) => {
-                let dispatch = props.dispatch.clone();
-                let onclick = Callback::from(move |_| dispatch.dispatch(action.clone()));
+        let link = match m.reveal() {
+            Some(to) => {
+                let onclick = props.on_reveal.reform(move |_| to);
                 html! { <button type="button" class="link" {onclick}>{ label }</button> }
             }
             None => html! { <span>{ label }</span> },

@@ -100,11 +100,10 @@ pub fn print_header(props: &PrintHeaderProps) -> Html {
                         _ => i18n::NO_WINDOW.get(lang).to_string(),
                     };
                     html! {
-                        <li>{ format!("{} · {} 《{}》 · {} · {} · {} {}",
+                        <li>{ format!("{} · {} 《{}》 · {} · {}",
                             m.district_name.get(lang),
                             m.doc_no.clone().unwrap_or_else(|| i18n::DRAFT_NO_DOC_NO.get(lang).to_string()),
-                            m.title.get(lang), window, words::lifecycle_badge(&l).get(lang),
-                            i18n::SOURCE.get(lang), p.file) }</li>
+                            m.title.get(lang), window, words::lifecycle_badge(&l).get(lang)) }</li>
                     }
                 }) }
             </ul>

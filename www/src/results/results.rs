@@ -13,7 +13,7 @@ use crate::calc::{Outcome, Registered};
 use crate::data;
 use crate::draft::Parsed;
 use crate::i18n;
-use crate::state::{Action, AppState};
+use crate::view::{ReportView, Reveal};
 
 /// The Performance API mark set once the first results are in the page.
 pub const FIRST_RESULTS_MARK: &str = "butie:first-results";
@@ -47,7 +47,10 @@ pub struct ResultsProps {
     pub details: bool,
     /// Called once the first results are on screen.
     pub on_first_results: Callback<()>,
-    pub dispatch: UseReducerDispatcher<AppState>,
+    /// Compare every district (from the "other districts" note).
+    pub on_compare: Callback<()>,
+    /// Show and focus a field ("please add", a question).
+    pub on_reveal: Callback<Reveal>,
 }
 
 /// The results.
@@ -65,10 +68,7 @@ pub fn results(props: &ResultsProps) -> Html {
             }
         });
     }
-    let compare = {
-        let dispatch = props.dispatch.clone();
-        Callback::from(move |_| dispatch.dispatch(Action::SetCompareAll(true)))
-    };
+    let compare = props.on_compare.reform(|_: MouseEvent| ());
     let view = match &props.outcome.view {
         Ok(view) => view.clone(),
         Err(e) => {
@@ -102,7 +102,7 @@ pub fn results(props: &ResultsProps) -> Html {
                 .unwrap_or_default();
             (!others.is_empty()).then(|| html! {
                 <p class="note no-print">
-                    { i18n::OTHER_DISTRICTS.get(lang) }{ names(&others) }{ " " }
+                    { i18n::OTHER_DISTRICTS.get(lang) }{ i18n::colon(lang) }{ names(&others) }{ " " }
                     <button type="button" class="link" onclick={compare.clone()}>{ i18n::SHOW_COMPARE.get(lang) }</button>
                 </p>
             })
@@ -141,7 +141,7 @@ pub fn results(props: &ResultsProps) -> Html {
     html! {
         <section class="results" id="butie-results" aria-labelledby="butie-results-title">
             <PrintHeader view={view.clone()} parsed={props.parsed.clone()} lang={lang} />
-            <h2 id="butie-results-title">{ i18n::RESULTS.get(lang) }</h2>
+            <h2 id="butie-results-title" tabindex="-1">{ i18n::RESULTS.get(lang) }</h2>
             <p class="meta">
                 { format!("{} {} · ", i18n::AS_OF_LINE.get(lang), view.as_of) }
                 { if view.compare_all { i18n::MODE_LINE_COMPARE.get(lang) } else { i18n::MODE_LINE_REGISTERED.get(lang) } }
@@ -154,6 +154,13 @@ pub fn results(props: &ResultsProps) -> Html {
                     <span class="sep" aria-hidden="true">{ " · " }</span>
                     <strong class="up-to" data-testid="available-up-to">{ format!("{} {}", i18n::UP_TO.get(lang), i18n::money_in(now.up_to, lang, full)) }</strong>
                 </span>
+                if !now.discretionary.is_zero() {
+                    <span class="split" data-testid="available-split">
+                        { format!("{} {} {} · {} {}", i18n::OF_WHICH.get(lang),
+                            i18n::FORMULA_BASED.get(lang), i18n::money_in(now.formula_based(), lang, full),
+                            i18n::DISCRETIONARY.get(lang), i18n::money_in(now.discretionary, lang, full)) }
+                    </span>
+                }
             </div>
             if !ending.is_empty() {
                 <div class="banner" data-testid="ending-soon-total">{ ending }</div>
@@ -161,6 +168,8 @@ pub fn results(props: &ResultsProps) -> Html {
             if !coverage.is_empty() {
                 <div class="coverage" data-testid="coverage-total">{ coverage }</div>
             }
+            { legend(lang) }
+            { questions(&view, lang, &props.on_reveal) }
             <div class="cards">
                 { for view.districts.iter().map(|d| html! {
                     <DistrictCard
@@ -170,10 +179,52 @@ pub fn results(props: &ResultsProps) -> Html {
                         full_yuan={full}
                         details={props.details}
                         summary={props.outcome.registered == Registered::Unknown}
-                        dispatch={props.dispatch.clone()}
+                        on_reveal={props.on_reveal.clone()}
                     />
                 }) }
             </div>
+        </section>
+    }
+}
+
+/// "金额怎么读": the money words of the core, explained.
+fn legend(lang: Lang) -> Html {
+    html! {
+        <details class="legend no-print" data-testid="legend">
+            <summary>{ i18n::LEGEND.get(lang) }</summary>
+            <dl>
+                { for butie::words::LEGEND.iter().map(|(term, meaning)| html! {
+                    <>
+                        <dt>{ term.get(lang) }</dt>
+                        <dd>{ meaning.get(lang) }</dd>
+                    </>
+                }) }
+            </dl>
+        </details>
+    }
+}
+
+/// "可能还能申请": the largest unknowns as questions, each a link to where to answer.
+fn questions(view: &ReportView, lang: Lang, on_reveal: &Callback<Reveal>) -> Html {
+    if view.questions.is_empty() {
+        return Html::default();
+    }
+    html! {
+        <section class="questions no-print" aria-labelledby="butie-questions-title" data-testid="questions">
+            <h3 id="butie-questions-title">{ i18n::QUESTIONS.get(lang) }</h3>
+            <p class="help">{ i18n::QUESTIONS_HELP.get(lang) }</p>
+            <ul>
+                { for view.questions.iter().map(|q| {
+                    let text = q.text.get(lang).to_string();
+                    match q.ask.as_ref().and_then(|m| m.reveal()) {
+                        Some(to) => {
+                            let onclick = on_reveal.reform(move |_| to);
+                            html! { <li><button type="button" class="link" {onclick}>{ text }</button></li> }
+                        }
+                        None => html! { <li>{ text }</li> },
+                    }
+                }) }
+            </ul>
         </section>
     }
 }
