@@ -3,6 +3,7 @@
 //! built-in document), the facts it adds, and the built-in documents it replaces and why.
 
 use super::{Override, Pack};
+use crate::policy::DocStatus;
 use crate::set::PolicySet;
 use crate::text::Text;
 use serde::Serialize;
@@ -31,6 +32,8 @@ pub struct PackDocument<'a> {
     pub district_name: &'a Text,
     pub doc_no: Option<&'a str>,
     pub title: &'a Text,
+    /// Official or draft (a draft is never payable).
+    pub status: DocStatus,
     pub relation: PackRelation,
     /// The document it succeeds, amends or replaces.
     pub of: Option<&'a str>,
@@ -76,6 +79,7 @@ pub fn documents<'a>(set: &'a PolicySet, base: &PolicySet, pack: &Pack) -> Vec<P
                 district_name: &m.district_name,
                 doc_no: m.doc_no.as_deref(),
                 title: &m.title,
+                status: m.status,
                 relation,
                 of,
             }

@@ -693,6 +693,33 @@ mod tests {
     }
 
     #[test]
+    fn a_changed_policy_set_carries_every_kept_input_over() {
+        let builtin = data::policy_set().unwrap();
+        let mut s = (*fresh().reduce(Action::Set(cmmi(), "3".into()))).clone();
+        // The value of a pack's fact whose pack is not loaded: kept by the draft.
+        let pack_fact = ("incubator_resident".to_string(), "true".to_string());
+        Rc::make_mut(&mut s.inputs.draft)
+            .kept
+            .facts
+            .push(pack_fact.clone());
+        let s = Rc::new(s).reduce(Action::SaveClient("甲".into()));
+        // A pack added: a new set is in use.
+        data::replace(Some(PolicySet::from_bytes(data::builtin_bundle()).unwrap()));
+        let now = data::policy_set().unwrap();
+        assert!(!std::ptr::eq(now, builtin));
+        let s = s.reduce(Action::PoliciesChanged);
+        assert_eq!(s.set, Some(SetRef(now)));
+        assert_eq!(s.inputs.draft.raw(cmmi()), "3");
+        assert_eq!(s.inputs.draft.kept.facts, std::slice::from_ref(&pack_fact));
+        assert_eq!(s.clients.list[0].inputs, s.inputs, "profiles follow");
+        // Removed again: back to the built-in set, nothing lost.
+        data::replace(None);
+        let s = s.reduce(Action::PoliciesChanged);
+        assert_eq!(s.set, Some(SetRef(builtin)));
+        assert_eq!(s.inputs.draft.kept.facts, [pack_fact]);
+    }
+
+    #[test]
     fn reveal_opens_the_other_fields_and_asks_for_focus() {
         let set = data::policy_set().unwrap();
         let cat = &set.catalogue;

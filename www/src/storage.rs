@@ -5,8 +5,9 @@
 //! Reading is lenient, field by field: one unreadable value (a language "fr", a list that is
 //! not a list) is reported and skipped, every other value is kept. What could not be read is
 //! copied to a backup key first, and nothing is written until the user changes something, so
-//! stored data is never lost before the user has something to replace it. Failures to write
-//! are logged and never stop the app.
+//! stored data is never lost before the user has something to replace it. Values of facts the
+//! policy set in use does not have (a policy pack's) are kept and stored again, not reported.
+//! Failures to write are logged and never stop the app.
 
 use std::rc::Rc;
 
@@ -202,11 +203,8 @@ fn draft_from(cat: &Catalogue, json: &Json, at: &str, problems: &mut Vec<String>
         &format!("{at}.facts"),
         problems,
     );
-    for (id, _) in &stored.facts {
-        if cat.fact_id(id).is_none() {
-            problems.push(format!("{at}.facts: {id}"));
-        }
-    }
+    // Ids the catalogue does not have (a policy pack's, not loaded yet or any more) are no
+    // problem: the draft keeps their values and stores them again.
     if let Some(lists) = json.get("lists").and_then(Json::as_array) {
         for entry in lists {
             let (Some(id), Some(items)) = (
@@ -216,10 +214,6 @@ fn draft_from(cat: &Catalogue, json: &Json, at: &str, problems: &mut Vec<String>
                 problems.push(format!("{at}.lists = {entry}"));
                 continue;
             };
-            if cat.list_id(id).is_none() {
-                problems.push(format!("{at}.lists: {id}"));
-                continue;
-            }
             let items = items
                 .iter()
                 .enumerate()
@@ -374,10 +368,13 @@ mod tests {
                 "lang = \"fr\"",
                 "as_of = \"2026-13-40\"",
                 "draft.facts = [\"cmmi_level\",3]",
-                "draft.facts: gone_fact",
-                "draft.lists: nope",
             ]
         );
+        // A pack's fact and list (the pack not loaded): kept and stored again, not reported.
+        assert_eq!(d.kept.facts, [("gone_fact".to_string(), "x".to_string())]);
+        assert_eq!(d.kept.lists, [("nope".to_string(), Vec::new())]);
+        let again = d.to_stored(cat());
+        assert!(again.facts.contains(&("gone_fact".into(), "x".into())));
     }
 
     #[test]

@@ -17,6 +17,7 @@ use butie::PolicySet;
 use butie::Text;
 use butie::pack::describe::{PackRelation, PackSummary, summary};
 use butie::pack::{Pack, PackError};
+use butie::policy::DocStatus;
 use sha2::Digest as _;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
@@ -51,6 +52,7 @@ pub struct PackDoc {
     pub district_name: Text,
     pub doc_no: String,
     pub title: Text,
+    pub status: DocStatus,
     pub relation: PackRelation,
     /// The document it succeeds, amends or replaces.
     pub of: String,
@@ -82,6 +84,7 @@ impl Loaded {
                     district_name: d.district_name.clone(),
                     doc_no: d.doc_no.unwrap_or_default().into(),
                     title: d.title.clone(),
+                    status: d.status,
                     relation: d.relation,
                     of: d.of.unwrap_or_default().into(),
                 })

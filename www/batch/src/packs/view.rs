@@ -153,13 +153,15 @@ fn problems(doc: &Document, parent: &Element, errors: &[PackError], lang: Lang) 
     }
 }
 
-/// One of a pack's documents, in `lang`: district, number, title, relation.
+/// One of a pack's documents, in `lang`: district, number, title, status (the core's words),
+/// relation.
 fn document(d: &PackDoc, lang: Lang) -> String {
     format!(
-        "{} {}《{}》 · {} {}",
+        "{} {}《{}》 · {} · {} {}",
         d.district_name.get(lang),
         d.doc_no,
         d.title.get(lang),
+        d.status.word().get(lang),
         d.relation.word().get(lang),
         d.of
     )
