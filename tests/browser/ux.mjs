@@ -377,4 +377,38 @@ export function registerUxTests() {
       assert.deepEqual(await accessibilityViolations(page), []);
     });
   });
+
+  test("issue 12: a batch line opens its client in the calculator (a preview when the form has inputs); the list stays", async () => {
+    await withPage({ bypassCSP: true }, async ({ page }) => {
+      await page.goto(distFileUrl("butie.html"));
+      await expectApp(page);
+      await page.getByTestId("view-batch").click();
+      await page.getByTestId("batch-as-of").fill(AS_OF);
+      await page.getByTestId("batch-example").click();
+      await page.getByTestId("batch-done").waitFor();
+      // Nothing entered yet: the client is loaded at once, with the batch's date.
+      await page.locator('[data-testid="batch-row"][data-row="2"]').getByTestId("batch-open").click();
+      await page.getByTestId("available-up-to").waitFor();
+      const name = page.getByLabel("企业名称（可选，仅用于报告）", { exact: true });
+      assert.equal(await name.inputValue(), "上海云栈智能软件有限公司");
+      assert.equal(await page.getByTestId("as-of").inputValue(), AS_OF);
+      // The figure the batch line showed.
+      await expectText(page.getByTestId("available-up-to"), "最高 220万元", "as in the batch");
+      await expectText(page.getByTestId("notice").locator("p").first(), "已载入这份企业信息。");
+      // Back to the list: still there, not run again.
+      await page.getByTestId("view-batch").click();
+      assert.equal(await page.getByTestId("batch-row").count(), 5);
+      // With inputs of one's own, another client is a preview: nothing replaced until asked.
+      await page.getByTestId("view-calculator").click();
+      await name.fill("我的公司");
+      await page.getByTestId("view-batch").click();
+      await page.locator('[data-testid="batch-row"][data-row="7"]').getByTestId("batch-open").click();
+      await page.getByTestId("preview").waitFor();
+      assert.match(await page.getByTestId("preview-summary").textContent(), /上海算境科技有限公司/);
+      assert.equal(await name.inputValue(), "我的公司", "mine stay");
+      assert.deepEqual(await accessibilityViolations(page), [], "the preview of a batch client");
+      await page.getByTestId("preview-load").click();
+      assert.equal(await name.inputValue(), "上海算境科技有限公司");
+    });
+  });
 }

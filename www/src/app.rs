@@ -420,9 +420,8 @@ fn calculator(config: &AppConfig) -> Html {
             }
             // The page's main landmark; a widget leaves that to its host page.
             <@{if embedded { "div" } else { "main" }} class="main">
-            if let Some(panel) = tool_panel(current, lang, &state, callbacks.action.clone()) {
-                { panel }
-            } else {
+            { tool_panels(current, lang, &state, callbacks.action.clone()) }
+            if current == View::Calculator {
                 if let Some(preview) = &state.preview {
                     <PreviewBar preview={preview.clone()} lang={lang} full_yuan={state.full_yuan}
                         allowed={config.districts.clone()} on_action={callbacks.action.clone()} />
@@ -851,25 +850,30 @@ fn preview_bar(props: &PreviewProps) -> Html {
     }
 }
 
-/// The consultant tools' views (batch, embed panel); `None` for the calculator.
+/// The consultant tools' views: the batch view once opened (kept, hidden while another view
+/// shows, so that its list outlives a visit to the calculator) and the embed panel.
 #[cfg(feature = "consultant-tools")]
-fn tool_panel(view: View, lang: Lang, state: &AppState, _: Callback<Action>) -> Option<Html> {
-    match view {
-        View::Batch => Some(html! {
-            <crate::bulk::BatchPanel lang={lang} as_of={state.inputs.as_of.clone()}
-                application_period={state.inputs.application_period.clone()} today={state.today.clone()} full_yuan={state.full_yuan} />
-        }),
-        View::Embed => {
-            Some(html! { <crate::embed::EmbedPanel lang={lang} today={state.today.clone()} /> })
+fn tool_panels(view: View, lang: Lang, state: &AppState, on_action: Callback<Action>) -> Html {
+    html! {
+        <>
+        if state.batch_opened {
+            <div hidden={view != View::Batch}>
+                <crate::bulk::BatchPanel lang={lang} as_of={state.inputs.as_of.clone()}
+                    application_period={state.inputs.application_period.clone()} today={state.today.clone()}
+                    full_yuan={state.full_yuan} on_action={on_action} />
+            </div>
         }
-        View::Calculator => None,
+        if view == View::Embed {
+            <crate::embed::EmbedPanel lang={lang} today={state.today.clone()} />
+        }
+        </>
     }
 }
 
 /// Built without the consultant tools (the widget): only the calculator.
 #[cfg(not(feature = "consultant-tools"))]
-fn tool_panel(_: View, _: Lang, _: &AppState, _: Callback<Action>) -> Option<Html> {
-    None
+fn tool_panels(_: View, _: Lang, _: &AppState, _: Callback<Action>) -> Html {
+    Html::default()
 }
 
 #[cfg(test)]

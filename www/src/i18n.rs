@@ -185,6 +185,7 @@ pub const COL_CLIENT: Tr = Tr("客户", "Client");
 pub const COL_DISTRICT: Tr = Tr("区", "District");
 pub const COL_STATE: Tr = Tr("政策状态", "Policy");
 pub const COL_IF_IN_FORCE: Tr = Tr("若有效（最高）", "If in force (up to)");
+pub const BATCH_OPEN: Tr = Tr("在计算器中打开", "Open in the calculator");
 pub const COL_TOTAL: Tr = Tr("客户合计（最高）", "Client total (up to)");
 pub const BATCH_NOT_ENCODED: Tr = Tr(
     "注册区的政策尚未收录（可改用“比较全部区”）",
@@ -526,6 +527,7 @@ pub const PRINTED_ON: Tr = Tr("打印日期", "Printed on");
 pub const PRINT_NOTHING: Tr = Tr("（未填写任何信息）", "(nothing entered)");
 
 // ------------------------------------------------------------------ notices
+pub const PROFILE_LOADED: Tr = Tr("已载入这份企业信息。", "The profile was loaded.");
 pub const SHARE_LOADED: Tr = Tr(
     "已从分享链接载入企业信息。",
     "The profile was loaded from the share link.",
@@ -535,8 +537,8 @@ pub const SHARE_CORRUPT: Tr = Tr(
     "The share link is damaged and its profile could not be read (your previous inputs are kept):",
 );
 pub const SHARE_PARTIAL: Tr = Tr(
-    "分享链接中有字段无法读取，已忽略：",
-    "Some fields of the share link could not be read and were ignored:",
+    "这份企业信息中有字段无法读取，已忽略：",
+    "Some fields of this profile could not be read and were ignored:",
 );
 pub const IMPORT_DONE: Tr = Tr("已导入企业信息。", "Profile imported.");
 pub const IMPORT_FAILED: Tr = Tr("导入失败：", "Import failed:");
@@ -548,14 +550,14 @@ pub const STORAGE_PARTIAL: Tr = Tr(
     "本机保存的输入有几项无法读取，已跳过，其余已恢复（原数据已备份）：",
     "Some saved inputs could not be read and were skipped; the rest is back (the original is backed up):",
 );
-pub const PREVIEW_TITLE: Tr = Tr("链接中的企业信息", "The profile in this link");
+pub const PREVIEW_TITLE: Tr = Tr("待载入的企业信息", "A profile to open");
 pub const PREVIEW_TEXT: Tr = Tr(
-    "链接带有一份企业信息；您的输入没有被替换。请选择：",
-    "The link holds a profile; your inputs were not replaced. Choose:",
+    "这份企业信息（来自分享链接或客户名单）尚未载入；您的输入没有被替换。请选择：",
+    "This profile (from a shared link or a client list) is not loaded yet; your inputs were not replaced. Choose:",
 );
 pub const PREVIEW_LOAD: Tr = Tr(
-    "载入链接中的信息（可撤销）",
-    "Load the link's profile (can be undone)",
+    "载入这份信息（可撤销）",
+    "Load this profile (can be undone)",
 );
 pub const PREVIEW_KEEP: Tr = Tr("保留我的输入", "Keep mine");
 pub const PREVIEW_SAVE_AS: Tr = Tr("另存为客户档案", "Save as another client profile");

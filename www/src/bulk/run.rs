@@ -41,6 +41,8 @@ extern "C" {
     fn csv(this: &BatchJob) -> Vec<u8>;
     #[wasm_bindgen(method, catch)]
     fn xlsx(this: &BatchJob) -> Result<Vec<u8>, JsValue>;
+    #[wasm_bindgen(method, catch)]
+    fn profile(this: &BatchJob, row: usize) -> Result<String, JsValue>;
     #[wasm_bindgen(method)]
     fn free(this: &BatchJob);
 }
@@ -85,6 +87,11 @@ impl BatchOutput {
     /// The results CSV, byte for byte what `butie batch FILE --out results.csv` writes.
     pub fn csv(&self) -> Vec<u8> {
         self.job.csv()
+    }
+
+    /// The profile JSON of line (or worksheet row) `row`, read again from the list.
+    pub fn profile(&self, row: usize) -> Result<String, Text> {
+        self.job.profile(row).map_err(|e| error_text(&e))
     }
 
     /// The results workbook, what `butie batch FILE --out results.xlsx` writes.
