@@ -318,6 +318,14 @@ pub const EMBED_IFRAME: Tr = Tr(
     "iframe（网站不允许脚本时）",
     "iframe (when the site strips scripts)",
 );
+pub const EMBED_PAGE: Tr = Tr(
+    "本页面文件（只有 butie.html 时）",
+    "This page file (when you only have butie.html)",
+);
+pub const EMBED_PAGE_HELP: Tr = Tr(
+    "把您正在使用的 butie.html 原样上传到您的网站，再粘贴代码：页面以嵌入方式显示（不保存输入、不显示工具）。框的高度固定，内容在框内滚动。",
+    "Upload the butie.html you are using, as it is, to your site and paste the code: the page shows as an embed (nothing stored, no tools). The frame keeps a fixed height and scrolls.",
+);
 pub const EMBED_SCRIPT_HELP: Tr = Tr(
     "一个脚本文件（内含计算引擎）加一个 <butie-calculator> 标签；可放多个，互不影响；结果变化时触发 butie-result 事件。",
     "One script file (the engine inside) and a <butie-calculator> tag; several on one page work independently; a butie-result event fires when the result changes.",
@@ -370,8 +378,8 @@ pub const EMBED_COPY_FALLBACK: Tr = Tr(
     "Could not copy automatically; the code is selected: press Ctrl+C (Mac: ⌘C).",
 );
 pub const EMBED_FILES: Tr = Tr(
-    "需要的文件（在 cargo xtask dist 生成的 dist/ 中）：脚本方式上传 butie-widget.js；iframe 方式上传 embed.html 和 butie-embed-host.js。说明见 docs/embedding.md。",
-    "Files needed (in dist/, built by cargo xtask dist): for the script, butie-widget.js; for the iframe, embed.html and butie-embed-host.js. See docs/embedding.md.",
+    "需要的文件：脚本方式 butie-widget.js；iframe 方式 embed.html 和 butie-embed-host.js（均在 cargo xtask dist 生成的 dist/ 中）；只有本页面文件时，选“本页面文件”。说明见 docs/embedding.md。",
+    "Files needed: for the script, butie-widget.js; for the iframe, embed.html and butie-embed-host.js (all in dist/, built by cargo xtask dist); with only this page file, choose “This page file”. See docs/embedding.md.",
 );
 pub const EMBED_PREVIEW: Tr = Tr("预览", "Preview");
 
