@@ -546,20 +546,24 @@ fn run_command(
             Err(e) => failed(i18n::EXPORT_FAILED, e),
         },
         Command::ExportIcs => {
-            let ics = butie::calendar::ics(
-                set,
-                outcome.query.as_of,
-                crate::dates::now_unix(),
-                state.lang,
-            );
-            match ics {
-                Ok(ics) => download(
-                    export::file_name("calendar", None, &as_of, "ics"),
-                    "text/calendar;charset=utf-8",
-                    &ics,
-                ),
-                Err(e) => failed(i18n::EXPORT_FAILED, e.text().get(state.lang).to_string()),
-            }
+            let dispatch = dispatch.clone();
+            let (date, lang) = (outcome.query.as_of, state.lang);
+            let name = export::file_name("calendar", None, &as_of, "ics");
+            wasm_bindgen_futures::spawn_local(async move {
+                let saved = calendar_ics(date, lang).await.and_then(|ics| {
+                    export::download(&name, "text/calendar;charset=utf-8", ics.as_bytes()).map_err(
+                        |e| {
+                            let reason = export::js_error(&e);
+                            butie::Text::new(reason.clone(), reason)
+                        },
+                    )
+                });
+                if let Err(reason) = saved {
+                    gloo::console::error!(format!("butie: {}{}", i18n::EXPORT_FAILED.1, reason.en));
+                    let notice = Notice::error(i18n::EXPORT_FAILED, reason);
+                    dispatch.dispatch(Action::Notify(Some(notice)));
+                }
+            });
         }
         Command::Import(file) => {
             let dispatch = dispatch.clone();
@@ -874,6 +878,18 @@ fn tool_panels(view: View, lang: Lang, state: &AppState, on_action: Callback<Act
 #[cfg(not(feature = "consultant-tools"))]
 fn tool_panels(_: View, _: Lang, _: &AppState, _: Callback<Action>) -> Html {
     Html::default()
+}
+
+/// The policy calendar (`butie calendar`): the page's second module writes it, on the first
+/// click, so that the calendar writer is not on the way to the first results.
+#[cfg(feature = "consultant-tools")]
+use crate::bulk::calendar_ics;
+
+/// The widget's build has no second module: the core writes the calendar.
+#[cfg(not(feature = "consultant-tools"))]
+async fn calendar_ics(as_of: butie::date::Date, lang: Lang) -> Result<String, butie::Text> {
+    let set = data::policy_set().map_err(|e| butie::Text::new(e, e))?;
+    butie::calendar::ics(set, as_of, crate::dates::now_unix(), lang).map_err(|e| e.text())
 }
 
 #[cfg(test)]

@@ -17,7 +17,7 @@ use butie::batch::xlsx::{ResultsWriter, SheetRows, csv_workbook};
 use butie::batch::{
     Batch, ChunkReader, ClientResult, Encoding, FileError, InputFormat, Reader, Sink, guess_format,
 };
-use butie::{EvalOptions, PolicySet, Text};
+use butie::{EvalOptions, Lang, PolicySet, Text};
 use wasm_bindgen::prelude::*;
 
 /// CSV or JSONL bytes per slice: a few hundred clients, a few tens of milliseconds.
@@ -350,6 +350,17 @@ pub fn csv_to_xlsx(csv: &str) -> Result<Vec<u8>, JsValue> {
         let t = e.to_string();
         js_error(&Text::new(t.clone(), t))
     })
+}
+
+/// The policy calendar for `as_of` (`YYYY-MM-DD`) in `lang` (`zh` or `en`), `stamp` Unix seconds:
+/// the file `butie calendar --as-of DATE` writes. Made here, on the first click, so that the
+/// page's first module does not carry the calendar writer. Throws `{zh, en}` JSON text.
+#[wasm_bindgen]
+pub fn calendar_ics(bundle: &[u8], as_of: &str, stamp: f64, lang: &str) -> Result<String, JsValue> {
+    let set = policy_set(bundle)?;
+    let as_of = butie::date::parse_as_of(as_of).map_err(|e| js_error(&e.text()))?;
+    let lang = if lang == "en" { Lang::En } else { Lang::Zh };
+    butie::calendar::ics(set, as_of, stamp as i64, lang).map_err(|e| js_error(&e.text()))
 }
 
 #[cfg(test)]
