@@ -377,4 +377,78 @@ export function registerUxTests() {
       assert.deepEqual(await accessibilityViolations(page), []);
     });
   });
+
+  test("issue 12: a batch line opens its client in the calculator (a preview when the form has inputs); the list stays", async () => {
+    await withPage({ bypassCSP: true }, async ({ page }) => {
+      await page.goto(distFileUrl("butie.html"));
+      await expectApp(page);
+      await page.getByTestId("view-batch").click();
+      await page.getByTestId("batch-as-of").fill(AS_OF);
+      await page.getByTestId("batch-example").click();
+      await page.getByTestId("batch-done").waitFor();
+      // Nothing entered yet: the client is loaded at once, with the batch's date.
+      await page.locator('[data-testid="batch-row"][data-row="2"]').getByTestId("batch-open").click();
+      await page.getByTestId("available-up-to").waitFor();
+      const name = page.getByLabel("企业名称（可选，仅用于报告）", { exact: true });
+      assert.equal(await name.inputValue(), "上海云栈智能软件有限公司");
+      assert.equal(await page.getByTestId("as-of").inputValue(), AS_OF);
+      // The figure the batch line showed.
+      await expectText(page.getByTestId("available-up-to"), "最高 220万元", "as in the batch");
+      await expectText(page.getByTestId("notice").locator("p").first(), "已载入这份企业信息。");
+      // Back to the list: still there, not run again.
+      await page.getByTestId("view-batch").click();
+      assert.equal(await page.getByTestId("batch-row").count(), 5);
+      // With inputs of one's own, another client is a preview: nothing replaced until asked.
+      await page.getByTestId("view-calculator").click();
+      await name.fill("我的公司");
+      await page.getByTestId("view-batch").click();
+      await page.locator('[data-testid="batch-row"][data-row="7"]').getByTestId("batch-open").click();
+      await page.getByTestId("preview").waitFor();
+      assert.match(await page.getByTestId("preview-summary").textContent(), /上海算境科技有限公司/);
+      assert.equal(await name.inputValue(), "我的公司", "mine stay");
+      assert.deepEqual(await accessibilityViolations(page), [], "the preview of a batch client");
+      await page.getByTestId("preview-load").click();
+      assert.equal(await name.inputValue(), "上海算境科技有限公司");
+    });
+  });
+
+  test("issue 12: with only the single file a consultant can embed: the page itself in an iframe", async () => {
+    // Opened from a file, the panel offers the file itself first.
+    let snippet;
+    await withPage({}, async ({ page }) => {
+      await page.goto(distFileUrl("butie.html"));
+      await expectApp(page);
+      await page.getByTestId("view-embed").click();
+      assert.ok(await page.getByTestId("embed-kind-page").isChecked(), "this page file, from a file");
+      assert.match(await page.getByTestId("embed").textContent(), /原样上传到您的网站/);
+      await page.getByTestId("embed-lang-en").check();
+      for (const d of ["jiading", "jinshan", "songjiang"]) await page.getByTestId(`embed-district-${d}`).uncheck();
+      await page.getByTestId("embed-consultant").fill("Zhang & Partners");
+      await page.getByTestId("embed-accent").fill("#c0392b");
+      snippet = await page.getByTestId("embed-snippet").inputValue();
+      assert.equal(
+        snippet,
+        '<iframe src="butie.html#embed&amp;lang=en&amp;districts=putuo&amp;consultant=Zhang%20%26%20Partners&amp;accent=%23c0392b" ' +
+          'title="butie subsidy calculator" width="100%" height="900" frameborder="0" loading="lazy" data-butie-embed></iframe>\n',
+      );
+    });
+    // Pasted into a page next to the uploaded file, it works as it is: embedded, configured.
+    const host = `<!doctype html><html><head><meta charset="utf-8"><title>host</title><link rel="icon" href="data:,"></head><body>\n${snippet}</body></html>\n`;
+    const server = await serveDist({ pages: { "host.html": host } });
+    try {
+      await withPage({ allowOrigins: [server.origin] }, async ({ page }) => {
+        await page.goto(`${server.origin}/host.html`);
+        const frame = page.frameLocator("iframe[data-butie-embed]");
+        await expectText(frame.locator("h2.title"), "butie subsidy calculator");
+        assert.match(await frame.getByTestId("consultant").textContent(), /Zhang & Partners/);
+        await until(async () => (await frame.locator("[data-district]").count()) > 0, "the district cards");
+        assert.deepEqual(await frame.locator("[data-district]").evaluateAll((els) => [...new Set(els.map((e) => e.dataset.district))]), ["putuo"]);
+        assert.equal(await frame.getByTestId("view-batch").count(), 0, "no consultant tools in the frame");
+        assert.equal(await frame.locator(".available .up-to").evaluate((el) => getComputedStyle(el).color), "rgb(192, 57, 43)");
+        assert.equal(await frame.locator("body").evaluate(() => localStorage.length), 0, "nothing stored");
+      });
+    } finally {
+      await server.close();
+    }
+  });
 }

@@ -457,9 +457,8 @@ fn calculator(config: &AppConfig) -> Html {
             }
             // The page's main landmark; a widget leaves that to its host page.
             <@{if embedded { "div" } else { "main" }} class="main">
-            if let Some(panel) = tool_panel(current, lang, &state, callbacks.action.clone()) {
-                { panel }
-            } else {
+            { tool_panels(current, lang, &state, callbacks.action.clone()) }
+            if current == View::Calculator {
                 if let Some(preview) = &state.preview {
                     <PreviewBar preview={preview.clone()} lang={lang} full_yuan={state.full_yuan}
                         allowed={config.districts.clone()} on_action={callbacks.action.clone()} />
@@ -584,20 +583,24 @@ fn run_command(
             Err(e) => failed(i18n::EXPORT_FAILED, e),
         },
         Command::ExportIcs => {
-            let ics = butie::calendar::ics(
-                set,
-                outcome.query.as_of,
-                crate::dates::now_unix(),
-                state.lang,
-            );
-            match ics {
-                Ok(ics) => download(
-                    export::file_name("calendar", None, &as_of, "ics"),
-                    "text/calendar;charset=utf-8",
-                    &ics,
-                ),
-                Err(e) => failed(i18n::EXPORT_FAILED, e.text().get(state.lang).to_string()),
-            }
+            let dispatch = dispatch.clone();
+            let (date, lang) = (outcome.query.as_of, state.lang);
+            let name = export::file_name("calendar", None, &as_of, "ics");
+            wasm_bindgen_futures::spawn_local(async move {
+                let saved = calendar_ics(date, lang).await.and_then(|ics| {
+                    export::download(&name, "text/calendar;charset=utf-8", ics.as_bytes()).map_err(
+                        |e| {
+                            let reason = export::js_error(&e);
+                            butie::Text::new(reason.clone(), reason)
+                        },
+                    )
+                });
+                if let Err(reason) = saved {
+                    gloo::console::error!(format!("butie: {}{}", i18n::EXPORT_FAILED.1, reason.en));
+                    let notice = Notice::error(i18n::EXPORT_FAILED, reason);
+                    dispatch.dispatch(Action::Notify(Some(notice)));
+                }
+            });
         }
         Command::Import(file) => {
             let dispatch = dispatch.clone();
@@ -888,26 +891,45 @@ fn preview_bar(props: &PreviewProps) -> Html {
     }
 }
 
-/// The consultant tools' views (batch, embed panel); `None` for the calculator.
+/// The consultant tools' views: the batch view once opened (kept, hidden while another view
+/// shows, so that its list outlives a visit to the calculator), the embed panel and the packs.
 #[cfg(feature = "consultant-tools")]
-fn tool_panel(view: View, lang: Lang, state: &AppState, _: Callback<Action>) -> Option<Html> {
-    match view {
-        View::Batch => Some(html! {
-            <crate::bulk::BatchPanel lang={lang} as_of={state.inputs.as_of.clone()}
-                application_period={state.inputs.application_period.clone()} today={state.today.clone()} full_yuan={state.full_yuan} />
-        }),
-        View::Embed => {
-            Some(html! { <crate::embed::EmbedPanel lang={lang} today={state.today.clone()} /> })
+fn tool_panels(view: View, lang: Lang, state: &AppState, on_action: Callback<Action>) -> Html {
+    html! {
+        <>
+        if state.batch_opened {
+            <div hidden={view != View::Batch}>
+                <crate::bulk::BatchPanel lang={lang} as_of={state.inputs.as_of.clone()}
+                    application_period={state.inputs.application_period.clone()} today={state.today.clone()}
+                    full_yuan={state.full_yuan} on_action={on_action} />
+            </div>
         }
-        View::Packs => Some(html! { <crate::pack_panel::PackPanel lang={lang} /> }),
-        View::Calculator => None,
+        if view == View::Embed {
+            <crate::embed::EmbedPanel lang={lang} today={state.today.clone()} />
+        }
+        if view == View::Packs {
+            <crate::pack_panel::PackPanel lang={lang} />
+        }
+        </>
     }
 }
 
 /// Built without the consultant tools (the widget): only the calculator.
 #[cfg(not(feature = "consultant-tools"))]
-fn tool_panel(_: View, _: Lang, _: &AppState, _: Callback<Action>) -> Option<Html> {
-    None
+fn tool_panels(_: View, _: Lang, _: &AppState, _: Callback<Action>) -> Html {
+    Html::default()
+}
+
+/// The policy calendar (`butie calendar`): the page's second module writes it, on the first
+/// click, so that the calendar writer is not on the way to the first results.
+#[cfg(feature = "consultant-tools")]
+use crate::bulk::calendar_ics;
+
+/// The widget's build has no second module: the core writes the calendar.
+#[cfg(not(feature = "consultant-tools"))]
+async fn calendar_ics(as_of: butie::date::Date, lang: Lang) -> Result<String, butie::Text> {
+    let set = data::policy_set().map_err(|e| butie::Text::new(e, e))?;
+    butie::calendar::ics(set, as_of, crate::dates::now_unix(), lang).map_err(|e| e.text())
 }
 
 #[cfg(test)]

@@ -1,7 +1,9 @@
 //! "Embed on your site": a consultant chooses districts, language, colours and a contact
 //! line, sees a live preview, and copies the generated snippet — the one-line widget
 //! (`<script src=".../butie-widget.js">` + `<butie-calculator …>`) or the iframe for
-//! CMSs that strip scripts (`embed.html#…` + the resize helper `butie-embed-host.js`).
+//! CMSs that strip scripts (`embed.html#…` + the resize helper `butie-embed-host.js`), or,
+//! for a consultant who has only the single file, that file itself in an iframe
+//! (`butie.html#embed&…`, read by [`frame_options`] when the page starts).
 //! The snippet is built by [`snippet`] (pure, tested).
 
 use butie::Lang;
@@ -23,6 +25,8 @@ const FRAME_HEIGHT: u32 = 900;
 pub enum Kind {
     Script,
     Iframe,
+    /// The single file (`butie.html`) in an iframe.
+    Page,
 }
 
 /// What the consultant chose.
@@ -45,9 +49,9 @@ pub struct Choice {
 }
 
 impl Choice {
-    fn new(all: &[String]) -> Choice {
+    fn new(all: &[String], kind: Kind) -> Choice {
         Choice {
-            kind: Kind::Script,
+            kind,
             base: String::new(),
             lang: Lang::Zh,
             districts: all.to_vec(),
@@ -170,7 +174,7 @@ pub fn snippet(c: &Choice, all: &[String], base: &str) -> String {
                  <butie-calculator{attrs}></butie-calculator>\n"
             )
         }
-        Kind::Iframe => {
+        Kind::Iframe | Kind::Page => {
             let fragment: Vec<String> = opts
                 .iter()
                 .map(|(k, v)| {
@@ -181,14 +185,83 @@ pub fn snippet(c: &Choice, all: &[String], base: &str) -> String {
                     }
                 })
                 .collect();
-            let src = attr_escape(&format!("{base}embed.html#{}", fragment.join("&")));
+            let iframe = |src: String| {
+                format!(
+                    "<iframe src=\"{}\" title=\"{title}\" width=\"100%\" height=\"{FRAME_HEIGHT}\" \
+                     frameborder=\"0\" loading=\"lazy\" data-butie-embed></iframe>\n",
+                    attr_escape(&src)
+                )
+            };
+            if c.kind == Kind::Page {
+                let mut parts = vec!["embed".to_string()];
+                parts.extend(fragment);
+                return iframe(format!("{base}butie.html#{}", parts.join("&")));
+            }
             format!(
-                "<iframe src=\"{src}\" title=\"{title}\" width=\"100%\" height=\"{FRAME_HEIGHT}\" \
-                 frameborder=\"0\" loading=\"lazy\" data-butie-embed></iframe>\n\
-                 <script src=\"{base}butie-embed-host.js\" defer></script>\n"
+                "{}<script src=\"{base}butie-embed-host.js\" defer></script>\n",
+                iframe(format!("{base}embed.html#{}", fragment.join("&")))
             )
         }
     }
+}
+
+/// Decodes `%XX` escapes (UTF-8; anything malformed is kept as it is).
+fn percent_decode(s: &str) -> String {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        let hex = b
+            .get(i + 1..i + 3)
+            .and_then(|h| std::str::from_utf8(h).ok())
+            .and_then(|h| u8::from_str_radix(h, 16).ok());
+        match (b[i], hex) {
+            (b'%', Some(v)) => {
+                out.push(v);
+                i += 3;
+            }
+            (c, _) => {
+                out.push(c);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// The page as an iframe: the options of a `#embed&lang=en&districts=putuo&…` fragment (the
+/// "this page file" snippet; the keys of the widget's iframe page), and the theme's custom
+/// properties to set on the page's root; `None` for any other fragment.
+pub fn frame_options(fragment: &str) -> Option<(AppConfig, Vec<(&'static str, String)>)> {
+    let rest = fragment.strip_prefix("embed")?;
+    if !(rest.is_empty() || rest.starts_with('&')) {
+        return None;
+    }
+    let mut c = AppConfig {
+        embedded: true,
+        ..AppConfig::default()
+    };
+    let mut theme = Vec::new();
+    let given = |v: String| Some(v).filter(|v| !v.trim().is_empty());
+    for pair in rest.split('&').filter(|p| !p.is_empty()) {
+        let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+        let v = percent_decode(value);
+        match key {
+            "lang" if v.starts_with("en") => c.lang = Lang::En,
+            "districts" => {
+                c.districts = Some(v.split(',').map(|d| d.trim().to_string()).collect());
+            }
+            "as-of" => c.as_of = given(v),
+            "compact" => c.compact = v != "0" && v != "false",
+            "consultant" => c.consultant = given(v),
+            "contact" => c.contact = given(v),
+            "accent" => theme.push(("--butie-accent", v)),
+            "background" => theme.push(("--butie-bg", v)),
+            "text-color" => theme.push(("--butie-text", v)),
+            _ => {}
+        }
+    }
+    Some((c, theme))
 }
 
 #[derive(Properties, PartialEq)]
@@ -217,7 +290,12 @@ pub fn embed_panel(props: &EmbedPanelProps) -> Html {
     let all: Vec<String> = policies.iter().map(|(id, _)| id.clone()).collect();
     let choice = {
         let all = all.clone();
-        use_state(move || Choice::new(&all))
+        // A page opened from a file: the consultant may have only this file.
+        let local = web_sys::window()
+            .and_then(|w| w.location().protocol().ok())
+            .is_some_and(|p| p == "file:");
+        let kind = if local { Kind::Page } else { Kind::Script };
+        use_state(move || Choice::new(&all, kind))
     };
     let copied = use_state(|| None::<bool>);
     let area = use_node_ref();
@@ -398,7 +476,12 @@ pub fn embed_panel(props: &EmbedPanelProps) -> Html {
                         <legend>{ i18n::EMBED_KIND.get(lang) }</legend>
                         { kind_radio(Kind::Script, i18n::EMBED_SCRIPT, "embed-kind-script") }
                         { kind_radio(Kind::Iframe, i18n::EMBED_IFRAME, "embed-kind-iframe") }
-                        <p class="help">{ match choice.kind { Kind::Script => i18n::EMBED_SCRIPT_HELP.get(lang), Kind::Iframe => i18n::EMBED_IFRAME_HELP.get(lang) } }</p>
+                        { kind_radio(Kind::Page, i18n::EMBED_PAGE, "embed-kind-page") }
+                        <p class="help">{ match choice.kind {
+                            Kind::Script => i18n::EMBED_SCRIPT_HELP.get(lang),
+                            Kind::Iframe => i18n::EMBED_IFRAME_HELP.get(lang),
+                            Kind::Page => i18n::EMBED_PAGE_HELP.get(lang),
+                        } }</p>
                     </fieldset>
                     <fieldset>
                         <legend>{ i18n::EMBED_DISTRICTS.get(lang) }</legend>
@@ -492,7 +575,7 @@ mod tests {
 
     #[test]
     fn script_snippet() {
-        let mut c = Choice::new(&all());
+        let mut c = Choice::new(&all(), Kind::Script);
         assert_eq!(
             snippet(&c, &all(), ""),
             "<script src=\"butie-widget.js\" defer></script>\n<butie-calculator lang=\"zh\"></butie-calculator>\n"
@@ -513,7 +596,7 @@ mod tests {
 
     #[test]
     fn iframe_snippet() {
-        let mut c = Choice::new(&all());
+        let mut c = Choice::new(&all(), Kind::Script);
         c.kind = Kind::Iframe;
         c.lang = Lang::En;
         c.districts = vec!["putuo".into()];
@@ -543,5 +626,31 @@ mod tests {
             attr_escape("<a href=\"x\">&"),
             "&lt;a href=&quot;x&quot;&gt;&amp;"
         );
+    }
+
+    #[test]
+    fn the_page_file_in_an_iframe() {
+        let mut c = Choice::new(&all(), Kind::Page);
+        c.lang = Lang::En;
+        c.districts = vec!["putuo".into()];
+        c.consultant = "张 & co".into();
+        c.accent = "#c0392b".into();
+        let code = snippet(&c, &all(), "https://example.com/b/");
+        assert_eq!(
+            code,
+            "<iframe src=\"https://example.com/b/butie.html#embed&amp;lang=en&amp;districts=putuo&amp;consultant=%E5%BC%A0%20%26%20co&amp;accent=%23c0392b\" \
+             title=\"butie subsidy calculator\" width=\"100%\" height=\"900\" frameborder=\"0\" loading=\"lazy\" data-butie-embed></iframe>\n"
+        );
+        // The page reads back what the snippet wrote.
+        let fragment = "embed&lang=en&districts=putuo&compact=1&consultant=%E5%BC%A0%20%26%20co&accent=%23c0392b";
+        let (config, theme) = frame_options(fragment).unwrap();
+        assert!(config.embedded && config.compact);
+        assert_eq!(config.lang, Lang::En);
+        assert_eq!(config.districts, Some(vec!["putuo".to_string()]));
+        assert_eq!(config.consultant.as_deref(), Some("张 & co"));
+        assert_eq!(theme, vec![("--butie-accent", "#c0392b".to_string())]);
+        assert!(frame_options("profile=abc").is_none());
+        assert!(frame_options("embedded").is_none());
+        assert_eq!(percent_decode("%E4%B8%8A%2x%"), "上%2x%");
     }
 }

@@ -185,6 +185,7 @@ pub const COL_CLIENT: Tr = Tr("客户", "Client");
 pub const COL_DISTRICT: Tr = Tr("区", "District");
 pub const COL_STATE: Tr = Tr("政策状态", "Policy");
 pub const COL_IF_IN_FORCE: Tr = Tr("若有效（最高）", "If in force (up to)");
+pub const BATCH_OPEN: Tr = Tr("在计算器中打开", "Open in the calculator");
 pub const COL_TOTAL: Tr = Tr("客户合计（最高）", "Client total (up to)");
 pub const BATCH_NOT_ENCODED: Tr = Tr(
     "注册区的政策尚未收录（可改用“比较全部区”）",
@@ -317,6 +318,14 @@ pub const EMBED_IFRAME: Tr = Tr(
     "iframe（网站不允许脚本时）",
     "iframe (when the site strips scripts)",
 );
+pub const EMBED_PAGE: Tr = Tr(
+    "本页面文件（只有 butie.html 时）",
+    "This page file (when you only have butie.html)",
+);
+pub const EMBED_PAGE_HELP: Tr = Tr(
+    "把您正在使用的 butie.html 原样上传到您的网站，再粘贴代码：页面以嵌入方式显示（不保存输入、不显示工具）。框的高度固定，内容在框内滚动。",
+    "Upload the butie.html you are using, as it is, to your site and paste the code: the page shows as an embed (nothing stored, no tools). The frame keeps a fixed height and scrolls.",
+);
 pub const EMBED_SCRIPT_HELP: Tr = Tr(
     "一个脚本文件（内含计算引擎）加一个 <butie-calculator> 标签；可放多个，互不影响；结果变化时触发 butie-result 事件。",
     "One script file (the engine inside) and a <butie-calculator> tag; several on one page work independently; a butie-result event fires when the result changes.",
@@ -369,8 +378,8 @@ pub const EMBED_COPY_FALLBACK: Tr = Tr(
     "Could not copy automatically; the code is selected: press Ctrl+C (Mac: ⌘C).",
 );
 pub const EMBED_FILES: Tr = Tr(
-    "需要的文件（在 cargo xtask dist 生成的 dist/ 中）：脚本方式上传 butie-widget.js；iframe 方式上传 embed.html 和 butie-embed-host.js。说明见 docs/embedding.md。",
-    "Files needed (in dist/, built by cargo xtask dist): for the script, butie-widget.js; for the iframe, embed.html and butie-embed-host.js. See docs/embedding.md.",
+    "需要的文件：脚本方式 butie-widget.js；iframe 方式 embed.html 和 butie-embed-host.js（均在 cargo xtask dist 生成的 dist/ 中）；只有本页面文件时，选“本页面文件”。说明见 docs/embedding.md。",
+    "Files needed: for the script, butie-widget.js; for the iframe, embed.html and butie-embed-host.js (all in dist/, built by cargo xtask dist); with only this page file, choose “This page file”. See docs/embedding.md.",
 );
 pub const EMBED_PREVIEW: Tr = Tr("预览", "Preview");
 
@@ -526,6 +535,7 @@ pub const PRINTED_ON: Tr = Tr("打印日期", "Printed on");
 pub const PRINT_NOTHING: Tr = Tr("（未填写任何信息）", "(nothing entered)");
 
 // ------------------------------------------------------------------ notices
+pub const PROFILE_LOADED: Tr = Tr("已载入这份企业信息。", "The profile was loaded.");
 pub const SHARE_LOADED: Tr = Tr(
     "已从分享链接载入企业信息。",
     "The profile was loaded from the share link.",
@@ -535,8 +545,8 @@ pub const SHARE_CORRUPT: Tr = Tr(
     "The share link is damaged and its profile could not be read (your previous inputs are kept):",
 );
 pub const SHARE_PARTIAL: Tr = Tr(
-    "分享链接中有字段无法读取，已忽略：",
-    "Some fields of the share link could not be read and were ignored:",
+    "这份企业信息中有字段无法读取，已忽略：",
+    "Some fields of this profile could not be read and were ignored:",
 );
 pub const IMPORT_DONE: Tr = Tr("已导入企业信息。", "Profile imported.");
 pub const IMPORT_FAILED: Tr = Tr("导入失败：", "Import failed:");
@@ -548,14 +558,14 @@ pub const STORAGE_PARTIAL: Tr = Tr(
     "本机保存的输入有几项无法读取，已跳过，其余已恢复（原数据已备份）：",
     "Some saved inputs could not be read and were skipped; the rest is back (the original is backed up):",
 );
-pub const PREVIEW_TITLE: Tr = Tr("链接中的企业信息", "The profile in this link");
+pub const PREVIEW_TITLE: Tr = Tr("待载入的企业信息", "A profile to open");
 pub const PREVIEW_TEXT: Tr = Tr(
-    "链接带有一份企业信息；您的输入没有被替换。请选择：",
-    "The link holds a profile; your inputs were not replaced. Choose:",
+    "这份企业信息（来自分享链接或客户名单）尚未载入；您的输入没有被替换。请选择：",
+    "This profile (from a shared link or a client list) is not loaded yet; your inputs were not replaced. Choose:",
 );
 pub const PREVIEW_LOAD: Tr = Tr(
-    "载入链接中的信息（可撤销）",
-    "Load the link's profile (can be undone)",
+    "载入这份信息（可撤销）",
+    "Load this profile (can be undone)",
 );
 pub const PREVIEW_KEEP: Tr = Tr("保留我的输入", "Keep mine");
 pub const PREVIEW_SAVE_AS: Tr = Tr("另存为客户档案", "Save as another client profile");

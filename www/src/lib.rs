@@ -120,6 +120,27 @@ pub fn start() -> Result<(), JsValue> {
     #[cfg(feature = "studio")]
     studio::mount(root);
     #[cfg(not(feature = "studio"))]
-    yew::Renderer::<App>::with_root_and_props(root, AppConfig::default()).render();
+    {
+        // `butie.html#embed&…`: the page in a consultant's iframe (the embed panel's "this page
+        // file"), configured by the fragment as the widget's iframe page is.
+        #[cfg(feature = "consultant-tools")]
+        let config = match web_sys::window().and_then(|w| w.location().hash().ok()) {
+            Some(hash) => match embed::frame_options(hash.trim_start_matches('#')) {
+                Some((config, theme)) => {
+                    if let Some(el) = wasm_bindgen::JsCast::dyn_ref::<web_sys::HtmlElement>(&root) {
+                        for (name, value) in theme {
+                            el.style().set_property(name, &value)?;
+                        }
+                    }
+                    config
+                }
+                None => AppConfig::default(),
+            },
+            None => AppConfig::default(),
+        };
+        #[cfg(not(feature = "consultant-tools"))]
+        let config = AppConfig::default();
+        yew::Renderer::<App>::with_root_and_props(root, config).render();
+    }
     Ok(())
 }

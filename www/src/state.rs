@@ -176,6 +176,8 @@ pub struct AppState {
     /// Amounts in full yuan instead of 万元.
     pub full_yuan: bool,
     pub view: View,
+    /// The batch view was opened: it stays (hidden) so its list outlives a visit elsewhere.
+    pub batch_opened: bool,
     /// The first results are on screen: clause details may now be rendered.
     pub settled: bool,
     /// The fields that no clause of the chosen district reads are shown.
@@ -242,6 +244,9 @@ pub enum Action {
     Preview(Option<Rc<Preview>>),
     /// Replace the inputs with the previewed ones (undo keeps mine).
     PreviewLoad,
+    /// A client of a batch list, in the calculator: loaded when nothing is entered, else
+    /// previewed (as a share link).
+    Open(Rc<Preview>),
     /// Keep the previewed inputs as another client profile; the form stays as it is.
     PreviewSaveAs,
     /// Keep the current inputs as a new client profile with this name, and edit it.
@@ -312,7 +317,17 @@ impl AppState {
     fn apply(&mut self, action: Action) {
         let s = self;
         match action {
-            Action::Show(view) => s.view = view,
+            Action::Show(view) => {
+                s.batch_opened |= view == View::Batch;
+                s.view = view;
+            }
+            Action::Open(p) => {
+                s.view = View::Calculator;
+                s.preview = Some(p);
+                if s.inputs.is_blank(&s.today) {
+                    s.apply(Action::PreviewLoad);
+                }
+            }
             Action::Settled => s.settled = true,
             Action::ToggleOthers => s.others_open = !s.others_open,
             Action::Reveal(at) => {
@@ -364,8 +379,12 @@ impl AppState {
                 if let Some(p) = s.preview.take() {
                     s.replace_inputs(p.inputs.clone());
                     s.notice = Some(
-                        Notice::partial(i18n::SHARE_LOADED, i18n::SHARE_PARTIAL, p.dropped.clone())
-                            .offering(Offer::Undo),
+                        Notice::partial(
+                            i18n::PROFILE_LOADED,
+                            i18n::SHARE_PARTIAL,
+                            p.dropped.clone(),
+                        )
+                        .offering(Offer::Undo),
                     );
                 }
             }
@@ -376,7 +395,7 @@ impl AppState {
                     let name = s.clients.list[i].name.clone();
                     s.notice = Some(Notice {
                         text: i18n::saved_as_client(&name),
-                        ..Notice::info(i18n::SHARE_LOADED)
+                        ..Notice::info(i18n::PROFILE_LOADED)
                     });
                 }
             }
@@ -527,6 +546,7 @@ impl AppState {
             today,
             full_yuan: false,
             view: View::Calculator,
+            batch_opened: false,
             settled: false,
             others_open: false,
             notice: None,
@@ -662,6 +682,32 @@ mod tests {
         assert_eq!(loaded.inputs.draft.raw(cmmi()), "5");
         let back = loaded.reduce(Action::Undo);
         assert_eq!(back.inputs.draft.raw(cmmi()), "3");
+    }
+
+    #[test]
+    fn a_batch_client_opens_in_the_calculator_as_a_link_would() {
+        let mut theirs = Inputs::blank("2026-10-15");
+        Rc::make_mut(&mut theirs.draft).set(cmmi(), "5".into());
+        let open = || {
+            Action::Open(Rc::new(Preview {
+                inputs: theirs.clone(),
+                dropped: Vec::new(),
+            }))
+        };
+        let batch = fresh().reduce(Action::Show(View::Batch));
+        assert!(batch.batch_opened);
+        // Nothing entered: loaded at once (one undo away), in the calculator.
+        let s = batch.clone().reduce(open());
+        assert_eq!(s.view, View::Calculator);
+        assert_eq!(s.inputs.draft.raw(cmmi()), "5");
+        assert!(s.preview.is_none() && s.undo.is_some());
+        assert!(s.batch_opened, "the batch view stays");
+        // With inputs of one's own: a preview, nothing replaced.
+        let mine = batch.reduce(Action::Set(cmmi(), "3".into()));
+        let s = mine.reduce(open());
+        assert_eq!(s.view, View::Calculator);
+        assert_eq!(s.inputs.draft.raw(cmmi()), "3");
+        assert!(s.preview.is_some());
     }
 
     #[test]

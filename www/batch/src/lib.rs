@@ -7,17 +7,19 @@
 //! The page hands it the policy bundle it already holds and the bytes of a list; a [`Job`]
 //! evaluates the list a slice at a time (the page yields between slices to paint its progress)
 //! with `butie::batch`, exactly as `butie batch` does, and gives back the table (postcard
-//! bytes of [`butie::batch::table::Table`]), the results CSV and the results workbook.
+//! bytes of [`butie::batch::table::Table`]), the results CSV and the results workbook, and
+//! any row's profile again (JSON) for the single view.
 
 use std::cell::RefCell;
 use std::io::Cursor;
+use std::rc::Rc;
 
 use butie::batch::table::Table;
 use butie::batch::xlsx::{ResultsWriter, SheetRows, csv_workbook};
 use butie::batch::{
     Batch, ChunkReader, ClientResult, Encoding, FileError, InputFormat, Reader, Sink, guess_format,
 };
-use butie::{EvalOptions, PolicySet, Text};
+use butie::{EvalOptions, Lang, PolicySet, Text};
 use wasm_bindgen::prelude::*;
 
 mod packs;
@@ -115,7 +117,7 @@ fn now_ms() -> f64 {
 /// Where the rows come from.
 enum Source {
     Text {
-        chunks: ChunkReader<Cursor<Vec<u8>>>,
+        chunks: ChunkReader<Cursor<Rc<[u8]>>>,
         reader: Reader<'static>,
         header: usize,
         next: Option<butie::batch::Chunk>,
@@ -130,6 +132,8 @@ enum Source {
 #[wasm_bindgen]
 pub struct Job {
     batch: Batch<'static>,
+    /// The list as given (a row's profile is read again from it).
+    bytes: Rc<[u8]>,
     source: Source,
     format: InputFormat,
     encoding: Encoding,
@@ -173,6 +177,7 @@ impl Job {
             js_error(&Text::new(t.clone(), t))
         })?;
         let format = guess_format(Some(file_name), &bytes);
+        let bytes: Rc<[u8]> = Rc::from(bytes);
         let mut csv = String::new();
         butie::batch::write::csv_header(&mut csv, true);
         let (source, encoding, total) = if format == InputFormat::Xlsx {
@@ -194,7 +199,7 @@ impl Job {
             (source, Encoding::Utf8, total)
         } else {
             let total = butie::batch::Lines::new(&bytes, 1).count() as u32;
-            let mut chunks = ChunkReader::new(Cursor::new(bytes), SLICE_BYTES);
+            let mut chunks = ChunkReader::new(Cursor::new(bytes.clone()), SLICE_BYTES);
             let first = chunks.next_chunk().ok().flatten().unwrap_or_default();
             let (reader, header) = Reader::open(&set.catalogue, format, &first, Some(gb18030))
                 .map_err(|e| file_error(&e))?;
@@ -209,6 +214,7 @@ impl Job {
         };
         Ok(Job {
             batch,
+            bytes,
             source,
             format,
             encoding,
@@ -297,6 +303,41 @@ impl Job {
         self.csv.as_bytes().to_vec()
     }
 
+    /// The profile on line (or worksheet row) `row`, as profile JSON text, read again from the
+    /// list (the batch keeps no profiles). Throws `{zh, en}` when the row holds no client.
+    pub fn profile(&self, row: usize) -> Result<String, JsValue> {
+        let found = match &self.source {
+            Source::Text { reader, .. } => butie::batch::Lines::new(&self.bytes, 1)
+                .find(|(n, _)| *n == row)
+                .and_then(|(n, line)| reader.line(n, line)),
+            Source::Rows { reader, .. } => {
+                let mut sheet = SheetRows::open(&self.bytes).map_err(|e| file_error(&e))?;
+                sheet
+                    .reader(&self.batch.set.catalogue)
+                    .map_err(|e| file_error(&e))?;
+                let mut found = None;
+                while found.is_none() {
+                    let more = sheet.next_rows(4096).map_err(|e| file_error(&e))?;
+                    if more.is_empty() {
+                        break;
+                    }
+                    found = more.into_iter().find(|(n, _)| *n == row);
+                }
+                found.and_then(|(n, cells)| reader.row_cells(n, cells.iter().map(String::as_str)))
+            }
+        };
+        match found {
+            Some(Ok(client)) => Ok(client
+                .profile
+                .to_json(&self.batch.set.catalogue)
+                .to_string()),
+            _ => Err(js_error(&Text::new(
+                format!("第 {row} 行没有可读取的客户"),
+                format!("row {row} holds no client that can be read"),
+            ))),
+        }
+    }
+
     /// The results workbook, row for row what `butie batch FILE --out results.xlsx` writes.
     pub fn xlsx(&self) -> Result<Vec<u8>, JsValue> {
         let fail = |e: std::io::Error| {
@@ -318,6 +359,17 @@ pub fn csv_to_xlsx(csv: &str) -> Result<Vec<u8>, JsValue> {
         let t = e.to_string();
         js_error(&Text::new(t.clone(), t))
     })
+}
+
+/// The policy calendar for `as_of` (`YYYY-MM-DD`) in `lang` (`zh` or `en`), `stamp` Unix seconds:
+/// the file `butie calendar --as-of DATE` writes. Made here, on the first click, so that the
+/// page's first module does not carry the calendar writer. Throws `{zh, en}` JSON text.
+#[wasm_bindgen]
+pub fn calendar_ics(bundle: &[u8], as_of: &str, stamp: f64, lang: &str) -> Result<String, JsValue> {
+    let set = policy_set(bundle)?;
+    let as_of = butie::date::parse_as_of(as_of).map_err(|e| js_error(&e.text()))?;
+    let lang = if lang == "en" { Lang::En } else { Lang::Zh };
+    butie::calendar::ics(set, as_of, stamp as i64, lang).map_err(|e| js_error(&e.text()))
 }
 
 #[cfg(test)]

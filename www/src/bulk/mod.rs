@@ -7,3 +7,4 @@ mod run;
 mod table;
 
 pub use panel::BatchPanel;
+pub use run::calendar_ics;

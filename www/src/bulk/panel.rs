@@ -11,6 +11,8 @@ use yew::prelude::*;
 
 use super::run::{self, BatchOutput, Phase, Source};
 use super::table::{BatchTable, Shared};
+use crate::draft::{Draft, MoneyUnit};
+use crate::state::{Action, Inputs, Notice, Preview};
 use crate::{app, dates, export, i18n};
 
 /// docs/examples/clients.csv: six clients, one deliberately bad row.
@@ -31,6 +33,8 @@ pub struct BatchPanelProps {
     pub application_period: String,
     pub today: String,
     pub full_yuan: bool,
+    /// Opens a client of the list in the calculator ([`Action::Open`]).
+    pub on_action: Callback<Action>,
 }
 
 fn mark(name: &str) {
@@ -214,6 +218,37 @@ pub fn batch_panel(props: &BatchPanelProps) -> Html {
             period.set(input.value());
         })
     };
+    // A line's client in the calculator: its profile read again from the list, as of the
+    // batch's date, period and mode.
+    let open = {
+        let on_action = props.on_action.clone();
+        let settings = ((*as_of).clone(), (*period).clone(), *compare);
+        Callback::from(move |(out, row): (Rc<BatchOutput>, usize)| {
+            let Ok(set) = crate::data::policy_set() else {
+                return;
+            };
+            let cat = &set.catalogue;
+            let read = out
+                .profile(row)
+                .and_then(|text| crate::share::profile_from_text(cat, &text).map_err(|e| e.text()));
+            on_action.emit(match read {
+                Ok((profile, dropped)) => {
+                    let (as_of, application_period, compare_all) = settings.clone();
+                    let draft = Draft::from_profile(cat, &profile, MoneyUnit::Wan);
+                    Action::Open(Rc::new(Preview {
+                        inputs: Inputs {
+                            draft: Rc::new(draft),
+                            as_of,
+                            application_period,
+                            compare_all,
+                        },
+                        dropped,
+                    }))
+                }
+                Err(e) => Action::Notify(Some(Notice::error(i18n::IMPORT_FAILED, e))),
+            });
+        })
+    };
     let mode = |value: bool, label: i18n::Tr, id: &'static str| {
         let handle = compare.clone();
         let onchange = Callback::from(move |_: Event| handle.set(value));
@@ -275,13 +310,18 @@ pub fn batch_panel(props: &BatchPanelProps) -> Html {
                     <li>{ i18n::BATCH_FORMAT_JSONL.get(lang) }</li>
                 </ul>
             </details>
-            { status(&phase, lang, props.full_yuan) }
+            { status(&phase, lang, props.full_yuan, &open) }
         </section>
     }
 }
 
 /// The progress, the failure, or the results.
-fn status(phase: &Phase, lang: Lang, full_yuan: bool) -> Html {
+fn status(
+    phase: &Phase,
+    lang: Lang,
+    full_yuan: bool,
+    open: &Callback<(Rc<BatchOutput>, usize)>,
+) -> Html {
     match phase {
         Phase::Idle => Html::default(),
         Phase::Reading => html! {
@@ -302,12 +342,17 @@ fn status(phase: &Phase, lang: Lang, full_yuan: bool) -> Html {
                 { i18n::BATCH_FAILED.get(lang) }{ reason.get(lang) }
             </p>
         },
-        Phase::Done(out) => done(out, lang, full_yuan),
+        Phase::Done(out) => done(out, lang, full_yuan, open),
     }
 }
 
 /// A finished list: summary, download, bad rows, table.
-fn done(out: &Rc<BatchOutput>, lang: Lang, full_yuan: bool) -> Html {
+fn done(
+    out: &Rc<BatchOutput>,
+    lang: Lang,
+    full_yuan: bool,
+    open: &Callback<(Rc<BatchOutput>, usize)>,
+) -> Html {
     let download = {
         let out = out.clone();
         Callback::from(move |_| {
@@ -368,7 +413,8 @@ fn done(out: &Rc<BatchOutput>, lang: Lang, full_yuan: bool) -> Html {
                     }
                 </section>
             }
-            <BatchTable output={Shared(out.clone())} lang={lang} full_yuan={full_yuan} />
+            <BatchTable output={Shared(out.clone())} lang={lang} full_yuan={full_yuan}
+                on_open={open.reform({ let out = out.clone(); move |row| (out.clone(), row) })} />
         </div>
     }
 }

@@ -38,6 +38,8 @@ extern "C" {
     fn csv(this: &BatchJob) -> Vec<u8>;
     #[wasm_bindgen(method, catch)]
     fn xlsx(this: &BatchJob) -> Result<Vec<u8>, JsValue>;
+    #[wasm_bindgen(method, catch)]
+    fn profile(this: &BatchJob, row: usize) -> Result<String, JsValue>;
     #[wasm_bindgen(method)]
     fn free(this: &BatchJob);
 }
@@ -82,6 +84,11 @@ impl BatchOutput {
     /// The results CSV, byte for byte what `butie batch FILE --out results.csv` writes.
     pub fn csv(&self) -> Vec<u8> {
         self.job.csv()
+    }
+
+    /// The profile JSON of line (or worksheet row) `row`, read again from the list.
+    pub fn profile(&self, row: usize) -> Result<String, Text> {
+        self.job.profile(row).map_err(|e| error_text(&e))
     }
 
     /// The results workbook, what `butie batch FILE --out results.xlsx` writes.
@@ -144,6 +151,25 @@ pub async fn example_xlsx(csv: &str) -> Result<Vec<u8>, Text> {
     )
     .map_err(|e| error_text(&e))?;
     Ok(js_sys::Uint8Array::new(&bytes).to_vec())
+}
+
+/// The policy calendar for `as_of` in `lang` (the file `butie calendar` writes), made by the
+/// batch module: the calendar writer stays out of the first module.
+pub async fn calendar_ics(as_of: butie::date::Date, lang: butie::Lang) -> Result<String, Text> {
+    let exports = module().await?;
+    let f: js_sys::Function = js_sys::Reflect::get(&exports, &"calendar_ics".into())
+        .map_err(|e| error_text(&e))?
+        .dyn_into()
+        .map_err(|e| error_text(&e))?;
+    let args = js_sys::Array::of4(
+        &js_sys::Uint8Array::from(crate::data::bundle()),
+        &JsValue::from_str(&fmt_date(as_of)),
+        &JsValue::from_f64(crate::dates::now_unix() as f64),
+        &JsValue::from_str(crate::i18n::html_lang(lang)),
+    );
+    let ics = f.apply(&JsValue::NULL, &args).map_err(|e| error_text(&e))?;
+    ics.as_string()
+        .ok_or_else(|| Text::new("日历文件无效", "the calendar file is not text"))
 }
 
 /// Lets the browser handle input and paint (a task boundary).

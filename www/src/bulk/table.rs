@@ -190,6 +190,8 @@ pub struct TableProps {
     pub output: Shared,
     pub lang: Lang,
     pub full_yuan: bool,
+    /// Open the client of a line (its row) in the calculator.
+    pub on_open: Callback<usize>,
 }
 
 /// The table with its pager.
@@ -278,9 +280,21 @@ pub fn batch_table(props: &TableProps) -> Html {
             .and_then(|c| c.name.clone())
             .unwrap_or_else(|| i18n::UNNAMED.get(lang).to_string());
         let id = client.and_then(|c| c.id.clone());
+        // A client that was read opens in the calculator (as a preview).
+        let name = match r.figures {
+            Figures::Error(_) => html! { <span class="name">{ name }</span> },
+            _ => {
+                let row = r.row;
+                let onclick = props.on_open.reform(move |_| row);
+                html! {
+                    <button type="button" class="link name" title={i18n::BATCH_OPEN.get(lang)}
+                        {onclick} data-testid="batch-open">{ name }</button>
+                }
+            }
+        };
         let client_cell = html! {
             <td class="client">
-                <span class="name">{ name }</span>
+                { name }
                 if let Some(id) = id {
                     <span class="client-id">{ id }</span>
                 }
