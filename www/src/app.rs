@@ -15,7 +15,7 @@ use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 use crate::asked::{self, Asked};
-use crate::calc::{self, Outcome, Query};
+use crate::calc::{self, Outcome, Query, ResultsFile};
 use crate::draft::{Draft, FieldRef, MoneyUnit, Parsed};
 use crate::form::{Form, FormEvents};
 use crate::i18n::{self, html_lang};
@@ -78,8 +78,8 @@ pub struct AppConfig {
 pub enum Command {
     Share,
     ExportProfile,
-    ExportCsv,
-    ExportJson,
+    /// The results as CSV or as the result JSON (written by the page's second module).
+    ExportResults(ResultsFile),
     /// The policy calendar: the same file as `butie calendar --as-of DATE`.
     ExportIcs,
     Import(web_sys::File),
@@ -574,31 +574,34 @@ fn run_command(
             let text = serde_json::to_string_pretty(&json).unwrap_or_default();
             download(named("profile", "json"), "application/json", &text);
         }
-        Command::ExportCsv => match calc::results_csv(set, &parsed.profile, &outcome.query) {
-            Ok(csv) => download(named("results", "csv"), "text/csv;charset=utf-8", &csv),
-            Err(e) => failed(i18n::EXPORT_FAILED, e),
-        },
-        Command::ExportJson => match calc::report_json(set, &parsed.profile, &outcome.query) {
-            Ok(json) => download(named("results", "json"), "application/json", &json),
-            Err(e) => failed(i18n::EXPORT_FAILED, e),
-        },
+        Command::ExportResults(file) => {
+            let dispatch = dispatch.clone();
+            let (profile, query) = (parsed.profile.clone(), outcome.query.clone());
+            let name = named("results", file.ext());
+            let mime = match file {
+                ResultsFile::Csv => "text/csv;charset=utf-8",
+                ResultsFile::Json => "application/json",
+            };
+            wasm_bindgen_futures::spawn_local(async move {
+                let saved = calc::results_file(set, &profile, &query, file)
+                    .await
+                    .and_then(|text| saved(export::download(&name, mime, text.as_bytes())));
+                if let Err(reason) = saved {
+                    export_failed(&dispatch, reason);
+                }
+            });
+        }
         Command::ExportIcs => {
             let dispatch = dispatch.clone();
             let (date, lang) = (outcome.query.as_of, state.lang);
             let name = export::file_name("calendar", None, &as_of, "ics");
             wasm_bindgen_futures::spawn_local(async move {
                 let saved = calendar_ics(date, lang).await.and_then(|ics| {
-                    export::download(&name, "text/calendar;charset=utf-8", ics.as_bytes()).map_err(
-                        |e| {
-                            let reason = export::js_error(&e);
-                            butie::Text::new(reason.clone(), reason)
-                        },
-                    )
+                    let mime = "text/calendar;charset=utf-8";
+                    saved(export::download(&name, mime, ics.as_bytes()))
                 });
                 if let Err(reason) = saved {
-                    gloo::console::error!(format!("butie: {}{}", i18n::EXPORT_FAILED.1, reason.en));
-                    let notice = Notice::error(i18n::EXPORT_FAILED, reason);
-                    dispatch.dispatch(Action::Notify(Some(notice)));
+                    export_failed(&dispatch, reason);
                 }
             });
         }
@@ -664,6 +667,23 @@ fn run_command(
         }
         Command::Offer(Offer::Undo) => dispatch.dispatch(Action::Undo),
     }
+}
+
+/// A download's outcome with the browser's reason, as text.
+fn saved(result: Result<(), wasm_bindgen::JsValue>) -> Result<(), butie::Text> {
+    result.map_err(|e| {
+        let reason = export::js_error(&e);
+        butie::Text::new(reason.clone(), reason)
+    })
+}
+
+/// Logs and shows why an export failed.
+fn export_failed(dispatch: &UseReducerDispatcher<AppState>, reason: butie::Text) {
+    gloo::console::error!(format!("butie: {}{}", i18n::EXPORT_FAILED.1, reason.en));
+    dispatch.dispatch(Action::Notify(Some(Notice::error(
+        i18n::EXPORT_FAILED,
+        reason,
+    ))));
 }
 
 /// Where a contact can link: `mailto:` for an e-mail address, `tel:` for a phone number,

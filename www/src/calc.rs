@@ -106,7 +106,8 @@ pub fn run(set: &PolicySet, profile: &Profile, query: &Query, json: bool) -> Out
     let (opts, registered) = options(set, profile, query);
     let (view, json) = match butie::evaluate(set, profile, &opts) {
         Ok(report) => {
-            let json = json
+            // Only the widget's hosts ask for it (the page's build leaves the writer out).
+            let json = (json && cfg!(feature = "js-api"))
                 .then(|| serde_json::to_string(&report).ok().map(Rc::from))
                 .flatten();
             (Ok(Rc::new(view::build(set, &report))), json)
@@ -122,18 +123,54 @@ pub fn run(set: &PolicySet, profile: &Profile, query: &Query, json: bool) -> Out
     }
 }
 
-/// The results as CSV, one row per clause and per item (the core's `clauses_csv`, as
-/// `butie evaluate --csv` prints it), with a BOM for spreadsheets.
-pub fn results_csv(set: &PolicySet, profile: &Profile, query: &Query) -> Result<String, String> {
-    let (mut opts, _) = options(set, profile, query);
-    opts.hints = false;
-    let report = butie::evaluate(set, profile, &opts).map_err(|e| e.to_string())?;
-    Ok(butie::batch::clauses_csv(set, &report, true))
+/// A results file to download.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ResultsFile {
+    /// One row per clause and per item (the core's `clauses_csv`, as `butie evaluate --csv`
+    /// prints it), with a BOM for spreadsheets; no hints.
+    Csv,
+    /// The result JSON (the contract), pretty.
+    Json,
 }
 
-/// The result JSON (the contract), pretty, for the download.
-pub fn report_json(set: &PolicySet, profile: &Profile, query: &Query) -> Result<String, String> {
-    let (opts, _) = options(set, profile, query);
-    let report = butie::evaluate(set, profile, &opts).map_err(|e| e.to_string())?;
-    serde_json::to_string_pretty(&report).map_err(|e| e.to_string())
+impl ResultsFile {
+    /// The file's extension and the format's name for the writer.
+    pub fn ext(self) -> &'static str {
+        match self {
+            ResultsFile::Csv => "csv",
+            ResultsFile::Json => "json",
+        }
+    }
+}
+
+/// The results file of `profile` for `query`. The page's second module writes it, on the first
+/// click, so that neither writer is on the way to the first results.
+#[cfg(feature = "consultant-tools")]
+pub async fn results_file(
+    set: &PolicySet,
+    profile: &Profile,
+    query: &Query,
+    file: ResultsFile,
+) -> Result<String, Text> {
+    let (mut opts, _) = options(set, profile, query);
+    opts.hints = file == ResultsFile::Json;
+    crate::bulk::results_file(profile, &opts, file.ext()).await
+}
+
+/// The widget's build has no second module: the core writes the file.
+#[cfg(not(feature = "consultant-tools"))]
+pub async fn results_file(
+    set: &PolicySet,
+    profile: &Profile,
+    query: &Query,
+    file: ResultsFile,
+) -> Result<String, Text> {
+    let (mut opts, _) = options(set, profile, query);
+    opts.hints = file == ResultsFile::Json;
+    let fail = |why: String| Text::new(why.clone(), why);
+    let report = butie::evaluate(set, profile, &opts).map_err(|e| fail(e.to_string()))?;
+    match file {
+        ResultsFile::Csv => Ok(butie::batch::clauses_csv(set, &report, true)),
+        ResultsFile::Json => serde_json::to_string_pretty(&report).map_err(|e| fail(e.to_string())),
+    }
 }

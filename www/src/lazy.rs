@@ -14,10 +14,16 @@ extern "C" {
     fn load() -> Result<js_sys::Promise, JsValue>;
 }
 
-/// An error the module threw (`{zh, en}` as JSON text), or a JavaScript error.
+/// An error the module threw (`{zh, en}` as JSON text), or a JavaScript error. Read as a JSON
+/// value, not as a `Text`: a typed reader's error messages would bring core's float printer
+/// (serde's `Unexpected::Float`) into the page.
 pub fn error_text(e: &JsValue) -> Text {
     let reason = crate::export::js_error(e);
-    serde_json::from_str::<Text>(&reason).unwrap_or_else(|_| Text::new(reason.clone(), reason))
+    let json = serde_json::from_str::<serde_json::Value>(&reason).unwrap_or_default();
+    match (json["zh"].as_str(), json["en"].as_str()) {
+        (Some(zh), Some(en)) => Text::new(zh, en),
+        _ => Text::new(reason.clone(), reason),
+    }
 }
 
 /// The module's exports.

@@ -10,6 +10,7 @@ use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
 use crate::app::Command;
+use crate::calc::ResultsFile;
 use crate::export;
 use crate::i18n;
 use crate::state::{Action, Clients, Share};
@@ -136,8 +137,8 @@ pub fn toolbar(props: &ToolbarProps) -> Html {
                             <button type="button" onclick={command(Command::ExportProfile)} data-testid="export-profile">{ i18n::EXPORT_PROFILE.get(lang) }</button>
                             <input type="file" id="butie-import" class="visually-hidden" accept=".json,application/json" onchange={import} data-testid="import" />
                             <label for="butie-import" class="button">{ i18n::IMPORT_PROFILE.get(lang) }</label>
-                            <button type="button" onclick={command(Command::ExportCsv)} disabled={!has_results} data-testid="export-csv">{ i18n::EXPORT_CSV.get(lang) }</button>
-                            <button type="button" onclick={command(Command::ExportJson)} disabled={!has_results} data-testid="export-json">{ i18n::EXPORT_JSON.get(lang) }</button>
+                            <button type="button" onclick={command(Command::ExportResults(ResultsFile::Csv))} disabled={!has_results} data-testid="export-csv">{ i18n::EXPORT_CSV.get(lang) }</button>
+                            <button type="button" onclick={command(Command::ExportResults(ResultsFile::Json))} disabled={!has_results} data-testid="export-json">{ i18n::EXPORT_JSON.get(lang) }</button>
                             <button type="button" onclick={command(Command::ExportIcs)} disabled={!props.has_dates} data-testid="export-ics">{ i18n::EXPORT_ICS.get(lang) }</button>
                             <button type="button" class="danger" onclick={reset} data-testid="reset">{ i18n::RESET.get(lang) }</button>
                         </div>

@@ -19,6 +19,7 @@ use butie::batch::xlsx::{ResultsWriter, SheetRows, csv_workbook};
 use butie::batch::{
     Batch, ChunkReader, ClientResult, Encoding, FileError, InputFormat, Reader, Sink, guess_format,
 };
+use butie::profile::ProfileTextError;
 use butie::{EvalOptions, Lang, PolicySet, Text};
 use wasm_bindgen::prelude::*;
 
@@ -370,6 +371,55 @@ pub fn calendar_ics(bundle: &[u8], as_of: &str, stamp: f64, lang: &str) -> Resul
     let as_of = butie::date::parse_as_of(as_of).map_err(|e| js_error(&e.text()))?;
     let lang = if lang == "en" { Lang::En } else { Lang::Zh };
     butie::calendar::ics(set, as_of, stamp as i64, lang).map_err(|e| js_error(&e.text()))
+}
+
+/// The results of one profile as the CLI writes them, made here on the first click so that the
+/// page's first module carries neither the result JSON writer nor the CSV writer: `format`
+/// `csv` (`butie evaluate --csv`, with a BOM for spreadsheets) or `json` (the result contract,
+/// pretty). `profile` is profile JSON; the options are the page's evaluation options as they
+/// are (`as_of` `YYYY-MM-DD`, `districts` none for all, an empty list for none). Throws
+/// `{zh, en}` JSON text.
+#[wasm_bindgen]
+#[allow(clippy::too_many_arguments)]
+pub fn results_file(
+    bundle: &[u8],
+    profile: &str,
+    as_of: &str,
+    districts: Option<Vec<String>>,
+    compare_all: bool,
+    application_period: &str,
+    hints: bool,
+    format: &str,
+) -> Result<String, JsValue> {
+    let set = policy_set(bundle)?;
+    let fail = |why: String| js_error(&Text::new(why.clone(), why));
+    let profile = butie::Profile::from_json_str(&set.catalogue, profile).map_err(|e| match e {
+        ProfileTextError::Syntax(e) => fail(e.to_string()),
+        ProfileTextError::Fields(fields) => fail(
+            fields
+                .iter()
+                .map(|f| format!("{}: {}", f.path, f.error.text().en))
+                .collect::<Vec<_>>()
+                .join("; "),
+        ),
+    })?;
+    let as_of = butie::date::parse_as_of(as_of).map_err(|e| js_error(&e.text()))?;
+    let application_period = match application_period {
+        "" => None,
+        typed => Some(butie::date::Period::parse(typed).map_err(|e| js_error(&e.text()))?),
+    };
+    let opts = EvalOptions {
+        districts,
+        compare_all,
+        application_period,
+        hints,
+        ..EvalOptions::new(as_of)
+    };
+    let report = butie::evaluate(set, &profile, &opts).map_err(|e| fail(e.to_string()))?;
+    match format {
+        "csv" => Ok(butie::batch::clauses_csv(set, &report, true)),
+        _ => serde_json::to_string_pretty(&report).map_err(|e| fail(e.to_string())),
+    }
 }
 
 #[cfg(test)]

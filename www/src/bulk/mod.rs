@@ -7,4 +7,4 @@ mod run;
 mod table;
 
 pub use panel::BatchPanel;
-pub use run::calendar_ics;
+pub use run::{calendar_ics, results_file};

@@ -172,6 +172,45 @@ pub async fn calendar_ics(as_of: butie::date::Date, lang: butie::Lang) -> Result
         .ok_or_else(|| Text::new("日历文件无效", "the calendar file is not text"))
 }
 
+/// The results file (`format` `csv` or `json`) of `profile` under `opts`, made by the batch
+/// module (`results_file`): the result JSON and CSV writers stay out of the first module.
+pub async fn results_file(
+    profile: &butie::Profile,
+    opts: &EvalOptions,
+    format: &str,
+) -> Result<String, Text> {
+    let set = crate::data::policy_set().map_err(|e| Text::new(e, e))?;
+    let profile = profile.to_json(&set.catalogue).to_string();
+    let exports = module().await?;
+    let districts = match &opts.districts {
+        Some(list) => list
+            .iter()
+            .map(|d| JsValue::from_str(d))
+            .collect::<js_sys::Array>()
+            .into(),
+        None => JsValue::UNDEFINED,
+    };
+    let period = opts
+        .application_period
+        .map(|p| p.to_string())
+        .unwrap_or_default();
+    let args: js_sys::Array = [
+        js_sys::Uint8Array::from(crate::data::bundle()).into(),
+        JsValue::from_str(&profile),
+        JsValue::from_str(&fmt_date(opts.as_of)),
+        districts,
+        JsValue::from_bool(opts.compare_all),
+        JsValue::from_str(&period),
+        JsValue::from_bool(opts.hints),
+        JsValue::from_str(format),
+    ]
+    .into_iter()
+    .collect();
+    let text = lazy::call(&exports, "results_file", &args).map_err(|e| error_text(&e))?;
+    text.as_string()
+        .ok_or_else(|| Text::new("导出的文件无效", "the exported file is not text"))
+}
+
 /// Lets the browser handle input and paint (a task boundary).
 async fn yield_now() {
     let promise = js_sys::Promise::new(&mut |resolve: js_sys::Function, _reject| {
