@@ -9,6 +9,9 @@
 //! Without Chromium the browser tests are skipped with a notice, except
 //! under `CI=true`, where that is an error.
 //!
+//! After building `dist/`, what the page's first results need is checked against its size
+//! budget (`measure::FIRST_RESULTS_BUDGET`, gzip -9): over it, `test` and `ci` fail.
+//!
 //! `ci` adds `cargo fmt --check` and clippy with `-D warnings` (for the whole
 //! workspace natively, and for the front end on wasm32 too) before `test`.
 
@@ -70,7 +73,8 @@ const FIXTURE_POLICIES: [&str; 2] = ["tests/fixtures/policies", "examples/packs/
 const FIXTURE_DIST: &str = "target/dist-fixtures";
 
 fn browser_tests() -> Result<()> {
-    dist::dist()?;
+    let built = dist::dist()?;
+    crate::measure::check_first_results(&built.single_file)?;
     // The fixtures through the same path as the real files: build script → bundle → page.
     let root = util::root();
     dist::dist_with(&dist::Build {

@@ -58,15 +58,12 @@
 //! native release profile is untouched): it is smaller than `"s"` and the rule
 //! core stays well within its time budget (see docs/performance.md).
 
-use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail, ensure};
 use base64::Engine as _;
-use flate2::Compression;
-use flate2::write::GzEncoder;
 use wasm_bindgen_cli_support::Bindgen;
 
 use crate::{csp, util};
@@ -367,7 +364,7 @@ pub fn dist_with(build: &Build) -> Result<Dist> {
         println!(
             "  {name:<20} {}   gzip {}",
             size(bytes.len()),
-            size(gzipped_len(bytes)?)
+            size(crate::measure::gzip_len(bytes)?)
         );
     }
     if !examples.is_empty() {
@@ -785,13 +782,6 @@ fn example_files(dir: &Path) -> Result<Vec<(String, Vec<u8>)>> {
     }
     out.sort();
     Ok(out)
-}
-
-/// Length of `bytes` after gzip at the best compression level.
-fn gzipped_len(bytes: &[u8]) -> Result<usize> {
-    let mut encoder = GzEncoder::new(Vec::new(), Compression::best());
-    encoder.write_all(bytes).context("gzip failed")?;
-    Ok(encoder.finish().context("gzip failed")?.len())
 }
 
 fn size(bytes: usize) -> String {
