@@ -38,6 +38,9 @@ pub const PACK_SCHEMA_VERSION: u64 = 1;
 /// engine, so a compiled section is only read by the engine version that wrote it (the source
 /// form in the pack lets `butie pack` and the authoring page compile it again).
 pub const COMPILED_FORMAT: &str = concat!("butie-compiled-1/", env!("CARGO_PKG_VERSION"));
+/// The browser's localStorage key of the packs a user added to the page (their files' texts,
+/// a JSON list): read by the page's first module at start-up, written by its second module.
+pub const STORAGE_KEY: &str = "butie:packs:v1";
 /// The largest pack read, checked before parsing.
 pub const MAX_PACK_BYTES: usize = 8 * 1024 * 1024;
 /// The file name extension of packs.

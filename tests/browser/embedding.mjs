@@ -601,7 +601,7 @@ export function registerEmbeddingTests() {
         await page.getByTestId("batch-as-of").fill(AS_OF);
         await page.getByTestId("batch-file").setInputFiles(csvFile);
         await page.getByTestId("batch-done").waitFor();
-        assert.match(await page.getByTestId("batch-summary").textContent(), /^clients-with-bad-rows\.csv：10 个客户，其中 2 行有误；共 10 行结果；用时 \d+\.\d\d 秒/);
+        assert.match(await page.getByTestId("batch-summary").textContent(), /^clients-with-bad-rows\.csv：10 个客户，其中 2 行有误；表中 10 行（每个客户每区一行）；用时 \d+\.\d\d 秒/);
         // Each bad row, with its line number and every problem; the good ones evaluated.
         const errors = page.getByTestId("batch-errors");
         assert.match(await errors.locator("h3").textContent(), /2 行无法读取，已跳过；其余客户均已计算/);
@@ -675,7 +675,7 @@ export function registerEmbeddingTests() {
         // An Excel workbook: docs/examples/clients.xlsx gives the CLI's results (no period).
         await page.getByTestId("batch-application-period").fill("");
         await page.getByTestId("batch-file").setInputFiles(exampleXlsx);
-        await until(async () => /^clients\.xlsx：6 个客户，其中 0 行有误；共 6 行结果/.test(await page.getByTestId("batch-summary").textContent()), "the workbook's results");
+        await until(async () => /^clients\.xlsx：6 个客户，其中 0 行有误；表中 6 行（每个客户每区一行）/.test(await page.getByTestId("batch-summary").textContent()), "the workbook's results");
         const [download4] = await Promise.all([page.waitForEvent("download"), page.getByTestId("batch-download").click()]);
         const saved4 = path.join(dir, "browser-example.csv");
         await download4.saveAs(saved4);
@@ -731,7 +731,7 @@ export function registerEmbeddingTests() {
       await view.dispatchEvent("dragover", { dataTransfer: dropped });
       await view.dispatchEvent("drop", { dataTransfer: dropped });
       await page.getByTestId("batch-done").waitFor();
-      assert.match(await page.getByTestId("batch-summary").textContent(), /^dropped\.csv：10 个客户，其中 2 行有误；共 10 行结果/);
+      assert.match(await page.getByTestId("batch-summary").textContent(), /^dropped\.csv：10 个客户，其中 2 行有误；表中 10 行（每个客户每区一行）/);
       assert.equal(await page.getByTestId("batch-row").count(), 6, "6 good clients in an encoded district");
       assert.equal(
         await page.locator('[data-testid="batch-row"][data-row="2"][data-district="putuo"]').getAttribute("data-up-to-yuan"),
@@ -767,7 +767,7 @@ export function registerEmbeddingTests() {
       const progress = await page.evaluate(() => window.__progress);
       assert.ok(progress.length > 0, "a progress indicator was shown");
       assert.ok(progress.some((t) => /已计算 [\d,]+ \/ 3,000 个客户/.test(t)), `progress: ${progress.slice(0, 3)}`);
-      assert.match(await page.getByTestId("batch-summary").textContent(), /3,000 个客户，其中 0 行有误；共 3,000 行结果/);
+      assert.match(await page.getByTestId("batch-summary").textContent(), /3,000 个客户，其中 0 行有误；表中 3,000 行（每个客户每区一行）/);
       assert.equal(await page.locator("tbody tr").count(), 100, "one page of lines");
       await expectText(page.getByTestId("batch-pager").locator("span"), "第 1–100 行，共 3,000 行");
       await page.getByTestId("batch-next").click();

@@ -429,7 +429,10 @@ export function registerUxTests() {
       assert.equal(
         snippet,
         '<iframe src="butie.html#embed&amp;lang=en&amp;districts=putuo&amp;consultant=Zhang%20%26%20Partners&amp;accent=%23c0392b" ' +
-          'title="butie subsidy calculator" width="100%" height="900" frameborder="0" loading="lazy" data-butie-embed></iframe>\n',
+          'title="butie subsidy calculator" width="100%" height="900" frameborder="0" loading="lazy" data-butie-embed></iframe>\n' +
+          '<script>addEventListener("message",function(e){var d=e.data,f=document.querySelectorAll("iframe[data-butie-embed]");' +
+          'for(var i=0;i<f.length;i++)if(f[i].contentWindow===e.source&&d&&d.type==="butie:height"&&isFinite(d.height))' +
+          'f[i].style.height=Math.max(80,Math.ceil(d.height))+"px"})</script>\n',
       );
     });
     // Pasted into a page next to the uploaded file, it works as it is: embedded, configured.
@@ -446,6 +449,11 @@ export function registerUxTests() {
         assert.equal(await frame.getByTestId("view-batch").count(), 0, "no consultant tools in the frame");
         assert.equal(await frame.locator(".available .up-to").evaluate((el) => getComputedStyle(el).color), "rgb(192, 57, 43)");
         assert.equal(await frame.locator("body").evaluate(() => localStorage.length), 0, "nothing stored");
+        // The frame takes its content's height (the snippet's listener), as the iframe page does.
+        const contentHeight = () => frame.locator("#app").evaluate((el) => Math.ceil(el.getBoundingClientRect().bottom));
+        const frameHeight = () => page.locator("iframe[data-butie-embed]").evaluate((el) => el.getBoundingClientRect().height);
+        await until(async () => Math.abs((await frameHeight()) - (await contentHeight())) <= 1, "the frame's height follows its content");
+        assert.notEqual(await frameHeight(), 900, "resized from the snippet's 900 px");
       });
     } finally {
       await server.close();

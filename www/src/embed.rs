@@ -20,6 +20,46 @@ pub const DEFAULT_TEXT: &str = "#1d232b";
 /// The iframe's height before the helper script resizes it (px).
 const FRAME_HEIGHT: u32 = 900;
 
+/// The host page's side of the page file in an iframe: gives each `iframe[data-butie-embed]`
+/// the height its page reports (what `butie-embed-host.js` does for `embed.html`).
+const HEIGHT_LISTENER: &str = "<script>addEventListener(\"message\",function(e){var d=e.data,\
+f=document.querySelectorAll(\"iframe[data-butie-embed]\");for(var i=0;i<f.length;i++)\
+if(f[i].contentWindow===e.source&&d&&d.type===\"butie:height\"&&isFinite(d.height))\
+f[i].style.height=Math.max(80,Math.ceil(d.height))+\"px\"})</script>\n";
+
+/// In a consultant's iframe (`butie.html#embed&…`): posts the app's height to the parent
+/// whenever it changes (`{type: "butie:height", height}`, as the widget's iframe page does), so
+/// the frame never scrolls inside the host page.
+pub fn report_height(root: &web_sys::Element) {
+    use wasm_bindgen::JsCast;
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let Ok(Some(parent)) = window.parent() else {
+        return;
+    };
+    if js_sys::Object::is(&parent, &window) {
+        return;
+    }
+    let app = root.clone();
+    let last = std::cell::Cell::new(-1.0);
+    let report = wasm_bindgen::closure::Closure::<dyn FnMut()>::new(move || {
+        let height = app.get_bounding_client_rect().bottom().ceil();
+        if last.replace(height) == height {
+            return;
+        }
+        let message = js_sys::Object::new();
+        let _ = js_sys::Reflect::set(&message, &"type".into(), &"butie:height".into());
+        let _ = js_sys::Reflect::set(&message, &"height".into(), &height.into());
+        let _ = parent.post_message(&message, "*");
+    });
+    if let Ok(observer) = web_sys::ResizeObserver::new(report.as_ref().unchecked_ref()) {
+        observer.observe(root);
+    }
+    // Observes for the page's lifetime.
+    report.forget();
+}
+
 /// Script tag and element, or iframe.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
@@ -195,7 +235,11 @@ pub fn snippet(c: &Choice, all: &[String], base: &str) -> String {
             if c.kind == Kind::Page {
                 let mut parts = vec!["embed".to_string()];
                 parts.extend(fragment);
-                return iframe(format!("{base}butie.html#{}", parts.join("&")));
+                // No helper file beside the single file: the listener comes inline.
+                return format!(
+                    "{}{HEIGHT_LISTENER}",
+                    iframe(format!("{base}butie.html#{}", parts.join("&")))
+                );
             }
             format!(
                 "{}<script src=\"{base}butie-embed-host.js\" defer></script>\n",
@@ -638,8 +682,10 @@ mod tests {
         let code = snippet(&c, &all(), "https://example.com/b/");
         assert_eq!(
             code,
-            "<iframe src=\"https://example.com/b/butie.html#embed&amp;lang=en&amp;districts=putuo&amp;consultant=%E5%BC%A0%20%26%20co&amp;accent=%23c0392b\" \
-             title=\"butie subsidy calculator\" width=\"100%\" height=\"900\" frameborder=\"0\" loading=\"lazy\" data-butie-embed></iframe>\n"
+            format!(
+                "<iframe src=\"https://example.com/b/butie.html#embed&amp;lang=en&amp;districts=putuo&amp;consultant=%E5%BC%A0%20%26%20co&amp;accent=%23c0392b\" \
+             title=\"butie subsidy calculator\" width=\"100%\" height=\"900\" frameborder=\"0\" loading=\"lazy\" data-butie-embed></iframe>\n{HEIGHT_LISTENER}"
+            )
         );
         // The page reads back what the snippet wrote.
         let fragment = "embed&lang=en&districts=putuo&compact=1&consultant=%E5%BC%A0%20%26%20co&accent=%23c0392b";

@@ -221,7 +221,8 @@ pub fn batch_progress(done: usize, total: usize, lang: Lang) -> String {
     }
 }
 
-/// The line above a finished table.
+/// The line above a finished table: clients, bad rows, the table's lines (one per client and
+/// district shown; the results CSV has a row per clause), the time taken.
 pub fn batch_summary(
     clients: usize,
     bad: usize,
@@ -235,13 +236,13 @@ pub fn batch_summary(
     let seconds = format!("{}.{:02}", centis / 100, centis % 100);
     match lang {
         Lang::Zh => format!(
-            "{file}：{} 个客户，其中 {} 行有误；共 {} 行结果；用时 {seconds} 秒（本机计算）。",
+            "{file}：{} 个客户，其中 {} 行有误；表中 {} 行（每个客户每区一行）；用时 {seconds} 秒（本机计算）。",
             thousands(clients),
             thousands(bad),
             thousands(lines)
         ),
         Lang::En => format!(
-            "{file}: {} clients, {} bad row(s); {} result lines; {seconds} s (computed on this device).",
+            "{file}: {} clients, {} bad row(s); {} lines in the table (one per client and district); {seconds} s (computed on this device).",
             thousands(clients),
             thousands(bad),
             thousands(lines)

@@ -132,6 +132,7 @@ pub fn start() -> Result<(), JsValue> {
                             el.style().set_property(name, &value)?;
                         }
                     }
+                    embed::report_height(&root);
                     config
                 }
                 None => AppConfig::default(),

@@ -11,9 +11,6 @@ use wasm_bindgen::prelude::Closure;
 
 use crate::{data, lazy};
 
-/// The localStorage key of the user's packs (page only; written by the second module).
-pub const KEY: &str = "butie:packs:v1";
-
 /// Uses the set the second module answered: a bundle, `null` for the built-in set, anything
 /// else (`undefined`) for no change.
 fn apply(bundle: &JsValue) -> Result<(), String> {
@@ -51,7 +48,7 @@ pub fn init_page() {
             .local_storage()
             .ok()
             .flatten()
-            .map(|s| s.get_item(KEY)),
+            .map(|s| s.get_item(butie::pack::STORAGE_KEY)),
         Some(Ok(Some(_)))
     );
     if !shipped && !stored {

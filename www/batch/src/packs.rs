@@ -22,8 +22,8 @@ use sha2::Digest as _;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 
-/// The localStorage key of the user's packs (page only): a list of the pack files' texts.
-pub const KEY: &str = "butie:packs:v1";
+// The localStorage key of the user's packs (page only), defined once in the core.
+use butie::pack::STORAGE_KEY as KEY;
 
 /// Who added a pack.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -112,7 +112,8 @@ fn load(file: Option<web_sys::File>) {
         return;
     }
     let name = file.name();
-    let read = Closure::<dyn FnMut(JsValue)>::new(move |content: JsValue| {
+    // A one-shot function: freed once it has run (once per file chosen).
+    let read = Closure::once_into_js(move |content: JsValue| {
         let content = content.as_string().unwrap_or_default();
         match super::add(&builtin_bundle(), &name, &content, Origin::User) {
             Ok((bundle, summary)) => {
@@ -121,9 +122,11 @@ fn load(file: Option<web_sys::File>) {
             Err(errors) => changed(Some(Err(errors)), None),
         }
     });
-    let _ = file.text().then(&read);
-    // Kept until the file is read (once per file chosen).
-    read.forget();
+    let text = file.text();
+    let then = js_sys::Reflect::get(&text, &"then".into());
+    if let Ok(then) = then.and_then(|f| f.dyn_into::<js_sys::Function>()) {
+        let _ = then.call1(&text, &read);
+    }
 }
 
 /// An event handler kept alive by the element it is set on.
