@@ -85,8 +85,8 @@ fn labels(inputs: &[&Input], lang: Lang) -> String {
     let sep = if lang == Lang::Zh { "、" } else { ", " };
     let mut out: Vec<String> = Vec::new();
     for i in inputs {
-        let mut l = i.label.get(lang).to_string();
-        if lang == Lang::En {
+        let mut l = i.ask(lang);
+        if lang == Lang::En && !i.is_list() {
             l = l.to_ascii_lowercase();
         }
         if let Some(n) = i.item {

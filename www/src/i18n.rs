@@ -435,7 +435,6 @@ pub const APPLICATION_PERIOD_HELP: Tr = Tr(
 pub const PERIOD_PLACEHOLDER: &str = "YYYY-MM-DD..YYYY-MM-DD";
 pub const ADD_ITEM: Tr = Tr("添加", "Add a");
 pub const REMOVE_ITEM: Tr = Tr("删除", "Remove");
-pub const NO_ITEMS: Tr = Tr("尚未添加。", "None added.");
 pub const MAX_ITEMS: Tr = Tr("已达上限", "Limit reached");
 pub const UNIT_WAN: Tr = Tr("万元", "×10,000 CNY");
 pub const UNIT_YUAN: Tr = Tr("元", "CNY");

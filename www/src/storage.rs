@@ -136,6 +136,7 @@ fn inputs_to_json(cat: &Catalogue, i: &Inputs, today: &str, out: &mut Map<String
             "unit": match d.unit { MoneyUnit::Wan => "wan", MoneyUnit::Yuan => "yuan" },
             "facts": pairs(&d.facts),
             "lists": d.lists.iter().map(|(id, items)| json!([id, items.iter().map(pairs).collect::<Vec<_>>()])).collect::<Vec<_>>(),
+            "none": d.none,
         }),
     );
 }
@@ -220,6 +221,20 @@ fn draft_from(cat: &Catalogue, json: &Json, at: &str, problems: &mut Vec<String>
                 .map(|(n, item)| pairs_from(item, &format!("{at}.lists.{id}[{n}]"), problems))
                 .collect();
             stored.lists.push((id.to_string(), items));
+        }
+    }
+    // Lists answered "none" (absent in inputs stored before: their lists stay not answered).
+    if let Some(none) = json.get("none").filter(|v| !v.is_null()) {
+        match none.as_array() {
+            Some(ids) => {
+                for id in ids {
+                    match id.as_str() {
+                        Some(id) => stored.none.push(id.to_string()),
+                        None => problems.push(format!("{at}.none = {id}")),
+                    }
+                }
+            }
+            None => problems.push(format!("{at}.none = {none}")),
         }
     }
     Draft::from_stored(cat, &stored)
