@@ -604,3 +604,44 @@ impl Profile {
         }
     }
 }
+
+#[cfg(all(test, feature = "loader"))]
+mod tests {
+    use super::*;
+    use crate::PolicySet;
+
+    #[test]
+    fn a_list_is_not_answered_answered_none_or_answered_with_items() {
+        let set = PolicySet::embedded().expect("embedded");
+        let cat = &set.catalogue;
+        let projects = cat.list_id("projects").expect("list");
+        let read = |text: &str| {
+            // Both readers: the one-pass reader and the JSON value path (errors, tools).
+            let one = Profile::from_json_str(cat, text).expect("one pass");
+            let json: Json = serde_json::from_str(text).expect("json");
+            let two = Profile::from_json(cat, &json).expect("value");
+            assert_eq!(one, two, "{text}");
+            one
+        };
+        for text in [
+            r#"{"schema_version":1}"#,
+            r#"{"schema_version":1,"projects":null}"#,
+        ] {
+            let p = read(text);
+            assert!(!p.answered(projects), "{text}");
+            assert!(p.items(projects).is_empty());
+            assert!(p.to_json(cat).get("projects").is_none(), "{text}");
+        }
+        let none = read(r#"{"schema_version":1,"projects":[]}"#);
+        assert!(none.answered(projects) && none.items(projects).is_empty());
+        assert_eq!(none.to_json(cat)["projects"], serde_json::json!([]));
+        let one = read(r#"{"schema_version":1,"projects":[{"kind":"rd_project"}]}"#);
+        assert!(one.answered(projects));
+        assert_eq!(one.items(projects).len(), 1);
+        // Round trip keeps each state.
+        for p in [Profile::empty(cat), none, one] {
+            let again = Profile::from_json(cat, &p.to_json(cat)).expect("round trip");
+            assert_eq!(again, p);
+        }
+    }
+}

@@ -167,11 +167,11 @@ impl Basis {
     }
 }
 
-/// What a list not answered asks (after the list's name: "项目：填写，或选择没有").
-pub const LIST_NOT_ANSWERED: Word = w("填写，或选择没有", "enter them, or answer none");
+/// What a list not answered asks besides its items (after the list's name: "项目（或选择没有）").
+pub const LIST_NOT_ANSWERED: Word = w("或选择没有", "or answer none");
 
-/// A list not answered, named: "项目（填写，或选择没有）" / "projects (enter them, or answer
-/// none)": the "please add" of the CLI and the questions.
+/// A list not answered, named: "项目（或选择没有）" / "projects (or answer none)": the "please
+/// add" of the CLI and the page, and the questions.
 pub fn list_ask(label: &Text, lang: Lang) -> String {
     match lang {
         Lang::Zh => format!("{}（{}）", label.zh, LIST_NOT_ANSWERED.zh),

@@ -200,8 +200,14 @@ fn profile_with(typical: bool) -> BoxedStrategy<Profile> {
             } else {
                 3
             };
-            // Unanswered now and then; answered "none" or with items otherwise.
-            prop::option::weighted(0.85, prop::collection::vec(item(l, typical), 0..=max)).boxed()
+            // Typical profiles answer their lists (so the money paths are reached); uniform ones
+            // leave a list unanswered now and then.
+            let items = prop::collection::vec(item(l, typical), 0..=max);
+            if typical {
+                items.prop_map(Some).boxed()
+            } else {
+                prop::option::weighted(0.8, items).boxed()
+            }
         })
         .collect();
     (facts, lists)
