@@ -350,7 +350,10 @@ mod tests {
             q.iter().filter(|x| x.1.contains("填写项目")).collect();
         assert_eq!(projects.len(), 1, "{q:?}");
         assert!(
-            projects[0].1.starts_with("普陀区：") && projects[0].1.contains("条条款按项目计，填写项目（或选择没有） → 最高 500万元"),
+            projects[0].1.starts_with("普陀区：")
+                && projects[0]
+                    .1
+                    .contains("条条款按项目计，填写项目（或选择没有） → 最高 500万元"),
             "{}",
             projects[0].1
         );

@@ -598,6 +598,39 @@ mod tests {
     }
 
     #[test]
+    fn a_list_is_unanswered_until_items_or_none() {
+        let set = set();
+        let cat = &set.catalogue;
+        let projects = cat.list_id("projects").unwrap();
+        let as_of = butie::date::parse_date("2026-10-15").unwrap();
+        let answered = |d: &Draft| {
+            let p = parse(&set, d, as_of).profile;
+            (p.answered(projects), p.items(projects).len())
+        };
+        let mut draft = Draft::blank(cat);
+        assert_eq!(answered(&draft), (false, 0), "blank: not answered");
+        draft.set_none(projects, true);
+        assert_eq!(answered(&draft), (true, 0), "no projects");
+        assert!(!draft.is_blank());
+        // An item answers the list with it; "none" goes.
+        draft.add_item(cat, projects);
+        assert!(!draft.is_none(projects));
+        assert_eq!(answered(&draft), (true, 1));
+        // "None" cannot be said beside items.
+        draft.set_none(projects, true);
+        assert!(!draft.is_none(projects));
+        // Removing the last item leaves the list not answered: only the user says "none".
+        draft.remove_item(projects, 0);
+        assert_eq!(answered(&draft), (false, 0));
+        // An imported profile keeps the distinction.
+        draft.set_none(projects, true);
+        let p = parse(&set, &draft, as_of).profile;
+        assert!(Draft::from_profile(cat, &p, MoneyUnit::Wan).is_none(projects));
+        let blank = parse(&set, &Draft::blank(cat), as_of).profile;
+        assert!(!Draft::from_profile(cat, &blank, MoneyUnit::Wan).is_none(projects));
+    }
+
+    #[test]
     fn values_of_facts_not_in_the_catalogue_are_kept() {
         // A policy pack's fact that is not loaded (yet, or any more): its value is kept and
         // stored again, never dropped.

@@ -420,4 +420,42 @@ mod tests {
         // An empty item has no stored fields; it comes back empty.
         assert_eq!(back, clients);
     }
+
+    #[test]
+    fn a_list_answered_none_is_kept_and_older_inputs_load_unanswered() {
+        let today = "2026-10-15";
+        let projects = cat().list_id("projects").unwrap();
+        let mut inputs = Inputs::blank(today);
+        Rc::make_mut(&mut inputs.draft).set_none(projects, true);
+        let stored = Stored {
+            lang: None,
+            full_yuan: false,
+            inputs,
+        };
+        let mut problems = Vec::new();
+        let back = stored_from_json(cat(), &stored_to_json(cat(), &stored), today, &mut problems);
+        assert!(problems.is_empty(), "{problems:?}");
+        assert!(back.inputs.draft.is_none(projects), "answered none, kept");
+        // Inputs stored before lists could be answered "none" (no `none` key; a list stored
+        // with no items): the list is not answered, never "none"; every other field is kept.
+        let old = serde_json::json!({
+            "draft": {
+                "facts": [["registered_district", "putuo"]],
+                "lists": [["projects", []]]
+            }
+        });
+        let back = stored_from_json(cat(), &old, today, &mut problems);
+        assert!(problems.is_empty(), "{problems:?}");
+        let d = &back.inputs.draft;
+        assert!(!d.is_none(projects) && d.lists[usize::from(projects)].is_empty());
+        assert_eq!(
+            d.facts[cat().fact_id("registered_district").unwrap() as usize],
+            "putuo"
+        );
+        // A `none` entry that is not a list id string is reported, the rest kept.
+        let bad = serde_json::json!({ "draft": { "none": ["projects", 3] } });
+        let back = stored_from_json(cat(), &bad, today, &mut problems);
+        assert!(back.inputs.draft.is_none(projects));
+        assert_eq!(problems, ["draft.none = 3"]);
+    }
 }
