@@ -488,10 +488,10 @@ pub fn parse(set: &PolicySet, draft: &Draft, as_of: Date) -> Parsed {
     for (l, def) in cat.lists.iter().enumerate() {
         let items = draft.lists.get(l).map(Vec::as_slice).unwrap_or_default();
         // Items, or the user's "none", answer the list; else it stays unknown.
-        if !items.is_empty() || draft.is_none(l as u16) {
-            if let Some(slot) = profile.lists.get_mut(l) {
-                *slot = Some(Vec::new());
-            }
+        if (!items.is_empty() || draft.is_none(l as u16))
+            && let Some(slot) = profile.lists.get_mut(l)
+        {
+            *slot = Some(Vec::new());
         }
         let mut list_errors = Vec::with_capacity(items.len());
         for raw_item in items.iter().take(def.max_items as usize) {
