@@ -422,8 +422,10 @@ impl<'de> Visitor<'de> for ListSeed<'_, '_> {
         let p = self.p;
         let l = usize::from(self.list);
         let max = p.cat.lists[l].max_items as usize;
+        // `[]` answers the list "none"; `null` (`visit_unit`) leaves it unanswered.
+        let items = p.profile.lists[l].get_or_insert_with(Vec::new);
         loop {
-            if p.profile.lists[l].len() > max {
+            if items.len() > max {
                 return Err(bail());
             }
             let item = seq.next_element_seed(ItemSeed {
@@ -431,11 +433,11 @@ impl<'de> Visitor<'de> for ListSeed<'_, '_> {
                 list: self.list,
             })?;
             match item {
-                Some(item) => p.profile.lists[l].push(item),
+                Some(item) => items.push(item),
                 None => break,
             }
         }
-        if p.profile.lists[l].len() > max {
+        if items.len() > max {
             return Err(bail());
         }
         Ok(())

@@ -2,7 +2,8 @@
 //!
 //! JSON form (schema_version 1): `{"schema_version": 1, "name": "…", "<group>": {fact: value},
 //! "<list>": [{field: value}]}`. Money is a decimal string in yuan (`"2000000.00"`) or an
-//! integer; dates are `"YYYY-MM-DD"`; enums are value ids; `null` or absent means unknown.
+//! integer; dates are `"YYYY-MM-DD"`; enums are value ids; `null` or absent means unknown. A
+//! list is answered or not: absent or `null` = not answered (unknown), `[]` = answered "none".
 
 use crate::catalogue::{Catalogue, FactDef, FactId, FactKind, ListId};
 use crate::date::{Date, fmt_date, parse_date};
@@ -19,7 +20,9 @@ pub const MAX_TEXT_CHARS: usize = 200;
 /// Most dates accepted in one date list.
 pub const MAX_DATES: usize = 100;
 /// Typed values that mean "an empty list" for a date list (an empty field is unknown).
-pub const EMPTY_LIST_WORDS: [&str; 5] = ["无", "none", "None", "[]", "-"];
+/// The same words answer that an item list (projects) has none, in a client list's `projects`
+/// column.
+pub const EMPTY_LIST_WORDS: [&str; 7] = ["无", "没有", "none", "None", "NONE", "[]", "-"];
 
 /// A typed fact value.
 #[derive(Debug, Clone, PartialEq)]
@@ -43,8 +46,9 @@ pub struct Profile {
     pub name: Option<String>,
     /// Fact values by fact index; `None` = unknown.
     pub facts: Vec<Option<Value>>,
-    /// Items of each list, by list index.
-    pub lists: Vec<Vec<Item>>,
+    /// Items of each list, by list index; `None` = not answered (unknown), `Some(vec![])` =
+    /// answered "none".
+    pub lists: Vec<Option<Vec<Item>>>,
 }
 
 /// Why a single value was rejected.
@@ -86,6 +90,9 @@ pub enum ValueError {
     },
     /// A JSON object names the same key twice (the second would silently replace the first).
     DuplicateKey,
+    /// A list's own column (client lists) holds something other than "none", or says "none"
+    /// while the row fills items of the list.
+    ListAnswer,
 }
 
 impl ValueError {
@@ -170,6 +177,15 @@ impl ValueError {
             BadDateAt { index, text } => Text::new(
                 format!("第 {index} 个日期“{text}”无效：日期格式应为 YYYY-MM-DD，且为有效日期"),
                 format!("date {index} of the list, `{text}`: use a real date as YYYY-MM-DD"),
+            ),
+            ListAnswer => Text::new(
+                format!(
+                    "此列只可填“{}”（表示没有）；有条目时留空，条目填在 <列表>.1.<字段> 等列",
+                    EMPTY_LIST_WORDS[0]
+                ),
+                "this column takes only `none` (there are none); leave it empty when the row has \
+                 items, which go in the <list>.1.<field> columns"
+                    .to_string(),
             ),
             DuplicateKey => Text::new(
                 "重复的键：同一对象中出现两次（后者会覆盖前者）",
@@ -369,8 +385,28 @@ impl Profile {
         Profile {
             name: None,
             facts: vec![None; cat.facts.len()],
-            lists: vec![Vec::new(); cat.lists.len()],
+            lists: vec![None; cat.lists.len()],
         }
+    }
+
+    /// The items of list `l` (none when the list is not answered).
+    pub fn items(&self, l: ListId) -> &[Item] {
+        self.lists
+            .get(usize::from(l))
+            .and_then(Option::as_deref)
+            .unwrap_or_default()
+    }
+
+    /// Whether list `l` is answered (with items, or "none").
+    pub fn answered(&self, l: ListId) -> bool {
+        matches!(self.lists.get(usize::from(l)), Some(Some(_)))
+    }
+
+    /// The items of list `l`, answering it (as "none" until an item is pushed).
+    pub fn items_mut(&mut self, l: ListId) -> Option<&mut Vec<Item>> {
+        self.lists
+            .get_mut(usize::from(l))
+            .map(|slot| slot.get_or_insert_with(Vec::new))
     }
 
     /// Reads the JSON form from text: strictly ([`crate::json::from_str_strict`]: a repeated key
@@ -471,6 +507,7 @@ impl Profile {
 
     fn read_list(&mut self, cat: &Catalogue, l: ListId, val: &Json, errs: &mut Vec<FieldError>) {
         let def = &cat.lists[l as usize];
+        // `null` (like an absent key) leaves the list unanswered; `[]` answers "none".
         let Some(arr) = val.as_array() else {
             if !val.is_null() {
                 errs.push(FieldError {
@@ -489,6 +526,7 @@ impl Profile {
             });
             return;
         }
+        let items = self.lists[l as usize].get_or_insert_with(Vec::new);
         for (i, it) in arr.iter().enumerate() {
             let Some(obj) = it.as_object() else {
                 errs.push(FieldError {
@@ -514,11 +552,12 @@ impl Profile {
                     },
                 }
             }
-            self.lists[l as usize].push(item);
+            items.push(item);
         }
     }
 
-    /// The canonical JSON form (unknown values omitted).
+    /// The canonical JSON form (unknown values and unanswered lists omitted; a list answered
+    /// "none" is `[]`).
     pub fn to_json(&self, cat: &Catalogue) -> Json {
         let mut root = Map::new();
         root.insert("schema_version".into(), Json::from(PROFILE_SCHEMA_VERSION));
@@ -537,10 +576,9 @@ impl Profile {
             }
         }
         for (l, def) in cat.lists.iter().enumerate() {
-            let items = &self.lists[l];
-            if items.is_empty() {
+            let Some(Some(items)) = self.lists.get(l) else {
                 continue;
-            }
+            };
             let arr = items
                 .iter()
                 .map(|it| {
@@ -563,6 +601,47 @@ impl Profile {
     pub fn set(&mut self, id: FactId, v: Option<Value>) {
         if let Some(slot) = self.facts.get_mut(id as usize) {
             *slot = v;
+        }
+    }
+}
+
+#[cfg(all(test, feature = "loader"))]
+mod tests {
+    use super::*;
+    use crate::PolicySet;
+
+    #[test]
+    fn a_list_is_not_answered_answered_none_or_answered_with_items() {
+        let set = PolicySet::embedded().expect("embedded");
+        let cat = &set.catalogue;
+        let projects = cat.list_id("projects").expect("list");
+        let read = |text: &str| {
+            // Both readers: the one-pass reader and the JSON value path (errors, tools).
+            let one = Profile::from_json_str(cat, text).expect("one pass");
+            let json: Json = serde_json::from_str(text).expect("json");
+            let two = Profile::from_json(cat, &json).expect("value");
+            assert_eq!(one, two, "{text}");
+            one
+        };
+        for text in [
+            r#"{"schema_version":1}"#,
+            r#"{"schema_version":1,"projects":null}"#,
+        ] {
+            let p = read(text);
+            assert!(!p.answered(projects), "{text}");
+            assert!(p.items(projects).is_empty());
+            assert!(p.to_json(cat).get("projects").is_none(), "{text}");
+        }
+        let none = read(r#"{"schema_version":1,"projects":[]}"#);
+        assert!(none.answered(projects) && none.items(projects).is_empty());
+        assert_eq!(none.to_json(cat)["projects"], serde_json::json!([]));
+        let one = read(r#"{"schema_version":1,"projects":[{"kind":"rd_project"}]}"#);
+        assert!(one.answered(projects));
+        assert_eq!(one.items(projects).len(), 1);
+        // Round trip keeps each state.
+        for p in [Profile::empty(cat), none, one] {
+            let again = Profile::from_json(cat, &p.to_json(cat)).expect("round trip");
+            assert_eq!(again, p);
         }
     }
 }

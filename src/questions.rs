@@ -29,6 +29,15 @@ pub struct Question<'r, 'a> {
     pub inputs: Vec<&'r Input<'a>>,
 }
 
+/// A list not answered, and the clauses of a district waiting for it.
+struct ListQuestion<'r, 'a> {
+    input: &'r Input<'a>,
+    /// The clause that may pay the most.
+    clause: &'a str,
+    up_to: Option<Decimal>,
+    clauses: usize,
+}
+
 /// The alternatives of a clause that each depend on an answer (rent or buy), when that
 /// answer is among the inputs still missing; with the id of the input that picks.
 fn alternatives<'p>(
@@ -85,8 +94,8 @@ fn labels(inputs: &[&Input], lang: Lang) -> String {
     let sep = if lang == Lang::Zh { "、" } else { ", " };
     let mut out: Vec<String> = Vec::new();
     for i in inputs {
-        let mut l = i.label.get(lang).to_string();
-        if lang == Lang::En {
+        let mut l = i.ask(lang);
+        if lang == Lang::En && !i.is_list() {
             l = l.to_ascii_lowercase();
         }
         if let Some(n) = i.item {
@@ -149,13 +158,33 @@ pub fn questions<'r, 'a>(
                 inputs: gate.clone(),
             });
         }
+        // Lists not answered: asked once per district, for every clause waiting for them.
+        let mut lists: Vec<ListQuestion<'r, 'a>> = Vec::new();
         for (c, r) in pol.clauses.iter().zip(&d.clauses) {
             if r.status_if_in_force != Status::NeedsInformation || !c.quantified() {
                 continue;
             }
+            for m in r.missing.iter().filter(|m| m.is_list()) {
+                let up_to = clause_ceiling(c);
+                match lists.iter_mut().find(|q| q.input.fact == m.fact) {
+                    Some(q) => {
+                        q.clauses += 1;
+                        if up_to > q.up_to {
+                            (q.clause, q.up_to) = (r.id, up_to);
+                        }
+                    }
+                    None => lists.push(ListQuestion {
+                        input: m,
+                        clause: r.id,
+                        up_to,
+                        clauses: 1,
+                    }),
+                }
+            }
             let inputs: Vec<&'r Input<'a>> = r
                 .missing
                 .iter()
+                .filter(|m| !m.is_list())
                 .filter(|m| !gate.iter().any(|g| g.fact == m.fact && g.item == m.item))
                 .collect();
             if inputs.is_empty() {
@@ -202,6 +231,38 @@ pub fn questions<'r, 'a>(
                     inputs,
                 }),
             }
+        }
+        for q in lists {
+            let item = set
+                .catalogue
+                .list_id(q.input.fact)
+                .and_then(|l| set.catalogue.lists.get(usize::from(l)))
+                .map(|l| &l.item_label);
+            let per = |lang: Lang| item.map_or("", |t| t.get(lang));
+            out.push(Question {
+                district: d.district,
+                clause: Some(q.clause),
+                up_to: q.up_to,
+                text: Text::new(
+                    format!(
+                        "{}：{} 条条款按{}计，填写{}{}",
+                        d.district_name.zh,
+                        q.clauses,
+                        per(Lang::Zh),
+                        q.input.ask(Lang::Zh),
+                        figure(q.up_to, Lang::Zh)
+                    ),
+                    format!(
+                        "{}: {} clause(s) count per {} — enter {}{}",
+                        d.district_name.en,
+                        q.clauses,
+                        per(Lang::En),
+                        q.input.ask(Lang::En),
+                        figure(q.up_to, Lang::En)
+                    ),
+                ),
+                inputs: vec![q.input],
+            });
         }
     }
     // Applicant questions first (they unlock everything), then by money; stable otherwise.
@@ -282,6 +343,19 @@ mod tests {
         assert!(
             q.iter().all(|x| x.0.is_some()),
             "the applicant conditions are answered"
+        );
+        // Projects not answered: one question for every clause counted per project, with the
+        // largest ceiling among them (三（五）: 500万).
+        let projects: Vec<&(Option<&str>, String, Option<i64>)> =
+            q.iter().filter(|x| x.1.contains("填写项目")).collect();
+        assert_eq!(projects.len(), 1, "{q:?}");
+        assert!(
+            projects[0].1.starts_with("普陀区：")
+                && projects[0]
+                    .1
+                    .contains("条条款按项目计，填写项目（或选择没有） → 最高 500万元"),
+            "{}",
+            projects[0].1
         );
     }
 }

@@ -315,6 +315,23 @@ pub struct Input<'a> {
     pub value: InputValue<'a>,
 }
 
+impl Input<'_> {
+    /// A list not answered (`list` set, no `item`): its items are needed, or that it has none.
+    pub fn is_list(&self) -> bool {
+        self.list.is_some() && self.item.is_none()
+    }
+
+    /// What to fill in, in `lang`: the label; for a list not answered, with what to do
+    /// ("项目（填写，或选择没有）").
+    pub fn ask(&self, lang: crate::text::Lang) -> String {
+        if self.is_list() {
+            crate::words::list_ask(self.label, lang)
+        } else {
+            self.label.get(lang).to_string()
+        }
+    }
+}
+
 /// A value as read from the profile (null when unknown).
 #[derive(Debug, Clone)]
 pub struct InputValue<'a> {

@@ -82,8 +82,9 @@ pub fn profile_schema(cat: &Catalogue) -> Json {
         props.insert(
             l.id.clone(),
             json!({
-                "type": "array",
+                "type": ["array", "null"],
                 "title": format!("{} / {}", l.label.zh, l.label.en),
+                "description": "Absent or null: not answered (clauses that read it need information). [] : answered, there are none.",
                 "maxItems": l.max_items,
                 "items": {"type": "object", "additionalProperties": false, "properties": fp, "required": required}
             }),

@@ -167,6 +167,30 @@ impl Basis {
     }
 }
 
+/// What a list not answered asks besides its items (after the list's name: "项目（或选择没有）").
+pub const LIST_NOT_ANSWERED: Word = w("或选择没有", "or answer none");
+
+/// A list not answered, named: "项目（或选择没有）" / "projects (or answer none)": the "please
+/// add" of the CLI and the page, and the questions.
+pub fn list_ask(label: &Text, lang: Lang) -> String {
+    match lang {
+        Lang::Zh => format!("{}（{}）", label.zh, LIST_NOT_ANSWERED.zh),
+        Lang::En => format!(
+            "{} ({})",
+            label.en.to_ascii_lowercase(),
+            LIST_NOT_ANSWERED.en
+        ),
+    }
+}
+
+/// The answer that a list has no items: "没有项目" / "No projects" (by the item's name).
+pub fn list_none(item_label: &Text, lang: Lang) -> String {
+    match lang {
+        Lang::Zh => format!("没有{}", item_label.zh),
+        Lang::En => format!("No {}s", item_label.en),
+    }
+}
+
 /// "确定": an amount that will be paid as computed.
 pub const DEFINITE: Word = w("确定", "Definite");
 /// "最高": a ceiling; the amount paid may be lower.

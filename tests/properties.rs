@@ -200,7 +200,14 @@ fn profile_with(typical: bool) -> BoxedStrategy<Profile> {
             } else {
                 3
             };
-            prop::collection::vec(item(l, typical), 0..=max).boxed()
+            // Typical profiles answer their lists (so the money paths are reached); uniform ones
+            // leave a list unanswered now and then.
+            let items = prop::collection::vec(item(l, typical), 0..=max);
+            if typical {
+                items.prop_map(Some).boxed()
+            } else {
+                prop::option::weighted(0.8, items).boxed()
+            }
         })
         .collect();
     (facts, lists)
@@ -353,7 +360,7 @@ fn read_num(v: &ValueExpr, p: &Profile, item: Option<(usize, usize)>) -> Option<
                 if il != *l as usize {
                     return None;
                 }
-                p.lists[il][i][*f as usize].as_ref()
+                p.items(il as u16).get(i)?[*f as usize].as_ref()
             }
         };
         match val? {
@@ -716,7 +723,11 @@ enum Target {
 fn put(p: &mut Profile, t: &Target, v: Value) {
     match *t {
         Target::Fact(f) => p.facts[f] = Some(v),
-        Target::Project(i, f) => p.lists[list("projects")][i][f] = Some(v),
+        Target::Project(i, f) => {
+            if let Some(items) = p.items_mut(list("projects") as u16) {
+                items[i][f] = Some(v);
+            }
+        }
     }
 }
 
@@ -810,7 +821,7 @@ proptest! {
         start in money(),
         raise in money(),
     ) {
-        let projects = p.lists[list("projects")].len();
+        let projects = p.items(list("projects") as u16).len();
         let target = if projects > 0 && which.index(3) > 0 {
             let f = field("projects", PROJECT_MONEY_IN[pick.index(PROJECT_MONEY_IN.len())]);
             Target::Project(which.index(projects), f)
@@ -836,10 +847,13 @@ proptest! {
         raise in money(),
     ) {
         let projects = list("projects");
-        if p.lists[projects].is_empty() {
-            p.lists[projects].push(extra);
+        let projects = projects as u16;
+        if p.items(projects).is_empty()
+            && let Some(items) = p.items_mut(projects)
+        {
+            items.push(extra);
         }
-        let n = p.lists[projects].len();
+        let n = p.items(projects).len();
         let f = field("projects", PROJECT_SUPPORT[pick.index(PROJECT_SUPPORT.len())]);
         let target = Target::Project(which.index(n), f);
         let (lo, hi) = raised(start, raise);
@@ -906,7 +920,7 @@ proptest! {
         item in any::<prop::sample::Index>(),
     ) {
         let facts = tier_facts();
-        let projects = p.lists[list("projects")].len();
+        let projects = p.items(list("projects") as u16).len();
         let o = batch(as_of, all);
         // One of the enterprise tiers, or a project's recognition level.
         let k = pick.index(facts.len() + 1);

@@ -359,7 +359,7 @@ fn clause(s: &mut String, c: &ClauseResult, payable: bool, l: Lang) {
         };
         let _ = writeln!(s, "{indent}{w}: {}", unmet.join(sep));
     }
-    let mut missing: Vec<&str> = c.missing.iter().map(|m| m.label.get(l)).collect();
+    let mut missing: Vec<String> = c.missing.iter().map(|m| m.ask(l)).collect();
     missing.dedup();
     if st == Status::NeedsInformation && !missing.is_empty() {
         let (w, sep) = if zh(l) {

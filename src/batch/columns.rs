@@ -16,6 +16,9 @@ pub(crate) enum Col {
         field: FieldId,
         slot: usize,
     },
+    /// A list's own column (`projects`): `无`/`none` ([`crate::profile::EMPTY_LIST_WORDS`])
+    /// answers that the client has none (an empty cell leaves the list unanswered).
+    List(ListId),
     /// An empty header cell: the column must stay empty.
     Blank,
 }
@@ -23,7 +26,7 @@ pub(crate) enum Col {
 /// Why a header column is rejected.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ColumnProblem {
-    /// Not `name`, `id`, a fact id or `<list>.<n>.<field>`; with close matches.
+    /// Not `name`, `id`, a fact id, a list id or `<list>.<n>.<field>`; with close matches.
     Unknown { suggestions: Vec<String> },
     /// The same column twice.
     Duplicate,
@@ -65,9 +68,10 @@ impl Columns {
                 "" => Col::Blank,
                 "name" => Col::Name,
                 "id" => Col::Id,
-                _ => match cat.fact_id(name) {
-                    Some(f) => Col::Fact(f),
-                    None => {
+                _ => match (cat.fact_id(name), cat.list_id(name)) {
+                    (Some(f), _) => Col::Fact(f),
+                    (None, Some(l)) => Col::List(l),
+                    (None, None) => {
                         let (list, num, field) = list_column(cat, name).map_err(err)?;
                         h.slots.push((list, num));
                         fields.push((i, (list, num)));

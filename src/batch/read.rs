@@ -7,8 +7,8 @@ use super::lines::{
     Chunk, DecodeFn, Encoding, InputFormat, SNIFF_BYTES, UTF8_BOM, detect_encoding,
 };
 use super::{FileError, RowError, RowProblem};
-use crate::catalogue::Catalogue;
-use crate::profile::{FieldError, Item, MAX_TEXT_CHARS, Profile, ValueError};
+use crate::catalogue::{Catalogue, ListId};
+use crate::profile::{EMPTY_LIST_WORDS, FieldError, Item, MAX_TEXT_CHARS, Profile, ValueError};
 use crate::text::Text;
 use crate::typed::{MoneyUnit, parse_typed, trim};
 use serde_json::Value as Json;
@@ -181,6 +181,8 @@ impl<'c> Reader<'c> {
             .map(|&(l, _)| vec![None; cat.lists[l as usize].fields.len()])
             .collect();
         let (mut id, mut problems, mut any) = (None, Vec::new(), false);
+        // Lists the row answers "none" (their own column says `无`).
+        let mut none: Vec<(ListId, &str)> = Vec::new();
         for (i, cell) in cells.enumerate() {
             let Ok(cell) = cell else {
                 return Some(Err(RowError::new(row, unclosed_quote())));
@@ -205,6 +207,8 @@ impl<'c> Reader<'c> {
                 Col::Name => profile.name = check_text(path, cell, &mut problems),
                 Col::Id => id = check_text(path, cell, &mut problems),
                 Col::Blank => problems.push(field_err(ValueError::UnknownField)),
+                Col::List(l) if EMPTY_LIST_WORDS.contains(&cell) => none.push((l, path)),
+                Col::List(_) => problems.push(field_err(ValueError::ListAnswer)),
                 Col::Fact(f) => match parse_typed(&cat.facts[f as usize], cell, MoneyUnit::Yuan) {
                     Ok(v) => profile.facts[f as usize] = v,
                     Err(e) => problems.push(field_err(e)),
@@ -221,6 +225,16 @@ impl<'c> Reader<'c> {
         if !any {
             return None;
         }
+        for &(l, path) in &none {
+            let mut filled = h.slots.iter().zip(&items);
+            if filled.any(|((sl, _), it)| *sl == l && it.iter().any(Option::is_some)) {
+                problems.push(RowProblem::Field(FieldError {
+                    path: path.to_string(),
+                    error: ValueError::ListAnswer,
+                }));
+            }
+            profile.lists[usize::from(l)] = Some(Vec::new());
+        }
         if !problems.is_empty() {
             return Some(Err(RowError {
                 row,
@@ -230,8 +244,10 @@ impl<'c> Reader<'c> {
             }));
         }
         for (&(l, _), item) in h.slots.iter().zip(items) {
-            if item.iter().any(Option::is_some) {
-                profile.lists[l as usize].push(item);
+            if item.iter().any(Option::is_some)
+                && let Some(items) = profile.items_mut(l)
+            {
+                items.push(item);
             }
         }
         Some(Ok(ClientProfile { row, id, profile }))

@@ -172,8 +172,8 @@ fn project_columns() {
     let cat = &s.catalogue;
     let header = "name,registered_district,projects.1.kind,projects.1.actual_investment,projects.3.kind,projects.3.actual_investment,game_products.2.licensed";
     let r = Reader::csv(cat, header.as_bytes(), Encoding::Utf8, None).expect("header ok");
-    let projects = cat.list_id("projects").expect("list") as usize;
-    let games = cat.list_id("game_products").expect("list") as usize;
+    let projects = cat.list_id("projects").expect("list");
+    let games = cat.list_id("game_products").expect("list");
     let a = r
         .line(
             2,
@@ -181,8 +181,8 @@ fn project_columns() {
         )
         .expect("row")
         .expect("A good");
-    assert_eq!(a.profile.lists[projects].len(), 2);
-    assert_eq!(a.profile.lists[games].len(), 1);
+    assert_eq!(a.profile.items(projects).len(), 2);
+    assert_eq!(a.profile.items(games).len(), 1);
     let b = r
         .line(3, "B,putuo,,,rd_project,100万元x,".as_bytes())
         .expect("row")
@@ -200,7 +200,47 @@ fn project_columns() {
         .line(2, b"B,rd_project,1000000")
         .expect("row")
         .expect("B good");
-    assert_eq!(b.profile.lists[projects].len(), 1, "empty item 1 skipped");
+    assert_eq!(b.profile.items(projects).len(), 1, "empty item 1 skipped");
+    assert!(!b.profile.answered(games), "no game column: not answered");
+}
+
+#[test]
+fn list_columns_answer_none_and_empty_cells_leave_lists_unanswered() {
+    let s = set();
+    let cat = &s.catalogue;
+    let projects = cat.list_id("projects").expect("list");
+    let r = Reader::csv(cat, b"name,projects,projects.1.kind", Encoding::Utf8, None)
+        .expect("header ok");
+    let row = |n: usize, line: &str| r.line(n, line.as_bytes()).expect("row");
+    // Empty cells: the list is not answered (unknown), never "none".
+    let blank = row(2, "A,,").expect("good");
+    assert!(!blank.profile.answered(projects));
+    // Each of the words the form uses for "none" answers it, in the list's own column.
+    for word in crate::profile::EMPTY_LIST_WORDS {
+        let none = row(3, &format!("B,{word},")).expect("good");
+        assert!(none.profile.answered(projects), "{word}");
+        assert!(none.profile.items(projects).is_empty(), "{word}");
+    }
+    let items = row(4, "C,,rd_project").expect("good");
+    assert_eq!(items.profile.items(projects).len(), 1);
+    // "None" beside an item, or anything else in the list's column: the row says which column.
+    for line in ["D,无,rd_project", "D,3,"] {
+        let bad = row(5, line).expect_err("contradiction");
+        assert_eq!(bad.problems.len(), 1, "{line}");
+        assert_eq!(bad.problems[0].path(), "projects");
+        assert!(bad.problems[0].text().zh.contains("无"), "{line}");
+    }
+    // JSON lines: an absent key is unanswered, `[]` is "none".
+    let j = Reader::jsonl(cat, Encoding::Utf8, None);
+    let get = |text: &str| j.line(2, text.as_bytes()).expect("row").expect("good");
+    assert!(!get(r#"{"name":"E"}"#).profile.answered(projects));
+    assert!(
+        !get(r#"{"name":"E","projects":null}"#)
+            .profile
+            .answered(projects)
+    );
+    let none = get(r#"{"name":"F","projects":[]}"#);
+    assert!(none.profile.answered(projects) && none.profile.items(projects).is_empty());
 }
 
 #[test]

@@ -107,6 +107,47 @@ fn period_input<'p>(env: &Env<'p>) -> Input<'p> {
     }
 }
 
+/// The definition shown for a list not answered (`missing[]` with `list` set and no `item`:
+/// the list's items are asked for, or that it has none).
+pub fn list_answer_def() -> &'static FactDef {
+    static DEF: std::sync::OnceLock<FactDef> = std::sync::OnceLock::new();
+    DEF.get_or_init(|| FactDef {
+        id: String::new(),
+        group: String::new(),
+        kind: FactKind::Text,
+        label: Text::new(
+            crate::words::LIST_NOT_ANSWERED.zh,
+            crate::words::LIST_NOT_ANSWERED.en,
+        ),
+        help: None,
+        values: Vec::new(),
+        unit_label: None,
+        min: None,
+        max: None,
+        lever: false,
+        location: false,
+        companion_date: None,
+        spending: false,
+        show_if: None,
+        required: false,
+    })
+}
+
+/// A list not answered, as a missing input: `fact` and `list` are the list's id, no item.
+fn list_input<'p>(env: &Env<'p>, l: ListId) -> Input<'p> {
+    let def = &env.cat.lists[usize::from(l)];
+    Input {
+        fact: &def.id,
+        label: &def.label,
+        list: Some(&def.id),
+        item: None,
+        value: InputValue {
+            def: list_answer_def(),
+            value: None,
+        },
+    }
+}
+
 /// Whether to build the explanation (conditions with inputs, steps) or only the outcome.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Detail {
@@ -184,12 +225,7 @@ fn profile_ref<'p>(
     let p: &'p crate::profile::Profile = env.profile;
     match op {
         Operand::Fact(f) => p.facts.get(f as usize)?.as_ref(),
-        Operand::Field(l, f) => p
-            .lists
-            .get(l as usize)?
-            .get(idx?)?
-            .get(f as usize)?
-            .as_ref(),
+        Operand::Field(l, f) => p.items(l).get(idx?)?.get(f as usize)?.as_ref(),
     }
 }
 
@@ -414,6 +450,7 @@ fn missing_inputs<'p>(missing: &Missing, env: &Env<'p>) -> Vec<Input<'p>> {
     for need in missing {
         let inp = match need {
             Need::ApplicationPeriod => Some(period_input(env)),
+            Need::List(l) => Some(list_input(env, *l)),
             Need::Input(op, idx) => {
                 let item = match op {
                     Operand::Field(l, _) => idx.map(|i| (*l, i)),
@@ -526,8 +563,25 @@ pub(crate) fn decide(
             fixed: a.fixed,
         });
     };
+    if !env.profile.answered(list) {
+        // No items to decide: unknown until the list is answered, unless already decided.
+        let status = if truth == Truth::False {
+            Status::NotEligible
+        } else {
+            scratch.push(Need::List(list));
+            Status::NeedsInformation
+        };
+        return Ok(Decision {
+            status,
+            amount: Amount::NONE,
+            counted: false,
+            applicant_truth,
+            items: Vec::new(),
+            fixed: false,
+        });
+    }
     let mut items = Vec::new();
-    let n = env.profile.lists.get(list as usize).map_or(0, Vec::len);
+    let n = env.profile.items(list).len();
     for i in 0..n {
         let ctx = Some((list, i));
         let sel = selected(terms, list, env, ctx, scratch);
@@ -683,12 +737,11 @@ pub(crate) fn explain<'p>(
             let name_field = fields.iter().position(|f| f.id == "name");
             for it in &d.items {
                 let ctx = Some((list, it.index));
-                let name = name_field.and_then(|f| {
-                    match env.profile.lists[list as usize][it.index].get(f) {
+                let name =
+                    name_field.and_then(|f| match env.profile.items(list).get(it.index)?.get(f) {
                         Some(Some(crate::profile::Value::Text(s))) => Some(s.as_str()),
                         _ => None,
-                    }
-                });
+                    });
                 let mut item_conds = Vec::new();
                 let mut steps = Vec::new();
                 let mut item_schedule = Vec::new();
@@ -736,12 +789,21 @@ pub(crate) fn explain<'p>(
                     computation: steps,
                 });
             }
+            // A list not answered: what the clause selects is unknown, and the list is asked for.
+            let answered = env.profile.answered(list);
+            if full && !answered {
+                missing.push(Need::List(list));
+            }
             if items.is_empty()
                 && let (Some(s), true) = (&clause.select, full)
             {
                 conditions.push(ConditionResult {
                     label: &s.label,
-                    state: CondState::Unmet,
+                    state: if answered {
+                        CondState::Unmet
+                    } else {
+                        CondState::Unknown
+                    },
                     test: &s.source,
                     rule: None,
                     inputs: SmallVec::new(),

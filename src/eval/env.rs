@@ -45,6 +45,8 @@ pub(crate) enum Need {
     Input(Operand, Option<usize>),
     /// The application period, an evaluation option.
     ApplicationPeriod,
+    /// A list not answered: its items, or that it has none.
+    List(ListId),
 }
 
 /// What was found missing while evaluating.
@@ -112,13 +114,7 @@ impl<'a> Env<'a> {
         }
         match op {
             Operand::Fact(f) => self.profile.facts.get(f as usize)?.as_ref(),
-            Operand::Field(l, f) => self
-                .profile
-                .lists
-                .get(l as usize)?
-                .get(idx?)?
-                .get(f as usize)?
-                .as_ref(),
+            Operand::Field(l, f) => self.profile.items(l).get(idx?)?.get(f as usize)?.as_ref(),
         }
     }
 
@@ -258,7 +254,12 @@ impl<'a> Env<'a> {
                 }
             },
             Cond::Any { list, cond } => {
-                let n = self.profile.lists.get(*list as usize).map_or(0, Vec::len);
+                // An unanswered list has no items to hold: unknown (answered "none": false).
+                if !self.profile.answered(*list) {
+                    missing.push(Need::List(*list));
+                    return Truth::Unknown;
+                }
+                let n = self.profile.items(*list).len();
                 let mut acc = Truth::False;
                 for i in 0..n {
                     acc = acc.max(self.truth_inner(cond, Some((*list, i)), missing));

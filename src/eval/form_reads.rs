@@ -82,10 +82,10 @@ fn answered(cat: &Catalogue, day: Date) -> Profile {
                 for v in 0..list.fields[k].values.len() {
                     let mut it = item.clone();
                     it[k] = Some(Value::Enum(v as u16));
-                    p.lists[l].push(it);
+                    p.lists[l].get_or_insert_with(Vec::new).push(it);
                 }
             }
-            None => p.lists[l].push(item),
+            None => p.lists[l].get_or_insert_with(Vec::new).push(item),
         }
     }
     p
@@ -96,7 +96,7 @@ fn put(p: &mut Profile, op: Operand, v: &Value) {
     match op {
         Operand::Fact(f) => p.facts[f as usize] = Some(v.clone()),
         Operand::Field(l, f) => {
-            for it in &mut p.lists[l as usize] {
+            for it in p.lists[l as usize].iter_mut().flatten() {
                 it[f as usize] = Some(v.clone());
             }
         }
@@ -112,11 +112,13 @@ fn as_the_form_sends(set: &PolicySet, typed: &Profile, day: Date) -> Profile {
             p.facts[f] = None;
         }
     }
-    for (l, items) in typed.lists.iter().enumerate() {
-        for i in 0..items.len() {
-            for f in 0..cat.lists[l].fields.len() {
-                if !super::field_visible(set, typed, l as u16, i, f as u16, day) {
-                    p.lists[l][i][f] = None;
+    for l in 0..cat.lists.len() as u16 {
+        for i in 0..typed.items(l).len() {
+            for f in 0..cat.lists[usize::from(l)].fields.len() {
+                if !super::field_visible(set, typed, l, i, f as u16, day)
+                    && let Some(items) = p.items_mut(l)
+                {
+                    items[i][f] = None;
                 }
             }
         }
@@ -194,7 +196,7 @@ fn no_clause_reads_an_input_the_form_hides_for_its_items() {
                                         .fields
                                         .iter()
                                         .position(|f| f.id == "kind")
-                                        .and_then(|k| match &profile.lists[l as usize][i][k] {
+                                        .and_then(|k| match &profile.items(l)[i][k] {
                                             Some(Value::Enum(v)) => {
                                                 list.fields[k].values.get(*v as usize)
                                             }

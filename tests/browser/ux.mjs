@@ -459,4 +459,58 @@ export function registerUxTests() {
       await server.close();
     }
   });
+  test("issue 12: a list not answered is unknown; “没有项目” answers none; a project is evaluated", async () => {
+    await withPage({ bypassCSP: true }, async ({ page }) => {
+      await page.goto(distFileUrl("butie.html"));
+      await expectApp(page);
+      await page.getByTestId("as-of").fill(AS_OF);
+      await page.getByLabel("工商注册区", { exact: true }).selectOption("putuo");
+      await page.getByTestId("asked").waitFor();
+      await answerApplicant(page);
+      const perProject = ["putuo.3.3", "putuo.3.5", "putuo.3.6", "putuo.3.9"];
+      const statuses = async () => Promise.all(perProject.map((id) => statusOf(page, "putuo", id)));
+      // Nothing said about projects: every per-project clause needs information, none is "not eligible".
+      await until(async () => (await statuses()).every((s) => s === "needs_information"), "per-project clauses need information");
+      const rd = clause(page, "putuo", "putuo.3.3");
+      await rd.locator(".clause-head").click();
+      assert.match(await rd.getByTestId("missing").textContent(), /项目（或选择没有）/, "the clause asks for the list");
+      assert.doesNotMatch(await rd.textContent(), /✗ 项目类型/, "what it selects is not failed unanswered");
+      const none = page.getByTestId("none-projects");
+      assert.equal(await none.isChecked(), false, "the list starts unanswered");
+      // 可能还能申请: the list asked once, for every clause waiting for it; following it focuses "没有项目".
+      const questions = page.getByTestId("questions");
+      const ask = questions.getByRole("button", { name: /条条款按项目计，填写项目（或选择没有）/ });
+      assert.equal(await ask.count(), 1, await questions.textContent());
+      await ask.click();
+      await until(() => none.evaluate((el) => el === document.activeElement), "the “没有项目” answer has focus");
+      assert.deepEqual(await accessibilityViolations(page), [], "a list not answered");
+      // "没有项目": answered none, the clauses are not eligible.
+      await page.getByLabel("没有项目", { exact: true }).check();
+      await until(async () => (await statuses()).every((s) => s === "not_eligible"), "per-project clauses not eligible");
+      assert.deepEqual(await accessibilityViolations(page), [], "answered none");
+      // Kept across a reload (the saved inputs say "none", not only "no items").
+      await page.reload();
+      await expectApp(page);
+      assert.equal(await page.getByTestId("none-projects").isChecked(), true, "still answered none after a reload");
+      await until(async () => (await statuses()).every((s) => s === "not_eligible"), "still not eligible after a reload");
+      // Adding a project answers the list with it: the answer "none" goes away, the project is evaluated.
+      await page.getByTestId("add-projects").click();
+      assert.equal(await page.getByTestId("none-projects").count(), 0, "no “none” beside an item");
+      const project = page.getByTestId("projects-0");
+      await project.getByLabel(/^项目类型/).selectOption("rd_project");
+      await project.getByLabel("实际已投入金额").fill("200");
+      await project.getByLabel(/^同一项目已获其他区级政策扶持/).fill("0");
+      await project.getByLabel(/^同一项目已获上海市其他政策支持/).fill("0");
+      await expectText(clause(page, "putuo", "putuo.3.3").getByTestId("amount"), "最高 100万元", "三（三） 50% × 200万");
+      assert.equal(await statusOf(page, "putuo", "putuo.3.6"), "not_eligible", "an R&D project is no computing power");
+      // Removing the last project leaves the list unanswered again: "none" is said only by the user.
+      await project.getByRole("button", { name: /^删除/ }).click();
+      await until(async () => (await statuses()).every((s) => s === "needs_information"), "unanswered again");
+      assert.equal(await page.getByTestId("none-projects").isChecked(), false);
+      // On a phone the answer is a 44 px target.
+      await page.setViewportSize({ width: 375, height: 740 });
+      const box = await page.locator("label.none-answer").first().boundingBox();
+      assert.ok(box && box.height >= 44 - 0.5, `“没有项目” is ${box?.height} px high`);
+    });
+  });
 }

@@ -276,6 +276,7 @@ fn calculator(config: &AppConfig) -> Html {
             let reveal = action.reform(|r: Reveal| match r {
                 Reveal::Field(at) => Action::Reveal(at),
                 Reveal::Setting(id) => Action::FocusSetting(id),
+                Reveal::List(l) => Action::RevealList(l),
             });
             Callbacks {
                 form: FormEvents {

@@ -62,10 +62,15 @@ impl Asked {
 }
 
 /// How many inputs the district(s) read are shown and still unanswered: the facts asked
-/// (the district field included), and the fields of each item of a list asked.
+/// (the district field included), the fields of each item of a list asked, and each list
+/// asked that is not answered (no items, and not "none").
 pub fn unanswered(a: &Asked, draft: &Draft, parsed: &Parsed) -> usize {
     let open = |at: FieldRef| parsed.visible(at) && draft.raw(at).trim().is_empty();
-    let mut n = 0;
+    let mut n = a
+        .entries(None)
+        .iter()
+        .filter(|e| matches!(e, Entry::List(l, _) if !parsed.profile.answered(*l)))
+        .count();
     for s in &a.stakes {
         match s.input {
             Operand::Fact(f) => n += usize::from(open(FieldRef::Fact(f))),

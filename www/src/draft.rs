@@ -55,6 +55,9 @@ pub struct Draft {
     pub facts: Vec<String>,
     /// By list index → items → field index.
     pub lists: Vec<Vec<Vec<String>>>,
+    /// By list index: the user answered that there are none ("没有项目"; only while the list
+    /// has no items). A list with no items and no such answer is not answered (unknown).
+    pub none: Vec<bool>,
     /// Stored values of facts and lists the catalogue does not have now (a policy pack's that
     /// is not loaded): kept, and stored again, so removing a pack loses no input.
     pub kept: StoredDraft,
@@ -72,6 +75,9 @@ pub struct StoredDraft {
     pub facts: Pairs,
     /// `(list id, items)`.
     pub lists: Vec<(String, Vec<Pairs>)>,
+    /// Ids of the lists answered "none". Inputs stored before lists could be answered "none"
+    /// have no such key: their lists without items load as not answered.
+    pub none: Vec<String>,
 }
 
 /// The raw text stored for `id`.
@@ -87,6 +93,7 @@ impl Draft {
             unit: MoneyUnit::Wan,
             facts: vec![String::new(); cat.facts.len()],
             lists: vec![Vec::new(); cat.lists.len()],
+            none: vec![false; cat.lists.len()],
             kept: StoredDraft::default(),
         }
     }
@@ -96,6 +103,21 @@ impl Draft {
         self.name.trim().is_empty()
             && self.facts.iter().all(|f| f.trim().is_empty())
             && self.lists.iter().all(Vec::is_empty)
+            && !self.none.contains(&true)
+    }
+
+    /// Whether the user answered that `list` has none.
+    pub fn is_none(&self, list: u16) -> bool {
+        self.none.get(usize::from(list)).copied().unwrap_or(false)
+    }
+
+    /// Answers that `list` has none (`on`), or takes the answer back; only a list without
+    /// items can be answered "none".
+    pub fn set_none(&mut self, list: u16, on: bool) {
+        let empty = self.lists.get(usize::from(list)).is_some_and(Vec::is_empty);
+        if let Some(slot) = self.none.get_mut(usize::from(list)) {
+            *slot = on && empty;
+        }
     }
 
     /// A new, empty item of `list`, up to the list's limit.
@@ -107,10 +129,12 @@ impl Draft {
             && items.len() < def.max_items as usize
         {
             items.push(vec![String::new(); def.fields.len()]);
+            self.set_none(list, false);
         }
     }
 
-    /// Removes one item (ignored when it does not exist).
+    /// Removes one item (ignored when it does not exist). Removing the last one leaves the list
+    /// not answered: "none" is said only by the user.
     pub fn remove_item(&mut self, list: u16, index: usize) {
         if let Some(items) = self.lists.get_mut(usize::from(list))
             && index < items.len()
@@ -136,24 +160,19 @@ impl Draft {
             .enumerate()
             .map(|(l, def)| {
                 profile
-                    .lists
-                    .get(l)
-                    .map(|items| {
-                        items
+                    .items(l as u16)
+                    .iter()
+                    .map(|item| {
+                        def.fields
                             .iter()
-                            .map(|item| {
-                                def.fields
-                                    .iter()
-                                    .enumerate()
-                                    .map(|(f, fd)| match item.get(f) {
-                                        Some(Some(v)) => raw_of(fd, v, unit),
-                                        _ => String::new(),
-                                    })
-                                    .collect()
+                            .enumerate()
+                            .map(|(f, fd)| match item.get(f) {
+                                Some(Some(v)) => raw_of(fd, v, unit),
+                                _ => String::new(),
                             })
                             .collect()
                     })
-                    .unwrap_or_default()
+                    .collect()
             })
             .collect();
         Draft {
@@ -161,6 +180,11 @@ impl Draft {
             unit,
             facts,
             lists,
+            none: profile
+                .lists
+                .iter()
+                .map(|l| l.as_ref().is_some_and(Vec::is_empty))
+                .collect(),
             kept: StoredDraft::default(),
         }
     }
@@ -248,14 +272,23 @@ impl Draft {
                 (def.id.clone(), items)
             })
             .collect();
+        let none = cat
+            .lists
+            .iter()
+            .zip(&self.none)
+            .filter(|(_, none)| **none)
+            .map(|(def, _)| def.id.clone())
+            .collect();
         let mut stored = StoredDraft {
             name: self.name.clone(),
             unit: self.unit,
             facts,
             lists,
+            none,
         };
         stored.facts.extend(self.kept.facts.iter().cloned());
         stored.lists.extend(self.kept.lists.iter().cloned());
+        stored.none.extend(self.kept.none.iter().cloned());
         stored
     }
 
@@ -303,15 +336,28 @@ impl Draft {
                 .filter(|(id, _)| cat.list_id(id).is_none())
                 .cloned()
                 .collect(),
+            none: stored
+                .none
+                .iter()
+                .filter(|id| cat.list_id(id).is_none())
+                .cloned()
+                .collect(),
             ..StoredDraft::default()
         };
-        Draft {
+        let mut draft = Draft {
             name: stored.name.clone(),
             unit,
             facts,
             lists,
+            none: vec![false; cat.lists.len()],
             kept,
+        };
+        for id in &stored.none {
+            if let Some(l) = cat.list_id(id) {
+                draft.set_none(l, true);
+            }
         }
+        draft
     }
 }
 
@@ -398,6 +444,7 @@ impl Parsed {
             .lists
             .iter()
             .flatten()
+            .flatten()
             .map(|item| item.iter().flatten().count())
             .sum();
         facts + fields
@@ -440,6 +487,12 @@ pub fn parse(set: &PolicySet, draft: &Draft, as_of: Date) -> Parsed {
     let mut field_errors = Vec::with_capacity(cat.lists.len());
     for (l, def) in cat.lists.iter().enumerate() {
         let items = draft.lists.get(l).map(Vec::as_slice).unwrap_or_default();
+        // Items, or the user's "none", answer the list; else it stays unknown.
+        if (!items.is_empty() || draft.is_none(l as u16))
+            && let Some(slot) = profile.lists.get_mut(l)
+        {
+            *slot = Some(Vec::new());
+        }
         let mut list_errors = Vec::with_capacity(items.len());
         for raw_item in items.iter().take(def.max_items as usize) {
             let mut item = Vec::with_capacity(def.fields.len());
@@ -458,7 +511,7 @@ pub fn parse(set: &PolicySet, draft: &Draft, as_of: Date) -> Parsed {
                     }
                 }
             }
-            if let Some(list) = profile.lists.get_mut(l) {
+            if let Some(list) = profile.items_mut(l as u16) {
                 list.push(item);
             }
             list_errors.push(errors);
@@ -475,7 +528,7 @@ pub fn parse(set: &PolicySet, draft: &Draft, as_of: Date) -> Parsed {
         .iter()
         .enumerate()
         .map(|(l, def)| {
-            let n = profile.lists.get(l).map_or(0, Vec::len);
+            let n = profile.items(l as u16).len();
             (0..n)
                 .map(|item| {
                     (0..def.fields.len())
@@ -504,8 +557,7 @@ pub fn parse(set: &PolicySet, draft: &Draft, as_of: Date) -> Parsed {
                     continue;
                 }
                 if let Some(slot) = profile
-                    .lists
-                    .get_mut(l)
+                    .items_mut(l as u16)
                     .and_then(|items| items.get_mut(item))
                     .and_then(|fields| fields.get_mut(f))
                 {
@@ -543,6 +595,39 @@ mod tests {
 
     fn d(s: &str) -> Decimal {
         s.parse().unwrap()
+    }
+
+    #[test]
+    fn a_list_is_unanswered_until_items_or_none() {
+        let set = set();
+        let cat = &set.catalogue;
+        let projects = cat.list_id("projects").unwrap();
+        let as_of = butie::date::parse_date("2026-10-15").unwrap();
+        let answered = |d: &Draft| {
+            let p = parse(&set, d, as_of).profile;
+            (p.answered(projects), p.items(projects).len())
+        };
+        let mut draft = Draft::blank(cat);
+        assert_eq!(answered(&draft), (false, 0), "blank: not answered");
+        draft.set_none(projects, true);
+        assert_eq!(answered(&draft), (true, 0), "no projects");
+        assert!(!draft.is_blank());
+        // An item answers the list with it; "none" goes.
+        draft.add_item(cat, projects);
+        assert!(!draft.is_none(projects));
+        assert_eq!(answered(&draft), (true, 1));
+        // "None" cannot be said beside items.
+        draft.set_none(projects, true);
+        assert!(!draft.is_none(projects));
+        // Removing the last item leaves the list not answered: only the user says "none".
+        draft.remove_item(projects, 0);
+        assert_eq!(answered(&draft), (false, 0));
+        // An imported profile keeps the distinction.
+        draft.set_none(projects, true);
+        let p = parse(&set, &draft, as_of).profile;
+        assert!(Draft::from_profile(cat, &p, MoneyUnit::Wan).is_none(projects));
+        let blank = parse(&set, &Draft::blank(cat), as_of).profile;
+        assert!(!Draft::from_profile(cat, &blank, MoneyUnit::Wan).is_none(projects));
     }
 
     #[test]
@@ -658,7 +743,7 @@ mod tests {
         let parsed = parse(&set, &draft, as_of);
         assert_eq!(parsed.error_count, 0);
         assert_eq!(
-            parsed.profile.lists[projects as usize][0][invested as usize],
+            parsed.profile.items(projects)[0][invested as usize],
             Some(Value::Money(d("2000000")))
         );
         draft.set_unit(cat, MoneyUnit::Yuan);

@@ -162,8 +162,8 @@ pub const BATCH_GB18030: Tr = Tr(
 pub const BATCH_DOWNLOAD_XLSX: Tr = Tr("下载结果（Excel）", "Download the results (Excel)");
 pub const BATCH_FORMAT: Tr = Tr("文件格式", "File format");
 pub const BATCH_FORMAT_CSV: Tr = Tr(
-    "CSV：第一行为表头。name 为客户名称，id 为您的编号（可选），其余每列是一个字段 id（不带分组，如 registered_district、cmmi_level）；项目写作 projects.1.kind、projects.1.actual_investment，游戏写作 game_products.1.licensed。",
-    "CSV: a header row. name is the client's name, id your reference (optional); every other column is a fact id without its group (registered_district, cmmi_level); list items as projects.1.kind, projects.1.actual_investment, game_products.1.licensed.",
+    "CSV：第一行为表头。name 为客户名称，id 为您的编号（可选），其余每列是一个字段 id（不带分组，如 registered_district、cmmi_level）；项目写作 projects.1.kind、projects.1.actual_investment，游戏写作 game_products.1.licensed；没有项目时在 projects 列填“无”（空着表示未回答）。",
+    "CSV: a header row. name is the client's name, id your reference (optional); every other column is a fact id without its group (registered_district, cmmi_level); list items as projects.1.kind, projects.1.actual_investment, game_products.1.licensed; write “none” in a projects column for a client with no projects (empty: not answered).",
 );
 pub const BATCH_FORMAT_CELLS: Tr = Tr(
     "单元格按表单的写法读取：是/否（true/false）、选项（putuo、3、三级）、金额以元为单位（2000000、2,000,000.50，或写明单位如 200万）、日期（2024-05-01、2024/5/1）、多个日期用分号分隔，“无”表示没有。空单元格表示未知（不是“否”或 0）。",
@@ -436,7 +436,6 @@ pub const APPLICATION_PERIOD_HELP: Tr = Tr(
 pub const PERIOD_PLACEHOLDER: &str = "YYYY-MM-DD..YYYY-MM-DD";
 pub const ADD_ITEM: Tr = Tr("添加", "Add a");
 pub const REMOVE_ITEM: Tr = Tr("删除", "Remove");
-pub const NO_ITEMS: Tr = Tr("尚未添加。", "None added.");
 pub const MAX_ITEMS: Tr = Tr("已达上限", "Limit reached");
 pub const UNIT_WAN: Tr = Tr("万元", "×10,000 CNY");
 pub const UNIT_YUAN: Tr = Tr("元", "CNY");

@@ -359,9 +359,6 @@ mod tests {
         assert_eq!(dropped.len(), 3, "{dropped:?}");
         let icp = cat.fact_id("icp_licence").unwrap();
         assert_eq!(profile.facts[icp as usize], Some(butie::Value::Bool(true)));
-        assert_eq!(
-            profile.lists[cat.list_id("projects").unwrap() as usize].len(),
-            1
-        );
+        assert_eq!(profile.items(cat.list_id("projects").unwrap()).len(), 1);
     }
 }

@@ -218,6 +218,8 @@ pub enum Action {
     SetName(String),
     AddItem(u16),
     RemoveItem(u16, usize),
+    /// Answer that a list has none (or take the answer back).
+    SetNone(u16, bool),
     SetUnit(MoneyUnit),
     SetLang(Lang),
     SetAsOf(String),
@@ -230,6 +232,8 @@ pub enum Action {
     ToggleOthers,
     /// Show a field (open the section it is in) and focus it.
     Reveal(FieldRef),
+    /// Show a list not answered (open the section it is in) and focus its "none" answer.
+    RevealList(u16),
     /// Focus one of the settings' controls, by DOM id.
     FocusSetting(&'static str),
     /// Focus an element by DOM id (the results after the skip link).
@@ -289,6 +293,7 @@ impl Reducible for AppState {
             Action::RemoveItem(list, index) => {
                 Rc::make_mut(&mut s.inputs.draft).remove_item(list, index);
             }
+            Action::SetNone(list, on) => Rc::make_mut(&mut s.inputs.draft).set_none(list, on),
             Action::SetUnit(unit) => {
                 if let Some(cat) = cat {
                     Rc::make_mut(&mut s.inputs.draft).set_unit(cat, unit);
@@ -345,6 +350,24 @@ impl AppState {
                         !a.reads_fact(f) && crate::asked::district_fact(set) != Some(f);
                 }
                 s.focus = next_focus(s, at.dom_id());
+            }
+            Action::RevealList(l) => {
+                // A list the district's clauses do not read is among the other fields.
+                if let Ok(set) = data::policy_set() {
+                    let i = &s.inputs;
+                    let a = crate::asked::asked(
+                        set,
+                        &i.draft,
+                        s.as_of_date().0,
+                        i.compare_all,
+                        s.allowed.as_deref(),
+                    );
+                    s.others_open |= !a
+                        .entries(None)
+                        .iter()
+                        .any(|e| matches!(e, crate::asked::Entry::List(x, _) if *x == l));
+                }
+                s.focus = next_focus(s, crate::form::list::none_dom_id(l));
             }
             Action::FocusSetting(id) => s.focus = next_focus(s, id.to_string()),
             Action::Focus(id) => s.focus = next_focus(s, id.to_string()),

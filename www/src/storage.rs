@@ -136,6 +136,7 @@ fn inputs_to_json(cat: &Catalogue, i: &Inputs, today: &str, out: &mut Map<String
             "unit": match d.unit { MoneyUnit::Wan => "wan", MoneyUnit::Yuan => "yuan" },
             "facts": pairs(&d.facts),
             "lists": d.lists.iter().map(|(id, items)| json!([id, items.iter().map(pairs).collect::<Vec<_>>()])).collect::<Vec<_>>(),
+            "none": d.none,
         }),
     );
 }
@@ -220,6 +221,20 @@ fn draft_from(cat: &Catalogue, json: &Json, at: &str, problems: &mut Vec<String>
                 .map(|(n, item)| pairs_from(item, &format!("{at}.lists.{id}[{n}]"), problems))
                 .collect();
             stored.lists.push((id.to_string(), items));
+        }
+    }
+    // Lists answered "none" (absent in inputs stored before: their lists stay not answered).
+    if let Some(none) = json.get("none").filter(|v| !v.is_null()) {
+        match none.as_array() {
+            Some(ids) => {
+                for id in ids {
+                    match id.as_str() {
+                        Some(id) => stored.none.push(id.to_string()),
+                        None => problems.push(format!("{at}.none = {id}")),
+                    }
+                }
+            }
+            None => problems.push(format!("{at}.none = {none}")),
         }
     }
     Draft::from_stored(cat, &stored)
@@ -404,5 +419,43 @@ mod tests {
         assert!(problems.is_empty(), "{problems:?}");
         // An empty item has no stored fields; it comes back empty.
         assert_eq!(back, clients);
+    }
+
+    #[test]
+    fn a_list_answered_none_is_kept_and_older_inputs_load_unanswered() {
+        let today = "2026-10-15";
+        let projects = cat().list_id("projects").unwrap();
+        let mut inputs = Inputs::blank(today);
+        Rc::make_mut(&mut inputs.draft).set_none(projects, true);
+        let stored = Stored {
+            lang: None,
+            full_yuan: false,
+            inputs,
+        };
+        let mut problems = Vec::new();
+        let back = stored_from_json(cat(), &stored_to_json(cat(), &stored), today, &mut problems);
+        assert!(problems.is_empty(), "{problems:?}");
+        assert!(back.inputs.draft.is_none(projects), "answered none, kept");
+        // Inputs stored before lists could be answered "none" (no `none` key; a list stored
+        // with no items): the list is not answered, never "none"; every other field is kept.
+        let old = serde_json::json!({
+            "draft": {
+                "facts": [["registered_district", "putuo"]],
+                "lists": [["projects", []]]
+            }
+        });
+        let back = stored_from_json(cat(), &old, today, &mut problems);
+        assert!(problems.is_empty(), "{problems:?}");
+        let d = &back.inputs.draft;
+        assert!(!d.is_none(projects) && d.lists[usize::from(projects)].is_empty());
+        assert_eq!(
+            d.facts[cat().fact_id("registered_district").unwrap() as usize],
+            "putuo"
+        );
+        // A `none` entry that is not a list id string is reported, the rest kept.
+        let bad = serde_json::json!({ "draft": { "none": ["projects", 3] } });
+        let back = stored_from_json(cat(), &bad, today, &mut problems);
+        assert!(back.inputs.draft.is_none(projects));
+        assert_eq!(problems, ["draft.none = 3"]);
     }
 }

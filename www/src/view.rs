@@ -15,7 +15,7 @@ use butie::report::{
     PolicyState, Report, Status, Totals,
 };
 use butie::words::REPLACED;
-use butie::{PolicySet, Text};
+use butie::{Lang, PolicySet, Text};
 use rust_decimal::Decimal;
 
 use crate::draft::FieldRef;
@@ -133,15 +133,18 @@ pub struct MissingView {
     pub target: Option<FieldRef>,
     /// A settings control that supplies it instead (the application period).
     pub setting: Option<&'static str>,
+    /// A list not answered (its items, or "none").
+    pub list: Option<u16>,
 }
 
 impl MissingView {
     /// What following the link shows: the field, or the settings control that supplies it.
     pub fn reveal(&self) -> Option<Reveal> {
-        match (self.target, self.setting) {
-            (Some(at), _) => Some(Reveal::Field(at)),
-            (None, Some(id)) => Some(Reveal::Setting(id)),
-            (None, None) => None,
+        match (self.target, self.setting, self.list) {
+            (Some(at), ..) => Some(Reveal::Field(at)),
+            (None, Some(id), _) => Some(Reveal::Setting(id)),
+            (None, None, Some(l)) => Some(Reveal::List(l)),
+            (None, None, None) => None,
         }
     }
 }
@@ -153,6 +156,8 @@ pub enum Reveal {
     Field(FieldRef),
     /// A settings control, by DOM id.
     Setting(&'static str),
+    /// A list not answered: its "none" answer (next to "add").
+    List(u16),
 }
 
 /// One installment of a schedule.
@@ -350,11 +355,20 @@ fn missing(set: &PolicySet, i: &Input) -> MissingView {
     };
     let setting =
         (i.fact == butie::eval::APPLICATION_PERIOD).then_some(crate::draft::APPLICATION_PERIOD_ID);
+    // A list not answered: named with what to do ("项目（填写，或选择没有）").
+    let list = match (i.list, i.item) {
+        (Some(id), None) => cat.list_id(id),
+        _ => None,
+    };
     MissingView {
-        label: i.label.clone(),
+        label: match list {
+            Some(_) => Text::new(i.ask(Lang::Zh), i.ask(Lang::En)),
+            None => i.label.clone(),
+        },
         item: i.item,
         target,
         setting,
+        list,
     }
 }
 

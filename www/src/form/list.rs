@@ -1,4 +1,5 @@
-//! A list of items (projects, game products): its items and an "add" button.
+//! A list of items (projects, game products): its items, an "add" button and, while it has no
+//! items, the answer "none" ("没有项目"): a list with neither is not answered (unknown).
 
 use std::rc::Rc;
 
@@ -11,6 +12,7 @@ use crate::asked::Asked;
 use crate::data;
 use crate::draft::{Draft, Parsed};
 use crate::i18n;
+use crate::state::Action;
 
 #[derive(Properties, PartialEq)]
 pub struct ListProps {
@@ -26,6 +28,11 @@ pub struct ListProps {
     #[prop_or_default]
     pub stake: Option<String>,
     pub events: FormEvents,
+}
+
+/// The DOM id of a list's "none" answer (where a "please add" for the list takes the user).
+pub fn none_dom_id(list: u16) -> String {
+    format!("butie-none{list}")
 }
 
 /// A list.
@@ -46,6 +53,15 @@ pub fn list(props: &ListProps) -> Html {
         props.events.add.reform(move |_| list)
     };
     let title_id = format!("butie-list{}", props.list);
+    let none = props.draft.is_none(props.list);
+    let on_none = {
+        let list = props.list;
+        props.events.action.reform(move |e: Event| {
+            let input: web_sys::HtmlInputElement = e.target_unchecked_into();
+            Action::SetNone(list, input.checked())
+        })
+    };
+    let none_id = none_dom_id(props.list);
     html! {
         <section class="list" aria-labelledby={title_id.clone()} data-list={def.id.clone()}>
             <h3 id={title_id}>{ def.label.get(lang) }</h3>
@@ -56,7 +72,11 @@ pub fn list(props: &ListProps) -> Html {
                 <p class="help">{ help.get(lang) }</p>
             }
             if count == 0 {
-                <p class="empty">{ i18n::NO_ITEMS.get(lang) }</p>
+                <label class="radio none-answer" for={none_id.clone()}>
+                    <input type="checkbox" id={none_id} checked={none} onchange={on_none}
+                        data-testid={format!("none-{}", def.id)} />
+                    { butie::words::list_none(&def.item_label, lang) }
+                </label>
             }
             { for (0..count).map(|index| html! {
                 <Item

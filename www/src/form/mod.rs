@@ -6,7 +6,7 @@ mod field;
 #[allow(clippy::module_inception)]
 mod form;
 mod item;
-mod list;
+pub mod list;
 mod settings;
 
 use yew::Callback;

@@ -47,7 +47,11 @@ pub fn print_header(props: &PrintHeaderProps) -> Html {
             .enumerate()
             .filter(|(_, l)| l.group == group.id)
             .flat_map(|(l, def)| {
-                profile.lists.get(l).into_iter().flatten().enumerate().map(move |(i, item)| {
+                let l = l as u16;
+                // A list answered "none" says so; one not answered says nothing.
+                let none = (profile.answered(l) && profile.items(l).is_empty())
+                    .then(|| html! { <li>{ butie::words::list_none(&def.item_label, lang) }</li> });
+                profile.items(l).iter().enumerate().map(move |(i, item)| {
                     let values: Vec<String> = def
                         .fields
                         .iter()
@@ -61,7 +65,7 @@ pub fn print_header(props: &PrintHeaderProps) -> Html {
                         <li>{ format!("{}{sep}{}", i18n::item_name(def.item_label.get(lang), i, lang),
                             values.join(i18n::semi(lang))) }</li>
                     }
-                })
+                }).chain(none)
             })
             .collect();
         if facts.is_empty() && lists.is_empty() {
