@@ -33,14 +33,23 @@ const NUMBER_NOISE: [char; 5] = [',', '，', ' ', '_', '\u{3000}'];
 /// What separates the dates of a date list.
 const DATE_LIST_SEPARATORS: [char; 7] = [';', ',', ' ', '；', '，', '、', '\n'];
 
-/// `s` without surrounding whitespace; quick when it has none (most cells).
+/// `s` without surrounding whitespace (Unicode's, as [`str::trim`]: full-width spaces too);
+/// quick when it has none (most cells).
 pub fn trim(s: &str) -> &str {
-    let ws = |c: Option<char>| c.is_some_and(char::is_whitespace);
-    if ws(s.chars().next()) || ws(s.chars().next_back()) {
-        s.trim()
-    } else {
-        s
+    let b = s.as_bytes();
+    // The first byte of the last character (continuation bytes are 0b10xx_xxxx).
+    let last = b.iter().rev().take(4).find(|&&x| x & 0xC0 != 0x80);
+    match (b.first(), last) {
+        (Some(&first), Some(&last)) if !may_be_space(first) && !may_be_space(last) => s,
+        _ => s.trim(),
     }
+}
+
+/// Whether a character starting with byte `lead` may be whitespace: ASCII whitespace, or the
+/// first byte of a non-ASCII one (U+0085 and U+00A0: `C2`; U+1680: `E1`; U+2000–U+205F: `E2`;
+/// U+3000, the full-width space: `E3`). Other characters (Chinese text, digits) are not.
+fn may_be_space(lead: u8) -> bool {
+    matches!(lead, b'\t'..=b'\r' | b' ' | 0xC2 | 0xE1..=0xE3)
 }
 
 /// Full-width digits and signs to ASCII; thousands separators and spaces dropped.
@@ -85,7 +94,7 @@ pub fn parse_money(raw: &str, unit: MoneyUnit) -> Result<Decimal, ValueError> {
         (s, m, unit)
     };
     let err = |error| ValueError::Amount { unit: typed, error };
-    let digits = digits.trim();
+    let digits = trim(digits);
     let (negative, magnitude) = match digits.strip_prefix('-') {
         Some(rest) => (true, rest),
         None => (false, digits),
@@ -127,7 +136,7 @@ fn strip_any<'s>(s: &'s str, suffixes: &[&str]) -> Option<&'s str> {
 /// `20250510`, `2025年5月10日`); anything else comes back trimmed and unchanged (the date
 /// parser then rejects it).
 pub fn normalize_date(raw: &str) -> Cow<'_, str> {
-    let s = raw.trim();
+    let s = trim(raw);
     if s.len() == 10 && parse_date(s).is_some() {
         return Cow::Borrowed(s);
     }
@@ -160,7 +169,7 @@ pub fn normalize_date(raw: &str) -> Cow<'_, str> {
 
 /// A date as typed (see [`normalize_date`]).
 pub fn parse_typed_date(raw: &str) -> Option<Date> {
-    let s = raw.trim();
+    let s = trim(raw);
     parse_date(s).or_else(|| parse_date(&normalize_date(s)))
 }
 
@@ -220,7 +229,7 @@ pub fn parse_typed(def: &FactDef, raw: &str, unit: MoneyUnit) -> Result<Option<V
             let mut out = Vec::new();
             for (i, part) in s
                 .split(DATE_LIST_SEPARATORS)
-                .filter(|p| !p.trim().is_empty())
+                .filter(|p| !trim(p).is_empty())
                 .enumerate()
             {
                 if out.len() == MAX_DATES {
@@ -307,6 +316,23 @@ mod tests {
             parse_money(&"9".repeat(29), Wan),
             Err(amount(MoneyError::TooLarge, Wan))
         );
+    }
+
+    #[test]
+    fn trim_is_str_trim() {
+        let spaces = [
+            "", " ", "\t", "\u{b}", "\u{85}", "\u{a0}", "\u{1680}", "\u{2000}", "\u{200a}",
+            "\u{2028}", "\u{2029}", "\u{202f}", "\u{205f}", "\u{3000}", "\u{200b}", "\u{feff}",
+            "\u{e000}",
+        ];
+        for inner in ["", "a", "是", "50万", "a b", "\u{3000}x\u{3000}", "ＡＡ"] {
+            for pre in spaces {
+                for post in spaces {
+                    let s = format!("{pre}{inner}{post}");
+                    assert_eq!(trim(&s), s.trim(), "{s:?}");
+                }
+            }
+        }
     }
 
     #[test]

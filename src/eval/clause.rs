@@ -506,6 +506,27 @@ pub(crate) fn decide(
     applicant: &[Truth],
     scratch: &mut Missing,
 ) -> Result<Decision, EvalError> {
+    decide_items(terms, env, applicant, scratch, Items::Every)
+}
+
+/// Which items a per-item clause's decision lists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Items {
+    /// Every item the clause selects (a report shows each).
+    Every,
+    /// None when the clause's own conditions already fail: no item could be paid, and the
+    /// decision comes out the same (not eligible, no amount). Totals need no more.
+    Countable,
+}
+
+/// [`decide`], listing `items`.
+pub(crate) fn decide_items(
+    terms: &Terms,
+    env: &Env,
+    applicant: &[Truth],
+    scratch: &mut Missing,
+    items: Items,
+) -> Result<Decision, EvalError> {
     scratch.clear();
     let applicant_truth = applicant_truth_of(terms, applicant);
     let mut truth = applicant_truth;
@@ -526,8 +547,11 @@ pub(crate) fn decide(
             fixed: a.fixed,
         });
     };
+    let n = match items {
+        Items::Countable if truth == Truth::False => 0,
+        _ => env.profile.lists.get(list as usize).map_or(0, Vec::len),
+    };
     let mut items = Vec::new();
-    let n = env.profile.lists.get(list as usize).map_or(0, Vec::len);
     for i in 0..n {
         let ctx = Some((list, i));
         let sel = selected(terms, list, env, ctx, scratch);
