@@ -34,22 +34,31 @@ const NUMBER_NOISE: [char; 5] = [',', '，', ' ', '_', '\u{3000}'];
 const DATE_LIST_SEPARATORS: [char; 7] = [';', ',', ' ', '；', '，', '、', '\n'];
 
 /// `s` without surrounding whitespace (Unicode's, as [`str::trim`]: full-width spaces too);
-/// quick when it has none (most cells).
+/// quick when it has none (most cells): the ends are looked at as bytes, not decoded.
 pub fn trim(s: &str) -> &str {
     let b = s.as_bytes();
-    // The first byte of the last character (continuation bytes are 0b10xx_xxxx).
-    let last = b.iter().rev().take(4).find(|&&x| x & 0xC0 != 0x80);
-    match (b.first(), last) {
-        (Some(&first), Some(&last)) if !may_be_space(first) && !may_be_space(last) => s,
+    match b.first() {
+        Some(&first) if !may_start_space(first) && !may_end_space(b) => s,
         _ => s.trim(),
     }
 }
 
-/// Whether a character starting with byte `lead` may be whitespace: ASCII whitespace, or the
-/// first byte of a non-ASCII one (U+0085 and U+00A0: `C2`; U+1680: `E1`; U+2000–U+205F: `E2`;
-/// U+3000, the full-width space: `E3`). Other characters (Chinese text, digits) are not.
-fn may_be_space(lead: u8) -> bool {
-    matches!(lead, b'\t'..=b'\r' | b' ' | 0xC2 | 0xE1..=0xE3)
+/// Whether a character starting with byte `lead` may be whitespace: ASCII whitespace (or
+/// another control byte), or the first byte of a non-ASCII space (U+0085 and U+00A0: `C2`;
+/// U+1680: `E1`; U+2000–U+205F: `E2`; U+3000, the full-width space: `E3`). Chinese text and
+/// digits are not.
+fn may_start_space(lead: u8) -> bool {
+    lead <= b' ' || matches!(lead, 0xC2 | 0xE1..=0xE3)
+}
+
+/// Whether the last character of the non-empty `b` may be whitespace: an ASCII one, or a
+/// non-ASCII space (two bytes from `C2`, three from `E1`–`E3`).
+fn may_end_space(b: &[u8]) -> bool {
+    let n = b.len();
+    match b[n - 1] {
+        last if last < 0x80 => last <= b' ',
+        _ => (n >= 2 && b[n - 2] == 0xC2) || (n >= 3 && matches!(b[n - 3], 0xE1..=0xE3)),
+    }
 }
 
 /// Full-width digits and signs to ASCII; thousands separators and spaces dropped.
@@ -110,7 +119,7 @@ pub fn parse_money(raw: &str, unit: MoneyUnit) -> Result<Decimal, ValueError> {
     if magnitude.len() > 30 {
         return Err(err(MoneyError::TooLarge));
     }
-    let d: Decimal = magnitude.parse().map_err(|_| err(MoneyError::TooLarge))?;
+    let d = crate::money::parse_digits(magnitude).map_err(|_| err(MoneyError::TooLarge))?;
     if negative && !d.is_zero() {
         return Err(err(MoneyError::Negative));
     }

@@ -515,7 +515,8 @@ pub(crate) enum Items {
     /// Every item the clause selects (a report shows each).
     Every,
     /// None when the clause's own conditions already fail: no item could be paid, and the
-    /// decision comes out the same (not eligible, no amount). Totals need no more.
+    /// decision comes out the same (not eligible, no amount, not counted, not fixed). Totals
+    /// need no more.
     Countable,
 }
 
@@ -536,6 +537,18 @@ pub(crate) fn decide_items(
         }
         truth = truth.min(truth_of(c, env, None, scratch));
     }
+    if truth == Truth::False && (terms.for_each.is_none() || items == Items::Countable) {
+        // What the award and the item loop would give: nothing is computed for a clause
+        // whose conditions fail.
+        return Ok(Decision {
+            status: Status::NotEligible,
+            amount: Amount::NONE,
+            counted: false,
+            applicant_truth,
+            items: Vec::new(),
+            fixed: false,
+        });
+    }
     let Some(list) = terms.for_each else {
         let a = award(terms, env, None, truth, None, scratch)?;
         return Ok(Decision {
@@ -547,10 +560,7 @@ pub(crate) fn decide_items(
             fixed: a.fixed,
         });
     };
-    let n = match items {
-        Items::Countable if truth == Truth::False => 0,
-        _ => env.profile.lists.get(list as usize).map_or(0, Vec::len),
-    };
+    let n = env.profile.lists.get(list as usize).map_or(0, Vec::len);
     let mut items = Vec::new();
     for i in 0..n {
         let ctx = Some((list, i));

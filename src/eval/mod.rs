@@ -67,13 +67,20 @@ pub enum EvalError {
     UnknownDistrict(String),
 }
 
-fn applicant_truths(pol: &Policy, env: &Env) -> Vec<Truth> {
+/// The truth of each of a policy's applicant rules (no allocation for up to 16 rules).
+pub(crate) type Truths = SmallVec<[Truth; 16]>;
+
+fn applicant_truths(pol: &Policy, env: &Env) -> Truths {
+    let mut missing = Vec::new();
     pol.rules
         .iter()
         .map(|r| {
             r.conditions
                 .iter()
-                .map(|c| clause::truth_of(c, env, None, &mut Vec::new()))
+                .map(|c| {
+                    missing.clear();
+                    clause::truth_of(c, env, None, &mut missing)
+                })
                 .min()
                 .unwrap_or(Truth::True)
         })
