@@ -59,14 +59,18 @@ pub fn write_wan(out: &mut impl std::fmt::Write, d: Decimal) -> std::fmt::Result
     if fen < 0 {
         out.write_char('-')?;
     }
-    let (int, frac) = (
-        fen.unsigned_abs() / 1_000_000,
-        fen.unsigned_abs() % 1_000_000,
-    );
-    match u64::try_from(int) {
-        Ok(i) => out.write_str(itoa::Buffer::new().format(i))?,
-        Err(_) => out.write_str(itoa::Buffer::new().format(int))?,
-    }
+    let a = fen.unsigned_abs();
+    // In 64 bits when it fits: 128-bit division is a library call.
+    let frac = match u64::try_from(a) {
+        Ok(a) => {
+            out.write_str(itoa::Buffer::new().format(a / 1_000_000))?;
+            a % 1_000_000
+        }
+        Err(_) => {
+            out.write_str(itoa::Buffer::new().format(a / 1_000_000))?;
+            (a % 1_000_000) as u64
+        }
+    };
     if frac == 0 {
         return Ok(());
     }

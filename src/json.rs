@@ -285,6 +285,79 @@ impl<'de> serde::Deserialize<'de> for Key<'de> {
     }
 }
 
+/// A fact's value as the one-pass reader takes it: a string borrowed from the text when it
+/// has no escapes (most values: no allocation), anything else as a JSON value.
+enum Raw<'de> {
+    Str(std::borrow::Cow<'de, str>),
+    Other(Json),
+}
+
+impl Raw<'_> {
+    /// The value for `def`, exactly as [`crate::profile::parse_value_json`] reads it.
+    fn parse(
+        &self,
+        def: &crate::catalogue::FactDef,
+    ) -> Result<Option<crate::Value>, crate::profile::ValueError> {
+        match self {
+            Raw::Str(s) => crate::profile::parse_json_str(def, s),
+            Raw::Other(j) => crate::profile::parse_value_json(def, j),
+        }
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Raw<'de> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Raw<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a value")
+            }
+            fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Raw<'de>, E> {
+                Ok(Raw::Str(std::borrow::Cow::Borrowed(v)))
+            }
+            fn visit_str<E>(self, v: &str) -> Result<Raw<'de>, E> {
+                Ok(Raw::Str(std::borrow::Cow::Owned(v.to_string())))
+            }
+            fn visit_string<E>(self, v: String) -> Result<Raw<'de>, E> {
+                Ok(Raw::Str(std::borrow::Cow::Owned(v)))
+            }
+            fn visit_bool<E>(self, v: bool) -> Result<Raw<'de>, E> {
+                Ok(Raw::Other(Json::Bool(v)))
+            }
+            fn visit_i64<E>(self, v: i64) -> Result<Raw<'de>, E> {
+                Ok(Raw::Other(Json::from(v)))
+            }
+            fn visit_u64<E>(self, v: u64) -> Result<Raw<'de>, E> {
+                Ok(Raw::Other(Json::from(v)))
+            }
+            fn visit_f64<E>(self, v: f64) -> Result<Raw<'de>, E> {
+                Ok(Raw::Other(
+                    Number::from_f64(v).map_or(Json::Null, Json::Number),
+                ))
+            }
+            fn visit_unit<E>(self) -> Result<Raw<'de>, E> {
+                Ok(Raw::Other(Json::Null))
+            }
+            fn visit_none<E>(self) -> Result<Raw<'de>, E> {
+                Ok(Raw::Other(Json::Null))
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Raw<'de>, A::Error> {
+                let mut out = Vec::new();
+                while let Some(e) = seq.next_element::<Json>()? {
+                    out.push(e);
+                }
+                Ok(Raw::Other(Json::Array(out)))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, _map: A) -> Result<Raw<'de>, A::Error> {
+                // No fact takes an object.
+                Err(bail())
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
 struct RootSeed<'a, 'c>(&'a mut OnePass<'c>);
 
 impl<'de> DeserializeSeed<'de> for RootSeed<'_, '_> {
@@ -387,9 +460,8 @@ impl<'de> Visitor<'de> for GroupSeed<'_, '_> {
                 return Err(bail());
             }
             first_time(&mut p.seen_facts, usize::from(id))?;
-            let v: Json = map.next_value()?;
-            p.profile.facts[usize::from(id)] =
-                crate::profile::parse_value_json(def, &v).map_err(|_| bail())?;
+            let v: Raw = map.next_value()?;
+            p.profile.facts[usize::from(id)] = v.parse(def).map_err(|_| bail())?;
         }
         Ok(())
     }
@@ -470,10 +542,8 @@ impl<'de> Visitor<'de> for ItemSeed<'_> {
         while let Some(Key(key)) = map.next_key::<Key>()? {
             let f = self.cat.field_id(self.list, &key).ok_or_else(bail)?;
             first_time(&mut seen, usize::from(f))?;
-            let v: Json = map.next_value()?;
-            item[usize::from(f)] =
-                crate::profile::parse_value_json(&def.fields[usize::from(f)], &v)
-                    .map_err(|_| bail())?;
+            let v: Raw = map.next_value()?;
+            item[usize::from(f)] = v.parse(&def.fields[usize::from(f)]).map_err(|_| bail())?;
         }
         Ok(item)
     }

@@ -42,8 +42,8 @@ pub mod words;
 
 pub use error::{LoadError, LoadErrors};
 pub use eval::{
-    DistrictTotals, EvalError, EvalOptions, TotalsReport, evaluate, evaluate_totals, fact_visible,
-    field_visible,
+    DistrictTotals, EvalError, EvalOptions, TotalsPlan, TotalsReport, evaluate, evaluate_totals,
+    fact_visible, field_visible,
 };
 pub use lifecycle::{Lifecycle, PolicyState};
 pub use profile::{FieldError, Profile, Value};

@@ -216,7 +216,7 @@ pub enum ProfileTextError {
 /// Parses a value in its canonical text form (`2000000.50`, `2024-05-01`, enum ids, `true`).
 /// Empty text means unknown. What people type is read by [`crate::typed::parse_typed`].
 pub fn parse_value_str(def: &FactDef, raw: &str) -> Result<Option<Value>, ValueError> {
-    let s = raw.trim();
+    let s = crate::typed::trim(raw);
     if s.is_empty() {
         return Ok(None);
     }
@@ -269,6 +269,9 @@ pub fn parse_value_str(def: &FactDef, raw: &str) -> Result<Option<Value>, ValueE
 
 /// Parses a JSON value for a fact. `null` means unknown.
 pub fn parse_value_json(def: &FactDef, j: &Json) -> Result<Option<Value>, ValueError> {
+    if let Json::String(s) = j {
+        return parse_json_str(def, s);
+    }
     match (def.kind, j) {
         (_, Json::Null) => Ok(None),
         (FactKind::Bool, Json::Bool(b)) => Ok(Some(Value::Bool(*b))),
@@ -297,14 +300,10 @@ pub fn parse_value_json(def: &FactDef, j: &Json) -> Result<Option<Value>, ValueE
             }
             dates(out).map(Some)
         }
-        (FactKind::Text, Json::String(s)) => text(s).map(Some),
         (FactKind::Bool, _) => Err(ValueError::NotYesNo),
-        (FactKind::Dates, Json::String(s)) => parse_value_str(def, s),
         (FactKind::Dates, _) => Err(ValueError::WrongJsonType {
             expected: "array of dates",
         }),
-        (_, Json::String(s)) if !s.trim().is_empty() => parse_value_str(def, s),
-        (_, Json::String(_)) => Ok(None),
         (FactKind::Integer, _) => Err(ValueError::NotInteger),
         (FactKind::Money, _) => Err(ValueError::WrongJsonType {
             expected: "decimal string",
@@ -313,6 +312,18 @@ pub fn parse_value_json(def: &FactDef, j: &Json) -> Result<Option<Value>, ValueE
         (FactKind::Enum, _) | (FactKind::Text, _) => {
             Err(ValueError::WrongJsonType { expected: "string" })
         }
+    }
+}
+
+/// Parses a JSON string value for a fact (see [`parse_value_json`]); a blank string is unknown
+/// unless the fact is text.
+pub fn parse_json_str(def: &FactDef, s: &str) -> Result<Option<Value>, ValueError> {
+    match def.kind {
+        FactKind::Text => text(s).map(Some),
+        FactKind::Bool => Err(ValueError::NotYesNo),
+        FactKind::Dates => parse_value_str(def, s),
+        _ if !crate::typed::trim(s).is_empty() => parse_value_str(def, s),
+        _ => Ok(None),
     }
 }
 

@@ -33,13 +33,31 @@ const NUMBER_NOISE: [char; 5] = [',', '，', ' ', '_', '\u{3000}'];
 /// What separates the dates of a date list.
 const DATE_LIST_SEPARATORS: [char; 7] = [';', ',', ' ', '；', '，', '、', '\n'];
 
-/// `s` without surrounding whitespace; quick when it has none (most cells).
+/// `s` without surrounding whitespace (Unicode's, as [`str::trim`]: full-width spaces too);
+/// quick when it has none (most cells): the ends are looked at as bytes, not decoded.
 pub fn trim(s: &str) -> &str {
-    let ws = |c: Option<char>| c.is_some_and(char::is_whitespace);
-    if ws(s.chars().next()) || ws(s.chars().next_back()) {
-        s.trim()
-    } else {
-        s
+    let b = s.as_bytes();
+    match b.first() {
+        Some(&first) if !may_start_space(first) && !may_end_space(b) => s,
+        _ => s.trim(),
+    }
+}
+
+/// Whether a character starting with byte `lead` may be whitespace: ASCII whitespace (or
+/// another control byte), or the first byte of a non-ASCII space (U+0085 and U+00A0: `C2`;
+/// U+1680: `E1`; U+2000–U+205F: `E2`; U+3000, the full-width space: `E3`). Chinese text and
+/// digits are not.
+fn may_start_space(lead: u8) -> bool {
+    lead <= b' ' || matches!(lead, 0xC2 | 0xE1..=0xE3)
+}
+
+/// Whether the last character of the non-empty `b` may be whitespace: an ASCII one, or a
+/// non-ASCII space (two bytes from `C2`, three from `E1`–`E3`).
+fn may_end_space(b: &[u8]) -> bool {
+    let n = b.len();
+    match b[n - 1] {
+        last if last < 0x80 => last <= b' ',
+        _ => (n >= 2 && b[n - 2] == 0xC2) || (n >= 3 && matches!(b[n - 3], 0xE1..=0xE3)),
     }
 }
 
@@ -85,7 +103,7 @@ pub fn parse_money(raw: &str, unit: MoneyUnit) -> Result<Decimal, ValueError> {
         (s, m, unit)
     };
     let err = |error| ValueError::Amount { unit: typed, error };
-    let digits = digits.trim();
+    let digits = trim(digits);
     let (negative, magnitude) = match digits.strip_prefix('-') {
         Some(rest) => (true, rest),
         None => (false, digits),
@@ -101,7 +119,7 @@ pub fn parse_money(raw: &str, unit: MoneyUnit) -> Result<Decimal, ValueError> {
     if magnitude.len() > 30 {
         return Err(err(MoneyError::TooLarge));
     }
-    let d: Decimal = magnitude.parse().map_err(|_| err(MoneyError::TooLarge))?;
+    let d = crate::money::parse_digits(magnitude).map_err(|_| err(MoneyError::TooLarge))?;
     if negative && !d.is_zero() {
         return Err(err(MoneyError::Negative));
     }
@@ -127,7 +145,7 @@ fn strip_any<'s>(s: &'s str, suffixes: &[&str]) -> Option<&'s str> {
 /// `20250510`, `2025年5月10日`); anything else comes back trimmed and unchanged (the date
 /// parser then rejects it).
 pub fn normalize_date(raw: &str) -> Cow<'_, str> {
-    let s = raw.trim();
+    let s = trim(raw);
     if s.len() == 10 && parse_date(s).is_some() {
         return Cow::Borrowed(s);
     }
@@ -160,7 +178,7 @@ pub fn normalize_date(raw: &str) -> Cow<'_, str> {
 
 /// A date as typed (see [`normalize_date`]).
 pub fn parse_typed_date(raw: &str) -> Option<Date> {
-    let s = raw.trim();
+    let s = trim(raw);
     parse_date(s).or_else(|| parse_date(&normalize_date(s)))
 }
 
@@ -220,7 +238,7 @@ pub fn parse_typed(def: &FactDef, raw: &str, unit: MoneyUnit) -> Result<Option<V
             let mut out = Vec::new();
             for (i, part) in s
                 .split(DATE_LIST_SEPARATORS)
-                .filter(|p| !p.trim().is_empty())
+                .filter(|p| !trim(p).is_empty())
                 .enumerate()
             {
                 if out.len() == MAX_DATES {
@@ -307,6 +325,23 @@ mod tests {
             parse_money(&"9".repeat(29), Wan),
             Err(amount(MoneyError::TooLarge, Wan))
         );
+    }
+
+    #[test]
+    fn trim_is_str_trim() {
+        let spaces = [
+            "", " ", "\t", "\u{b}", "\u{85}", "\u{a0}", "\u{1680}", "\u{2000}", "\u{200a}",
+            "\u{2028}", "\u{2029}", "\u{202f}", "\u{205f}", "\u{3000}", "\u{200b}", "\u{feff}",
+            "\u{e000}",
+        ];
+        for inner in ["", "a", "是", "50万", "a b", "\u{3000}x\u{3000}", "ＡＡ"] {
+            for pre in spaces {
+                for post in spaces {
+                    let s = format!("{pre}{inner}{post}");
+                    assert_eq!(trim(&s), s.trim(), "{s:?}");
+                }
+            }
+        }
     }
 
     #[test]

@@ -27,8 +27,9 @@ const IN_FLIGHT_PER_THREAD: usize = 4;
 const CHUNK_BYTES: usize = butie::batch::run::CHUNK_BYTES;
 /// Worksheet rows per chunk.
 const CHUNK_ROWS: usize = butie::batch::run::CHUNK_ROWS;
-/// Output buffer.
-const WRITE_BUFFER: usize = 1 << 20;
+/// Output buffer: smaller than a chunk's CSV, which is then written straight through
+/// (`BufWriter` copies only what is smaller than its buffer).
+const WRITE_BUFFER: usize = 64 * 1024;
 
 /// How the run ended when it did not fail.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -7,7 +7,7 @@ use super::read::{Reader, RowResult};
 use super::write::{csv_client, csv_header, policy_cells};
 use super::{Encoding, FileError, RowError, RowProblem};
 use crate::date::Date;
-use crate::eval::{DistrictTotals, EvalError, EvalOptions, check_districts, evaluate_totals};
+use crate::eval::{DistrictTotals, EvalError, EvalOptions, TotalsPlan};
 use crate::report::Mode;
 use crate::set::PolicySet;
 
@@ -141,6 +141,8 @@ impl Summary {
 pub struct Batch<'s> {
     pub set: &'s PolicySet,
     opts: EvalOptions,
+    /// The documents evaluated and their lifecycles, worked out once.
+    plan: TotalsPlan<'s>,
     /// Per district evaluated, in policy order: the policy id and its constant CSV cells.
     pub(crate) policies: Vec<(&'s str, String)>,
 }
@@ -154,7 +156,7 @@ impl<'s> Batch<'s> {
             explain: false,
             ..opts.clone()
         };
-        check_districts(set, &opts)?;
+        let plan = TotalsPlan::new(set, &opts)?;
         let policies = set
             .policies
             .iter()
@@ -168,6 +170,7 @@ impl<'s> Batch<'s> {
         Ok(Batch {
             set,
             opts,
+            plan,
             policies,
         })
     }
@@ -197,7 +200,7 @@ impl<'s> Batch<'s> {
                 outcome: Outcome::Invalid(e.problems),
             },
             Ok(c) => {
-                let outcome = match evaluate_totals(self.set, &c.profile, &self.opts) {
+                let outcome = match self.plan.evaluate(&c.profile) {
                     Ok(t) => Outcome::Districts(t.districts),
                     Err(e) => Outcome::Failed(e),
                 };

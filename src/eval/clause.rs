@@ -543,6 +543,28 @@ pub(crate) fn decide(
     applicant: &[Truth],
     scratch: &mut Missing,
 ) -> Result<Decision, EvalError> {
+    decide_items(terms, env, applicant, scratch, Items::Every)
+}
+
+/// Which items a per-item clause's decision lists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Items {
+    /// Every item the clause selects (a report shows each).
+    Every,
+    /// None when the clause's own conditions already fail: no item could be paid, and the
+    /// decision comes out the same (not eligible, no amount, not counted, not fixed). Totals
+    /// need no more.
+    Countable,
+}
+
+/// [`decide`], listing `items`.
+pub(crate) fn decide_items(
+    terms: &Terms,
+    env: &Env,
+    applicant: &[Truth],
+    scratch: &mut Missing,
+    items: Items,
+) -> Result<Decision, EvalError> {
     scratch.clear();
     let applicant_truth = applicant_truth_of(terms, applicant);
     let mut truth = applicant_truth;
@@ -551,6 +573,18 @@ pub(crate) fn decide(
             break;
         }
         truth = truth.min(truth_of(c, env, None, scratch));
+    }
+    if truth == Truth::False && (terms.for_each.is_none() || items == Items::Countable) {
+        // What the award and the item loop would give: nothing is computed for a clause
+        // whose conditions fail.
+        return Ok(Decision {
+            status: Status::NotEligible,
+            amount: Amount::NONE,
+            counted: false,
+            applicant_truth,
+            items: Vec::new(),
+            fixed: false,
+        });
     }
     let Some(list) = terms.for_each else {
         let a = award(terms, env, None, truth, None, scratch)?;

@@ -227,7 +227,7 @@ pub(crate) fn hints<'p>(
     pol: &'p Policy,
     clause: &'p Clause,
     env: &Env<'p>,
-    applicant_of: &dyn Fn(&Env<'p>) -> Vec<Truth>,
+    applicant_of: &dyn Fn(&Env<'p>) -> super::Truths,
     current: &Decision,
 ) -> Result<Vec<Hint<'p>>, EvalError> {
     let base = current.value();

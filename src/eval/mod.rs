@@ -15,7 +15,7 @@ use crate::policy::{Policy, RuleKind};
 use crate::profile::{Profile, Value};
 use crate::report::*;
 use crate::set::PolicySet;
-use clause::{Decision, Detail, Terms, decide, decide_reading, explain};
+use clause::{Decision, Detail, Items, Terms, decide_items, decide_reading, explain};
 use env::{Env, Override, Truth, Window};
 use smallvec::SmallVec;
 
@@ -67,13 +67,20 @@ pub enum EvalError {
     UnknownDistrict(String),
 }
 
-fn applicant_truths(pol: &Policy, env: &Env) -> Vec<Truth> {
+/// The truth of each of a policy's applicant rules (no allocation for up to 16 rules).
+pub(crate) type Truths = SmallVec<[Truth; 16]>;
+
+fn applicant_truths(pol: &Policy, env: &Env) -> Truths {
+    let mut missing = Vec::new();
     pol.rules
         .iter()
         .map(|r| {
             r.conditions
                 .iter()
-                .map(|c| clause::truth_of(c, env, None, &mut Vec::new()))
+                .map(|c| {
+                    missing.clear();
+                    clause::truth_of(c, env, None, &mut missing)
+                })
                 .min()
                 .unwrap_or(Truth::True)
         })
@@ -145,41 +152,69 @@ pub fn evaluate_totals<'a>(
     profile: &Profile,
     opts: &EvalOptions,
 ) -> Result<TotalsReport<'a>, EvalError> {
-    check_districts(set, opts)?;
-    let mut districts = Vec::new();
-    let mut available = Totals::default();
-    for sel in selected(set, opts) {
-        let pol = sel.current;
-        let env = policy_env(set, pol, profile, opts);
-        let truths = applicant_truths(pol, &env);
-        let decisions = decide_all(pol, &env, &truths)?;
-        let if_in_force = totals_of(&decisions);
-        let lifecycle = set.lifecycle(pol, opts.as_of);
-        let state = lifecycle.state;
-        let payable_now = state.payable();
-        if payable_now {
-            add_totals(&mut available, &if_in_force);
-        }
-        districts.push(DistrictTotals {
-            district: &pol.meta.district,
-            district_name: &pol.meta.district_name,
-            policy_id: &pol.meta.id,
-            doc_no: pol.meta.doc_no.as_deref(),
-            state,
-            lifecycle,
-            payable_now,
-            totals: if payable_now {
-                if_in_force.clone()
-            } else {
-                Totals::default()
-            },
-            if_in_force,
-        });
+    TotalsPlan::new(set, opts)?.evaluate(profile)
+}
+
+/// What [`evaluate_totals`] works out from the options alone — the documents evaluated and
+/// their lifecycles on the date — done once, for a batch that evaluates many profiles.
+#[derive(Debug, Clone)]
+pub struct TotalsPlan<'a> {
+    set: &'a PolicySet,
+    opts: EvalOptions,
+    /// Per district asked for: the document evaluated and its lifecycle.
+    docs: SmallVec<[(&'a Policy, Lifecycle<'a>); 8]>,
+}
+
+impl<'a> TotalsPlan<'a> {
+    /// The plan for `opts`; fails for an unknown district.
+    pub fn new(set: &'a PolicySet, opts: &EvalOptions) -> Result<TotalsPlan<'a>, EvalError> {
+        check_districts(set, opts)?;
+        let docs = selected(set, opts)
+            .into_iter()
+            .map(|sel| (sel.current, set.lifecycle(sel.current, opts.as_of)))
+            .collect();
+        Ok(TotalsPlan {
+            set,
+            opts: opts.clone(),
+            docs,
+        })
     }
-    Ok(TotalsReport {
-        available_now: available,
-        districts,
-    })
+
+    /// [`evaluate_totals`] of one profile.
+    pub fn evaluate(&self, profile: &Profile) -> Result<TotalsReport<'a>, EvalError> {
+        let mut districts = Vec::with_capacity(self.docs.len());
+        let mut available = Totals::default();
+        for &(pol, lifecycle) in &self.docs {
+            let env = policy_env(self.set, pol, profile, &self.opts);
+            let truths = applicant_truths(pol, &env);
+            let decisions = decide_all(pol, &env, &truths, Items::Countable)?;
+            let if_in_force = totals_of(&decisions);
+            let state = lifecycle.state;
+            let payable_now = state.payable();
+            if payable_now {
+                add_totals(&mut available, &if_in_force);
+            }
+            districts.push(DistrictTotals {
+                district: &pol.meta.district,
+                district_name: &pol.meta.district_name,
+                policy_id: &pol.meta.id,
+                doc_no: pol.meta.doc_no.as_deref(),
+                state,
+                lifecycle,
+                payable_now,
+                totals: if payable_now {
+                    if_in_force.clone()
+                } else {
+                    Totals::default()
+                },
+                if_in_force,
+            });
+        }
+        Ok(TotalsReport {
+            available_now: available,
+            districts,
+        })
+    }
 }
 
 /// Fails for a district in `opts.districts` that has no policy in `set`.
@@ -282,11 +317,22 @@ fn policy_env<'a>(
 }
 
 /// Decides every clause of a policy, then applies one award per project where the policy says so.
-fn decide_all(pol: &Policy, env: &Env, truths: &[Truth]) -> Result<Vec<Decision>, EvalError> {
+fn decide_all(
+    pol: &Policy,
+    env: &Env,
+    truths: &[Truth],
+    items: Items,
+) -> Result<Vec<Decision>, EvalError> {
     let mut scratch = Vec::new();
     let mut decisions = Vec::with_capacity(pol.clauses.len());
     for c in &pol.clauses {
-        decisions.push(decide(&Terms::of(c), env, truths, &mut scratch)?);
+        decisions.push(decide_items(
+            &Terms::of(c),
+            env,
+            truths,
+            &mut scratch,
+            items,
+        )?);
     }
     if pol.one_award_per_project.is_some() {
         one_award_per_project(pol, &mut decisions);
@@ -323,7 +369,7 @@ fn evaluate_policy<'a>(
             }
         }
     }
-    let decisions = decide_all(pol, &env, &truths)?;
+    let decisions = decide_all(pol, &env, &truths, Items::Every)?;
     let if_in_force = totals_of(&decisions);
     let lifecycle = set.lifecycle(pol, opts.as_of);
     let state = lifecycle.state;
@@ -483,7 +529,7 @@ fn rule_readings<'a>(
                 .map(|c| clause::truth_of(c, env, None, &mut Vec::new()))
                 .min()
                 .unwrap_or(Truth::True);
-            let decisions = decide_all(pol, env, &alt)?;
+            let decisions = decide_all(pol, env, &alt, Items::Countable)?;
             out.push(RuleReadingResult {
                 rule: &rule.id,
                 id: &reading.id,
