@@ -218,7 +218,58 @@ pub fn profile_one_pass(
     text: &str,
     with_id: bool,
 ) -> Option<(crate::Profile, Option<String>)> {
+    profile_one_pass_in(cat, text, with_id, &mut KeyOrder::default())
+}
+
+/// The order facts came in on earlier lines: the fact that followed each fact (or opened each
+/// group), tried before the catalogue's index. Lines of one list repeat their key order, so
+/// most keys are found by one comparison instead of a hash lookup. One per catalogue and thread.
+#[derive(Debug, Clone, Default)]
+pub struct KeyOrder {
+    /// Per fact, then per group (the group's first fact): the fact that came next last time.
+    next: Vec<Option<crate::catalogue::FactId>>,
+}
+
+impl KeyOrder {
+    /// The fact named `key` in `group`, after `prev` (a fact of that group, or `None` at its
+    /// start); remembered for the next line.
+    fn fact(
+        &mut self,
+        cat: &crate::catalogue::Catalogue,
+        group: usize,
+        prev: Option<crate::catalogue::FactId>,
+        key: &str,
+    ) -> Option<crate::catalogue::FactId> {
+        let slot = prev.map_or(cat.facts.len() + group, usize::from);
+        if let Some(Some(f)) = self.next.get(slot)
+            && cat.facts.get(usize::from(*f)).is_some_and(|d| d.id == key)
+        {
+            // Only facts of `group` are remembered after `slot`.
+            return Some(*f);
+        }
+        let id = cat.fact_id(key)?;
+        if cat.facts[usize::from(id)].group != cat.groups[group].id {
+            return None;
+        }
+        let slots = cat.facts.len() + cat.groups.len();
+        if self.next.len() != slots {
+            // First use, or another catalogue: start afresh.
+            self.next = vec![None; slots];
+        }
+        self.next[slot] = Some(id);
+        Some(id)
+    }
+}
+
+/// [`profile_one_pass`], guessing keys from the order of earlier lines ([`KeyOrder`]).
+pub fn profile_one_pass_in(
+    cat: &crate::catalogue::Catalogue,
+    text: &str,
+    with_id: bool,
+    order: &mut KeyOrder,
+) -> Option<(crate::Profile, Option<String>)> {
     let mut out = OnePass {
+        order,
         cat,
         profile: crate::Profile::empty(cat),
         id: None,
@@ -236,6 +287,7 @@ pub fn profile_one_pass(
 
 /// What the one-pass reader has read so far.
 struct OnePass<'c> {
+    order: &'c mut KeyOrder,
     cat: &'c crate::catalogue::Catalogue,
     profile: crate::Profile,
     id: Option<String>,
@@ -452,16 +504,14 @@ impl<'de> Visitor<'de> for GroupSeed<'_, '_> {
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
         let p = self.p;
         let cat = p.cat;
-        let group = &cat.groups[self.group].id;
+        let mut prev = None;
         while let Some(Key(key)) = map.next_key::<Key>()? {
-            let id = cat.fact_id(&key).ok_or_else(bail)?;
-            let def = &cat.facts[usize::from(id)];
-            if def.group != *group {
-                return Err(bail());
-            }
+            let id = p.order.fact(cat, self.group, prev, &key).ok_or_else(bail)?;
+            prev = Some(id);
             first_time(&mut p.seen_facts, usize::from(id))?;
             let v: Raw = map.next_value()?;
-            p.profile.facts[usize::from(id)] = v.parse(def).map_err(|_| bail())?;
+            p.profile.facts[usize::from(id)] =
+                v.parse(&cat.facts[usize::from(id)]).map_err(|_| bail())?;
         }
         Ok(())
     }
@@ -633,29 +683,46 @@ mod tests {
         }
     }
 
+    /// Object members the property tests build profiles from.
+    fn parts() -> Vec<&'static str> {
+        vec![
+            r#""schema_version": 1"#,
+            r#""schema_version": "2""#,
+            r#""name": "甲""#,
+            r#""name": null"#,
+            r#""name": 3"#,
+            r#""id": "C-1""#,
+            r#""id": 7"#,
+            r#""id": 1.5"#,
+            r#""enterprise": {"registered_district": "putuo", "entity_type": "enterprise"}"#,
+            r#""enterprise": {"registered_district": "atlantis"}"#,
+            r#""enterprise": {"cmmi_level": "3"}"#,
+            r#""enterprise": []"#,
+            r#""certifications": {"cmmi_level": "3", "cmmi_issued_on": "2023-05-10"}"#,
+            r#""certifications": {"cmmi_level": 3}"#,
+            r#""certifications": {"cmmi_level": "3", "cmmi_level": "4"}"#,
+            r#""operations": {"annual_revenue": "2000000.50"}"#,
+            r#""operations": {"annual_revenue": 2000000}"#,
+            r#""operations": {"annual_revenue": 1.5}"#,
+            r#""projects": [{"kind": "rd_project", "actual_investment": "2000000"}, {}]"#,
+            r#""projects": [{"kind": "rd_project", "kind": "rd_project"}]"#,
+            r#""projects": null"#,
+            r#""projects": {}"#,
+            r#""projects": [3]"#,
+            r#""game_products": [{"licensed": true, "name": "棋"}]"#,
+            r#""foo": 1"#,
+            r#""enterprise": {"entity_type": "enterprise", "registered_district": "putuo"}"#,
+            r#""enterprise": {"registered_district": "putuo", "cmmi_level": "3"}"#,
+            r#""enterprise": {"registered_district": "jinshan", "is_sme": true}"#,
+        ]
+    }
+
     proptest::proptest! {
         #![proptest_config(proptest::prelude::ProptestConfig::with_cases(512))]
         /// Whatever the one-pass reader accepts, the canonical path reads the same way.
         #[test]
         fn one_pass_agrees_with_the_canonical_path(
-            parts in proptest::collection::vec(proptest::sample::select(vec![
-                r#""schema_version": 1"#, r#""schema_version": "2""#, r#""name": "甲""#,
-                r#""name": null"#, r#""name": 3"#, r#""id": "C-1""#, r#""id": 7"#, r#""id": 1.5"#,
-                r#""enterprise": {"registered_district": "putuo", "entity_type": "enterprise"}"#,
-                r#""enterprise": {"registered_district": "atlantis"}"#,
-                r#""enterprise": {"cmmi_level": "3"}"#, r#""enterprise": []"#,
-                r#""certifications": {"cmmi_level": "3", "cmmi_issued_on": "2023-05-10"}"#,
-                r#""certifications": {"cmmi_level": 3}"#,
-                r#""certifications": {"cmmi_level": "3", "cmmi_level": "4"}"#,
-                r#""operations": {"annual_revenue": "2000000.50"}"#,
-                r#""operations": {"annual_revenue": 2000000}"#,
-                r#""operations": {"annual_revenue": 1.5}"#,
-                r#""projects": [{"kind": "rd_project", "actual_investment": "2000000"}, {}]"#,
-                r#""projects": [{"kind": "rd_project", "kind": "rd_project"}]"#,
-                r#""projects": null"#, r#""projects": {}"#, r#""projects": [3]"#,
-                r#""game_products": [{"licensed": true, "name": "棋"}]"#,
-                r#""foo": 1"#,
-            ]), 0..6)
+            parts in proptest::collection::vec(proptest::sample::select(parts()), 0..6)
         ) {
             let set = crate::PolicySet::embedded().expect("embedded");
             let text = format!("{{{}}}", parts.join(", "));
@@ -667,6 +734,23 @@ mod tests {
             // The fast path gives up only where the canonical path finds a problem.
             if slow.is_some() {
                 proptest::prop_assert!(one.is_some(), "fast path refused {}", text);
+            }
+        }
+
+        /// Lines read one after another with a shared [`KeyOrder`] (keys guessed from the
+        /// earlier lines' order) read as each line alone.
+        #[test]
+        fn key_order_from_earlier_lines_changes_nothing(
+            lines in proptest::collection::vec(
+                proptest::collection::vec(proptest::sample::select(parts()), 0..6), 1..6)
+        ) {
+            let set = crate::PolicySet::embedded().expect("embedded");
+            let mut order = KeyOrder::default();
+            for parts in lines {
+                let text = format!("{{{}}}", parts.join(", "));
+                let shared = profile_one_pass_in(&set.catalogue, &text, true, &mut order);
+                proptest::prop_assert_eq!(
+                    &shared, &profile_one_pass(&set.catalogue, &text, true), "{}", text);
             }
         }
     }

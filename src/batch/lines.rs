@@ -180,23 +180,14 @@ impl<R: Read> ChunkReader<R> {
     pub fn next_chunk(&mut self) -> Result<Option<Chunk>, ReadError> {
         loop {
             if !self.eof && self.buf.len() < self.target {
-                let start = self.buf.len();
-                self.buf.resize(start + self.target.max(64 * 1024), 0);
-                let n = loop {
-                    match self.input.read(&mut self.buf[start..]) {
-                        Ok(n) => break n,
-                        Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-                        Err(e) => {
-                            self.buf.truncate(start);
-                            return Err(ReadError::Io(e));
-                        }
-                    }
-                };
-                self.buf.truncate(start + n);
-                self.eof = n == 0;
-                if !self.eof {
-                    continue;
-                }
+                // `read_to_end` fills spare capacity without zeroing it first.
+                let want = (self.target - self.buf.len()).max(64 * 1024);
+                self.buf.reserve(want);
+                let n = (&mut self.input)
+                    .take(want as u64)
+                    .read_to_end(&mut self.buf)
+                    .map_err(ReadError::Io)?;
+                self.eof = n < want;
             }
             if self.buf.is_empty() {
                 return Ok(None);

@@ -8,6 +8,7 @@ use super::lines::{
 };
 use super::{FileError, RowError, RowProblem};
 use crate::catalogue::{Catalogue, ListId};
+use crate::json::KeyOrder;
 use crate::profile::{EMPTY_LIST_WORDS, FieldError, Item, MAX_TEXT_CHARS, Profile, ValueError};
 use crate::text::Text;
 use crate::typed::{MoneyUnit, parse_typed, trim};
@@ -143,6 +144,12 @@ impl<'c> Reader<'c> {
 
     /// The client on a CSV or JSONL line (`row` = its line number); `None` for a blank line.
     pub fn line(&self, row: usize, line: &[u8]) -> Option<RowResult> {
+        self.line_in(row, line, &mut KeyOrder::default())
+    }
+
+    /// [`Reader::line`] for one line after another: JSONL keys are looked up in the order of
+    /// the earlier lines first (see [`KeyOrder`]).
+    pub fn line_in(&self, row: usize, line: &[u8], order: &mut KeyOrder) -> Option<RowResult> {
         if line.iter().all(u8::is_ascii_whitespace) {
             return None;
         }
@@ -152,7 +159,7 @@ impl<'c> Reader<'c> {
         };
         match &self.columns {
             Some(cols) => self.client(cols, row, csv_cells(&text)),
-            None => Some(json_line(self.cat, &text, row)),
+            None => Some(json_line(self.cat, &text, row, order)),
         }
     }
 
@@ -353,9 +360,9 @@ fn check_text(path: &str, s: &str, problems: &mut Vec<RowProblem>) -> Option<Str
 }
 
 /// One JSONL line: a profile (strict JSON, see [`crate::json`]) plus an optional `"id"`.
-fn json_line(cat: &Catalogue, line: &str, row: usize) -> RowResult {
+fn json_line(cat: &Catalogue, line: &str, row: usize, order: &mut KeyOrder) -> RowResult {
     let line = line.strip_prefix('\u{feff}').unwrap_or(line);
-    if let Some((profile, id)) = crate::json::profile_one_pass(cat, line, true) {
+    if let Some((profile, id)) = crate::json::profile_one_pass_in(cat, line, true, order) {
         return Ok(ClientProfile { row, id, profile });
     }
     let mut j: Json = crate::json::from_str_strict(line).map_err(|e| match e {

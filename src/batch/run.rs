@@ -232,11 +232,12 @@ impl<'s> Batch<'s> {
             // Each client's input line gives about three times its length in output.
             out.csv.reserve(chunk.bytes.len() * 3 + 1024);
         }
+        let mut order = crate::json::KeyOrder::default();
         for (n, line) in chunk.lines() {
             if n <= header_line {
                 continue;
             }
-            if let Some(r) = reader.line(n, line) {
+            if let Some(r) = reader.line_in(n, line, &mut order) {
                 self.push(&mut out, r, sink);
             }
         }
