@@ -222,6 +222,15 @@ export function registerPackTests() {
             // The same pack again through the API: answered as loaded, nothing changes.
             const again = await page.evaluate((text) => window.butie.loadPolicies(JSON.parse(text)), packText);
             assert.equal(again.pack.hash, pack.hash);
+            // A damaged pack: refused, naming the file and the place, in both languages.
+            const edited = JSON.parse(packText.replace("一次性奖励5万元", "一次性奖励50万元"));
+            const refused = await page.evaluate((p) => window.butie.loadPolicies(p), edited);
+            assert.equal(refused.error, "invalid_pack", JSON.stringify(refused));
+            assert.ok(refused.fields.length > 0, JSON.stringify(refused));
+            for (const f of refused.fields) {
+              assert.match(f.path, /^.+\.butie\.json: \S/, JSON.stringify(f));
+              assert.ok(f.message.zh && f.message.en, JSON.stringify(f));
+            }
           });
         } finally {
           await server.close();

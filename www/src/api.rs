@@ -240,11 +240,20 @@ pub async fn load_pack_text(text: &str, label: &str) -> String {
     match crate::packs::add_host(text, label).await {
         Ok(summary) => format!("{{\"pack\":{summary}}}"),
         Err(problems) => {
-            let errors: Vec<butie::pack::PackError> =
-                serde_json::from_str(&problems).unwrap_or_default();
+            // Read as JSON values, not as `PackError`s: a typed reader's error messages would
+            // bring core's float printer into the widget (see `lazy::error_text`).
+            let errors: Json = serde_json::from_str(&problems).unwrap_or_default();
+            let s = |v: &Json| v.as_str().unwrap_or_default().to_string();
             let fields: Vec<FieldProblem> = errors
+                .as_array()
                 .into_iter()
-                .map(|e| FieldProblem::new(format!("{}: {}", e.file, e.path), e.message))
+                .flatten()
+                .map(|e| {
+                    FieldProblem::new(
+                        format!("{}: {}", s(&e["file"]), s(&e["path"])),
+                        Text::new(s(&e["message"]["zh"]), s(&e["message"]["en"])),
+                    )
+                })
                 .collect();
             error_json("invalid_pack", &fields)
         }
