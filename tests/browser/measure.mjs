@@ -24,6 +24,7 @@ import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { existsSync, readFileSync } from "node:fs";
 import { chromium } from "playwright-core";
+import { answerApplicant, fillRealistic } from "./lib.mjs";
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.resolve(HERE, "..", "..");
@@ -52,16 +53,13 @@ function median(values) {
 
 /** Fills a realistic profile, compares all districts, then times re-renders. */
 async function measureUpdate(page) {
-  await page.getByTestId("as-of").fill("2026-11-21");
-  await page.locator('[data-field="registered_district"] select').selectOption("putuo");
-  await page.locator('[data-field="is_software_enterprise"] select').selectOption("true");
-  await page.locator('[data-field="cmmi_level"] select').selectOption("3");
-  await page.locator('[data-field="cmmi_issued_on"] input').fill("2025-05-10");
-  await page.getByTestId("add-projects").click();
-  await page.locator('[data-testid="projects-0"] [data-field="kind"] select').selectOption("rd_project");
-  await page.locator('[data-testid="projects-0"] [data-field="actual_investment"] input').fill("200");
+  // The browser tests' realistic profile, filled as a person would (the form asks only what
+  // the districts shown need: the other districts' questions appear in compare-all mode).
+  await fillRealistic(page);
   await page.getByTestId("butie-mode-compare").check();
   await page.getByTestId("district-jinshan").waitFor();
+  await answerApplicant(page);
+  await page.getByTestId("asked").getByLabel("属于软件和信息服务业企业", { exact: true }).selectOption("true");
   await page.waitForTimeout(500);
   const samples = await page.evaluate(async () => {
     const select = document.querySelector('[data-field="cmmi_level"] select');
