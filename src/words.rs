@@ -358,7 +358,7 @@ fn day_word(n: i64, lang: Lang) -> String {
 /// `successor` names the document that superseded it, when it did.
 pub fn lifecycle_notice(l: &Lifecycle, m: &Meta, successor: Option<&Meta>) -> Text {
     let to = m.effective_to.map(fmt_date).unwrap_or_default();
-    let from = m.effective_from.map(fmt_date).unwrap_or_default();
+    let from = || m.effective_from.map(fmt_date).unwrap_or_default();
     match l.state {
         PolicyState::InForce if l.days_left == Some(0) => Text::new(
             format!("今天（{to}）是有效期最后一天：请尽快按区主管部门通知申报。"),
@@ -388,6 +388,7 @@ pub fn lifecycle_notice(l: &Lifecycle, m: &Meta, successor: Option<&Meta>) -> Te
         }
         PolicyState::NotYetInForce => {
             let d = l.starts_in_days.unwrap_or_default();
+            let from = from();
             Text::new(
                 format!(
                     "尚未施行：自 {from} 起施行（还有 {}）；在此之前金额不可申请。",
