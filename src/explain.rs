@@ -6,10 +6,6 @@ use crate::profile::{Value, value_to_string};
 use crate::report::{Amount, AmountKind, CapScope, Hint, Status, StepOp, Totals};
 use crate::text::{Lang, Text};
 
-fn both(f: impl Fn(Lang) -> String) -> Text {
-    Text::new(f(Lang::Zh), f(Lang::En))
-}
-
 fn bound_word(b: Bound, lang: Lang) -> &'static str {
     match (b, lang) {
         (Bound::Definite, _) => "",
@@ -20,7 +16,7 @@ fn bound_word(b: Bound, lang: Lang) -> &'static str {
 
 /// The sentence for one step.
 pub fn step_text(op: &StepOp) -> Text {
-    both(|l| {
+    Text::from_fn(|l| {
         let zh = l == Lang::Zh;
         match op {
             StepOp::Fixed {
@@ -235,7 +231,7 @@ fn outcome(status: Status, amount: &Amount, l: Lang) -> String {
 /// The line for another reading of a clause (`status` as if in force), e.g.
 /// "另一读法（每个项目各最高200万元）：最高 400万元，不计入".
 pub fn reading_text(label: &Text, status: Status, amount: &Amount) -> Text {
-    both(|l| match l {
+    Text::from_fn(|l| match l {
         Lang::Zh => format!(
             "另一读法（{}）：{}，不计入",
             label.get(l),
@@ -251,7 +247,7 @@ pub fn reading_text(label: &Text, status: Status, amount: &Amount) -> Text {
 
 /// The line for another reading of an applicant rule: the policy's totals under it.
 pub fn rule_reading_text(label: &Text, t: &Totals) -> Text {
-    both(|l| match l {
+    Text::from_fn(|l| match l {
         Lang::Zh => format!(
             "另一读法（{}）：本区合计确定 {}，最高 {}，不计入",
             label.get(l),
@@ -284,7 +280,7 @@ fn show(def: &crate::catalogue::FactDef, v: &Value, l: Lang) -> String {
 /// The sentence for a hint, e.g. "CMMI 等级：3级 → 4级，可再增 30万元"; a change that asks for
 /// more spending says what it costs net of the extra subsidy.
 pub fn hint_text(h: &Hint) -> Text {
-    both(|l| {
+    Text::from_fn(|l| {
         let zh = l == Lang::Zh;
         let changes: Vec<String> = h
             .changes
