@@ -65,20 +65,13 @@ pub fn step_text(op: &StepOp) -> Text {
                 result,
                 bound,
             } => {
-                if zh {
-                    format!(
-                        "{count} × 每项{}{} = {}",
-                        if *bound == Bound::UpTo { "最高 " } else { "" },
-                        money(unit.0, l),
-                        money(result.0, l)
-                    )
-                } else {
-                    format!(
-                        "{count} × {}{} each = {}",
-                        if *bound == Bound::UpTo { "up to " } else { "" },
-                        money(unit.0, l),
-                        money(result.0, l)
-                    )
+                let (unit, result) = (money(unit.0, l), money(result.0, l));
+                let up_to = *bound == Bound::UpTo;
+                match (zh, up_to) {
+                    (true, true) => format!("{count} × 每项最高 {unit} = {result}"),
+                    (true, false) => format!("{count} × 每项{unit} = {result}"),
+                    (false, true) => format!("{count} × up to {unit} each = {result}"),
+                    (false, false) => format!("{count} × {unit} each = {result}"),
                 }
             }
             StepOp::Cap {
@@ -100,21 +93,12 @@ pub fn step_text(op: &StepOp) -> Text {
                             (CapScope::Items, false) => "combined ceiling".into(),
                         });
                 let applied = after < before;
+                let (cap, before, after) = (money(cap.0, l), money(before.0, l), money(after.0, l));
                 match (zh, applied) {
-                    (true, true) => format!(
-                        "{what} {}：{} → {}",
-                        money(cap.0, l),
-                        money(before.0, l),
-                        money(after.0, l)
-                    ),
-                    (true, false) => format!("{what} {}：未触及", money(cap.0, l)),
-                    (false, true) => format!(
-                        "{what} {}: {} → {}",
-                        money(cap.0, l),
-                        money(before.0, l),
-                        money(after.0, l)
-                    ),
-                    (false, false) => format!("{what} {}: not reached", money(cap.0, l)),
+                    (true, true) => format!("{what} {cap}：{before} → {after}"),
+                    (true, false) => format!("{what} {cap}：未触及"),
+                    (false, true) => format!("{what} {cap}: {before} → {after}"),
+                    (false, false) => format!("{what} {cap}: not reached"),
                 }
             }
             StepOp::Years {
@@ -122,18 +106,11 @@ pub fn step_text(op: &StepOp) -> Text {
                 years,
                 result,
             } => {
+                let (annual, result) = (money(annual.0, l), money(result.0, l));
                 if zh {
-                    format!(
-                        "每年 {} × {years} 年 = {}",
-                        money(annual.0, l),
-                        money(result.0, l)
-                    )
+                    format!("每年 {annual} × {years} 年 = {result}")
                 } else {
-                    format!(
-                        "{} a year × {years} years = {}",
-                        money(annual.0, l),
-                        money(result.0, l)
-                    )
+                    format!("{annual} a year × {years} years = {result}")
                 }
             }
             StepOp::Chosen {
@@ -185,22 +162,13 @@ pub fn step_text(op: &StepOp) -> Text {
                     }
                     (OffsetKind::AtLeast, false) => "the higher amount applies",
                 };
+                let label = label.get(l);
+                let (value, before, after) =
+                    (money(value.0, l), money(before.0, l), money(after.0, l));
                 if zh {
-                    format!(
-                        "{}（{how} {}）：{} → {}",
-                        label.get(l),
-                        money(value.0, l),
-                        money(before.0, l),
-                        money(after.0, l)
-                    )
+                    format!("{label}（{how} {value}）：{before} → {after}")
                 } else {
-                    format!(
-                        "{} ({how} {}): {} → {}",
-                        label.get(l),
-                        money(value.0, l),
-                        money(before.0, l),
-                        money(after.0, l)
-                    )
+                    format!("{label} ({how} {value}): {before} → {after}")
                 }
             }
             StepOp::NotQuantified => {
