@@ -6,10 +6,6 @@ use crate::profile::{Value, value_to_string};
 use crate::report::{Amount, AmountKind, CapScope, Hint, Status, StepOp, Totals};
 use crate::text::{Lang, Text};
 
-fn both(f: impl Fn(Lang) -> String) -> Text {
-    Text::new(f(Lang::Zh), f(Lang::En))
-}
-
 fn bound_word(b: Bound, lang: Lang) -> &'static str {
     match (b, lang) {
         (Bound::Definite, _) => "",
@@ -20,7 +16,7 @@ fn bound_word(b: Bound, lang: Lang) -> &'static str {
 
 /// The sentence for one step.
 pub fn step_text(op: &StepOp) -> Text {
-    both(|l| {
+    Text::from_fn(|l| {
         let zh = l == Lang::Zh;
         match op {
             StepOp::Fixed {
@@ -69,20 +65,13 @@ pub fn step_text(op: &StepOp) -> Text {
                 result,
                 bound,
             } => {
-                if zh {
-                    format!(
-                        "{count} × 每项{}{} = {}",
-                        if *bound == Bound::UpTo { "最高 " } else { "" },
-                        money(unit.0, l),
-                        money(result.0, l)
-                    )
-                } else {
-                    format!(
-                        "{count} × {}{} each = {}",
-                        if *bound == Bound::UpTo { "up to " } else { "" },
-                        money(unit.0, l),
-                        money(result.0, l)
-                    )
+                let (unit, result) = (money(unit.0, l), money(result.0, l));
+                let up_to = *bound == Bound::UpTo;
+                match (zh, up_to) {
+                    (true, true) => format!("{count} × 每项最高 {unit} = {result}"),
+                    (true, false) => format!("{count} × 每项{unit} = {result}"),
+                    (false, true) => format!("{count} × up to {unit} each = {result}"),
+                    (false, false) => format!("{count} × {unit} each = {result}"),
                 }
             }
             StepOp::Cap {
@@ -104,21 +93,12 @@ pub fn step_text(op: &StepOp) -> Text {
                             (CapScope::Items, false) => "combined ceiling".into(),
                         });
                 let applied = after < before;
+                let (cap, before, after) = (money(cap.0, l), money(before.0, l), money(after.0, l));
                 match (zh, applied) {
-                    (true, true) => format!(
-                        "{what} {}：{} → {}",
-                        money(cap.0, l),
-                        money(before.0, l),
-                        money(after.0, l)
-                    ),
-                    (true, false) => format!("{what} {}：未触及", money(cap.0, l)),
-                    (false, true) => format!(
-                        "{what} {}: {} → {}",
-                        money(cap.0, l),
-                        money(before.0, l),
-                        money(after.0, l)
-                    ),
-                    (false, false) => format!("{what} {}: not reached", money(cap.0, l)),
+                    (true, true) => format!("{what} {cap}：{before} → {after}"),
+                    (true, false) => format!("{what} {cap}：未触及"),
+                    (false, true) => format!("{what} {cap}: {before} → {after}"),
+                    (false, false) => format!("{what} {cap}: not reached"),
                 }
             }
             StepOp::Years {
@@ -126,18 +106,11 @@ pub fn step_text(op: &StepOp) -> Text {
                 years,
                 result,
             } => {
+                let (annual, result) = (money(annual.0, l), money(result.0, l));
                 if zh {
-                    format!(
-                        "每年 {} × {years} 年 = {}",
-                        money(annual.0, l),
-                        money(result.0, l)
-                    )
+                    format!("每年 {annual} × {years} 年 = {result}")
                 } else {
-                    format!(
-                        "{} a year × {years} years = {}",
-                        money(annual.0, l),
-                        money(result.0, l)
-                    )
+                    format!("{annual} a year × {years} years = {result}")
                 }
             }
             StepOp::Chosen {
@@ -189,22 +162,13 @@ pub fn step_text(op: &StepOp) -> Text {
                     }
                     (OffsetKind::AtLeast, false) => "the higher amount applies",
                 };
+                let label = label.get(l);
+                let (value, before, after) =
+                    (money(value.0, l), money(before.0, l), money(after.0, l));
                 if zh {
-                    format!(
-                        "{}（{how} {}）：{} → {}",
-                        label.get(l),
-                        money(value.0, l),
-                        money(before.0, l),
-                        money(after.0, l)
-                    )
+                    format!("{label}（{how} {value}）：{before} → {after}")
                 } else {
-                    format!(
-                        "{} ({how} {}): {} → {}",
-                        label.get(l),
-                        money(value.0, l),
-                        money(before.0, l),
-                        money(after.0, l)
-                    )
+                    format!("{label} ({how} {value}): {before} → {after}")
                 }
             }
             StepOp::NotQuantified => {
@@ -235,7 +199,7 @@ fn outcome(status: Status, amount: &Amount, l: Lang) -> String {
 /// The line for another reading of a clause (`status` as if in force), e.g.
 /// "另一读法（每个项目各最高200万元）：最高 400万元，不计入".
 pub fn reading_text(label: &Text, status: Status, amount: &Amount) -> Text {
-    both(|l| match l {
+    Text::from_fn(|l| match l {
         Lang::Zh => format!(
             "另一读法（{}）：{}，不计入",
             label.get(l),
@@ -251,7 +215,7 @@ pub fn reading_text(label: &Text, status: Status, amount: &Amount) -> Text {
 
 /// The line for another reading of an applicant rule: the policy's totals under it.
 pub fn rule_reading_text(label: &Text, t: &Totals) -> Text {
-    both(|l| match l {
+    Text::from_fn(|l| match l {
         Lang::Zh => format!(
             "另一读法（{}）：本区合计确定 {}，最高 {}，不计入",
             label.get(l),
@@ -284,7 +248,7 @@ fn show(def: &crate::catalogue::FactDef, v: &Value, l: Lang) -> String {
 /// The sentence for a hint, e.g. "CMMI 等级：3级 → 4级，可再增 30万元"; a change that asks for
 /// more spending says what it costs net of the extra subsidy.
 pub fn hint_text(h: &Hint) -> Text {
-    both(|l| {
+    Text::from_fn(|l| {
         let zh = l == Lang::Zh;
         let changes: Vec<String> = h
             .changes

@@ -141,20 +141,13 @@ pub fn questions<'r, 'a>(
                 district: d.district,
                 clause: None,
                 up_to: largest,
-                text: Text::new(
-                    format!(
-                        "{}的每一条都要求：填写{}{}",
-                        d.district_name.zh,
-                        ask(Lang::Zh),
-                        figure(Lang::Zh)
-                    ),
-                    format!(
-                        "Every clause of {} needs: enter {}{}",
-                        d.district_name.en,
-                        ask(Lang::En),
-                        figure(Lang::En)
-                    ),
-                ),
+                text: Text::from_fn(|l| {
+                    let (name, ask, figure) = (d.district_name.get(l), ask(l), figure(l));
+                    match l {
+                        Lang::Zh => format!("{name}的每一条都要求：填写{ask}{figure}"),
+                        Lang::En => format!("Every clause of {name} needs: enter {ask}{figure}"),
+                    }
+                }),
                 inputs: gate.clone(),
             });
         }
@@ -214,20 +207,14 @@ pub fn questions<'r, 'a>(
                     district: d.district,
                     clause: Some(r.id),
                     up_to,
-                    text: Text::new(
-                        format!(
-                            "{}：填写{}{}",
-                            c.title.zh,
-                            labels(&inputs, Lang::Zh),
-                            figure(up_to, Lang::Zh)
-                        ),
-                        format!(
-                            "{} — enter {}{}",
-                            c.title.en,
-                            labels(&inputs, Lang::En),
-                            figure(up_to, Lang::En)
-                        ),
-                    ),
+                    text: Text::from_fn(|l| {
+                        let (title, ask) = (c.title.get(l), labels(&inputs, l));
+                        let figure = figure(up_to, l);
+                        match l {
+                            Lang::Zh => format!("{title}：填写{ask}{figure}"),
+                            Lang::En => format!("{title} — enter {ask}{figure}"),
+                        }
+                    }),
                     inputs,
                 }),
             }
@@ -238,29 +225,22 @@ pub fn questions<'r, 'a>(
                 .list_id(q.input.fact)
                 .and_then(|l| set.catalogue.lists.get(usize::from(l)))
                 .map(|l| &l.item_label);
-            let per = |lang: Lang| item.map_or("", |t| t.get(lang));
+            let n = q.clauses;
             out.push(Question {
                 district: d.district,
                 clause: Some(q.clause),
                 up_to: q.up_to,
-                text: Text::new(
-                    format!(
-                        "{}：{} 条条款按{}计，填写{}{}",
-                        d.district_name.zh,
-                        q.clauses,
-                        per(Lang::Zh),
-                        q.input.ask(Lang::Zh),
-                        figure(q.up_to, Lang::Zh)
-                    ),
-                    format!(
-                        "{}: {} clause(s) count per {} — enter {}{}",
-                        d.district_name.en,
-                        q.clauses,
-                        per(Lang::En),
-                        q.input.ask(Lang::En),
-                        figure(q.up_to, Lang::En)
-                    ),
-                ),
+                text: Text::from_fn(|l| {
+                    let name = d.district_name.get(l);
+                    let per = item.map_or("", |t| t.get(l));
+                    let (ask, figure) = (q.input.ask(l), figure(q.up_to, l));
+                    match l {
+                        Lang::Zh => format!("{name}：{n} 条条款按{per}计，填写{ask}{figure}"),
+                        Lang::En => {
+                            format!("{name}: {n} clause(s) count per {per} — enter {ask}{figure}")
+                        }
+                    }
+                }),
                 inputs: vec![q.input],
             });
         }

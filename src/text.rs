@@ -30,6 +30,11 @@ impl Text {
         }
     }
 
+    /// Builds a text by rendering each language with `f`.
+    pub fn from_fn(f: impl Fn(Lang) -> String) -> Self {
+        Text::new(f(Lang::Zh), f(Lang::En))
+    }
+
     /// The text in `lang`.
     pub fn get(&self, lang: Lang) -> &str {
         match lang {

@@ -26,7 +26,8 @@ impl Word {
     }
 }
 
-const fn w(zh: &'static str, en: &'static str) -> Word {
+/// A word from its two languages (front ends use it for words only they show).
+pub const fn w(zh: &'static str, en: &'static str) -> Word {
     Word { zh, en }
 }
 

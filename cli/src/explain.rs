@@ -12,6 +12,7 @@ use butie::policy::{
 };
 use butie::report::AmountKind;
 use butie::set::Entry;
+use butie::words::{Word, w};
 use butie::{Lang, PolicySet, Text};
 use serde_json::{Value as Json, json};
 use std::fmt::Write;
@@ -73,64 +74,51 @@ fn unknown_id(set: &PolicySet, id: &str) -> CliError {
 
 // ------------------------------------------------------------------ words
 
-fn zh(l: Lang) -> bool {
-    l == Lang::Zh
-}
-
-fn basis_word(b: Basis, l: Lang) -> &'static str {
-    match (b, zh(l)) {
-        (Basis::Entitlement, true) => "经审核（条件满足即可获得，形式审查）",
-        (Basis::Recognition, true) => "经认定（由主管部门认定，金额多为上限）",
-        (Basis::Competitive, true) => "经评审、公示（择优支持）",
-        (Basis::Entitlement, false) => {
-            "entitlement (paid when the conditions are met; a formal check)"
-        }
-        (Basis::Recognition, false) => {
-            "recognition (the authority recognises; amounts are mostly ceilings)"
-        }
-        (Basis::Competitive, false) => "competitive (expert review and public notice)",
-    }
-}
-
-fn basis_id(b: Basis) -> &'static str {
+fn basis_word(b: Basis) -> Word {
     match b {
-        Basis::Entitlement => "entitlement",
-        Basis::Recognition => "recognition",
-        Basis::Competitive => "competitive",
+        Basis::Entitlement => w(
+            "经审核（条件满足即可获得，形式审查）",
+            "entitlement (paid when the conditions are met; a formal check)",
+        ),
+        Basis::Recognition => w(
+            "经认定（由主管部门认定，金额多为上限）",
+            "recognition (the authority recognises; amounts are mostly ceilings)",
+        ),
+        Basis::Competitive => w(
+            "经评审、公示（择优支持）",
+            "competitive (expert review and public notice)",
+        ),
     }
 }
 
-fn bound_id(b: Bound) -> &'static str {
-    match b {
-        Bound::Definite => "definite",
-        Bound::UpTo => "up_to",
-    }
-}
-
-fn offset_id(k: OffsetKind) -> &'static str {
+fn offset_word(k: OffsetKind) -> Word {
     match k {
-        OffsetKind::Subtract => "subtract",
-        OffsetKind::CombinedCap => "combined_cap",
-        OffsetKind::AtLeast => "at_least",
+        OffsetKind::Subtract => w(
+            "扣减：max(0, 金额 − 值)",
+            "subtract: max(0, amount − value)",
+        ),
+        OffsetKind::CombinedCap => w(
+            "与上级补助合计不超过上限：min(金额, 上限 − 值)",
+            "combined ceiling: min(amount, ceiling − value)",
+        ),
+        OffsetKind::AtLeast => w(
+            "就高执行：max(金额, 值)",
+            "the higher applies: max(amount, value)",
+        ),
     }
 }
 
-fn offset_word(k: OffsetKind, l: Lang) -> &'static str {
-    match (k, zh(l)) {
-        (OffsetKind::Subtract, true) => "扣减：max(0, 金额 − 值)",
-        (OffsetKind::CombinedCap, true) => "与上级补助合计不超过上限：min(金额, 上限 − 值)",
-        (OffsetKind::AtLeast, true) => "就高执行：max(金额, 值)",
-        (OffsetKind::Subtract, false) => "subtract: max(0, amount − value)",
-        (OffsetKind::CombinedCap, false) => "combined ceiling: min(amount, ceiling − value)",
-        (OffsetKind::AtLeast, false) => "the higher applies: max(amount, value)",
-    }
-}
-
-fn rule_kind_id(k: RuleKind) -> &'static str {
+fn rule_kind_word(k: RuleKind) -> Word {
     match k {
-        RuleKind::Applicant => "applicant",
-        RuleKind::OneAwardPerProject => "one_award_per_project",
-        RuleKind::Info => "info",
+        RuleKind::Applicant => w(
+            "申报主体条件（适用于各条款，除非条款另有列明）",
+            "applicant conditions (apply to every clause unless it lists its own)",
+        ),
+        RuleKind::OneAwardPerProject => w(
+            "同一项目从高不重复（只按金额最高的一条计）",
+            "one award per project (the clause that pays most)",
+        ),
+        RuleKind::Info => w("参考信息（不含条件）", "for reference (no conditions)"),
     }
 }
 
@@ -208,11 +196,10 @@ impl Out {
 
 fn doc_line(p: &Policy, l: Lang) -> String {
     let m = &p.meta;
-    let doc = m.doc_no.as_deref().unwrap_or(if zh(l) {
-        "（草案，无文号）"
-    } else {
-        "(draft, no number)"
-    });
+    let doc = m
+        .doc_no
+        .as_deref()
+        .unwrap_or(w("（草案，无文号）", "(draft, no number)").get(l));
     format!("{} {doc} {}", m.district_name.get(l), m.title.get(l))
 }
 
@@ -223,7 +210,7 @@ fn clause_text(cat: &Catalogue, p: &Policy, c: &Clause, l: Lang) -> String {
     };
     o.line(0, &format!("{} · {} {}", c.id, c.article, c.title.get(l)));
     o.line(0, &doc_line(p, l));
-    let basis = format!("{}: {}", o.w("依据", "basis"), basis_word(c.basis, l));
+    let basis = format!("{}: {}", o.w("依据", "basis"), basis_word(c.basis).get(l));
     o.line(0, &basis);
     let h = o.w("原文:", "text:").to_string();
     o.line(0, &h);
@@ -513,7 +500,7 @@ fn offsets_text(o: &mut Out, cat: &Catalogue, offs: &[Offset]) {
         let s = format!(
             "- {}: {} = {}{when}",
             x.label.get(o.l),
-            offset_word(x.kind, o.l),
+            offset_word(x.kind).get(o.l),
             expr_src(cat, &x.value)
         );
         o.line(1, &s);
@@ -543,18 +530,7 @@ fn rule_text(p: &Policy, r: &Rule, l: Lang) -> String {
     };
     o.line(0, &format!("{} · {} {}", r.id, r.article, r.title.get(l)));
     o.line(0, &doc_line(p, l));
-    let kind = match (r.kind, zh(l)) {
-        (RuleKind::Applicant, true) => "申报主体条件（适用于各条款，除非条款另有列明）",
-        (RuleKind::OneAwardPerProject, true) => "同一项目从高不重复（只按金额最高的一条计）",
-        (RuleKind::Info, true) => "参考信息（不含条件）",
-        (RuleKind::Applicant, false) => {
-            "applicant conditions (apply to every clause unless it lists its own)"
-        }
-        (RuleKind::OneAwardPerProject, false) => {
-            "one award per project (the clause that pays most)"
-        }
-        (RuleKind::Info, false) => "for reference (no conditions)",
-    };
+    let kind = rule_kind_word(r.kind).get(l);
     let s = format!("{}: {kind}", o.w("类型", "kind"));
     o.line(0, &s);
     let h = o.w("原文:", "text:").to_string();
@@ -613,7 +589,7 @@ fn cond_json(c: &Condition) -> Json {
 fn formula_json(cat: &Catalogue, f: &Formula) -> Json {
     let mut j = match &f.node {
         Node::Fixed { amount, bound } => {
-            json!({"type": "fixed", "amount": amount.to_string(), "bound": bound_id(*bound)})
+            json!({"type": "fixed", "amount": amount.to_string(), "bound": bound})
         }
         Node::Rate {
             base,
@@ -622,11 +598,11 @@ fn formula_json(cat: &Catalogue, f: &Formula) -> Json {
             bound,
         } => json!({
             "type": "rate", "base": expr_src(cat, base), "base_label": base_label,
-            "rate": rate(*r), "bound": bound_id(*bound)
+            "rate": rate(*r), "bound": bound
         }),
         Node::PerUnit { count, unit, bound } => json!({
             "type": "per_unit", "count": cat.operand_name(*count),
-            "unit": unit.to_string(), "bound": bound_id(*bound)
+            "unit": unit.to_string(), "bound": bound
         }),
         Node::Best(opts) => json!({
             "type": "best", "options": opts.iter().map(|x| formula_json(cat, x)).collect::<Vec<_>>()
@@ -675,7 +651,7 @@ fn clause_json(cat: &Catalogue, p: &Policy, c: &Clause) -> Json {
         "article": c.article,
         "title": c.title,
         "policy": policy_json(p),
-        "basis": basis_id(c.basis),
+        "basis": c.basis,
         "quote": c.quote,
         "extra_quotes": c.extra_quotes,
         "applicant_rules": applicant,
@@ -705,7 +681,7 @@ fn offsets_json(cat: &Catalogue, offs: &[Offset]) -> Vec<Json> {
     offs.iter()
         .map(|x| {
             json!({
-                "kind": offset_id(x.kind), "value": expr_src(cat, &x.value),
+                "kind": x.kind, "value": expr_src(cat, &x.value),
                 "when": x.when.as_ref().map(|w| &w.source), "label": x.label,
                 "quote": x.quote, "rule": x.rule,
             })
@@ -749,7 +725,7 @@ fn rule_json(p: &Policy, r: &Rule) -> Json {
         "kind": "rule",
         "id": r.id,
         "article": r.article,
-        "rule_kind": rule_kind_id(r.kind),
+        "rule_kind": r.kind,
         "title": r.title,
         "policy": policy_json(p),
         "quote": r.quote,

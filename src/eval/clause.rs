@@ -61,18 +61,13 @@ impl<'p> Terms<'p> {
     }
 }
 
-/// The definition shown for the application period when a clause needs it (an evaluation
-/// option, not a profile field: `missing[].fact` is `application_period`).
-pub fn application_period_def() -> &'static FactDef {
-    static DEF: std::sync::OnceLock<FactDef> = std::sync::OnceLock::new();
-    DEF.get_or_init(|| FactDef {
-        id: APPLICATION_PERIOD.to_string(),
+/// A synthetic text fact: what a missing input that is no profile field is shown with.
+fn text_def(id: &str, label: Text) -> FactDef {
+    FactDef {
+        id: id.to_string(),
         group: String::new(),
         kind: FactKind::Text,
-        label: Text::new(
-            "申报期（当年申报通知规定的起止日期）",
-            "application period (申报期, set by each year's call)",
-        ),
+        label,
         help: None,
         values: Vec::new(),
         unit_label: None,
@@ -84,6 +79,21 @@ pub fn application_period_def() -> &'static FactDef {
         spending: false,
         show_if: None,
         required: false,
+    }
+}
+
+/// The definition shown for the application period when a clause needs it (an evaluation
+/// option, not a profile field: `missing[].fact` is `application_period`).
+pub fn application_period_def() -> &'static FactDef {
+    static DEF: std::sync::OnceLock<FactDef> = std::sync::OnceLock::new();
+    DEF.get_or_init(|| {
+        text_def(
+            APPLICATION_PERIOD,
+            Text::new(
+                "申报期（当年申报通知规定的起止日期）",
+                "application period (申报期, set by each year's call)",
+            ),
+        )
     })
 }
 
@@ -111,25 +121,9 @@ fn period_input<'p>(env: &Env<'p>) -> Input<'p> {
 /// the list's items are asked for, or that it has none).
 pub fn list_answer_def() -> &'static FactDef {
     static DEF: std::sync::OnceLock<FactDef> = std::sync::OnceLock::new();
-    DEF.get_or_init(|| FactDef {
-        id: String::new(),
-        group: String::new(),
-        kind: FactKind::Text,
-        label: Text::new(
-            crate::words::LIST_NOT_ANSWERED.zh,
-            crate::words::LIST_NOT_ANSWERED.en,
-        ),
-        help: None,
-        values: Vec::new(),
-        unit_label: None,
-        min: None,
-        max: None,
-        lever: false,
-        location: false,
-        companion_date: None,
-        spending: false,
-        show_if: None,
-        required: false,
+    DEF.get_or_init(|| {
+        let w = crate::words::LIST_NOT_ANSWERED;
+        text_def("", Text::new(w.zh, w.en))
     })
 }
 

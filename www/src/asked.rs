@@ -41,6 +41,13 @@ impl Asked {
         self.stake(Operand::Field(list, field)).is_some()
     }
 
+    /// Whether a clause reads a field of this list's items (the list is among the entries).
+    pub fn reads_list(&self, list: u16) -> bool {
+        self.stakes
+            .iter()
+            .any(|s| matches!(s.input, Operand::Field(l, _) if l == list))
+    }
+
     /// Facts and lists in the order asked (the district field itself excluded: it comes first).
     pub fn entries(&self, skip: Option<u16>) -> Vec<Entry> {
         let mut out: Vec<Entry> = Vec::new();

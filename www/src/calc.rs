@@ -144,8 +144,8 @@ impl ResultsFile {
 }
 
 /// The results file of `profile` for `query`. The page's second module writes it, on the first
-/// click, so that neither writer is on the way to the first results.
-#[cfg(feature = "consultant-tools")]
+/// click, so that neither writer is on the way to the first results; the widget's build has no
+/// second module: the core writes the file.
 pub async fn results_file(
     set: &PolicySet,
     profile: &Profile,
@@ -154,23 +154,19 @@ pub async fn results_file(
 ) -> Result<String, Text> {
     let (mut opts, _) = options(set, profile, query);
     opts.hints = file == ResultsFile::Json;
-    crate::bulk::results_file(profile, &opts, file.ext()).await
-}
-
-/// The widget's build has no second module: the core writes the file.
-#[cfg(not(feature = "consultant-tools"))]
-pub async fn results_file(
-    set: &PolicySet,
-    profile: &Profile,
-    query: &Query,
-    file: ResultsFile,
-) -> Result<String, Text> {
-    let (mut opts, _) = options(set, profile, query);
-    opts.hints = file == ResultsFile::Json;
-    let fail = |why: String| Text::new(why.clone(), why);
-    let report = butie::evaluate(set, profile, &opts).map_err(|e| fail(e.to_string()))?;
-    match file {
-        ResultsFile::Csv => Ok(butie::batch::clauses_csv(set, &report, true)),
-        ResultsFile::Json => serde_json::to_string_pretty(&report).map_err(|e| fail(e.to_string())),
+    #[cfg(feature = "consultant-tools")]
+    {
+        crate::bulk::results_file(profile, &opts, file.ext()).await
+    }
+    #[cfg(not(feature = "consultant-tools"))]
+    {
+        let fail = |why: String| Text::new(why.clone(), why);
+        let report = butie::evaluate(set, profile, &opts).map_err(|e| fail(e.to_string()))?;
+        match file {
+            ResultsFile::Csv => Ok(butie::batch::clauses_csv(set, &report, true)),
+            ResultsFile::Json => {
+                serde_json::to_string_pretty(&report).map_err(|e| fail(e.to_string()))
+            }
+        }
     }
 }

@@ -338,34 +338,15 @@ impl AppState {
             Action::Reveal(at) => {
                 // A field the district's clauses do not read is among the other fields.
                 if let (Ok(set), FieldRef::Fact(f)) = (data::policy_set(), at) {
-                    let i = &s.inputs;
-                    let a = crate::asked::asked(
-                        set,
-                        &i.draft,
-                        s.as_of_date().0,
-                        i.compare_all,
-                        s.allowed.as_deref(),
-                    );
                     s.others_open |=
-                        !a.reads_fact(f) && crate::asked::district_fact(set) != Some(f);
+                        !s.asked(set).reads_fact(f) && crate::asked::district_fact(set) != Some(f);
                 }
                 s.focus = next_focus(s, at.dom_id());
             }
             Action::RevealList(l) => {
                 // A list the district's clauses do not read is among the other fields.
                 if let Ok(set) = data::policy_set() {
-                    let i = &s.inputs;
-                    let a = crate::asked::asked(
-                        set,
-                        &i.draft,
-                        s.as_of_date().0,
-                        i.compare_all,
-                        s.allowed.as_deref(),
-                    );
-                    s.others_open |= !a
-                        .entries(None)
-                        .iter()
-                        .any(|e| matches!(e, crate::asked::Entry::List(x, _) if *x == l));
+                    s.others_open |= !s.asked(set).reads_list(l);
                 }
                 s.focus = next_focus(s, crate::form::list::none_dom_id(l));
             }
@@ -534,6 +515,13 @@ impl AppState {
         {
             Rc::make_mut(&mut self.clients).list[i].inputs = self.inputs.clone();
         }
+    }
+
+    /// What the form asks first for the inputs as they are (the ranked part of the form).
+    fn asked(&self, set: &PolicySet) -> crate::asked::Asked {
+        let i = &self.inputs;
+        let as_of = self.as_of_date().0;
+        crate::asked::asked(set, &i.draft, as_of, i.compare_all, self.allowed.as_deref())
     }
 
     /// The evaluation date: the one typed, else today (and why the typed one cannot be used).

@@ -15,7 +15,8 @@ use crate::draft::{Draft, MoneyUnit};
 use crate::state::{Action, Inputs, Notice, Preview};
 use crate::{app, dates, export, i18n};
 
-/// docs/examples/clients.csv: six clients, one deliberately bad row.
+/// docs/examples/clients.csv: six clients, one typed as people type (`1,200万`, `三级`), those
+/// without projects or games saying so (`无`).
 const EXAMPLE: &str = include_str!("../../../docs/examples/clients.csv");
 /// The bad rows listed above the table (the CSV has them all).
 const MAX_LISTED: usize = 50;
