@@ -161,8 +161,30 @@ pub fn evaluate_totals<'a>(
 pub struct TotalsPlan<'a> {
     set: &'a PolicySet,
     opts: EvalOptions,
-    /// Per district asked for: the document evaluated and its lifecycle.
-    docs: SmallVec<[(&'a Policy, Lifecycle<'a>); 8]>,
+    /// Per district asked for, the document evaluated.
+    docs: SmallVec<[PlannedDoc<'a>; 8]>,
+}
+
+/// A document in a [`TotalsPlan`].
+#[derive(Debug, Clone)]
+struct PlannedDoc<'a> {
+    pol: &'a Policy,
+    lifecycle: Lifecycle<'a>,
+    /// The applicant rules every one of its clauses names.
+    shared: SmallVec<[usize; 4]>,
+}
+
+/// The applicant rules every clause of `pol` names (registration in the district, say).
+fn shared_applicant_rules(pol: &Policy) -> SmallVec<[usize; 4]> {
+    let mut clauses = pol.clauses.iter();
+    let mut shared: SmallVec<[usize; 4]> = clauses
+        .next()
+        .map(|c| c.applicant.iter().copied().collect())
+        .unwrap_or_default();
+    for c in clauses {
+        shared.retain(|r| c.applicant.contains(r));
+    }
+    shared
 }
 
 impl<'a> TotalsPlan<'a> {
@@ -171,7 +193,11 @@ impl<'a> TotalsPlan<'a> {
         check_districts(set, opts)?;
         let docs = selected(set, opts)
             .into_iter()
-            .map(|sel| (sel.current, set.lifecycle(sel.current, opts.as_of)))
+            .map(|sel| PlannedDoc {
+                pol: sel.current,
+                lifecycle: set.lifecycle(sel.current, opts.as_of),
+                shared: shared_applicant_rules(sel.current),
+            })
             .collect();
         Ok(TotalsPlan {
             set,
@@ -184,11 +210,24 @@ impl<'a> TotalsPlan<'a> {
     pub fn evaluate(&self, profile: &Profile) -> Result<TotalsReport<'a>, EvalError> {
         let mut districts = Vec::with_capacity(self.docs.len());
         let mut available = Totals::default();
-        for &(pol, lifecycle) in &self.docs {
+        for &PlannedDoc {
+            pol,
+            lifecycle,
+            ref shared,
+        } in &self.docs
+        {
             let env = policy_env(self.set, pol, profile, &self.opts);
             let truths = applicant_truths(pol, &env);
-            let decisions = decide_all(pol, &env, &truths, Items::Countable)?;
-            let if_in_force = totals_of(&decisions);
+            let if_in_force = if shared.iter().any(|&r| truths[r] == Truth::False) {
+                // A rule every clause names fails (registered in another district, say): each
+                // clause is not eligible, with nothing to compute, as `decide_all` would find.
+                Totals {
+                    not_eligible: u32::try_from(pol.clauses.len()).unwrap_or(u32::MAX),
+                    ..Totals::default()
+                }
+            } else {
+                totals_of(&decide_all(pol, &env, &truths, Items::Countable)?)
+            };
             let state = lifecycle.state;
             let payable_now = state.payable();
             if payable_now {
