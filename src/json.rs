@@ -223,7 +223,8 @@ pub fn profile_one_pass(
 
 /// The order facts came in on earlier lines: the fact that followed each fact (or opened each
 /// group), tried before the catalogue's index. Lines of one list repeat their key order, so
-/// most keys are found by one comparison instead of a hash lookup. One per catalogue and thread.
+/// most keys are found by one comparison instead of a hash lookup. Only a guess: a stale or
+/// foreign one costs lookups, never a wrong answer. One per thread.
 #[derive(Debug, Clone, Default)]
 pub struct KeyOrder {
     /// Per fact, then per group (the group's first fact): the fact that came next last time.
@@ -240,20 +241,23 @@ impl KeyOrder {
         prev: Option<crate::catalogue::FactId>,
         key: &str,
     ) -> Option<crate::catalogue::FactId> {
+        let group_id = &cat.groups[group].id;
         let slot = prev.map_or(cat.facts.len() + group, usize::from);
         if let Some(Some(f)) = self.next.get(slot)
-            && cat.facts.get(usize::from(*f)).is_some_and(|d| d.id == key)
+            && cat
+                .facts
+                .get(usize::from(*f))
+                .is_some_and(|d| d.id == key && d.group == *group_id)
         {
-            // Only facts of `group` are remembered after `slot`.
             return Some(*f);
         }
         let id = cat.fact_id(key)?;
-        if cat.facts[usize::from(id)].group != cat.groups[group].id {
+        if cat.facts[usize::from(id)].group != *group_id {
             return None;
         }
         let slots = cat.facts.len() + cat.groups.len();
         if self.next.len() != slots {
-            // First use, or another catalogue: start afresh.
+            // First use (or another catalogue's).
             self.next = vec![None; slots];
         }
         self.next[slot] = Some(id);
